@@ -1,0 +1,70 @@
+// Status and Result<T>: how every module reports expected failures
+// (bad input, not found, I/O, corruption). Bugs are asserts, not Statuses.
+#pragma once
+
+#include <cassert>
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+
+namespace faultgraph {
+
+class [[nodiscard]] Status {
+ public:
+  enum class Code { kOk = 0, kInvalidArgument, kNotFound, kIOError, kCorruption, kBusy, kAborted };
+
+  Status() = default;
+  static Status Ok() { return Status(); }
+  static Status InvalidArgument(std::string m) { return Status(Code::kInvalidArgument, std::move(m)); }
+  static Status NotFound(std::string m) { return Status(Code::kNotFound, std::move(m)); }
+  static Status IOError(std::string m) { return Status(Code::kIOError, std::move(m)); }
+  static Status Corruption(std::string m) { return Status(Code::kCorruption, std::move(m)); }
+  static Status Busy(std::string m) { return Status(Code::kBusy, std::move(m)); }
+  static Status Aborted(std::string m) { return Status(Code::kAborted, std::move(m)); }
+
+  bool ok() const { return code_ == Code::kOk; }
+  Code code() const { return code_; }
+  bool IsNotFound() const { return code_ == Code::kNotFound; }
+  bool IsInvalidArgument() const { return code_ == Code::kInvalidArgument; }
+  const std::string& message() const { return message_; }
+  // "InvalidArgument: <message>", or "OK".
+  std::string ToString() const;
+
+ private:
+  Status(Code c, std::string m) : code_(c), message_(std::move(m)) {}
+  Code code_ = Code::kOk;
+  std::string message_;
+};
+
+// Either a value or a non-OK Status.
+template <typename T>
+class [[nodiscard]] Result {
+ public:
+  Result(T value) : v_(std::move(value)) {}
+  Result(Status status) : v_(std::move(status)) { assert(!std::get<Status>(v_).ok()); }
+
+  bool ok() const { return std::holds_alternative<T>(v_); }
+  const Status& status() const {
+    static const Status kOk;
+    return ok() ? kOk : std::get<Status>(v_);
+  }
+  T& value() & { return std::get<T>(v_); }
+  const T& value() const& { return std::get<T>(v_); }
+  T&& value() && { return std::get<T>(std::move(v_)); }
+  T* operator->() { return &value(); }
+  const T* operator->() const { return &value(); }
+  T& operator*() & { return value(); }
+  const T& operator*() const& { return value(); }
+
+ private:
+  std::variant<T, Status> v_;
+};
+
+}  // namespace faultgraph
+
+#define FG_RETURN_IF_ERROR(expr)        \
+  do {                                  \
+    ::faultgraph::Status _s = (expr);   \
+    if (!_s.ok()) return _s;            \
+  } while (0)

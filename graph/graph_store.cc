@@ -1,0 +1,353 @@
+#include "graph/graph_store.h"
+
+#include <rocksdb/cache.h>
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "common/hash.h"
+#include "graph/counter_merge.h"
+#include "graph/key_codec.h"
+#include "graph/thrift_codec.h"
+
+namespace faultgraph::graph {
+namespace {
+
+Status FromRocks(const rocksdb::Status& s, const std::string& what) {
+  if (s.ok()) return Status::Ok();
+  if (s.IsNotFound()) return Status::NotFound(what + ": " + s.ToString());
+  if (s.IsCorruption()) return Status::Corruption(what + ": " + s.ToString());
+  if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
+    return Status::Busy(what + ": the data directory is in use by another process (" +
+                        s.ToString() + ")");
+  }
+  if (s.IsInvalidArgument()) return Status::InvalidArgument(what + ": " + s.ToString());
+  return Status::IOError(what + ": " + s.ToString());
+}
+
+rocksdb::Slice AsSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
+
+}  // namespace
+
+// ---- GraphBatch ----
+
+GraphBatch::GraphBatch(GraphStore* store)
+    : store_(store), wb_(std::make_unique<rocksdb::WriteBatch>()) {}
+GraphBatch::~GraphBatch() = default;
+GraphBatch::GraphBatch(GraphBatch&&) noexcept = default;
+
+void GraphBatch::Put(Cf cf, const std::string& key, const std::string& value) {
+  wb_->Put(store_->Handle(cf), key, value);
+}
+
+void GraphBatch::PutEntity(const storage::Entity& e) {
+  Put(Cf::kEntity, keys::Entity(e.kind, e.id), Encode(e));
+}
+
+void GraphBatch::PutCase(const storage::CaseDoc& c) {
+  Put(Cf::kCase, keys::CaseDoc(c.case_id), Encode(c));
+}
+
+void GraphBatch::PutEvent(const storage::EventDoc& e) {
+  Put(Cf::kCase, keys::Event(e.kind, e.id), Encode(e));
+}
+
+void GraphBatch::Add(Cf cf, const std::string& key, int64_t delta) {
+  assert(CfIsCounter(cf));
+  std::string value = EncodeCounter(static_cast<uint64_t>(delta));
+  wb_->Merge(store_->Handle(cf), key, value);
+  if (cf == Cf::kEdge) {
+    KeyReader r(key);
+    uint8_t type;
+    std::string scope, from, to;
+    bool ok = r.Tag(&type) && r.Str(&scope) && r.Str(&from) && r.Str(&to);
+    assert(ok);
+    (void)ok;
+    wb_->Merge(store_->Handle(Cf::kRedge), keys::Redge(static_cast<EdgeType>(type), scope, to, from),
+               value);
+  }
+}
+
+void GraphBatch::Delete(Cf cf, const std::string& key) { wb_->Delete(store_->Handle(cf), key); }
+
+void GraphBatch::PutDedup(const std::string& source, const std::string& source_id,
+                          const storage::DedupEntry& entry) {
+  std::string key = keys::Dedup(source, source_id);
+  Put(Cf::kDedup, key, Encode(entry));
+  dedup_[key] = entry;
+}
+
+void GraphBatch::PutCheckpoint(const storage::Checkpoint& cp) {
+  Put(Cf::kCheckpoint, keys::Checkpoint(cp.source, cp.stream), Encode(cp));
+}
+
+void GraphBatch::PutDeadLetter(const storage::DeadLetter& dl, uint64_t offset) {
+  Put(Cf::kDlq, keys::DeadLetter(dl.source, dl.stream, offset), Encode(dl));
+}
+
+size_t GraphBatch::mutations() const { return wb_->Count(); }
+
+// ---- GraphStore ----
+
+Result<std::unique_ptr<GraphStore>> GraphStore::Open(const std::string& dir,
+                                                     const GraphOptions& options) {
+  std::error_code ec;
+  if (options.create_if_missing) std::filesystem::create_directories(dir, ec);
+  if (ec) return Status::IOError("cannot create data directory " + dir + ": " + ec.message());
+
+  rocksdb::Options db_options;
+  db_options.create_if_missing = options.create_if_missing;
+  db_options.create_missing_column_families = true;
+  db_options.max_background_jobs = options.background_jobs;
+  db_options.keep_log_file_num = 5;
+
+  auto cache = rocksdb::NewLRUCache(options.block_cache_mb << 20);
+  std::shared_ptr<const rocksdb::FilterPolicy> bloom(rocksdb::NewBloomFilterPolicy(10));
+  auto merge = NewCounterMergeOperator();
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (int i = 0; i < kNumCfs; ++i) {
+    Cf cf = static_cast<Cf>(i);
+    rocksdb::ColumnFamilyOptions cfo;
+    cfo.write_buffer_size = options.write_buffer_mb << 20;
+    cfo.compression = rocksdb::kNoCompression;
+    rocksdb::BlockBasedTableOptions table;
+    table.block_cache = cache;
+    table.filter_policy = bloom;
+    cfo.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+    if (CfIsCounter(cf)) cfo.merge_operator = merge;
+    std::string name = i == 0 ? rocksdb::kDefaultColumnFamilyName : std::string(CfName(cf));
+    descriptors.emplace_back(name, cfo);
+  }
+
+  auto store = std::unique_ptr<GraphStore>(new GraphStore());
+  rocksdb::DB* db = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(db_options, dir, descriptors, &store->handles_, &db);
+  if (!s.ok()) return FromRocks(s, "open " + dir);
+  store->db_.reset(db);
+  return store;
+}
+
+GraphStore::~GraphStore() {
+  if (db_) {
+    for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h);
+    db_->Close();
+  }
+}
+
+GraphBatch GraphStore::NewBatch() { return GraphBatch(this); }
+
+Status GraphStore::Commit(GraphBatch& batch) {
+  rocksdb::WriteOptions wo;
+  wo.sync = false;  // the WAL survives a process crash; fsync per batch is the caller's option
+  rocksdb::Status s = db_->Write(wo, batch.wb_.get());
+  batch.wb_->Clear();
+  batch.dedup_.clear();
+  return FromRocks(s, "commit batch");
+}
+
+namespace {
+template <typename T>
+Result<T> GetDecoded(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* h, const std::string& key,
+                     const std::string& what) {
+  std::string value;
+  rocksdb::Status s = db->Get(rocksdb::ReadOptions(), h, key, &value);
+  if (s.IsNotFound()) return Status::NotFound(what);
+  if (!s.ok()) return FromRocks(s, what);
+  T out;
+  FG_RETURN_IF_ERROR(Decode(value, &out));
+  return out;
+}
+}  // namespace
+
+Result<storage::Entity> GraphStore::GetEntity(const std::string& kind,
+                                              const std::string& id) const {
+  return GetDecoded<storage::Entity>(db_.get(), Handle(Cf::kEntity), keys::Entity(kind, id),
+                                     kind + " '" + id + "' not found");
+}
+
+Result<storage::CaseDoc> GraphStore::GetCase(const std::string& case_id) const {
+  return GetDecoded<storage::CaseDoc>(db_.get(), Handle(Cf::kCase), keys::CaseDoc(case_id),
+                                      "case '" + case_id + "' not found");
+}
+
+Result<storage::EventDoc> GraphStore::GetEvent(const std::string& kind,
+                                               const std::string& id) const {
+  return GetDecoded<storage::EventDoc>(db_.get(), Handle(Cf::kCase), keys::Event(kind, id),
+                                       kind + " '" + id + "' not found");
+}
+
+Status GraphStore::ScanPrefix(
+    Cf cf, const std::string& prefix, size_t limit,
+    const std::function<bool(std::string_view, std::string_view)>& fn) const {
+  rocksdb::ReadOptions ro;
+  std::string upper = PrefixSuccessor(prefix);
+  rocksdb::Slice upper_slice(upper);
+  if (!upper.empty()) ro.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, Handle(cf)));
+  size_t n = 0;
+  for (it->Seek(prefix); it->Valid() && n < limit; it->Next(), ++n) {
+    if (!fn({it->key().data(), it->key().size()}, {it->value().data(), it->value().size()})) break;
+  }
+  return FromRocks(it->status(), "scan " + std::string(CfName(cf)));
+}
+
+Result<std::vector<Neighbour>> GraphStore::Neighbours(EdgeType type, const std::string& scope,
+                                                      const std::string& id, Direction dir,
+                                                      size_t limit) const {
+  std::vector<Neighbour> out;
+  Cf cf = dir == Direction::kOut ? Cf::kEdge : Cf::kRedge;
+  Status s = ScanPrefix(cf, keys::EdgePrefix(type, scope, id), SIZE_MAX,
+                        [&](std::string_view key, std::string_view value) {
+                          KeyReader r(key);
+                          uint8_t t;
+                          std::string sc, from, to;
+                          if (!r.Tag(&t) || !r.Str(&sc) || !r.Str(&from) || !r.Str(&to)) return true;
+                          uint64_t count = DecodeCounter(value);
+                          if (count != 0 && count < (1ull << 63)) out.push_back({to, count});
+                          return true;
+                        });
+  if (!s.ok()) return s;
+  std::stable_sort(out.begin(), out.end(),
+                   [](const Neighbour& a, const Neighbour& b) { return a.count > b.count; });
+  if (out.size() > limit) out.resize(limit);
+  return out;
+}
+
+Result<uint64_t> GraphStore::GetCount(Cf cf, const std::string& key) const {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), Handle(cf), key, &value);
+  if (s.IsNotFound()) return uint64_t{0};
+  if (!s.ok()) return FromRocks(s, "read counter");
+  return DecodeCounter(value);
+}
+
+Result<std::vector<storage::Entity>> GraphStore::ListEntities(const std::string& kind,
+                                                              size_t limit) const {
+  std::vector<storage::Entity> out;
+  Status decode_error;
+  Status s = ScanPrefix(Cf::kEntity, keys::EntityPrefix(kind), limit,
+                        [&](std::string_view, std::string_view value) {
+                          storage::Entity e;
+                          decode_error = Decode(value, &e);
+                          if (!decode_error.ok()) return false;
+                          out.push_back(std::move(e));
+                          return true;
+                        });
+  if (!s.ok()) return s;
+  if (!decode_error.ok()) return decode_error;
+  return out;
+}
+
+Result<std::vector<TimelineItem>> GraphStore::AssetTimeline(const std::string& serial,
+                                                            size_t limit) const {
+  std::vector<TimelineItem> out;
+  Status s = ScanPrefix(Cf::kCase, keys::TimelinePrefix(serial), limit,
+                        [&](std::string_view key, std::string_view) {
+                          KeyReader r(key);
+                          uint8_t tag;
+                          std::string asset;
+                          TimelineItem item;
+                          if (r.Tag(&tag) && r.Str(&asset) && r.I64(&item.time_ms) &&
+                              r.Str(&item.kind) && r.Str(&item.id)) {
+                            out.push_back(std::move(item));
+                          }
+                          return true;
+                        });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Result<std::optional<storage::DedupEntry>> GraphStore::GetDedup(
+    const GraphBatch* batch, const std::string& source, const std::string& source_id) const {
+  std::string key = keys::Dedup(source, source_id);
+  if (batch != nullptr) {
+    auto it = batch->dedup_.find(key);
+    if (it != batch->dedup_.end()) return std::optional<storage::DedupEntry>(it->second);
+  }
+  auto r = GetDecoded<storage::DedupEntry>(db_.get(), Handle(Cf::kDedup), key, "dedup");
+  if (r.ok()) return std::optional<storage::DedupEntry>(std::move(r).value());
+  if (r.status().IsNotFound()) return std::optional<storage::DedupEntry>();
+  return r.status();
+}
+
+Result<std::optional<storage::Checkpoint>> GraphStore::GetCheckpoint(
+    const std::string& source, const std::string& stream) const {
+  auto r = GetDecoded<storage::Checkpoint>(db_.get(), Handle(Cf::kCheckpoint),
+                                           keys::Checkpoint(source, stream), "checkpoint");
+  if (r.ok()) return std::optional<storage::Checkpoint>(std::move(r).value());
+  if (r.status().IsNotFound()) return std::optional<storage::Checkpoint>();
+  return r.status();
+}
+
+Result<std::vector<storage::Checkpoint>> GraphStore::ListCheckpoints() const {
+  std::vector<storage::Checkpoint> out;
+  Status decode_error;
+  Status s = ScanPrefix(Cf::kCheckpoint, "", SIZE_MAX, [&](std::string_view, std::string_view v) {
+    storage::Checkpoint cp;
+    decode_error = Decode(v, &cp);
+    if (!decode_error.ok()) return false;
+    out.push_back(std::move(cp));
+    return true;
+  });
+  if (!s.ok()) return s;
+  if (!decode_error.ok()) return decode_error;
+  return out;
+}
+
+Result<std::vector<storage::DeadLetter>> GraphStore::ListDeadLetters(const std::string& source,
+                                                                     size_t limit) const {
+  std::vector<storage::DeadLetter> out;
+  Status decode_error;
+  std::string prefix = source.empty() ? std::string() : KeyBuilder().Str(source).Take();
+  Status s = ScanPrefix(Cf::kDlq, prefix, limit, [&](std::string_view, std::string_view v) {
+    storage::DeadLetter dl;
+    decode_error = Decode(v, &dl);
+    if (!decode_error.ok()) return false;
+    out.push_back(std::move(dl));
+    return true;
+  });
+  if (!s.ok()) return s;
+  if (!decode_error.ok()) return decode_error;
+  return out;
+}
+
+Result<uint64_t> GraphStore::CountKeys(Cf cf) const {
+  uint64_t n = 0;
+  Status s = ScanPrefix(cf, "", SIZE_MAX, [&](std::string_view, std::string_view) {
+    ++n;
+    return true;
+  });
+  if (!s.ok()) return s;
+  return n;
+}
+
+Result<StoreDigest> GraphStore::Digest() const {
+  StoreDigest d;
+  uint64_t h = kFnvOffset;
+  for (int i = 0; i < kNumCfs; ++i) {
+    Cf cf = static_cast<Cf>(i);
+    if (cf == Cf::kCheckpoint) continue;
+    bool counter = CfIsCounter(cf);
+    Status s = ScanPrefix(cf, "", SIZE_MAX, [&](std::string_view k, std::string_view v) {
+      // A counter retracted to zero equals a counter never written.
+      if (counter && DecodeCounter(v) == 0) return true;
+      h = Fnv1a64(std::string(1, static_cast<char>(i)), h);
+      h = Fnv1a64(std::to_string(k.size()), h);
+      h = Fnv1a64(k, h);
+      h = Fnv1a64(std::to_string(v.size()), h);
+      h = Fnv1a64(v, h);
+      ++d.keys;
+      return true;
+    });
+    if (!s.ok()) return s;
+  }
+  d.hex = Hex64(h);
+  return d;
+}
+
+}  // namespace faultgraph::graph

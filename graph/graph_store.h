@@ -1,0 +1,143 @@
+// The RocksDB-backed fault graph: one DB with the column families of
+// schema.h. Writes go through GraphBatch, one atomic WriteBatch per source
+// batch; reads are point lookups and prefix scans. Thread-safe: many readers
+// and one writer at a time (the ingest pipeline serialises its commits).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "common/status.h"
+#include "graph/gen-cpp/storage_types.h"
+#include "graph/schema.h"
+
+namespace rocksdb {
+class DB;
+class ColumnFamilyHandle;
+class WriteBatch;
+}  // namespace rocksdb
+
+namespace faultgraph::graph {
+
+struct GraphOptions {
+  bool create_if_missing = true;  // create the directory and DB when absent
+  size_t write_buffer_mb = 64;    // memtable size per column family
+  size_t block_cache_mb = 256;    // shared LRU block cache
+  int background_jobs = 2;        // flush + compaction threads
+};
+
+struct Neighbour {
+  std::string id;
+  uint64_t count = 0;
+};
+
+enum class Direction { kOut, kIn };
+
+struct TimelineItem {
+  int64_t time_ms = 0;
+  std::string kind;  // "case", "contact", "sensor"
+  std::string id;
+};
+
+class GraphStore;
+
+struct StoreDigest {
+  std::string hex;        // hash over every key and value outside `checkpoint`
+  uint64_t keys = 0;      // keys hashed
+};
+
+// Mutations for one source batch, made by GraphStore::NewBatch and applied
+// atomically by GraphStore::Commit. Not thread-safe. Dedup entries put here
+// are seen by GraphStore::GetDedup(&batch, ...) before the commit.
+class GraphBatch {
+ public:
+  ~GraphBatch();
+  GraphBatch(GraphBatch&&) noexcept;
+
+  void PutEntity(const storage::Entity& e);
+  void PutCase(const storage::CaseDoc& c);    // the doc; the timeline key is the caller's
+  void PutEvent(const storage::EventDoc& e);  // the doc; the timeline key is the caller's
+  void Put(Cf cf, const std::string& key, const std::string& value);
+  // Adds delta (wrapping) to a counter-family key; an edge key also updates
+  // its reverse twin in `redge`.
+  void Add(Cf cf, const std::string& key, int64_t delta);
+  void Delete(Cf cf, const std::string& key);
+  void PutDedup(const std::string& source, const std::string& source_id,
+                const storage::DedupEntry& entry);
+  void PutCheckpoint(const storage::Checkpoint& cp);
+  void PutDeadLetter(const storage::DeadLetter& dl, uint64_t offset);
+  size_t mutations() const;
+
+ private:
+  friend class GraphStore;
+  explicit GraphBatch(GraphStore* store);
+  GraphStore* store_;
+  std::unique_ptr<rocksdb::WriteBatch> wb_;
+  std::unordered_map<std::string, storage::DedupEntry> dedup_;
+};
+
+class GraphStore {
+ public:
+  // Opens (creating when allowed) the store in `dir`. Busy when another
+  // process holds it; Corruption / IOError as RocksDB reports them.
+  static Result<std::unique_ptr<GraphStore>> Open(const std::string& dir,
+                                                  const GraphOptions& options = {});
+  ~GraphStore();
+
+  GraphBatch NewBatch();
+  // Applies every mutation of `batch` atomically, or none. The batch is
+  // spent either way.
+  Status Commit(GraphBatch& batch);
+
+  // NotFound when absent.
+  Result<storage::Entity> GetEntity(const std::string& kind, const std::string& id) const;
+  Result<storage::CaseDoc> GetCase(const std::string& case_id) const;
+  Result<storage::EventDoc> GetEvent(const std::string& kind, const std::string& id) const;
+  // Edges of `type` in `scope` leaving (kOut) or entering (kIn) `id`, with
+  // their counts, highest count first; edges whose count fell to 0 are
+  // left out. At most `limit`.
+  Result<std::vector<Neighbour>> Neighbours(EdgeType type, const std::string& scope,
+                                            const std::string& id, Direction dir,
+                                            size_t limit) const;
+  // The counter at (cf, key); 0 when absent.
+  Result<uint64_t> GetCount(Cf cf, const std::string& key) const;
+  // Entities of one kind in id order, at most `limit`.
+  Result<std::vector<storage::Entity>> ListEntities(const std::string& kind, size_t limit) const;
+  // The cases, contacts and sensor events of an asset, oldest first.
+  Result<std::vector<TimelineItem>> AssetTimeline(const std::string& serial, size_t limit) const;
+
+  // The applied version of a source record: from `batch` when it has one,
+  // else from the store; nullopt when never applied.
+  Result<std::optional<storage::DedupEntry>> GetDedup(const GraphBatch* batch,
+                                                      const std::string& source,
+                                                      const std::string& source_id) const;
+  Result<std::optional<storage::Checkpoint>> GetCheckpoint(const std::string& source,
+                                                           const std::string& stream) const;
+  Result<std::vector<storage::Checkpoint>> ListCheckpoints() const;
+  // Dead letters in (source, stream, offset) order; all sources when
+  // `source` is empty.
+  Result<std::vector<storage::DeadLetter>> ListDeadLetters(const std::string& source,
+                                                           size_t limit) const;
+  Result<uint64_t> CountKeys(Cf cf) const;
+
+  // A content hash of the whole graph (all column families but checkpoint),
+  // equal for two stores that hold the same data however it got there.
+  Result<StoreDigest> Digest() const;
+
+ private:
+  friend class GraphBatch;
+  GraphStore() = default;
+  rocksdb::ColumnFamilyHandle* Handle(Cf cf) const { return handles_[static_cast<int>(cf)]; }
+  Status ScanPrefix(Cf cf, const std::string& prefix, size_t limit,
+                    const std::function<bool(std::string_view, std::string_view)>& fn) const;
+
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+};
+
+}  // namespace faultgraph::graph

@@ -1,0 +1,124 @@
+#include "graph/graph_store.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+namespace faultgraph::graph {
+
+class GraphStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("fg_store_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    auto r = GraphStore::Open(dir_.string());
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    store_ = std::move(r).value();
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  std::filesystem::path dir_;
+  std::unique_ptr<GraphStore> store_;
+};
+
+TEST_F(GraphStoreTest, EntityRoundTripAndMiss) {
+  GraphBatch b = store_->NewBatch();
+  storage::Entity e;
+  e.kind = "product";
+  e.id = "AC-200";
+  e.name = "空调 200";
+  e.family = "AC";
+  b.PutEntity(e);
+  ASSERT_TRUE(store_->Commit(b).ok());
+  auto got = store_->GetEntity("product", "AC-200");
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->name, "空调 200");
+  EXPECT_EQ(got->family, "AC");
+  EXPECT_TRUE(store_->GetEntity("product", "AC-2").status().IsNotFound());
+}
+
+TEST_F(GraphStoreTest, NeighboursBothDirectionsWithCounts) {
+  GraphBatch b = store_->NewBatch();
+  b.Add(Cf::kEdge, keys::Edge(EdgeType::kCausedBy, "*", "AC:E4", "compressor"), 3);
+  b.Add(Cf::kEdge, keys::Edge(EdgeType::kCausedBy, "*", "AC:E4", "fan"), 5);
+  b.Add(Cf::kEdge, keys::Edge(EdgeType::kCausedBy, "*", "AC:E45", "valve"), 1);
+  b.Add(Cf::kEdge, keys::Edge(EdgeType::kCausedBy, "*", "AC:E4", "sensor"), 1);
+  b.Add(Cf::kEdge, keys::Edge(EdgeType::kCausedBy, "*", "AC:E4", "sensor"), -1);
+  ASSERT_TRUE(store_->Commit(b).ok());
+  auto out = store_->Neighbours(EdgeType::kCausedBy, "*", "AC:E4", Direction::kOut, 10);
+  ASSERT_TRUE(out.ok());
+  ASSERT_EQ(out->size(), 2u);  // the retracted edge is gone; AC:E45 is another symptom
+  EXPECT_EQ((*out)[0].id, "fan");
+  EXPECT_EQ((*out)[0].count, 5u);
+  EXPECT_EQ((*out)[1].id, "compressor");
+  auto in = store_->Neighbours(EdgeType::kCausedBy, "*", "compressor", Direction::kIn, 10);
+  ASSERT_TRUE(in.ok());
+  ASSERT_EQ(in->size(), 1u);
+  EXPECT_EQ((*in)[0].id, "AC:E4");
+  EXPECT_EQ((*in)[0].count, 3u);
+}
+
+TEST_F(GraphStoreTest, AssetTimelineInTimeOrder) {
+  GraphBatch b = store_->NewBatch();
+  b.Put(Cf::kCase, keys::Timeline("SN1", 3000, "case", "c3"), "");
+  b.Put(Cf::kCase, keys::Timeline("SN1", 1000, "sensor", "s1"), "");
+  b.Put(Cf::kCase, keys::Timeline("SN1", 2000, "contact", "k1"), "");
+  b.Put(Cf::kCase, keys::Timeline("SN10", 500, "case", "other"), "");
+  ASSERT_TRUE(store_->Commit(b).ok());
+  auto t = store_->AssetTimeline("SN1", 100);
+  ASSERT_TRUE(t.ok());
+  ASSERT_EQ(t->size(), 3u);
+  EXPECT_EQ((*t)[0].id, "s1");
+  EXPECT_EQ((*t)[1].id, "k1");
+  EXPECT_EQ((*t)[2].id, "c3");
+  EXPECT_EQ((*t)[2].kind, "case");
+}
+
+TEST_F(GraphStoreTest, DedupVisibleInBatchBeforeCommit) {
+  GraphBatch b = store_->NewBatch();
+  storage::DedupEntry d;
+  d.version = "v2";
+  b.PutDedup("crm", "T1", d);
+  auto in_batch = store_->GetDedup(&b, "crm", "T1");
+  ASSERT_TRUE(in_batch.ok());
+  ASSERT_TRUE(in_batch->has_value());
+  EXPECT_EQ((*in_batch)->version, "v2");
+  auto stored = store_->GetDedup(nullptr, "crm", "T1");
+  ASSERT_TRUE(stored.ok());
+  EXPECT_FALSE(stored->has_value());
+  ASSERT_TRUE(store_->Commit(b).ok());
+  stored = store_->GetDedup(nullptr, "crm", "T1");
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+}
+
+TEST_F(GraphStoreTest, DigestIgnoresZeroCountersAndCheckpoints) {
+  auto before = store_->Digest();
+  ASSERT_TRUE(before.ok());
+  GraphBatch b = store_->NewBatch();
+  b.Add(Cf::kCounter, keys::Counter("cases", "AC-200"), 2);
+  b.Add(Cf::kCounter, keys::Counter("cases", "AC-200"), -2);
+  storage::Checkpoint cp;
+  cp.source = "crm";
+  cp.stream = "file";
+  b.PutCheckpoint(cp);
+  ASSERT_TRUE(store_->Commit(b).ok());
+  auto after = store_->Digest();
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(before->hex, after->hex);
+  GraphBatch b2 = store_->NewBatch();
+  b2.Add(Cf::kCounter, keys::Counter("cases", "AC-200"), 1);
+  ASSERT_TRUE(store_->Commit(b2).ok());
+  EXPECT_NE(store_->Digest()->hex, before->hex);
+}
+
+TEST_F(GraphStoreTest, SecondOpenOfSameDirIsBusy) {
+  auto second = GraphStore::Open(dir_.string());
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), Status::Code::kBusy) << second.status().ToString();
+}
+
+}  // namespace faultgraph::graph

@@ -1,0 +1,100 @@
+#include "graph/schema.h"
+
+#include <algorithm>
+#include <cctype>
+#include <ctime>
+
+#include "graph/key_codec.h"
+
+namespace faultgraph::graph {
+
+std::string_view CfName(Cf cf) {
+  static constexpr std::string_view kNames[kNumCfs] = {
+      "entity", "edge", "redge", "counter", "bucket", "case",
+      "dedup", "checkpoint", "outbox", "dlq", "audit"};
+  return kNames[static_cast<int>(cf)];
+}
+
+bool CfIsCounter(Cf cf) {
+  return cf == Cf::kEdge || cf == Cf::kRedge || cf == Cf::kCounter || cf == Cf::kBucket;
+}
+
+namespace {
+constexpr std::string_view kEdgeNames[] = {"HAS_PART", "SHOWS", "CAUSED_BY",
+                                           "FIXED_BY", "IN_FAMILY", "APPLIES_TO"};
+}
+
+std::string_view EdgeTypeName(EdgeType t) { return kEdgeNames[static_cast<int>(t) - 1]; }
+
+std::optional<EdgeType> ParseEdgeType(std::string_view name) {
+  std::string upper(name);
+  std::transform(upper.begin(), upper.end(), upper.begin(),
+                 [](unsigned char c) { return c == '-' ? '_' : std::toupper(c); });
+  for (size_t i = 0; i < std::size(kEdgeNames); ++i) {
+    if (kEdgeNames[i] == upper) return static_cast<EdgeType>(i + 1);
+  }
+  return std::nullopt;
+}
+
+std::string ProductScope(std::string_view model) { return "p:" + std::string(model); }
+
+int64_t MonthOf(int64_t time_ms) {
+  std::time_t secs = static_cast<std::time_t>(time_ms / 1000);
+  if (time_ms < 0 && time_ms % 1000 != 0) --secs;
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  return (tm.tm_year + 1900) * 100 + (tm.tm_mon + 1);
+}
+
+int64_t WeekOf(int64_t time_ms) {
+  int64_t day = time_ms / 86'400'000;
+  if (time_ms < 0 && time_ms % 86'400'000 != 0) --day;
+  // 1970-01-01 was a Thursday: shift so that weeks start on Monday.
+  int64_t shifted = day + 3;
+  int64_t week = shifted >= 0 ? shifted / 7 : -((-shifted + 6) / 7);
+  return week;
+}
+
+namespace keys {
+std::string Entity(std::string_view kind, std::string_view id) {
+  return KeyBuilder().Str(kind).Str(id).Take();
+}
+std::string EntityPrefix(std::string_view kind) { return KeyBuilder().Str(kind).Take(); }
+std::string Edge(EdgeType t, std::string_view scope, std::string_view from, std::string_view to) {
+  return KeyBuilder().Tag(static_cast<uint8_t>(t)).Str(scope).Str(from).Str(to).Take();
+}
+std::string EdgePrefix(EdgeType t, std::string_view scope, std::string_view from) {
+  return KeyBuilder().Tag(static_cast<uint8_t>(t)).Str(scope).Str(from).Take();
+}
+std::string Redge(EdgeType t, std::string_view scope, std::string_view to, std::string_view from) {
+  return KeyBuilder().Tag(static_cast<uint8_t>(t)).Str(scope).Str(to).Str(from).Take();
+}
+std::string Counter(std::string_view name, std::string_view a, std::string_view b) {
+  return KeyBuilder().Str(name).Str(a).Str(b).Take();
+}
+std::string Bucket(BucketSeries s, std::string_view a, std::string_view b, int64_t period) {
+  return KeyBuilder().Tag(static_cast<uint8_t>(s)).Str(a).Str(b).I64(period).Take();
+}
+std::string CaseDoc(std::string_view case_id) { return KeyBuilder().Tag('C').Str(case_id).Take(); }
+std::string Event(std::string_view kind, std::string_view id) {
+  return KeyBuilder().Tag('E').Str(kind).Str(id).Take();
+}
+std::string Timeline(std::string_view asset, int64_t time_ms, std::string_view kind,
+                     std::string_view id) {
+  return KeyBuilder().Tag('T').Str(asset).I64(time_ms).Str(kind).Str(id).Take();
+}
+std::string TimelinePrefix(std::string_view asset) {
+  return KeyBuilder().Tag('T').Str(asset).Take();
+}
+std::string Dedup(std::string_view source, std::string_view source_id) {
+  return KeyBuilder().Str(source).Str(source_id).Take();
+}
+std::string Checkpoint(std::string_view source, std::string_view stream) {
+  return KeyBuilder().Str(source).Str(stream).Take();
+}
+std::string DeadLetter(std::string_view source, std::string_view stream, uint64_t offset) {
+  return KeyBuilder().Str(source).Str(stream).U64(offset).Take();
+}
+}  // namespace keys
+
+}  // namespace faultgraph::graph

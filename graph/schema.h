@@ -1,0 +1,73 @@
+// The fault graph's layout: column families, edge types, counter and bucket
+// series, and the one function per key shape that builds it. Everything
+// that writes or reads the store builds its keys here.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace faultgraph::graph {
+
+enum class Cf : uint8_t {
+  kEntity = 0,   // kind|id -> storage::Entity
+  kEdge,         // type|scope|from|to -> uint64 count (merge)
+  kRedge,        // type|scope|to|from -> uint64 count (merge)
+  kCounter,      // name|dims... -> uint64 (merge)
+  kBucket,       // series|dims...|period -> uint64 (merge)
+  kCase,         // 'C'|case_id -> CaseDoc; 'E'|kind|id -> EventDoc; 'T'|asset|time|kind|id -> ""
+  kDedup,        // source|source_id -> storage::DedupEntry
+  kCheckpoint,   // source|stream -> storage::Checkpoint
+  kOutbox,       // seq -> document to index (written by the search issue's producer)
+  kDlq,          // source|stream|byte offset -> storage::DeadLetter
+  kAudit,        // time|seq -> audit line
+};
+inline constexpr int kNumCfs = 11;
+std::string_view CfName(Cf cf);
+bool CfIsCounter(Cf cf);  // edge, redge, counter, bucket use the add merge operator
+
+enum class EdgeType : uint8_t {
+  kHasPart = 1,   // product/assembly -> component (BOM)
+  kShows,         // product -> symptom (cases)
+  kCausedBy,      // symptom -> component (diagnosed root causes)
+  kFixedBy,       // symptom or component -> fix (attempts)
+  kInFamily,      // family -> product
+  kAppliesTo,     // fix -> product or component (from the fix catalogue)
+};
+std::string_view EdgeTypeName(EdgeType t);  // "HAS_PART", ...
+std::optional<EdgeType> ParseEdgeType(std::string_view name);  // case-insensitive
+
+// Scopes of evidence counters: one product, or every product.
+inline constexpr std::string_view kGlobalScope = "*";
+std::string ProductScope(std::string_view model);  // "p:MODEL"
+
+enum class BucketSeries : uint8_t {
+  kFailures = 1,  // product|component|month
+  kInstalled,     // product|month
+  kCases,         // product|symptom|week
+};
+
+// Months are yyyymm (202611); weeks are days-since-epoch / 7 of the Monday.
+int64_t MonthOf(int64_t time_ms);
+int64_t WeekOf(int64_t time_ms);
+
+namespace keys {
+std::string Entity(std::string_view kind, std::string_view id);
+std::string EntityPrefix(std::string_view kind);
+std::string Edge(EdgeType t, std::string_view scope, std::string_view from, std::string_view to);
+std::string EdgePrefix(EdgeType t, std::string_view scope, std::string_view from);
+std::string Redge(EdgeType t, std::string_view scope, std::string_view to, std::string_view from);
+std::string Counter(std::string_view name, std::string_view a, std::string_view b = {});
+std::string Bucket(BucketSeries s, std::string_view a, std::string_view b, int64_t period);
+std::string CaseDoc(std::string_view case_id);
+std::string Event(std::string_view kind, std::string_view id);
+std::string Timeline(std::string_view asset, int64_t time_ms, std::string_view kind,
+                     std::string_view id);
+std::string TimelinePrefix(std::string_view asset);
+std::string Dedup(std::string_view source, std::string_view source_id);
+std::string Checkpoint(std::string_view source, std::string_view stream);
+std::string DeadLetter(std::string_view source, std::string_view stream, uint64_t offset);
+}  // namespace keys
+
+}  // namespace faultgraph::graph

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package faultgraph's build, tests, demo and
+# benchmarks need. Idempotent: packages already present are left alone.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake pkg-config ninja-build git ca-certificates
+  clang-format
+  librocksdb-dev
+  libthrift-dev thrift-compiler libboost-dev python3-thrift
+  libxapian-dev
+  libre2-dev
+  libtbb-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  libtomlplusplus-dev
+  libsimdjson-dev
+  libutf8proc-dev
+  libopencc-dev
+  python3
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ "${#missing[@]}" -eq 0 ]; then
+  echo "bootstrap: all ${#PACKAGES[@]} packages present"
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "bootstrap: installing ${missing[*]}"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+echo "bootstrap: done"
