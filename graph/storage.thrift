@@ -1,7 +1,7 @@
 // Storage structs of the fault graph, serialised with the Thrift compact
 // protocol. Owned by graph/; API types never appear here. Add fields with
 // new ids and `optional`; never reuse or renumber an id.
-namespace cpp faultgraph.storage
+namespace cpp faultgraph.graph.storage
 
 // Product, Component, Asset or Fix master data.
 struct Entity {

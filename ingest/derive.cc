@@ -1,0 +1,189 @@
+#include "ingest/derive.h"
+
+#include <cmath>
+
+namespace faultgraph::ingest {
+namespace {
+
+using graph::BucketSeries;
+using graph::Cf;
+using graph::EdgeType;
+namespace keys = graph::keys;
+namespace storage = graph::storage;
+
+class Deriver {
+ public:
+  explicit Deriver(const Record& r) : rec_(r) {}
+
+  Derived Run() {
+    std::visit(*this, rec_.body);
+    return std::move(out_);
+  }
+
+  void operator()(const Product& p) {
+    auto& e = Entity("product", p.model);
+    e.name = p.name;
+    e.family = p.family;
+    e.category = p.category;
+    e.attrs = p.attrs;
+    if (!p.family.empty()) AddEdge(EdgeType::kInFamily, "", p.family, p.model);
+  }
+  void operator()(const BomLine& b) {
+    AddEdge(EdgeType::kHasPart, "", b.parent, b.component);
+    Add(Cf::kCounter, keys::Counter("bom_qty_milli", b.parent, b.component),
+        std::llround(b.quantity * 1000));
+  }
+  void operator()(const Component& c) {
+    auto& e = Entity("component", c.part_number);
+    e.name = c.name;
+    e.category = c.category;
+  }
+  void operator()(const Asset& a) {
+    auto& e = Entity("asset", a.serial);
+    e.product = a.product;
+    e.time_ms = a.ship_ms;
+    e.customer_key = a.customer_key;
+    e.region = a.region;
+    if (a.install_ms != 0) e.attrs["install_ms"] = std::to_string(a.install_ms);
+    Add(Cf::kCounter, keys::Counter("installed", a.product), 1);
+    Add(Cf::kBucket, keys::Bucket(BucketSeries::kInstalled, a.product, "", graph::MonthOf(a.ship_ms)),
+        1);
+  }
+  void operator()(const Case& c) {
+    storage::CaseDoc d;
+    d.case_id = c.case_id;
+    d.asset_serial = c.asset_serial;
+    d.product = c.product;
+    d.family = c.family;
+    d.opened_ms = c.opened_ms;
+    d.closed_ms = c.closed_ms;
+    d.channel = c.channel;
+    d.symptom_text = c.symptom_text;
+    d.notes = c.notes;
+    d.fault_codes = c.fault_codes;
+    d.components = c.components;
+    d.failure_cause = c.failure_cause;
+    d.fixes = c.fixes;
+    d.parts = c.parts;
+    d.labour_minutes = static_cast<int32_t>(c.labour_minutes);
+    d.cost = c.cost;
+    d.outcome = c.outcome;
+    d.satisfaction = c.satisfaction;
+    d.region = c.region;
+    d.failure_mode = c.failure_mode;
+    d.mechanism = c.mechanism;
+    d.detection = c.detection;
+    SetHeader(d);
+    const std::string& code_scope = !c.family.empty() ? c.family : c.product;
+    if (!code_scope.empty()) {
+      for (const auto& code : c.fault_codes) d.symptoms.push_back(FaultCodeSymptom(code_scope, code));
+    }
+    if (!c.asset_serial.empty()) {
+      out_.timeline_keys.push_back(keys::Timeline(c.asset_serial, c.opened_ms, "case", c.case_id));
+    }
+    // Evidence counters. Without a product only the global scope is counted.
+    std::vector<std::string> scopes = {std::string(graph::kGlobalScope)};
+    if (!c.product.empty()) {
+      scopes.push_back(graph::ProductScope(c.product));
+      Add(Cf::kCounter, keys::Counter("cases", c.product), 1);
+    }
+    for (const auto& y : d.symptoms) {
+      if (!c.product.empty()) {
+        AddEdge(EdgeType::kShows, "", c.product, y);
+        Add(Cf::kBucket, keys::Bucket(BucketSeries::kCases, c.product, y, graph::WeekOf(c.opened_ms)),
+            1);
+      }
+      for (const auto& comp : c.components) {
+        for (const auto& s : scopes) AddEdge(EdgeType::kCausedBy, s, y, comp);
+      }
+      for (const auto& fix : c.fixes) {
+        for (const auto& s : scopes) AddEdge(EdgeType::kFixedBy, s, y, fix);
+      }
+    }
+    for (const auto& comp : c.components) {
+      if (!c.product.empty()) {
+        Add(Cf::kBucket,
+            keys::Bucket(BucketSeries::kFailures, c.product, comp, graph::MonthOf(c.opened_ms)), 1);
+      }
+      for (const auto& fix : c.fixes) {
+        for (const auto& s : scopes) AddEdge(EdgeType::kFixedBy, s, comp, fix);
+      }
+    }
+    out_.case_doc = std::move(d);
+  }
+  void operator()(const Contact& k) {
+    storage::EventDoc& e = Event("contact", k.contact_id, k.asset_serial, k.time_ms);
+    e.case_ref = k.case_ref;
+    e.caller_key = k.caller_key;
+    e.duration_s = static_cast<int32_t>(k.duration_s);
+    e.text = k.text;
+    if (!k.case_ref.empty()) Add(Cf::kCounter, keys::Counter("contacts", k.case_ref), 1);
+  }
+  void operator()(const SensorEvent& s) {
+    storage::EventDoc& e = Event("sensor", rec_.source_id, s.asset_serial, s.time_ms);
+    e.code = s.code;
+    e.measurement = s.measurement;
+    e.value = s.value;
+    e.severity = s.severity;
+    Add(Cf::kCounter, keys::Counter("alarms", s.asset_serial, s.code.empty() ? s.measurement : s.code),
+        1);
+  }
+  void operator()(const Fix& f) {
+    auto& e = Entity("fix", f.action_code);
+    e.name = f.title;
+    e.text = f.steps;
+    e.parts = f.parts;
+    e.labour_minutes = static_cast<int32_t>(f.labour_minutes);
+    e.applies_to = f.applies_to;
+    for (const auto& target : f.applies_to) AddEdge(EdgeType::kAppliesTo, "", f.action_code, target);
+  }
+
+ private:
+  template <typename T>
+  void SetHeader(T& doc) {
+    doc.source = rec_.source;
+    doc.source_id = rec_.source_id;
+    doc.source_version = rec_.source_version;
+  }
+  storage::Entity& Entity(const char* kind, const std::string& id) {
+    out_.entity.emplace();
+    out_.entity->kind = kind;
+    out_.entity->id = id;
+    SetHeader(*out_.entity);
+    return *out_.entity;
+  }
+  storage::EventDoc& Event(const char* kind, const std::string& id, const std::string& serial,
+                           int64_t time_ms) {
+    out_.event.emplace();
+    out_.event->kind = kind;
+    out_.event->id = id;
+    out_.event->asset_serial = serial;
+    out_.event->time_ms = time_ms;
+    SetHeader(*out_.event);
+    if (!serial.empty()) out_.timeline_keys.push_back(keys::Timeline(serial, time_ms, kind, id));
+    return *out_.event;
+  }
+  void Add(Cf cf, std::string key, int64_t delta) {
+    storage::Contribution c;
+    c.cf = static_cast<int8_t>(cf);
+    c.key = std::move(key);
+    c.delta = delta;
+    out_.counters.push_back(std::move(c));
+  }
+  void AddEdge(EdgeType t, const std::string& scope, const std::string& from, const std::string& to) {
+    Add(Cf::kEdge, keys::Edge(t, scope, from, to), 1);
+  }
+
+  const Record& rec_;
+  Derived out_;
+};
+
+}  // namespace
+
+std::string FaultCodeSymptom(const std::string& family_or_product, const std::string& code) {
+  return family_or_product + ":" + code;
+}
+
+Derived Derive(const Record& record) { return Deriver(record).Run(); }
+
+}  // namespace faultgraph::ingest

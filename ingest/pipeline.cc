@@ -1,0 +1,162 @@
+#include "ingest/pipeline.h"
+
+#include "ingest/derive.h"
+#include "ingest/normalize.h"
+#include "ingest/record_builder.h"
+#include "ingest/text.h"
+
+namespace faultgraph::ingest {
+namespace {
+
+using graph::Cf;
+namespace storage = graph::storage;
+
+bool IsDecimal(const std::string& s) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+constexpr size_t kMaxDeadLetterRaw = 64 * 1024;
+
+storage::DeadLetter MakeDeadLetter(const std::string& source, const std::string& stream,
+                                   const SourcePosition& pos, const std::string& reason,
+                                   const std::string& raw) {
+  storage::DeadLetter dl;
+  dl.source = source;
+  dl.stream = stream;
+  dl.position = (pos.file.empty() ? stream : pos.file) + ":" + std::to_string(pos.line);
+  dl.reason = reason;
+  dl.raw = std::string(Utf8Prefix(raw, kMaxDeadLetterRaw));
+  dl.line = pos.line;
+  dl.byte_offset = static_cast<int64_t>(pos.byte_offset);
+  return dl;
+}
+
+}  // namespace
+
+bool IsNewerVersion(const std::string& candidate, const std::string& applied) {
+  if (candidate == applied) return false;
+  if (applied.empty()) return true;
+  if (!candidate.empty() && candidate[0] == '#') return true;
+  if (IsDecimal(candidate) && IsDecimal(applied)) {
+    size_t a = candidate.find_first_not_of('0'), b = applied.find_first_not_of('0');
+    std::string_view x = a == std::string::npos ? "" : std::string_view(candidate).substr(a);
+    std::string_view y = b == std::string::npos ? "" : std::string_view(applied).substr(b);
+    if (x.size() != y.size()) return x.size() > y.size();
+    return x > y;
+  }
+  return candidate > applied;
+}
+
+IngestPipeline::IngestPipeline(graph::GraphStore* store, const Clock* clock)
+    : store_(store), clock_(clock) {}
+
+Status IngestPipeline::ApplyRecord(graph::GraphBatch& gb, Record& record, BatchStats* stats) {
+  auto prev = store_->GetDedup(&gb, record.source, record.source_id);
+  if (!prev.ok()) return prev.status();
+  if (prev->has_value() && !IsNewerVersion(record.source_version, (*prev)->version)) {
+    ++stats->skipped;
+    return Status::Ok();
+  }
+  NormalizeRecord(record);
+  Derived d = Derive(record);
+
+  if (prev->has_value()) {  // retract the old version
+    for (const auto& c : (*prev)->counters) gb.Add(static_cast<Cf>(c.cf), c.key, -c.delta);
+    for (const auto& k : (*prev)->owned) gb.Delete(static_cast<Cf>(k.cf), k.key);
+  }
+
+  storage::DedupEntry entry;
+  entry.version = record.source_version;
+  auto own = [&entry](Cf cf, std::string key) {
+    storage::OwnedKey k;
+    k.cf = static_cast<int8_t>(cf);
+    k.key = std::move(key);
+    entry.owned.push_back(std::move(k));
+  };
+  if (d.entity) {
+    gb.PutEntity(*d.entity);
+    own(Cf::kEntity, graph::keys::Entity(d.entity->kind, d.entity->id));
+  }
+  if (d.case_doc) {
+    gb.PutCase(*d.case_doc);
+    own(Cf::kCase, graph::keys::CaseDoc(d.case_doc->case_id));
+  }
+  if (d.event) {
+    gb.PutEvent(*d.event);
+    own(Cf::kCase, graph::keys::Event(d.event->kind, d.event->id));
+  }
+  for (auto& k : d.timeline_keys) {
+    gb.Put(Cf::kCase, k, "");
+    own(Cf::kCase, std::move(k));
+  }
+  for (const auto& c : d.counters) gb.Add(static_cast<Cf>(c.cf), c.key, c.delta);
+  entry.counters = std::move(d.counters);
+  gb.PutDedup(record.source, record.source_id, entry);
+  ++stats->applied;
+  return Status::Ok();
+}
+
+Status IngestPipeline::Commit(graph::GraphBatch& gb, const std::string& source,
+                              const std::string& stream, const std::string& position,
+                              const std::string& description, const BatchStats& stats) {
+  auto prev = store_->GetCheckpoint(source, stream);
+  if (!prev.ok()) return prev.status();
+  storage::Checkpoint cp;
+  if (prev->has_value()) cp = **prev;
+  cp.source = source;
+  cp.stream = stream;
+  cp.position = position;
+  cp.description = description;
+  cp.records_applied += stats.applied;
+  cp.records_skipped += stats.skipped;
+  cp.records_rejected += stats.rejected;
+  cp.updated_ms = clock_->NowMillis();
+  gb.PutCheckpoint(cp);
+  return store_->Commit(gb);
+}
+
+Result<BatchStats> IngestPipeline::Apply(const SourceBatch& batch) {
+  std::lock_guard<std::mutex> lock(mu_);
+  graph::GraphBatch gb = store_->NewBatch();
+  BatchStats stats;
+  for (const RejectedRow& r : batch.rejected) {
+    gb.PutDeadLetter(MakeDeadLetter(batch.source, batch.stream, r.position, r.reason, r.raw),
+                     r.position.byte_offset);
+    ++stats.rejected;
+  }
+  for (const RawRecord& raw : batch.rows) {
+    Result<Record> rec = BuildRecord(raw);
+    if (!rec.ok()) {
+      gb.PutDeadLetter(
+          MakeDeadLetter(batch.source, batch.stream, raw.position, rec.status().message(), raw.raw),
+          raw.position.byte_offset);
+      ++stats.rejected;
+      continue;
+    }
+    FG_RETURN_IF_ERROR(ApplyRecord(gb, *rec, &stats));
+  }
+  FG_RETURN_IF_ERROR(Commit(gb, batch.source, batch.stream, batch.checkpoint_position,
+                            batch.checkpoint_description, stats));
+  return stats;
+}
+
+Result<BatchStats> IngestPipeline::ApplyRecords(const std::string& source,
+                                                const std::string& stream,
+                                                const std::vector<Record>& records,
+                                                const std::string& checkpoint_position) {
+  std::lock_guard<std::mutex> lock(mu_);
+  graph::GraphBatch gb = store_->NewBatch();
+  BatchStats stats;
+  for (const Record& r : records) {
+    Record copy = r;
+    FG_RETURN_IF_ERROR(ApplyRecord(gb, copy, &stats));
+  }
+  FG_RETURN_IF_ERROR(Commit(gb, source, stream, checkpoint_position, checkpoint_position, stats));
+  return stats;
+}
+
+}  // namespace faultgraph::ingest

@@ -1,0 +1,75 @@
+// The ingest pipeline: validate -> normalise -> derive -> one atomic graph
+// write holding the mutations, the dedup entries, the dead letters and the
+// source checkpoint. Exactly once: a (source, source_id) whose version is
+// not newer than the applied one is skipped; a newer version retracts the
+// counter contributions of the old one before adding its own.
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/status.h"
+#include "graph/graph_store.h"
+#include "ingest/raw_record.h"
+#include "ingest/records.h"
+
+namespace faultgraph::ingest {
+
+// A row the connector could not even map (broken CSV, bad JSON, bad bytes).
+struct RejectedRow {
+  SourcePosition position;
+  std::string reason;
+  std::string raw;
+};
+
+// One source batch: rows, the rows already rejected, and where the source
+// will be once this batch is committed.
+struct SourceBatch {
+  std::string source;
+  std::string stream;
+  std::vector<RawRecord> rows;
+  std::vector<RejectedRow> rejected;
+  std::string checkpoint_position;     // opaque to ingest; stored verbatim
+  std::string checkpoint_description;  // for people: "byte 1234 of 5678"
+};
+
+struct BatchStats {
+  int64_t applied = 0;   // records that changed the graph
+  int64_t skipped = 0;   // already applied at this or a newer version
+  int64_t rejected = 0;  // sent to the dead-letter store
+};
+
+// True when `candidate` should replace `applied`: decimal versions compare
+// as numbers, content hashes ("#...") replace when different, anything
+// else compares as text.
+bool IsNewerVersion(const std::string& candidate, const std::string& applied);
+
+class IngestPipeline {
+ public:
+  // `store` and `clock` must outlive the pipeline.
+  explicit IngestPipeline(graph::GraphStore* store, const Clock* clock = SystemClock());
+
+  // Applies the batch atomically. Bad rows become dead letters, never
+  // errors; an error Status means the store failed and nothing was written.
+  Result<BatchStats> Apply(const SourceBatch& batch);
+
+  // The same for records that are already typed (simulators, benchmarks).
+  Result<BatchStats> ApplyRecords(const std::string& source, const std::string& stream,
+                                  const std::vector<Record>& records,
+                                  const std::string& checkpoint_position);
+
+ private:
+  Status ApplyRecord(graph::GraphBatch& gb, Record& record, BatchStats* stats);
+  Status Commit(graph::GraphBatch& gb, const std::string& source, const std::string& stream,
+                const std::string& position, const std::string& description,
+                const BatchStats& stats);
+
+  graph::GraphStore* store_;
+  const Clock* clock_;
+  std::mutex mu_;  // one batch at a time
+};
+
+}  // namespace faultgraph::ingest

@@ -1,0 +1,23 @@
+// Small text helpers shared by ingest and connectors.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace faultgraph::ingest {
+
+// Offset of the first byte that does not start or continue a valid UTF-8
+// sequence (overlongs, surrogates and > U+10FFFF are invalid); npos if valid.
+size_t FindInvalidUtf8(std::string_view s);
+
+std::string_view Trim(std::string_view s);
+std::string ToUpperAscii(std::string_view s);
+// Splits on any of `separators` (ASCII) and on the full-width '，', '；',
+// '、'; trims pieces and drops empty ones.
+std::vector<std::string> SplitList(std::string_view s, std::string_view separators);
+// Prefix of s at most `max_bytes` long that does not cut a UTF-8 sequence.
+std::string_view Utf8Prefix(std::string_view s, size_t max_bytes);
+
+}  // namespace faultgraph::ingest
