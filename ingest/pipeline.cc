@@ -144,6 +144,13 @@ Result<BatchStats> IngestPipeline::Apply(const SourceBatch& batch) {
   return stats;
 }
 
+Result<std::string> IngestPipeline::CheckpointPosition(const std::string& source,
+                                                      const std::string& stream) {
+  auto cp = store_->GetCheckpoint(source, stream);
+  if (!cp.ok()) return cp.status();
+  return cp->has_value() ? (*cp)->position : std::string();
+}
+
 Result<BatchStats> IngestPipeline::ApplyRecords(const std::string& source,
                                                 const std::string& stream,
                                                 const std::vector<Record>& records,

@@ -56,6 +56,10 @@ class IngestPipeline {
   // errors; an error Status means the store failed and nothing was written.
   Result<BatchStats> Apply(const SourceBatch& batch);
 
+  // The committed position of (source, stream): empty when the stream was
+  // never committed. Connectors resume from here.
+  Result<std::string> CheckpointPosition(const std::string& source, const std::string& stream);
+
   // The same for records that are already typed (simulators, benchmarks).
   Result<BatchStats> ApplyRecords(const std::string& source, const std::string& stream,
                                   const std::vector<Record>& records,

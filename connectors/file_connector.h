@@ -1,0 +1,46 @@
+// The file connector: reads a CSV or JSON Lines file through a mapping and
+// feeds the ingest pipeline in batches. Its checkpoint is the file's
+// identity and the byte offset after the last committed row, committed in
+// the same write as the rows, so a re-run or a restart after a crash
+// resumes exactly where the last commit left off.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "common/status.h"
+#include "connectors/mapping.h"
+#include "ingest/pipeline.h"
+
+namespace faultgraph::connectors {
+
+struct FileIngestOptions {
+  // Called after each commit with bytes done and the file size.
+  std::function<void(uint64_t done, uint64_t total)> progress;
+  // When set and true, stops after the batch being built is committed.
+  const std::atomic<bool>* stop = nullptr;
+};
+
+struct FileIngestResult {
+  std::string stream;         // the file's identity: "file:<hash of its first 4 KiB>"
+  uint64_t size = 0;
+  uint64_t resumed_from = 0;  // byte offset the run started at
+  uint64_t end_offset = 0;    // byte offset committed when the run ended
+  ingest::BatchStats stats;
+  size_t batches = 0;
+  bool stopped = false;       // ended early because `stop` was set
+};
+
+// Ingests `path`. Bad rows go to the dead-letter store; an error Status
+// means the file or mapping cannot be used at all (missing file, a mapped
+// column not in the header) or the store failed; everything committed
+// before stays committed.
+Result<FileIngestResult> IngestFile(ingest::IngestPipeline& pipeline, const Mapping& mapping,
+                                    const std::string& path, const FileIngestOptions& options = {});
+
+// The stream id of a file's content (exposed for tests and status output).
+std::string FileStreamId(std::string_view head);
+
+}  // namespace faultgraph::connectors

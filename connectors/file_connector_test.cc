@@ -1,0 +1,212 @@
+#include "connectors/file_connector.h"
+
+#include <gtest/gtest.h>
+
+#include "connectors/test_util.h"
+#include "graph/graph_store.h"
+
+namespace faultgraph::connectors {
+
+using graph::Cf;
+using graph::EdgeType;
+namespace keys = graph::keys;
+
+constexpr const char* kCaseMapping = R"(
+[source]
+name = "crm"
+record = "case"
+batch_size = 2
+[key]
+columns = ["ticket"]
+[version]
+column = "updated"
+[fields]
+case_id = "ticket"
+product = "model"
+family = { const = "AC" }
+opened = "opened"
+symptom_text = "text"
+fault_codes = "codes"
+components = "part"
+)";
+
+class FileConnectorTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Reopen(); }
+  void Reopen() {
+    pipeline_.reset();
+    store_.reset();
+    auto s = graph::GraphStore::Open(dir_.Path("db"));
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    store_ = std::move(s).value();
+    pipeline_ = std::make_unique<ingest::IngestPipeline>(store_.get());
+  }
+  Mapping LoadCaseMapping(const std::string& extra = "") {
+    auto m = ParseMapping(std::string(kCaseMapping) + extra, "case.toml");
+    EXPECT_TRUE(m.ok()) << m.status().ToString();
+    return *m;
+  }
+  TempDir dir_;
+  std::unique_ptr<graph::GraphStore> store_;
+  std::unique_ptr<ingest::IngestPipeline> pipeline_;
+};
+
+TEST_F(FileConnectorTest, MalformedRowsGoToDeadLettersGoodRowsLand) {
+  std::string csv =
+      "ticket,model,opened,text,codes,part,updated\n"
+      "T1,AC-200,2024-03-01,不制冷,E4,COMP-1,1\n"
+      "T2,AC-200,2024-03-01,\"never closed,E4,COMP-1,1\n"   // unterminated quote
+      "T3,AC-200,2024-03-02,ok,E4,COMP-1\n"                 // wrong column count
+      "T4,AC-200,2024-13-45,bad date,E4,COMP-1,1\n"         // bad date
+      "T5,AC-200,2024-03-03,bad \xFF utf8,E4,COMP-1,1\n"    // invalid UTF-8
+      "T6,AC-200,2024-03-04,\"multi\nline, quoted\",E5,FAN-2,1\n";
+  std::string path = dir_.Write("tickets.csv", csv);
+  auto r = IngestFile(*pipeline_, LoadCaseMapping(), path);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->stats.applied, 2);
+  EXPECT_EQ(r->stats.rejected, 4);
+  EXPECT_EQ(r->end_offset, csv.size());
+  EXPECT_TRUE(store_->GetCase("T1").ok());
+  EXPECT_EQ(store_->GetCase("T6")->symptom_text, "multi\nline, quoted");
+  auto dl = store_->ListDeadLetters("crm", 100);
+  ASSERT_TRUE(dl.ok());
+  ASSERT_EQ(dl->size(), 4u);
+  EXPECT_NE((*dl)[0].reason.find("unbalanced quote: the '\"' on line 3"), std::string::npos)
+      << (*dl)[0].reason;
+  EXPECT_EQ((*dl)[0].raw, "T2,AC-200,2024-03-01,\"never closed,E4,COMP-1,1");
+  EXPECT_EQ((*dl)[0].line, 3);
+  EXPECT_EQ((*dl)[0].position, path + ":3");
+  EXPECT_EQ((*dl)[1].reason, "expected 7 columns (as in the header), found 6");
+  EXPECT_EQ((*dl)[1].raw, "T3,AC-200,2024-03-02,ok,E4,COMP-1");
+  EXPECT_NE((*dl)[2].reason.find("field 'opened': '2024-13-45' is not a date"), std::string::npos);
+  EXPECT_NE((*dl)[3].reason.find("field 'symptom_text' is not valid UTF-8"), std::string::npos);
+  EXPECT_EQ((*dl)[3].raw, "T5,AC-200,2024-03-03,bad \\xFF utf8,E4,COMP-1,1");
+}
+
+TEST_F(FileConnectorTest, SameFileTwiceChangesNothing) {
+  std::string path = dir_.Write("t.csv",
+                                "ticket,model,opened,text,codes,part,updated\n"
+                                "T1,AC-200,2024-03-01,x,E4,COMP-1,1\n"
+                                "T2,AC-200,2024-03-01,y,E4,COMP-1,1\n"
+                                "T3,AC-200,2024-03-01,z,E4,FAN-2,1\n");
+  Mapping m = LoadCaseMapping();
+  ASSERT_TRUE(IngestFile(*pipeline_, m, path).ok());
+  auto before = store_->Digest();
+  auto again = IngestFile(*pipeline_, m, path);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->stats.applied, 0);
+  EXPECT_EQ(again->batches, 0u);  // resumed at the end: nothing read
+  EXPECT_EQ(store_->Digest()->hex, before->hex);
+  // The same rows in another file (other identity) are skipped by dedup.
+  std::string copy = dir_.Write("copy.csv",
+                                "ticket,model,opened,text,codes,part,updated\n"
+                                "T2,AC-200,2024-03-01,y,E4,COMP-1,1\n");
+  auto dup = IngestFile(*pipeline_, m, copy);
+  ASSERT_TRUE(dup.ok());
+  EXPECT_EQ(dup->stats.skipped, 1);
+  EXPECT_EQ(store_->Digest()->hex, before->hex);
+  EXPECT_EQ(*store_->GetCount(Cf::kEdge, keys::Edge(EdgeType::kCausedBy, "*", "AC:E4", "COMP-1")), 2u);
+}
+
+TEST_F(FileConnectorTest, UpdatedRowRetractsItsOldVersion) {
+  Mapping m = LoadCaseMapping();
+  std::string header = "ticket,model,opened,text,codes,part,updated\n";
+  ASSERT_TRUE(IngestFile(*pipeline_, m, dir_.Write("a.csv", header + "T1,AC-200,2024-03-01,x,E4,COMP-1,1\n")).ok());
+  ASSERT_TRUE(IngestFile(*pipeline_, m, dir_.Write("b.csv", header + "T1,AC-200,2024-03-01,x,E4,FAN-2,2\n")).ok());
+  EXPECT_EQ(*store_->GetCount(Cf::kEdge, keys::Edge(EdgeType::kCausedBy, "*", "AC:E4", "COMP-1")), 0u);
+  EXPECT_EQ(*store_->GetCount(Cf::kEdge, keys::Edge(EdgeType::kCausedBy, "*", "AC:E4", "FAN-2")), 1u);
+}
+
+TEST_F(FileConnectorTest, StopAndResumeEqualsOneRun) {
+  std::string csv = "ticket,model,opened,text,codes,part,updated\n";
+  for (int i = 0; i < 25; ++i) {
+    csv += "T" + std::to_string(i) + ",AC-200,2024-03-01,t,E" + std::to_string(i % 3) + ",P" +
+           std::to_string(i % 4) + ",1\n";
+  }
+  std::string path = dir_.Write("big.csv", csv);
+  Mapping m = LoadCaseMapping();
+  std::atomic<bool> stop{true};
+  FileIngestOptions opts;
+  opts.stop = &stop;
+  auto first = IngestFile(*pipeline_, m, path, opts);
+  ASSERT_TRUE(first.ok());
+  EXPECT_TRUE(first->stopped);
+  EXPECT_EQ(first->stats.applied, 2);
+  Reopen();  // as after a restart
+  auto rest = IngestFile(*pipeline_, m, path);
+  ASSERT_TRUE(rest.ok());
+  EXPECT_EQ(rest->resumed_from, first->end_offset);
+  EXPECT_EQ(rest->stats.applied, 23);
+  EXPECT_EQ(rest->stats.skipped, 0);
+  auto resumed = store_->Digest();
+
+  TempDir other("_clean");
+  auto s2 = graph::GraphStore::Open(other.Path("db"));
+  ingest::IngestPipeline p2(s2->get());
+  ASSERT_TRUE(IngestFile(p2, m, path).ok());
+  EXPECT_EQ((*s2)->Digest()->hex, resumed->hex);
+}
+
+TEST_F(FileConnectorTest, Gb18030FileIngestsAsUtf8) {
+  std::string csv = "ticket,model,opened,text,codes,part,updated\r\n"
+                    "T1,AC-200,2024-03-01,空调压缩机不制冷，显示E4故障码,E4,压缩机,1\r\n"
+                    "T2,AC-200,2024-03-02,\"風扇異響, 噪音大\",E5,風扇,1\r\n";
+  std::string path = dir_.Write("gbk.csv", ToGb18030(csv));
+  auto r = IngestFile(*pipeline_, LoadCaseMapping(), path);  // encoding = auto
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->stats.applied, 2);
+  EXPECT_EQ(r->stats.rejected, 0);
+  EXPECT_EQ(store_->GetCase("T1")->symptom_text, "空调压缩机不制冷，显示E4故障码");
+  EXPECT_EQ(store_->GetCase("T2")->symptom_text, "風扇異響, 噪音大");
+  EXPECT_EQ(store_->GetCase("T2")->components, (std::vector<std::string>{"風扇"}));
+}
+
+TEST_F(FileConnectorTest, JsonLinesWithNestedKeys) {
+  auto m = ParseMapping(R"(
+[source]
+name = "sensors"
+record = "sensor_event"
+format = "jsonl"
+[key]
+columns = ["id"]
+[fields]
+asset_serial = "unit.serial"
+time = { column = "ts", format = "epoch_ms" }
+code = "alarm"
+value = "value"
+)", "s.toml");
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  std::string jsonl =
+      "{\"id\":\"a1\",\"unit\":{\"serial\":\"SN1\"},\"ts\":1709303400000,\"alarm\":\"hp\",\"value\":31.5}\n"
+      "{\"id\":\"a2\",\"unit\":{\"serial\":\"SN1\"},\"ts\":1709303500000,\"alarm\":\"hp\"\n"
+      "[1,2]\n"
+      "\n"
+      "{\"id\":\"a3\",\"unit\":{\"serial\":\"SN1\"},\"ts\":1709303600000,\"value\":\"n/a\"}\n";
+  auto r = IngestFile(*pipeline_, *m, dir_.Write("s.jsonl", jsonl));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->stats.applied, 1);
+  EXPECT_EQ(r->stats.rejected, 3);
+  auto ev = store_->GetEvent("sensor", "a1");
+  ASSERT_TRUE(ev.ok());
+  EXPECT_EQ(ev->code, "HP");
+  EXPECT_DOUBLE_EQ(ev->value, 31.5);
+  auto dl = store_->ListDeadLetters("sensors", 10);
+  ASSERT_EQ(dl->size(), 3u);
+  EXPECT_NE((*dl)[0].reason.find("invalid JSON"), std::string::npos);
+  EXPECT_EQ((*dl)[1].reason, "the line is not a JSON object");
+  EXPECT_EQ((*dl)[2].line, 5);
+  EXPECT_NE((*dl)[2].reason.find("field 'value': 'n/a' is not a number"), std::string::npos);
+  EXPECT_EQ(store_->AssetTimeline("SN1", 10)->size(), 1u);
+}
+
+TEST_F(FileConnectorTest, MappedColumnMissingFromHeaderIsAnError) {
+  std::string path = dir_.Write("t.csv", "ticket,model\nT1,AC\n");
+  auto r = IngestFile(*pipeline_, LoadCaseMapping(), path);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("column 'updated' is not in the header (columns: ticket, model)"),
+            std::string::npos)
+      << r.status().message();
+  EXPECT_FALSE(IngestFile(*pipeline_, LoadCaseMapping(), dir_.Path("missing.csv")).ok());
+}
+
+}  // namespace faultgraph::connectors
