@@ -36,6 +36,8 @@ std::optional<EdgeType> ParseEdgeType(std::string_view name) {
   return std::nullopt;
 }
 
+bool EdgeTypeIsScoped(EdgeType t) { return t == EdgeType::kCausedBy || t == EdgeType::kFixedBy; }
+
 std::string ProductScope(std::string_view model) { return "p:" + std::string(model); }
 
 int64_t MonthOf(int64_t time_ms) {

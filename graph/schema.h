@@ -38,6 +38,10 @@ enum class EdgeType : uint8_t {
 std::string_view EdgeTypeName(EdgeType t);  // "HAS_PART", ...
 std::optional<EdgeType> ParseEdgeType(std::string_view name);  // case-insensitive
 
+// CAUSED_BY and FIXED_BY keep evidence per product scope and globally;
+// the other edge types have the one empty scope.
+bool EdgeTypeIsScoped(EdgeType t);
+
 // Scopes of evidence counters: one product, or every product.
 inline constexpr std::string_view kGlobalScope = "*";
 std::string ProductScope(std::string_view model);  // "p:MODEL"

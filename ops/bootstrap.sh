@@ -13,7 +13,7 @@ PACKAGES=(
   libtbb-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libtomlplusplus-dev
-  libsimdjson-dev
+  libsimdjson-dev nlohmann-json3-dev
   libutf8proc-dev
   libopencc-dev
   python3

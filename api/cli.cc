@@ -1,0 +1,344 @@
+// faultgraph: the command-line interface for people and scripts. Works
+// embedded (--data DIR, no daemon) or against faultgraphd (--server
+// HOST:PORT) through the same FaultGraphIf interface.
+#include <signal.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "api/cli_format.h"
+#include "api/client.h"
+#include "api/handler.h"
+
+namespace {
+
+using namespace faultgraph;
+using nlohmann::json;
+
+constexpr const char* kUsage = R"(usage: faultgraph [--data DIR | --server HOST:PORT] [--json] COMMAND ...
+
+  ingest --mapping MAP FILE...       load files through a mapping (resumes where it stopped)
+  status                             sources, their positions and record counts
+  product MODEL                      a product: parts, symptoms, cases, installed units
+  neighbours TYPE ID [--in] [--product P] [--limit N]
+                                     edges of TYPE (HAS_PART, SHOWS, CAUSED_BY, FIXED_BY,
+                                     IN_FAMILY, APPLIES_TO) out of (or into) ID, with counts
+  case ID                            one service case
+  asset SERIAL [--limit N]           an asset's cases, contacts and alarms in time order
+  dlq list [--source S] [--limit N]  records rejected at ingest, with the reason
+
+  --data DIR        data directory (default $FAULTGRAPH_DATA or ./faultgraph-data)
+  --server H:P      talk to a running faultgraphd instead of opening DIR
+  --json            machine-readable output
+)";
+
+std::atomic<bool> g_stop{false};
+void OnSignal(int) { g_stop = true; }
+
+struct Args {
+  std::vector<std::string> positional;
+  std::vector<std::pair<std::string, std::string>> options;  // --name value ("" for flags)
+  bool Has(const std::string& name) const {
+    for (const auto& o : options) {
+      if (o.first == name) return true;
+    }
+    return false;
+  }
+  std::string Get(const std::string& name, const std::string& fallback = "") const {
+    for (const auto& o : options) {
+      if (o.first == name) return o.second;
+    }
+    return fallback;
+  }
+};
+
+[[noreturn]] void UsageError(const std::string& message) {
+  std::fprintf(stderr, "faultgraph: %s\n\n%s", message.c_str(), kUsage);
+  std::exit(2);
+}
+
+int ParseLimit(const Args& a, int fallback) {
+  std::string v = a.Get("--limit");
+  if (v.empty()) return fallback;
+  char* end = nullptr;
+  long n = std::strtol(v.c_str(), &end, 10);
+  if (*end != '\0' || n < 1 || n > 1000) UsageError("--limit must be an integer from 1 to 1000");
+  return static_cast<int>(n);
+}
+
+void Print(const json& j) { std::printf("%s\n", j.dump(2).c_str()); }
+
+json ToJson(const std::vector<api::Neighbour>& ns) {
+  json out = json::array();
+  for (const auto& n : ns) out.push_back({{"id", n.id}, {"count", n.count}});
+  return out;
+}
+
+std::string Join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+int CmdIngest(api::FaultGraphIf& fg, api::Handler* local, const Args& a, bool as_json) {
+  std::string mapping = a.Get("--mapping");
+  if (mapping.empty()) UsageError("ingest needs --mapping MAP");
+  if (a.positional.size() < 2) UsageError("ingest needs at least one FILE");
+  json results = json::array();
+  std::vector<std::vector<std::string>> rows;
+  int rc = 0;
+  for (size_t i = 1; i < a.positional.size() && !g_stop; ++i) {
+    const std::string& file = a.positional[i];
+    cli::ProgressBar bar(file);
+    if (local != nullptr) local->set_progress([&](uint64_t d, uint64_t t) { bar.Update(d, t); });
+    api::IngestResult r;
+    try {
+      fg.ingestFile(r, mapping, file);
+    } catch (const api::BadRequest& e) {
+      bar.Finish();
+      std::fprintf(stderr, "faultgraph: %s: %s\n", e.field.c_str(), e.message.c_str());
+      rc = 1;
+      continue;
+    }
+    bar.Finish();
+    results.push_back({{"file", file}, {"stream", r.stream}, {"applied", r.applied},
+                       {"skipped", r.skipped}, {"rejected", r.rejected},
+                       {"resumedFrom", r.resumedFrom}, {"endOffset", r.endOffset},
+                       {"size", r.size}, {"stopped", r.stopped}});
+    rows.push_back({file, std::to_string(r.applied), std::to_string(r.skipped),
+                    std::to_string(r.rejected),
+                    r.stopped ? "stopped at byte " + std::to_string(r.endOffset) + "; run again to resume"
+                              : (r.resumedFrom > 0 ? "resumed at byte " + std::to_string(r.resumedFrom)
+                                                   : "complete")});
+    if (r.stopped) break;
+  }
+  if (as_json) {
+    Print(results);
+  } else {
+    cli::PrintTable({"file", "applied", "skipped", "rejected", "state"}, rows);
+    int64_t rejected = 0;
+    for (const auto& r : results) rejected += r["rejected"].get<int64_t>();
+    if (rejected > 0) std::printf("\n%lld rows rejected: see 'faultgraph dlq list'\n", static_cast<long long>(rejected));
+  }
+  return rc;
+}
+
+int CmdStatus(api::FaultGraphIf& fg, bool as_json) {
+  api::IngestStatus s;
+  fg.ingestStatus(s);
+  if (as_json) {
+    json sources = json::array();
+    for (const auto& src : s.sources) {
+      sources.push_back({{"source", src.source}, {"stream", src.stream}, {"position", src.position},
+                         {"applied", src.applied}, {"skipped", src.skipped},
+                         {"rejected", src.rejected}, {"updatedMs", src.updatedMs}});
+    }
+    Print({{"sources", sources}, {"records", s.records}, {"entities", s.entities},
+           {"deadLetters", s.deadLetters}});
+    return 0;
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& src : s.sources) {
+    rows.push_back({src.source, src.position, std::to_string(src.applied), std::to_string(src.skipped),
+                    std::to_string(src.rejected), cli::FormatTime(src.updatedMs)});
+  }
+  cli::PrintTable({"source", "position", "applied", "skipped", "rejected", "updated (UTC)"}, rows);
+  std::printf("\nrecords: %lld   entities: %lld   dead letters: %lld\n",
+              static_cast<long long>(s.records), static_cast<long long>(s.entities),
+              static_cast<long long>(s.deadLetters));
+  return 0;
+}
+
+int CmdProduct(api::FaultGraphIf& fg, const Args& a, bool as_json) {
+  if (a.positional.size() != 2) UsageError("product needs one MODEL");
+  api::Product p;
+  fg.getProduct(p, a.positional[1]);
+  if (as_json) {
+    Print({{"model", p.model}, {"name", p.name}, {"family", p.family}, {"category", p.category},
+           {"attrs", p.attrs}, {"parts", ToJson(p.parts)}, {"symptoms", ToJson(p.symptoms)},
+           {"cases", p.cases}, {"installed", p.installed}});
+    return 0;
+  }
+  std::printf("%s  %s\nfamily: %s   category: %s   installed units: %lld   cases: %lld\n",
+              p.model.c_str(), p.name.c_str(), p.family.c_str(), p.category.c_str(),
+              static_cast<long long>(p.installed), static_cast<long long>(p.cases));
+  for (const auto& [k, v] : p.attrs) std::printf("%s: %s\n", k.c_str(), v.c_str());
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& n : p.parts) rows.push_back({"part", n.id, std::to_string(n.count)});
+  for (const auto& n : p.symptoms) rows.push_back({"symptom", n.id, std::to_string(n.count)});
+  std::printf("\n");
+  cli::PrintTable({"kind", "id", "count"}, rows);
+  return 0;
+}
+
+int CmdNeighbours(api::FaultGraphIf& fg, const Args& a, bool as_json) {
+  if (a.positional.size() != 3) UsageError("neighbours needs TYPE and ID");
+  api::NeighboursRequest req;
+  req.edgeType = a.positional[1];
+  req.id = a.positional[2];
+  req.incoming = a.Has("--in");
+  req.product = a.Get("--product");
+  req.limit = ParseLimit(a, 20);
+  std::vector<api::Neighbour> out;
+  fg.neighbours(out, req);
+  if (as_json) {
+    Print(ToJson(out));
+    return 0;
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& n : out) rows.push_back({n.id, std::to_string(n.count)});
+  cli::PrintTable({req.incoming ? "from" : "to", "count"}, rows);
+  return 0;
+}
+
+int CmdCase(api::FaultGraphIf& fg, const Args& a, bool as_json) {
+  if (a.positional.size() != 2) UsageError("case needs one ID");
+  api::CaseView c;
+  fg.getCase(c, a.positional[1]);
+  if (as_json) {
+    Print({{"caseId", c.caseId}, {"assetSerial", c.assetSerial}, {"product", c.product},
+           {"family", c.family}, {"openedMs", c.openedMs}, {"closedMs", c.closedMs},
+           {"channel", c.channel}, {"symptomText", c.symptomText}, {"notes", c.notes},
+           {"faultCodes", c.faultCodes}, {"symptoms", c.symptoms}, {"components", c.components},
+           {"failureCause", c.failureCause}, {"fixes", c.fixes}, {"parts", c.parts},
+           {"labourMinutes", c.labourMinutes}, {"cost", c.cost}, {"outcome", c.outcome},
+           {"satisfaction", c.satisfaction}, {"region", c.region}, {"source", c.source}});
+    return 0;
+  }
+  std::printf("case %s  (%s)\nproduct: %s   asset: %s   region: %s\nopened: %s   closed: %s\n",
+              c.caseId.c_str(), c.source.c_str(), c.product.c_str(), c.assetSerial.c_str(),
+              c.region.c_str(), cli::FormatTime(c.openedMs).c_str(),
+              cli::FormatTime(c.closedMs).c_str());
+  std::printf("symptom: %s\nnotes: %s\nfault codes: %s\ncomponents: %s\ncause: %s\nfixes: %s\n"
+              "parts: %s\nlabour: %d min   outcome: %s\n",
+              c.symptomText.c_str(), c.notes.c_str(), Join(c.faultCodes).c_str(),
+              Join(c.components).c_str(), c.failureCause.c_str(), Join(c.fixes).c_str(),
+              Join(c.parts).c_str(), c.labourMinutes, c.outcome.c_str());
+  return 0;
+}
+
+int CmdAsset(api::FaultGraphIf& fg, const Args& a, bool as_json) {
+  if (a.positional.size() != 2) UsageError("asset needs one SERIAL");
+  std::vector<api::TimelineItem> items;
+  fg.assetHistory(items, a.positional[1], ParseLimit(a, 100));
+  if (as_json) {
+    json out = json::array();
+    for (const auto& t : items) {
+      out.push_back({{"timeMs", t.timeMs}, {"kind", t.kind}, {"id", t.id}, {"summary", t.summary}});
+    }
+    Print(out);
+    return 0;
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& t : items) rows.push_back({cli::FormatTime(t.timeMs), t.kind, t.id, t.summary});
+  cli::PrintTable({"time (UTC)", "kind", "id", "summary"}, rows);
+  return 0;
+}
+
+int CmdDlq(api::FaultGraphIf& fg, const Args& a, bool as_json) {
+  if (a.positional.size() != 2 || a.positional[1] != "list") UsageError("dlq takes 'list'");
+  std::vector<api::DeadLetter> dl;
+  fg.deadLetters(dl, a.Get("--source"), ParseLimit(a, 100));
+  if (as_json) {
+    json out = json::array();
+    for (const auto& d : dl) {
+      out.push_back({{"source", d.source}, {"stream", d.stream}, {"position", d.position},
+                     {"reason", d.reason}, {"raw", d.raw}, {"line", d.line},
+                     {"byteOffset", d.byteOffset}});
+    }
+    Print(out);
+    return 0;
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& d : dl) rows.push_back({d.source, d.position, d.reason});
+  cli::PrintTable({"source", "position", "reason"}, rows);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Args args;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    static const std::vector<std::string> kWithValue = {"--data", "--server", "--mapping",
+                                                        "--product", "--limit", "--source"};
+    if (a == "--help" || a == "-h") {
+      std::printf("%s", kUsage);
+      return 0;
+    }
+    if (a.starts_with("--")) {
+      bool takes_value = std::find(kWithValue.begin(), kWithValue.end(), a) != kWithValue.end();
+      if (takes_value && i + 1 >= argc) UsageError(a + " needs a value");
+      if (!takes_value && a != "--json" && a != "--in") UsageError("unknown option " + a);
+      args.options.emplace_back(a, takes_value ? argv[++i] : "");
+    } else {
+      args.positional.push_back(a);
+    }
+  }
+  if (args.positional.empty()) UsageError("no command given");
+  const std::string& cmd = args.positional[0];
+  bool as_json = args.Has("--json");
+
+  signal(SIGPIPE, SIG_IGN);
+  std::unique_ptr<graph::GraphStore> store;
+  std::unique_ptr<ingest::IngestPipeline> pipeline;
+  std::shared_ptr<api::FaultGraphIf> fg;
+  api::Handler* local = nullptr;
+  if (args.Has("--server")) {
+    auto c = api::ConnectToServer(args.Get("--server"));
+    if (!c.ok()) {
+      std::fprintf(stderr, "faultgraph: %s\n", c.status().message().c_str());
+      return 1;
+    }
+    fg = *c;
+  } else {
+    const char* env = std::getenv("FAULTGRAPH_DATA");
+    std::string dir = args.Get("--data", env != nullptr ? env : "faultgraph-data");
+    graph::GraphOptions options;
+    options.create_if_missing = cmd == "ingest";
+    auto s = graph::GraphStore::Open(dir, options);
+    if (!s.ok()) {
+      std::string hint = s.status().code() == Status::Code::kBusy
+                             ? " (is faultgraphd running on it? use --server HOST:PORT)"
+                             : "";
+      std::fprintf(stderr, "faultgraph: cannot open data directory %s: %s%s\n", dir.c_str(),
+                   s.status().message().c_str(), hint.c_str());
+      return 1;
+    }
+    store = std::move(s).value();
+    pipeline = std::make_unique<ingest::IngestPipeline>(store.get());
+    auto h = std::make_shared<api::Handler>(store.get(), pipeline.get(), &g_stop);
+    local = h.get();
+    fg = h;
+    signal(SIGINT, OnSignal);
+    signal(SIGTERM, OnSignal);
+  }
+
+  try {
+    if (cmd == "ingest") return CmdIngest(*fg, local, args, as_json);
+    if (cmd == "status") return CmdStatus(*fg, as_json);
+    if (cmd == "product") return CmdProduct(*fg, args, as_json);
+    if (cmd == "neighbours" || cmd == "neighbors") return CmdNeighbours(*fg, args, as_json);
+    if (cmd == "case") return CmdCase(*fg, args, as_json);
+    if (cmd == "asset") return CmdAsset(*fg, args, as_json);
+    if (cmd == "dlq") return CmdDlq(*fg, args, as_json);
+  } catch (const api::BadRequest& e) {
+    std::fprintf(stderr, "faultgraph: bad %s: %s\n", e.field.c_str(), e.message.c_str());
+    return 2;
+  } catch (const api::NotFound& e) {
+    std::fprintf(stderr, "faultgraph: not found: %s\n", e.message.c_str());
+    return 3;
+  } catch (const api::Unavailable& e) {
+    std::fprintf(stderr, "faultgraph: unavailable: %s\n", e.message.c_str());
+    return 1;
+  } catch (const apache::thrift::TException& e) {
+    std::fprintf(stderr, "faultgraph: %s\n", e.what());
+    return 1;
+  }
+  UsageError("unknown command '" + cmd + "'");
+}

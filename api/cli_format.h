@@ -1,0 +1,35 @@
+// Output helpers of the faultgraph CLI: aligned tables for people, JSON for
+// scripts, a progress bar on a terminal.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace faultgraph::cli {
+
+// Prints rows under a header with columns padded to their widest cell
+// (display width: CJK characters count as two columns).
+void PrintTable(const std::vector<std::string>& header,
+                const std::vector<std::vector<std::string>>& rows);
+
+// "2024-03-01 14:30" (UTC), or "-" for 0.
+std::string FormatTime(int64_t ms);
+
+// Terminal display width of UTF-8 text.
+size_t DisplayWidth(const std::string& s);
+
+// Redraws a one-line progress bar on stderr when stderr is a terminal.
+class ProgressBar {
+ public:
+  explicit ProgressBar(std::string label);
+  void Update(uint64_t done, uint64_t total);
+  void Finish();
+
+ private:
+  std::string label_;
+  bool tty_;
+  int last_percent_ = -1;
+};
+
+}  // namespace faultgraph::cli

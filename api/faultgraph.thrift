@@ -1,0 +1,132 @@
+// The faultgraph service API: what support agents, R&D tools, operators and
+// the CLI call. Types here never reach below api/.
+namespace cpp faultgraph.api
+namespace py faultgraph_api
+
+// The request is wrong: `field` names the argument, `message` says why.
+exception BadRequest {
+  1: string field
+  2: string message
+}
+
+// The thing asked for does not exist.
+exception NotFound {
+  1: string kind                  // the argument that named it
+  2: string message
+}
+
+// The service cannot do this now (store failure, shutting down).
+exception Unavailable {
+  1: string message
+}
+
+struct Neighbour {
+  1: string id
+  2: i64 count
+}
+
+struct SourceStatus {
+  1: string source
+  2: string stream
+  3: string position      // human-readable: "tickets.csv byte 1234 of 5678 (line 40)"
+  4: i64 applied
+  5: i64 skipped
+  6: i64 rejected
+  7: i64 updatedMs
+}
+
+struct IngestStatus {
+  1: list<SourceStatus> sources
+  2: i64 deadLetters
+  3: i64 records                  // distinct source records applied
+  4: i64 entities
+}
+
+struct Product {
+  1: string model
+  2: string name
+  3: string family
+  4: string category
+  5: map<string, string> attrs
+  6: list<Neighbour> parts        // HAS_PART, count = BOM lines
+  7: list<Neighbour> symptoms     // SHOWS, count = cases
+  8: i64 cases
+  9: i64 installed
+}
+
+struct NeighboursRequest {
+  1: string edgeType              // HAS_PART, SHOWS, CAUSED_BY, FIXED_BY, IN_FAMILY, APPLIES_TO
+  2: string id
+  3: bool incoming = false        // follow edges into `id` instead of out of it
+  4: string product = ""          // CAUSED_BY / FIXED_BY: evidence of one product; empty = all
+  5: i32 limit = 20               // 1..1000
+}
+
+struct CaseView {
+  1: string caseId
+  2: string assetSerial
+  3: string product
+  4: string family
+  5: i64 openedMs
+  6: i64 closedMs
+  7: string channel
+  8: string symptomText
+  9: string notes
+  10: list<string> faultCodes
+  11: list<string> symptoms
+  12: list<string> components
+  13: string failureCause
+  14: list<string> fixes
+  15: list<string> parts
+  16: i32 labourMinutes
+  17: double cost
+  18: string outcome
+  19: double satisfaction
+  20: string region
+  21: string source
+}
+
+struct TimelineItem {
+  1: i64 timeMs
+  2: string kind                  // case | contact | sensor
+  3: string id
+  4: string summary
+}
+
+struct DeadLetter {
+  1: string source
+  2: string stream
+  3: string position              // file:line
+  4: string reason
+  5: string raw
+  6: i64 line
+  7: i64 byteOffset
+}
+
+struct IngestResult {
+  1: string stream
+  2: i64 applied
+  3: i64 skipped
+  4: i64 rejected
+  5: i64 resumedFrom
+  6: i64 endOffset
+  7: i64 size
+  8: bool stopped                 // the daemon is shutting down; run again to finish
+}
+
+service FaultGraph {
+  IngestStatus ingestStatus() throws (1: Unavailable unavailable)
+  Product getProduct(1: string model)
+      throws (1: BadRequest bad, 2: NotFound notFound, 3: Unavailable unavailable)
+  list<Neighbour> neighbours(1: NeighboursRequest request)
+      throws (1: BadRequest bad, 2: Unavailable unavailable)
+  CaseView getCase(1: string caseId)
+      throws (1: BadRequest bad, 2: NotFound notFound, 3: Unavailable unavailable)
+  list<TimelineItem> assetHistory(1: string serial, 2: i32 limit)
+      throws (1: BadRequest bad, 2: Unavailable unavailable)
+  list<DeadLetter> deadLetters(1: string source, 2: i32 limit)
+      throws (1: BadRequest bad, 2: Unavailable unavailable)
+  // Ingests a file on the daemon's machine through a mapping file there.
+  IngestResult ingestFile(1: string mappingPath, 2: string filePath)
+      throws (1: BadRequest bad, 2: Unavailable unavailable)
+}

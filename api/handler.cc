@@ -1,0 +1,221 @@
+#include "api/handler.h"
+
+#include "connectors/file_connector.h"
+#include "connectors/mapping.h"
+
+namespace faultgraph::api {
+namespace {
+
+constexpr size_t kMaxIdBytes = 512;
+constexpr size_t kMaxPathBytes = 4096;
+constexpr int32_t kMaxLimit = 1000;
+
+[[noreturn]] void ThrowBad(const std::string& field, const std::string& message) {
+  BadRequest e;
+  e.field = field;
+  e.message = message;
+  throw e;
+}
+
+// Maps a Status from below to the API's typed exceptions.
+void ThrowIfError(const Status& s, const std::string& field) {
+  if (s.ok()) return;
+  if (s.IsNotFound()) {
+    NotFound e;
+    e.kind = field;
+    e.message = s.message();
+    throw e;
+  }
+  if (s.IsInvalidArgument()) ThrowBad(field, s.message());
+  Unavailable e;
+  e.message = s.ToString();
+  throw e;
+}
+
+template <typename T>
+T Unwrap(Result<T> r, const std::string& field) {
+  ThrowIfError(r.status(), field);
+  return std::move(r).value();
+}
+
+void CheckId(const std::string& field, const std::string& value) {
+  if (value.empty()) ThrowBad(field, field + " is empty");
+  if (value.size() > kMaxIdBytes) {
+    ThrowBad(field, field + " is " + std::to_string(value.size()) + " bytes; at most " +
+                        std::to_string(kMaxIdBytes) + " are allowed");
+  }
+}
+
+int32_t CheckLimit(int32_t limit) {
+  if (limit < 1 || limit > kMaxLimit) {
+    ThrowBad("limit", "limit is " + std::to_string(limit) + "; it must be from 1 to " +
+                          std::to_string(kMaxLimit));
+  }
+  return limit;
+}
+
+std::vector<Neighbour> ToApi(const std::vector<graph::Neighbour>& in) {
+  std::vector<Neighbour> out;
+  for (const auto& n : in) {
+    Neighbour a;
+    a.id = n.id;
+    a.count = static_cast<int64_t>(n.count);
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+}  // namespace
+
+void Handler::ingestStatus(IngestStatus& out) {
+  for (const auto& cp : Unwrap(store_->ListCheckpoints(), "store")) {
+    SourceStatus s;
+    s.source = cp.source;
+    s.stream = cp.stream;
+    s.position = cp.description;
+    s.applied = cp.records_applied;
+    s.skipped = cp.records_skipped;
+    s.rejected = cp.records_rejected;
+    s.updatedMs = cp.updated_ms;
+    out.sources.push_back(std::move(s));
+  }
+  out.deadLetters = static_cast<int64_t>(Unwrap(store_->CountKeys(graph::Cf::kDlq), "store"));
+  out.records = static_cast<int64_t>(Unwrap(store_->CountKeys(graph::Cf::kDedup), "store"));
+  out.entities = static_cast<int64_t>(Unwrap(store_->CountKeys(graph::Cf::kEntity), "store"));
+}
+
+void Handler::getProduct(Product& out, const std::string& model) {
+  CheckId("model", model);
+  auto e = Unwrap(store_->GetEntity("product", model), "model");
+  out.model = e.id;
+  out.name = e.name;
+  out.family = e.family;
+  out.category = e.category;
+  out.attrs = e.attrs;
+  out.parts = ToApi(Unwrap(
+      store_->Neighbours(graph::EdgeType::kHasPart, "", model, graph::Direction::kOut, kMaxLimit),
+      "model"));
+  out.symptoms = ToApi(Unwrap(
+      store_->Neighbours(graph::EdgeType::kShows, "", model, graph::Direction::kOut, kMaxLimit),
+      "model"));
+  out.cases = static_cast<int64_t>(
+      Unwrap(store_->GetCount(graph::Cf::kCounter, graph::keys::Counter("cases", model)), "model"));
+  out.installed = static_cast<int64_t>(Unwrap(
+      store_->GetCount(graph::Cf::kCounter, graph::keys::Counter("installed", model)), "model"));
+}
+
+void Handler::neighbours(std::vector<Neighbour>& out, const NeighboursRequest& request) {
+  auto type = graph::ParseEdgeType(request.edgeType);
+  if (!type) {
+    ThrowBad("edgeType", "unknown edge type '" + request.edgeType +
+                             "' (expected HAS_PART, SHOWS, CAUSED_BY, FIXED_BY, IN_FAMILY or "
+                             "APPLIES_TO)");
+  }
+  CheckId("id", request.id);
+  CheckLimit(request.limit);
+  std::string scope;
+  if (graph::EdgeTypeIsScoped(*type)) {
+    scope = request.product.empty() ? std::string(graph::kGlobalScope)
+                                    : graph::ProductScope(request.product);
+  } else if (!request.product.empty()) {
+    ThrowBad("product", std::string(graph::EdgeTypeName(*type)) +
+                            " edges are not kept per product; leave product empty");
+  }
+  out = ToApi(Unwrap(store_->Neighbours(*type, scope, request.id,
+                                        request.incoming ? graph::Direction::kIn
+                                                         : graph::Direction::kOut,
+                                        static_cast<size_t>(request.limit)),
+                     "id"));
+}
+
+void Handler::getCase(CaseView& out, const std::string& caseId) {
+  CheckId("caseId", caseId);
+  auto c = Unwrap(store_->GetCase(caseId), "caseId");
+  out.caseId = c.case_id;
+  out.assetSerial = c.asset_serial;
+  out.product = c.product;
+  out.family = c.family;
+  out.openedMs = c.opened_ms;
+  out.closedMs = c.closed_ms;
+  out.channel = c.channel;
+  out.symptomText = c.symptom_text;
+  out.notes = c.notes;
+  out.faultCodes = c.fault_codes;
+  out.symptoms = c.symptoms;
+  out.components = c.components;
+  out.failureCause = c.failure_cause;
+  out.fixes = c.fixes;
+  out.parts = c.parts;
+  out.labourMinutes = c.labour_minutes;
+  out.cost = c.cost;
+  out.outcome = c.outcome;
+  out.satisfaction = c.satisfaction;
+  out.region = c.region;
+  out.source = c.source;
+}
+
+void Handler::assetHistory(std::vector<TimelineItem>& out, const std::string& serial,
+                           int32_t limit) {
+  CheckId("serial", serial);
+  CheckLimit(limit);
+  for (const auto& t : Unwrap(store_->AssetTimeline(serial, static_cast<size_t>(limit)), "serial")) {
+    TimelineItem item;
+    item.timeMs = t.time_ms;
+    item.kind = t.kind;
+    item.id = t.id;
+    if (t.kind == "case") {
+      auto c = store_->GetCase(t.id);
+      if (c.ok()) item.summary = c->symptom_text;
+    } else {
+      auto e = store_->GetEvent(t.kind, t.id);
+      if (e.ok()) item.summary = t.kind == "sensor" ? e->code + " " + e->measurement : e->text;
+    }
+    out.push_back(std::move(item));
+  }
+}
+
+void Handler::deadLetters(std::vector<DeadLetter>& out, const std::string& source,
+                          int32_t limit) {
+  if (source.size() > kMaxIdBytes) ThrowBad("source", "source name is too long");
+  CheckLimit(limit);
+  for (const auto& d :
+       Unwrap(store_->ListDeadLetters(source, static_cast<size_t>(limit)), "source")) {
+    DeadLetter a;
+    a.source = d.source;
+    a.stream = d.stream;
+    a.position = d.position;
+    a.reason = d.reason;
+    a.raw = d.raw;
+    a.line = d.line;
+    a.byteOffset = d.byte_offset;
+    out.push_back(std::move(a));
+  }
+}
+
+void Handler::ingestFile(IngestResult& out, const std::string& mappingPath,
+                         const std::string& filePath) {
+  if (mappingPath.empty() || mappingPath.size() > kMaxPathBytes) {
+    ThrowBad("mappingPath", "mappingPath must be a path of 1 to 4096 bytes");
+  }
+  if (filePath.empty() || filePath.size() > kMaxPathBytes) {
+    ThrowBad("filePath", "filePath must be a path of 1 to 4096 bytes");
+  }
+  auto mapping = connectors::LoadMapping(mappingPath);
+  if (!mapping.ok()) ThrowBad("mappingPath", mapping.status().message());
+  connectors::FileIngestOptions options;
+  options.stop = stop_;
+  options.progress = progress_;
+  auto r = connectors::IngestFile(*pipeline_, *mapping, filePath, options);
+  if (!r.ok() && r.status().code() == Status::Code::kIOError) ThrowBad("filePath", r.status().message());
+  ThrowIfError(r.status(), "filePath");
+  out.stream = r->stream;
+  out.applied = r->stats.applied;
+  out.skipped = r->stats.skipped;
+  out.rejected = r->stats.rejected;
+  out.resumedFrom = static_cast<int64_t>(r->resumed_from);
+  out.endOffset = static_cast<int64_t>(r->end_offset);
+  out.size = static_cast<int64_t>(r->size);
+  out.stopped = r->stopped;
+}
+
+}  // namespace faultgraph::api

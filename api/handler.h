@@ -1,0 +1,45 @@
+// The Thrift service handler: checks each request, calls the domain code
+// in graph/, ingest/ and connectors/, and maps results and Statuses back to
+// API types and typed exceptions. The CLI's embedded mode calls it directly.
+#pragma once
+
+#include <atomic>
+
+#include "api/gen-cpp/FaultGraph.h"
+#include "graph/graph_store.h"
+#include "ingest/pipeline.h"
+
+namespace faultgraph::api {
+
+class Handler : public FaultGraphIf {
+ public:
+  // Not owned; must outlive the handler. `stop` (may be null) asks running
+  // ingests to finish their open batch and return.
+  Handler(graph::GraphStore* store, ingest::IngestPipeline* pipeline,
+          const std::atomic<bool>* stop = nullptr)
+      : store_(store), pipeline_(pipeline), stop_(stop) {}
+
+  void ingestStatus(IngestStatus& out) override;
+  void getProduct(Product& out, const std::string& model) override;
+  void neighbours(std::vector<Neighbour>& out, const NeighboursRequest& request) override;
+  void getCase(CaseView& out, const std::string& caseId) override;
+  void assetHistory(std::vector<TimelineItem>& out, const std::string& serial,
+                    int32_t limit) override;
+  void deadLetters(std::vector<DeadLetter>& out, const std::string& source,
+                   int32_t limit) override;
+  void ingestFile(IngestResult& out, const std::string& mappingPath,
+                  const std::string& filePath) override;
+
+  // Progress of ingestFile calls made in-process (the CLI's progress bar).
+  void set_progress(std::function<void(uint64_t, uint64_t)> progress) {
+    progress_ = std::move(progress);
+  }
+
+ private:
+  graph::GraphStore* store_;
+  ingest::IngestPipeline* pipeline_;
+  const std::atomic<bool>* stop_;
+  std::function<void(uint64_t, uint64_t)> progress_;
+};
+
+}  // namespace faultgraph::api
