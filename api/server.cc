@@ -6,6 +6,8 @@
 #include <thrift/transport/TBufferTransports.h>
 #include <thrift/transport/TServerSocket.h>
 
+#include <sys/socket.h>
+
 #include <future>
 
 namespace faultgraph::api {
@@ -37,7 +39,13 @@ Result<std::unique_ptr<Server>> Server::Start(std::shared_ptr<FaultGraphIf> hand
   auto socket = std::make_shared<transport::TServerSocket>(options.host, options.port);
   // Shared: the serving thread may outlive this call.
   auto listening = std::make_shared<std::promise<void>>();
-  socket->setListenCallback([listening](THRIFT_SOCKET) { listening->set_value(); });
+  // Thrift calls this just *before* listen(2): listen here already (Linux
+  // allows a second listen, which only resets the backlog), so that a
+  // client connecting as soon as Start returns is not refused.
+  socket->setListenCallback([listening](THRIFT_SOCKET fd) {
+    ::listen(fd, 1024);
+    listening->set_value();
+  });
   auto protocol = std::make_shared<protocol::TBinaryProtocolFactory>();
   protocol->setStringSizeLimit(options.max_string_bytes);
   protocol->setContainerSizeLimit(options.max_container_items);
@@ -49,7 +57,7 @@ Result<std::unique_ptr<Server>> Server::Start(std::shared_ptr<FaultGraphIf> hand
   server->thread_ = std::thread([threaded, listening] {
     try {
       threaded->serve();
-    } catch (const TException&) {
+    } catch (const TException& e) {
       // serve() throws only when it cannot listen; the promise carries it.
       try {
         listening->set_exception(std::current_exception());
