@@ -115,6 +115,10 @@ void Handler::neighbours(std::vector<Neighbour>& out, const NeighboursRequest& r
   CheckLimit(request.limit);
   std::string scope;
   if (graph::EdgeTypeIsScoped(*type)) {
+    if (request.incoming && !request.product.empty()) {
+      ThrowBad("product", "incoming edges are indexed across all products only; leave product "
+                          "empty or follow the edge forwards");
+    }
     scope = request.product.empty() ? std::string(graph::kGlobalScope)
                                     : graph::ProductScope(request.product);
   } else if (!request.product.empty()) {

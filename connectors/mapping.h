@@ -7,7 +7,7 @@
 //   format = "csv"             # csv | jsonl            (default csv)
 //   encoding = "auto"          # utf-8 | gb18030 | gbk | auto (default auto)
 //   delimiter = ","            # csv only               (default ",")
-//   batch_size = 1000          # rows per atomic commit (default 1000)
+//   batch_size = 5000          # rows per atomic commit (default 5000)
 //
 //   [key]                      # omitted: the row's content hash is its key
 //   columns = ["ticket_id"]
@@ -49,7 +49,7 @@ struct Mapping {
   std::string format = "csv";
   std::string encoding = "auto";
   char delimiter = ',';
-  size_t batch_size = 1000;
+  size_t batch_size = 5000;
   std::vector<std::string> key_columns;
   std::string version_column;
   std::string version_format;

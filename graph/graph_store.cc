@@ -3,6 +3,7 @@
 #include <rocksdb/cache.h>
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
@@ -57,19 +58,40 @@ void GraphBatch::PutEvent(const storage::EventDoc& e) {
 }
 
 void GraphBatch::Add(Cf cf, const std::string& key, int64_t delta) {
-  assert(CfIsCounter(cf));
-  std::string value = EncodeCounter(static_cast<uint64_t>(delta));
-  wb_->Merge(store_->Handle(cf), key, value);
-  if (cf == Cf::kEdge) {
-    KeyReader r(key);
-    uint8_t type;
-    std::string scope, from, to;
-    bool ok = r.Tag(&type) && r.Str(&scope) && r.Str(&from) && r.Str(&to);
-    assert(ok);
-    (void)ok;
-    wb_->Merge(store_->Handle(Cf::kRedge), keys::Redge(static_cast<EdgeType>(type), scope, to, from),
-               value);
+  assert(CfIsCounter(cf) && cf != Cf::kRedge);
+  counters_[static_cast<int>(cf)][key] += delta;
+}
+
+void GraphBatch::FlushCounters() {
+  std::vector<std::pair<std::string, std::string>> redges;
+  for (int i = 0; i < kNumCfs; ++i) {
+    Cf cf = static_cast<Cf>(i);
+    // Key order lets the memtable reuse its insert position (see the
+    // insert-hint option in GraphStore::Open).
+    std::vector<std::pair<std::string_view, int64_t>> sorted(counters_[i].begin(),
+                                                             counters_[i].end());
+    std::sort(sorted.begin(), sorted.end());
+    for (const auto& [key, delta] : sorted) {
+      if (delta == 0) continue;  // retracted and re-added within the batch
+      std::string value = EncodeCounter(static_cast<uint64_t>(delta));
+      wb_->Merge(store_->Handle(cf), key, value);
+      if (cf == Cf::kEdge) {
+        KeyReader r(key);
+        uint8_t type;
+        std::string scope, from, to;
+        bool ok = r.Tag(&type) && r.Str(&scope) && r.Str(&from) && r.Str(&to);
+        assert(ok);
+        (void)ok;
+        // Per-product evidence is only read forwards; reverse traversal
+        // uses the global and unscoped edges.
+        if (scope.starts_with("p:")) continue;
+        redges.emplace_back(keys::Redge(static_cast<EdgeType>(type), scope, to, from), value);
+      }
+    }
+    counters_[i].clear();
   }
+  std::sort(redges.begin(), redges.end());
+  for (const auto& [key, value] : redges) wb_->Merge(store_->Handle(Cf::kRedge), key, value);
 }
 
 void GraphBatch::Delete(Cf cf, const std::string& key) { wb_->Delete(store_->Handle(cf), key); }
@@ -89,7 +111,11 @@ void GraphBatch::PutDeadLetter(const storage::DeadLetter& dl, uint64_t offset) {
   Put(Cf::kDlq, keys::DeadLetter(dl.source, dl.stream, offset), Encode(dl));
 }
 
-size_t GraphBatch::mutations() const { return wb_->Count(); }
+size_t GraphBatch::mutations() const {
+  size_t n = wb_->Count();
+  for (const auto& c : counters_) n += c.size();
+  return n;
+}
 
 // ---- GraphStore ----
 
@@ -120,6 +146,9 @@ Result<std::unique_ptr<GraphStore>> GraphStore::Open(const std::string& dir,
     table.filter_policy = bloom;
     cfo.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
     if (CfIsCounter(cf)) cfo.merge_operator = merge;
+    // Counter keys arrive sorted within a batch: let the memtable start each
+    // insert where the last one with the same leading byte ended.
+    cfo.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(1));
     std::string name = i == 0 ? rocksdb::kDefaultColumnFamilyName : std::string(CfName(cf));
     descriptors.emplace_back(name, cfo);
   }
@@ -142,6 +171,7 @@ GraphStore::~GraphStore() {
 GraphBatch GraphStore::NewBatch() { return GraphBatch(this); }
 
 Status GraphStore::Commit(GraphBatch& batch) {
+  batch.FlushCounters();
   rocksdb::WriteOptions wo;
   wo.sync = false;  // the WAL survives a process crash; fsync per batch is the caller's option
   rocksdb::Status s = db_->Write(wo, batch.wb_.get());

@@ -26,7 +26,7 @@ namespace faultgraph::graph {
 
 struct GraphOptions {
   bool create_if_missing = true;  // create the directory and DB when absent
-  size_t write_buffer_mb = 64;    // memtable size per column family
+  size_t write_buffer_mb = 16;    // memtable size per column family
   size_t block_cache_mb = 256;    // shared LRU block cache
   int background_jobs = 2;        // flush + compaction threads
 };
@@ -64,7 +64,10 @@ class GraphBatch {
   void PutEvent(const storage::EventDoc& e);  // the doc; the timeline key is the caller's
   void Put(Cf cf, const std::string& key, const std::string& value);
   // Adds delta (wrapping) to a counter-family key; an edge key also updates
-  // its reverse twin in `redge`.
+  // its reverse twin in `redge` unless it is per-product evidence ("p:"
+  // scope), which is only read forwards. Deltas to one key are summed within the
+  // batch and written as one merge at commit (hot keys such as global
+  // evidence edges are hit by most records of a batch).
   void Add(Cf cf, const std::string& key, int64_t delta);
   void Delete(Cf cf, const std::string& key);
   void PutDedup(const std::string& source, const std::string& source_id,
@@ -76,9 +79,13 @@ class GraphBatch {
  private:
   friend class GraphStore;
   explicit GraphBatch(GraphStore* store);
+  // Writes the summed counter deltas into wb_ (once, at commit).
+  void FlushCounters();
+
   GraphStore* store_;
   std::unique_ptr<rocksdb::WriteBatch> wb_;
   std::unordered_map<std::string, storage::DedupEntry> dedup_;
+  std::unordered_map<std::string, int64_t> counters_[kNumCfs];
 };
 
 class GraphStore {
@@ -98,7 +105,8 @@ class GraphStore {
   Result<storage::Entity> GetEntity(const std::string& kind, const std::string& id) const;
   Result<storage::CaseDoc> GetCase(const std::string& case_id) const;
   Result<storage::EventDoc> GetEvent(const std::string& kind, const std::string& id) const;
-  // Edges of `type` in `scope` leaving (kOut) or entering (kIn) `id`, with
+  // Edges of `type` in `scope` leaving (kOut) or entering (kIn; not for
+  // "p:" scopes, which have no reverse index) `id`, with
   // their counts, highest count first; edges whose count fell to 0 are
   // left out. At most `limit`.
   Result<std::vector<Neighbour>> Neighbours(EdgeType type, const std::string& scope,

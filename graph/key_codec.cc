@@ -3,17 +3,22 @@
 namespace faultgraph::graph {
 
 KeyBuilder& KeyBuilder::Str(std::string_view s) {
-  for (char c : s) {
-    key_.push_back(c);
-    if (c == '\0') key_.push_back('\xff');
+  for (;;) {
+    size_t zero = s.find('\0');
+    if (zero == std::string_view::npos) break;
+    key_.append(s.data(), zero);
+    key_.append("\0\xff", 2);
+    s.remove_prefix(zero + 1);
   }
-  key_.push_back('\0');
-  key_.push_back('\x01');
+  key_.append(s.data(), s.size());
+  key_.append("\0\x01", 2);
   return *this;
 }
 
 KeyBuilder& KeyBuilder::U64(uint64_t v) {
-  for (int shift = 56; shift >= 0; shift -= 8) key_.push_back(static_cast<char>(v >> shift));
+  char buf[8];
+  for (int i = 0; i < 8; ++i) buf[i] = static_cast<char>(v >> (56 - 8 * i));
+  key_.append(buf, 8);
   return *this;
 }
 

@@ -153,15 +153,12 @@ Result<std::string> IngestPipeline::CheckpointPosition(const std::string& source
 
 Result<BatchStats> IngestPipeline::ApplyRecords(const std::string& source,
                                                 const std::string& stream,
-                                                const std::vector<Record>& records,
+                                                std::vector<Record> records,
                                                 const std::string& checkpoint_position) {
   std::lock_guard<std::mutex> lock(mu_);
   graph::GraphBatch gb = store_->NewBatch();
   BatchStats stats;
-  for (const Record& r : records) {
-    Record copy = r;
-    FG_RETURN_IF_ERROR(ApplyRecord(gb, copy, &stats));
-  }
+  for (Record& r : records) FG_RETURN_IF_ERROR(ApplyRecord(gb, r, &stats));
   FG_RETURN_IF_ERROR(Commit(gb, source, stream, checkpoint_position, checkpoint_position, stats));
   return stats;
 }

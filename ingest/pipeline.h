@@ -60,9 +60,10 @@ class IngestPipeline {
   // never committed. Connectors resume from here.
   Result<std::string> CheckpointPosition(const std::string& source, const std::string& stream);
 
-  // The same for records that are already typed (simulators, benchmarks).
+  // The same for records that are already typed (simulators, benchmarks);
+  // the records are normalised in place.
   Result<BatchStats> ApplyRecords(const std::string& source, const std::string& stream,
-                                  const std::vector<Record>& records,
+                                  std::vector<Record> records,
                                   const std::string& checkpoint_position);
 
  private:
