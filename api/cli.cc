@@ -108,12 +108,13 @@ int CmdIngest(api::FaultGraphIf& fg, api::Handler* local, const Args& a, bool as
     results.push_back({{"file", file}, {"stream", r.stream}, {"applied", r.applied},
                        {"skipped", r.skipped}, {"rejected", r.rejected},
                        {"resumedFrom", r.resumedFrom}, {"endOffset", r.endOffset},
-                       {"size", r.size}, {"stopped", r.stopped}});
+                       {"size", r.size}, {"stopped", r.stopped}, {"resumed", r.resumed}});
     rows.push_back({file, std::to_string(r.applied), std::to_string(r.skipped),
                     std::to_string(r.rejected),
                     r.stopped ? "stopped at byte " + std::to_string(r.endOffset) + "; run again to resume"
-                              : (r.resumedFrom > 0 ? "resumed at byte " + std::to_string(r.resumedFrom)
-                                                   : "complete")});
+                              : !r.resumed ? "complete"
+                              : r.resumedFrom == r.size ? "already complete"
+                                                        : "resumed at byte " + std::to_string(r.resumedFrom)});
     if (r.stopped) break;
   }
   if (as_json) {

@@ -112,6 +112,7 @@ struct IngestResult {
   6: i64 endOffset
   7: i64 size
   8: bool stopped                 // the daemon is shutting down; run again to finish
+  9: bool resumed                 // the file was partly or wholly ingested before
 }
 
 service FaultGraph {

@@ -220,6 +220,7 @@ void Handler::ingestFile(IngestResult& out, const std::string& mappingPath,
   out.endOffset = static_cast<int64_t>(r->end_offset);
   out.size = static_cast<int64_t>(r->size);
   out.stopped = r->stopped;
+  out.resumed = r->resumed;
 }
 
 }  // namespace faultgraph::api

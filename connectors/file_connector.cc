@@ -228,6 +228,7 @@ Result<FileIngestResult> IngestFile(ingest::IngestPipeline& pipeline, const Mapp
   uint64_t offset = source->data_start();
   int64_t line = 0;
   if (!committed->empty() && DecodePosition(*committed, &offset, &line)) {
+    result.resumed = true;
     if (offset > data.size()) {
       return Status::InvalidArgument(path + ": the checkpoint (byte " + std::to_string(offset) +
                                      ") is past the end of the file (" +

@@ -62,6 +62,7 @@ Status IngestPipeline::ApplyRecord(graph::GraphBatch& gb, Record& record, BatchS
     return Status::Ok();
   }
   NormalizeRecord(record);
+  FG_RETURN_IF_ERROR(Enrich(record));
   Derived d = Derive(record);
 
   if (prev->has_value()) {  // retract the old version
@@ -100,6 +101,29 @@ Status IngestPipeline::ApplyRecord(graph::GraphBatch& gb, Record& record, BatchS
   return Status::Ok();
 }
 
+Status IngestPipeline::Enrich(Record& record) {
+  auto* c = std::get_if<Case>(&record.body);
+  if (c == nullptr) return Status::Ok();
+  if (c->product.empty() && !c->asset_serial.empty()) {
+    auto asset = store_->GetEntity("asset", c->asset_serial);
+    if (asset.ok()) {
+      c->product = asset->product;
+    } else if (!asset.status().IsNotFound()) {
+      return asset.status();
+    }
+  }
+  if (c->family.empty() && !c->product.empty()) {
+    auto it = family_cache_.find(c->product);
+    if (it == family_cache_.end()) {
+      auto product = store_->GetEntity("product", c->product);
+      if (!product.ok() && !product.status().IsNotFound()) return product.status();
+      it = family_cache_.emplace(c->product, product.ok() ? product->family : "").first;
+    }
+    c->family = it->second;
+  }
+  return Status::Ok();
+}
+
 Status IngestPipeline::Commit(graph::GraphBatch& gb, const std::string& source,
                               const std::string& stream, const std::string& position,
                               const std::string& description, const BatchStats& stats) {
@@ -121,6 +145,7 @@ Status IngestPipeline::Commit(graph::GraphBatch& gb, const std::string& source,
 
 Result<BatchStats> IngestPipeline::Apply(const SourceBatch& batch) {
   std::lock_guard<std::mutex> lock(mu_);
+  family_cache_.clear();
   graph::GraphBatch gb = store_->NewBatch();
   BatchStats stats;
   for (const RejectedRow& r : batch.rejected) {
@@ -156,6 +181,7 @@ Result<BatchStats> IngestPipeline::ApplyRecords(const std::string& source,
                                                 std::vector<Record> records,
                                                 const std::string& checkpoint_position) {
   std::lock_guard<std::mutex> lock(mu_);
+  family_cache_.clear();
   graph::GraphBatch gb = store_->NewBatch();
   BatchStats stats;
   for (Record& r : records) FG_RETURN_IF_ERROR(ApplyRecord(gb, r, &stats));

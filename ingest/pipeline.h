@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "common/clock.h"
@@ -68,6 +69,7 @@ class IngestPipeline {
 
  private:
   Status ApplyRecord(graph::GraphBatch& gb, Record& record, BatchStats* stats);
+  Status Enrich(Record& record);
   Status Commit(graph::GraphBatch& gb, const std::string& source, const std::string& stream,
                 const std::string& position, const std::string& description,
                 const BatchStats& stats);
@@ -75,6 +77,8 @@ class IngestPipeline {
   graph::GraphStore* store_;
   const Clock* clock_;
   std::mutex mu_;  // one batch at a time
+  // product -> family, valid for one batch (cleared at each batch start)
+  std::unordered_map<std::string, std::string> family_cache_;
 };
 
 }  // namespace faultgraph::ingest

@@ -141,6 +141,38 @@ TEST_F(PipelineTest, BadRowsGoToDeadLettersAndGoodRowsLand) {
   EXPECT_EQ((*cp)->records_rejected, 2);
 }
 
+TEST_F(PipelineTest, CaseTakesProductAndFamilyFromMasterData) {
+  auto store = OpenStore("e");
+  IngestPipeline p(store.get());
+  Product prod;
+  prod.model = "AC-200";
+  prod.family = "AC";
+  Asset asset;
+  asset.serial = "SN9";
+  asset.product = "AC-200";
+  asset.ship_ms = 1'700'000'000'000;
+  ASSERT_TRUE(p.ApplyRecords("erp", "p", {Record{"erp", "AC-200", "1", prod}}, "1").ok());
+  ASSERT_TRUE(p.ApplyRecords("erp_assets", "a", {Record{"erp_assets", "SN9", "1", asset}}, "1").ok());
+  Case c;
+  c.case_id = "T9";
+  c.asset_serial = "SN9";  // neither product nor family on the ticket
+  c.opened_ms = 1'709'303'400'000;
+  c.fault_codes = {"e4"};
+  c.components = {"comp"};
+  ASSERT_TRUE(p.ApplyRecords("crm", "s", {Record{"crm", "T9", "1", c}}, "1").ok());
+  auto doc = store->GetCase("T9");
+  ASSERT_TRUE(doc.ok());
+  EXPECT_EQ(doc->product, "AC-200");
+  EXPECT_EQ(doc->family, "AC");
+  EXPECT_EQ(doc->symptoms, (std::vector<std::string>{"AC:E4"}));
+  EXPECT_EQ(*store->GetCount(Cf::kEdge, keys::Edge(EdgeType::kCausedBy, graph::ProductScope("AC-200"), "AC:E4", "COMP")), 1u);
+  // An unknown serial leaves the case global-only, without failing it.
+  c.case_id = "T10";
+  c.asset_serial = "SN-UNKNOWN";
+  ASSERT_TRUE(p.ApplyRecords("crm", "s", {Record{"crm", "T10", "1", c}}, "2").ok());
+  EXPECT_TRUE(store->GetCase("T10")->symptoms.empty());
+}
+
 TEST(Versions, CompareNumericallyHashesAndText) {
   EXPECT_TRUE(IsNewerVersion("10", "9"));
   EXPECT_FALSE(IsNewerVersion("9", "10"));

@@ -82,6 +82,7 @@ region = "region"
             0);
   std::string resumed = ReadFile(dir / "resume.json");
   EXPECT_EQ(resumed.find("\"resumedFrom\": 0,"), std::string::npos) << resumed;
+  EXPECT_NE(resumed.find("\"resumed\": true"), std::string::npos) << resumed;
   EXPECT_NE(resumed.find("\"stopped\": false"), std::string::npos) << resumed;
   ASSERT_EQ(RunToEnd({cli, "--data", dir / "db", "--json", "product", "AC-3"}, dir / "p.json"), 3)
       << "no product master was loaded, so the product is not found";
