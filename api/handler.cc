@@ -1,5 +1,7 @@
 #include "api/handler.h"
 
+#include <cstdio>
+
 #include "connectors/file_connector.h"
 #include "connectors/mapping.h"
 
@@ -172,7 +174,14 @@ void Handler::assetHistory(std::vector<TimelineItem>& out, const std::string& se
       if (c.ok()) item.summary = c->symptom_text;
     } else {
       auto e = store_->GetEvent(t.kind, t.id);
-      if (e.ok()) item.summary = t.kind == "sensor" ? e->code + " " + e->measurement : e->text;
+      if (e.ok() && t.kind == "sensor") {
+        char value[32];
+        std::snprintf(value, sizeof value, "%g", e->value);
+        item.summary = e->code + (e->measurement.empty() ? "" : " " + e->measurement) + " = " +
+                       value + (e->severity.empty() ? "" : " (" + e->severity + ")");
+      } else if (e.ok()) {
+        item.summary = e->text;
+      }
     }
     out.push_back(std::move(item));
   }

@@ -104,10 +104,11 @@ Status IngestPipeline::ApplyRecord(graph::GraphBatch& gb, Record& record, BatchS
 Status IngestPipeline::Enrich(Record& record) {
   auto* c = std::get_if<Case>(&record.body);
   if (c == nullptr) return Status::Ok();
-  if (c->product.empty() && !c->asset_serial.empty()) {
+  if ((c->product.empty() || c->region.empty()) && !c->asset_serial.empty()) {
     auto asset = store_->GetEntity("asset", c->asset_serial);
     if (asset.ok()) {
-      c->product = asset->product;
+      if (c->product.empty()) c->product = asset->product;
+      if (c->region.empty()) c->region = asset->region;
     } else if (!asset.status().IsNotFound()) {
       return asset.status();
     }
