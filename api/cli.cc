@@ -19,7 +19,8 @@ namespace {
 using namespace faultgraph;
 using nlohmann::json;
 
-constexpr const char* kUsage = R"(usage: faultgraph [--data DIR | --server HOST:PORT] [--json] COMMAND ...
+constexpr const char* kUsage =
+    R"(usage: faultgraph [--data DIR | --server HOST:PORT] [--json] COMMAND ...
 
   ingest --mapping MAP FILE...       load files through a mapping (resumes where it stopped)
   status                             sources, their positions and record counts
@@ -105,16 +106,22 @@ int CmdIngest(api::FaultGraphIf& fg, api::Handler* local, const Args& a, bool as
       continue;
     }
     bar.Finish();
-    results.push_back({{"file", file}, {"stream", r.stream}, {"applied", r.applied},
-                       {"skipped", r.skipped}, {"rejected", r.rejected},
-                       {"resumedFrom", r.resumedFrom}, {"endOffset", r.endOffset},
-                       {"size", r.size}, {"stopped", r.stopped}, {"resumed", r.resumed}});
-    rows.push_back({file, std::to_string(r.applied), std::to_string(r.skipped),
-                    std::to_string(r.rejected),
-                    r.stopped ? "stopped at byte " + std::to_string(r.endOffset) + "; run again to resume"
-                              : !r.resumed ? "complete"
-                              : r.resumedFrom == r.size ? "already complete"
-                                                        : "resumed at byte " + std::to_string(r.resumedFrom)});
+    results.push_back({{"file", file},
+                       {"stream", r.stream},
+                       {"applied", r.applied},
+                       {"skipped", r.skipped},
+                       {"rejected", r.rejected},
+                       {"resumedFrom", r.resumedFrom},
+                       {"endOffset", r.endOffset},
+                       {"size", r.size},
+                       {"stopped", r.stopped},
+                       {"resumed", r.resumed}});
+    rows.push_back(
+        {file, std::to_string(r.applied), std::to_string(r.skipped), std::to_string(r.rejected),
+         r.stopped    ? "stopped at byte " + std::to_string(r.endOffset) + "; run again to resume"
+         : !r.resumed ? "complete"
+         : r.resumedFrom == r.size ? "already complete"
+                                   : "resumed at byte " + std::to_string(r.resumedFrom)});
     if (r.stopped) break;
   }
   if (as_json) {
@@ -123,7 +130,9 @@ int CmdIngest(api::FaultGraphIf& fg, api::Handler* local, const Args& a, bool as
     cli::PrintTable({"file", "applied", "skipped", "rejected", "state"}, rows);
     int64_t rejected = 0;
     for (const auto& r : results) rejected += r["rejected"].get<int64_t>();
-    if (rejected > 0) std::printf("\n%lld rows rejected: see 'faultgraph dlq list'\n", static_cast<long long>(rejected));
+    if (rejected > 0)
+      std::printf("\n%lld rows rejected: see 'faultgraph dlq list'\n",
+                  static_cast<long long>(rejected));
   }
   return rc;
 }
@@ -134,18 +143,25 @@ int CmdStatus(api::FaultGraphIf& fg, bool as_json) {
   if (as_json) {
     json sources = json::array();
     for (const auto& src : s.sources) {
-      sources.push_back({{"source", src.source}, {"stream", src.stream}, {"position", src.position},
-                         {"applied", src.applied}, {"skipped", src.skipped},
-                         {"rejected", src.rejected}, {"updatedMs", src.updatedMs}});
+      sources.push_back({{"source", src.source},
+                         {"stream", src.stream},
+                         {"position", src.position},
+                         {"applied", src.applied},
+                         {"skipped", src.skipped},
+                         {"rejected", src.rejected},
+                         {"updatedMs", src.updatedMs}});
     }
-    Print({{"sources", sources}, {"records", s.records}, {"entities", s.entities},
+    Print({{"sources", sources},
+           {"records", s.records},
+           {"entities", s.entities},
            {"deadLetters", s.deadLetters}});
     return 0;
   }
   std::vector<std::vector<std::string>> rows;
   for (const auto& src : s.sources) {
-    rows.push_back({src.source, src.position, std::to_string(src.applied), std::to_string(src.skipped),
-                    std::to_string(src.rejected), cli::FormatTime(src.updatedMs)});
+    rows.push_back({src.source, src.position, std::to_string(src.applied),
+                    std::to_string(src.skipped), std::to_string(src.rejected),
+                    cli::FormatTime(src.updatedMs)});
   }
   cli::PrintTable({"source", "position", "applied", "skipped", "rejected", "updated (UTC)"}, rows);
   std::printf("\nrecords: %lld   entities: %lld   dead letters: %lld\n",
@@ -159,9 +175,15 @@ int CmdProduct(api::FaultGraphIf& fg, const Args& a, bool as_json) {
   api::Product p;
   fg.getProduct(p, a.positional[1]);
   if (as_json) {
-    Print({{"model", p.model}, {"name", p.name}, {"family", p.family}, {"category", p.category},
-           {"attrs", p.attrs}, {"parts", ToJson(p.parts)}, {"symptoms", ToJson(p.symptoms)},
-           {"cases", p.cases}, {"installed", p.installed}});
+    Print({{"model", p.model},
+           {"name", p.name},
+           {"family", p.family},
+           {"category", p.category},
+           {"attrs", p.attrs},
+           {"parts", ToJson(p.parts)},
+           {"symptoms", ToJson(p.symptoms)},
+           {"cases", p.cases},
+           {"installed", p.installed}});
     return 0;
   }
   std::printf("%s  %s\nfamily: %s   category: %s   installed units: %lld   cases: %lld\n",
@@ -201,24 +223,39 @@ int CmdCase(api::FaultGraphIf& fg, const Args& a, bool as_json) {
   api::CaseView c;
   fg.getCase(c, a.positional[1]);
   if (as_json) {
-    Print({{"caseId", c.caseId}, {"assetSerial", c.assetSerial}, {"product", c.product},
-           {"family", c.family}, {"openedMs", c.openedMs}, {"closedMs", c.closedMs},
-           {"channel", c.channel}, {"symptomText", c.symptomText}, {"notes", c.notes},
-           {"faultCodes", c.faultCodes}, {"symptoms", c.symptoms}, {"components", c.components},
-           {"failureCause", c.failureCause}, {"fixes", c.fixes}, {"parts", c.parts},
-           {"labourMinutes", c.labourMinutes}, {"cost", c.cost}, {"outcome", c.outcome},
-           {"satisfaction", c.satisfaction}, {"region", c.region}, {"source", c.source}});
+    Print({{"caseId", c.caseId},
+           {"assetSerial", c.assetSerial},
+           {"product", c.product},
+           {"family", c.family},
+           {"openedMs", c.openedMs},
+           {"closedMs", c.closedMs},
+           {"channel", c.channel},
+           {"symptomText", c.symptomText},
+           {"notes", c.notes},
+           {"faultCodes", c.faultCodes},
+           {"symptoms", c.symptoms},
+           {"components", c.components},
+           {"failureCause", c.failureCause},
+           {"fixes", c.fixes},
+           {"parts", c.parts},
+           {"labourMinutes", c.labourMinutes},
+           {"cost", c.cost},
+           {"outcome", c.outcome},
+           {"satisfaction", c.satisfaction},
+           {"region", c.region},
+           {"source", c.source}});
     return 0;
   }
   std::printf("case %s  (%s)\nproduct: %s   asset: %s   region: %s\nopened: %s   closed: %s\n",
               c.caseId.c_str(), c.source.c_str(), c.product.c_str(), c.assetSerial.c_str(),
               c.region.c_str(), cli::FormatTime(c.openedMs).c_str(),
               cli::FormatTime(c.closedMs).c_str());
-  std::printf("symptom: %s\nnotes: %s\nfault codes: %s\ncomponents: %s\ncause: %s\nfixes: %s\n"
-              "parts: %s\nlabour: %d min   outcome: %s\n",
-              c.symptomText.c_str(), c.notes.c_str(), Join(c.faultCodes).c_str(),
-              Join(c.components).c_str(), c.failureCause.c_str(), Join(c.fixes).c_str(),
-              Join(c.parts).c_str(), c.labourMinutes, c.outcome.c_str());
+  std::printf(
+      "symptom: %s\nnotes: %s\nfault codes: %s\ncomponents: %s\ncause: %s\nfixes: %s\n"
+      "parts: %s\nlabour: %d min   outcome: %s\n",
+      c.symptomText.c_str(), c.notes.c_str(), Join(c.faultCodes).c_str(),
+      Join(c.components).c_str(), c.failureCause.c_str(), Join(c.fixes).c_str(),
+      Join(c.parts).c_str(), c.labourMinutes, c.outcome.c_str());
   return 0;
 }
 
@@ -247,8 +284,12 @@ int CmdDlq(api::FaultGraphIf& fg, const Args& a, bool as_json) {
   if (as_json) {
     json out = json::array();
     for (const auto& d : dl) {
-      out.push_back({{"source", d.source}, {"stream", d.stream}, {"position", d.position},
-                     {"reason", d.reason}, {"raw", d.raw}, {"line", d.line},
+      out.push_back({{"source", d.source},
+                     {"stream", d.stream},
+                     {"position", d.position},
+                     {"reason", d.reason},
+                     {"raw", d.raw},
+                     {"line", d.line},
                      {"byteOffset", d.byteOffset}});
     }
     Print(out);
@@ -266,8 +307,8 @@ int main(int argc, char** argv) {
   Args args;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    static const std::vector<std::string> kWithValue = {"--data", "--server", "--mapping",
-                                                        "--product", "--limit", "--source"};
+    static const std::vector<std::string> kWithValue = {"--data",    "--server", "--mapping",
+                                                        "--product", "--limit",  "--source"};
     if (a == "--help" || a == "-h") {
       std::printf("%s", kUsage);
       return 0;

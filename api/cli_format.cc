@@ -16,7 +16,8 @@ size_t DisplayWidth(const std::string& s) {
     uint32_t cp = c;
     if (len > 1 && i + len <= s.size()) {
       cp = c & (0xFF >> (len + 1));
-      for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+      for (size_t k = 1; k < len; ++k)
+        cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
     }
     // East Asian wide ranges: CJK, Hangul, full-width forms.
     bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||

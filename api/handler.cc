@@ -118,8 +118,9 @@ void Handler::neighbours(std::vector<Neighbour>& out, const NeighboursRequest& r
   std::string scope;
   if (graph::EdgeTypeIsScoped(*type)) {
     if (request.incoming && !request.product.empty()) {
-      ThrowBad("product", "incoming edges are indexed across all products only; leave product "
-                          "empty or follow the edge forwards");
+      ThrowBad("product",
+               "incoming edges are indexed across all products only; leave product "
+               "empty or follow the edge forwards");
     }
     scope = request.product.empty() ? std::string(graph::kGlobalScope)
                                     : graph::ProductScope(request.product);
@@ -127,11 +128,11 @@ void Handler::neighbours(std::vector<Neighbour>& out, const NeighboursRequest& r
     ThrowBad("product", std::string(graph::EdgeTypeName(*type)) +
                             " edges are not kept per product; leave product empty");
   }
-  out = ToApi(Unwrap(store_->Neighbours(*type, scope, request.id,
-                                        request.incoming ? graph::Direction::kIn
-                                                         : graph::Direction::kOut,
-                                        static_cast<size_t>(request.limit)),
-                     "id"));
+  out = ToApi(
+      Unwrap(store_->Neighbours(*type, scope, request.id,
+                                request.incoming ? graph::Direction::kIn : graph::Direction::kOut,
+                                static_cast<size_t>(request.limit)),
+             "id"));
 }
 
 void Handler::getCase(CaseView& out, const std::string& caseId) {
@@ -164,7 +165,8 @@ void Handler::assetHistory(std::vector<TimelineItem>& out, const std::string& se
                            int32_t limit) {
   CheckId("serial", serial);
   CheckLimit(limit);
-  for (const auto& t : Unwrap(store_->AssetTimeline(serial, static_cast<size_t>(limit)), "serial")) {
+  for (const auto& t :
+       Unwrap(store_->AssetTimeline(serial, static_cast<size_t>(limit)), "serial")) {
     TimelineItem item;
     item.timeMs = t.time_ms;
     item.kind = t.kind;
@@ -187,8 +189,7 @@ void Handler::assetHistory(std::vector<TimelineItem>& out, const std::string& se
   }
 }
 
-void Handler::deadLetters(std::vector<DeadLetter>& out, const std::string& source,
-                          int32_t limit) {
+void Handler::deadLetters(std::vector<DeadLetter>& out, const std::string& source, int32_t limit) {
   if (source.size() > kMaxIdBytes) ThrowBad("source", "source name is too long");
   CheckLimit(limit);
   for (const auto& d :
@@ -219,7 +220,8 @@ void Handler::ingestFile(IngestResult& out, const std::string& mappingPath,
   options.stop = stop_;
   options.progress = progress_;
   auto r = connectors::IngestFile(*pipeline_, *mapping, filePath, options);
-  if (!r.ok() && r.status().code() == Status::Code::kIOError) ThrowBad("filePath", r.status().message());
+  if (!r.ok() && r.status().code() == Status::Code::kIOError)
+    ThrowBad("filePath", r.status().message());
   ThrowIfError(r.status(), "filePath");
   out.stream = r->stream;
   out.applied = r->stats.applied;

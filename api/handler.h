@@ -25,8 +25,7 @@ class Handler : public FaultGraphIf {
   void getCase(CaseView& out, const std::string& caseId) override;
   void assetHistory(std::vector<TimelineItem>& out, const std::string& serial,
                     int32_t limit) override;
-  void deadLetters(std::vector<DeadLetter>& out, const std::string& source,
-                   int32_t limit) override;
+  void deadLetters(std::vector<DeadLetter>& out, const std::string& source, int32_t limit) override;
   void ingestFile(IngestResult& out, const std::string& mappingPath,
                   const std::string& filePath) override;
 

@@ -1,12 +1,11 @@
 #include "api/server.h"
 
+#include <sys/socket.h>
 #include <thrift/TConfiguration.h>
 #include <thrift/protocol/TBinaryProtocol.h>
 #include <thrift/server/TThreadedServer.h>
 #include <thrift/transport/TBufferTransports.h>
 #include <thrift/transport/TServerSocket.h>
-
-#include <sys/socket.h>
 
 #include <future>
 
@@ -69,8 +68,8 @@ Result<std::unique_ptr<Server>> Server::Start(std::shared_ptr<FaultGraphIf> hand
     listening->get_future().get();
   } catch (const std::exception& e) {
     server->thread_.join();
-    return Status::IOError("cannot listen on " + options.host + ":" +
-                           std::to_string(options.port) + ": " + e.what());
+    return Status::IOError("cannot listen on " + options.host + ":" + std::to_string(options.port) +
+                           ": " + e.what());
   }
   server->port_ = socket->getPort();
   return server;

@@ -3,24 +3,16 @@
 #include <gtest/gtest.h>
 #include <thrift/transport/TTransportException.h>
 
-#include <filesystem>
-#include <fstream>
-#include <thread>
-
 #include "api/client.h"
 #include "api/handler.h"
+#include "common/test_dir.h"
 
 namespace faultgraph::api {
 
 class ServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("fg_server_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    store_ = std::move(graph::GraphStore::Open((dir_ / "db").string())).value();
+    store_ = std::move(graph::GraphStore::Open(dir_.Path("db"))).value();
     pipeline_ = std::make_unique<ingest::IngestPipeline>(store_.get());
     ServerOptions options;
     options.port = 0;
@@ -35,7 +27,6 @@ class ServerTest : public ::testing::Test {
     server_.reset();
     pipeline_.reset();
     store_.reset();
-    std::filesystem::remove_all(dir_);
   }
   std::shared_ptr<FaultGraphIf> Connect() {
     auto c = ConnectToServer("127.0.0.1:" + std::to_string(server_->port()));
@@ -43,12 +34,10 @@ class ServerTest : public ::testing::Test {
     return *c;
   }
   std::string Write(const std::string& name, const std::string& content) {
-    auto p = dir_ / name;
-    std::ofstream(p) << content;
-    return p.string();
+    return dir_.Write(name, content);
   }
 
-  std::filesystem::path dir_;
+  TestDir dir_;
   std::unique_ptr<graph::GraphStore> store_;
   std::unique_ptr<ingest::IngestPipeline> pipeline_;
   std::unique_ptr<Server> server_;

@@ -16,7 +16,9 @@ class [[nodiscard]] Status {
 
   Status() = default;
   static Status Ok() { return Status(); }
-  static Status InvalidArgument(std::string m) { return Status(Code::kInvalidArgument, std::move(m)); }
+  static Status InvalidArgument(std::string m) {
+    return Status(Code::kInvalidArgument, std::move(m));
+  }
   static Status NotFound(std::string m) { return Status(Code::kNotFound, std::move(m)); }
   static Status IOError(std::string m) { return Status(Code::kIOError, std::move(m)); }
   static Status Corruption(std::string m) { return Status(Code::kCorruption, std::move(m)); }
@@ -63,8 +65,8 @@ class [[nodiscard]] Result {
 
 }  // namespace faultgraph
 
-#define FG_RETURN_IF_ERROR(expr)        \
-  do {                                  \
-    ::faultgraph::Status _s = (expr);   \
-    if (!_s.ok()) return _s;            \
+#define FG_RETURN_IF_ERROR(expr)      \
+  do {                                \
+    ::faultgraph::Status _s = (expr); \
+    if (!_s.ok()) return _s;          \
   } while (0)

@@ -41,8 +41,8 @@ bool CsvReader::Next(CsvRow* row) {
         size_t eol = data_.find('\n', pos_);
         size_t stop = eol == std::string_view::npos ? n : eol + 1;
         row->fields.clear();
-        row->error = "unterminated quoted field (a '\"' opened on line " +
-                     std::to_string(line_) + " is never closed)";
+        row->error = "unterminated quoted field (a '\"' opened on line " + std::to_string(line_) +
+                     " is never closed)";
         row->end = stop;
         pos_ = stop;
         line_ += 1;

@@ -13,7 +13,9 @@ std::vector<CsvRow> ReadAll(std::string_view data, char delim = ',') {
 }
 
 TEST(CsvReader, QuotesEmbeddedNewlinesAndCrlf) {
-  std::string data = "\xEF\xBB\xBF" "id,text\r\n1,\"say \"\"hi\"\"\r\nline2\"\r\n\r\n2,plain\n";
+  std::string data =
+      "\xEF\xBB\xBF"
+      "id,text\r\n1,\"say \"\"hi\"\"\r\nline2\"\r\n\r\n2,plain\n";
   auto rows = ReadAll(data);
   ASSERT_EQ(rows.size(), 3u);
   EXPECT_EQ(rows[0].fields, (std::vector<std::string>{"id", "text"}));

@@ -10,8 +10,12 @@ class CsvSource final : public RowSource {
  public:
   CsvSource(std::string_view data, char delim, std::vector<size_t> index, size_t width,
             uint64_t start, int64_t start_line)
-      : data_(data), delim_(delim), reader_(data, delim, start, start_line),
-        index_(std::move(index)), width_(width), start_(start) {}
+      : data_(data),
+        delim_(delim),
+        reader_(data, delim, start, start_line),
+        index_(std::move(index)),
+        width_(width),
+        start_(start) {}
 
   bool Next(SourceRow* row) override {
     if (!reader_.Next(&csv_)) return false;
@@ -68,13 +72,17 @@ Result<std::unique_ptr<RowSource>> NewCsvSource(
     const std::function<Result<std::string>(std::string_view)>& decode) {
   CsvReader header_reader(data, delimiter);
   CsvRow header;
-  if (!header_reader.Next(&header)) return Status::InvalidArgument("the file is empty: no header row");
-  if (!header.error.empty()) return Status::InvalidArgument("the header row is malformed: " + header.error);
+  if (!header_reader.Next(&header))
+    return Status::InvalidArgument("the file is empty: no header row");
+  if (!header.error.empty())
+    return Status::InvalidArgument("the header row is malformed: " + header.error);
   std::unordered_map<std::string, size_t> by_name;
   std::string names;
   for (size_t i = 0; i < header.fields.size(); ++i) {
     auto name = decode(header.fields[i]);
-    if (!name.ok()) return Status::InvalidArgument("header column " + std::to_string(i + 1) + ": " + name.status().message());
+    if (!name.ok())
+      return Status::InvalidArgument("header column " + std::to_string(i + 1) + ": " +
+                                     name.status().message());
     std::string trimmed(ingest::Trim(*name));
     by_name.emplace(trimmed, i);
     names += (names.empty() ? "" : ", ") + trimmed;
@@ -83,7 +91,8 @@ Result<std::unique_ptr<RowSource>> NewCsvSource(
   for (const auto& c : columns) {
     auto it = by_name.find(c);
     if (it == by_name.end()) {
-      return Status::InvalidArgument("column '" + c + "' is not in the header (columns: " + names + ")");
+      return Status::InvalidArgument("column '" + c + "' is not in the header (columns: " + names +
+                                     ")");
     }
     index.push_back(it->second);
   }

@@ -27,7 +27,9 @@ TEST(Encoding, NamesAndEscapes) {
   EXPECT_EQ(*CanonicalEncodingName("GBK"), "gb18030");
   EXPECT_EQ(*CanonicalEncodingName("UTF8"), "utf-8");
   EXPECT_FALSE(CanonicalEncodingName("latin-1").ok());
-  EXPECT_EQ(EscapeInvalidUtf8("a\xFF" "b"), "a\\xFFb");
+  EXPECT_EQ(EscapeInvalidUtf8("a\xFF"
+                              "b"),
+            "a\\xFFb");
 }
 
 }  // namespace faultgraph::connectors

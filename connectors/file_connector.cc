@@ -122,10 +122,12 @@ class RowMapper {
   }
 
   // Fills `out` from `row`, or returns the reason the row is rejected.
-  Status Map(SourceRow& row, const std::vector<std::string>& columns, ingest::RawRecord* out) const {
+  Status Map(SourceRow& row, const std::vector<std::string>& columns,
+             ingest::RawRecord* out) const {
     for (size_t i = 0; i < row.values.size(); ++i) {
       auto text = Decode(row.values[i]);
-      if (!text.ok()) return Status::InvalidArgument("column '" + columns[i] + "': " + text.status().message());
+      if (!text.ok())
+        return Status::InvalidArgument("column '" + columns[i] + "': " + text.status().message());
       row.values[i] = std::move(text).value();
     }
     out->type = m_.record;
@@ -142,10 +144,13 @@ class RowMapper {
     }
     if (version_idx_ != SIZE_MAX) {
       std::string v(ingest::Trim(row.values[version_idx_]));
-      if (v.empty()) return Status::InvalidArgument("version column '" + m_.version_column + "' is empty");
+      if (v.empty())
+        return Status::InvalidArgument("version column '" + m_.version_column + "' is empty");
       if (!m_.version_format.empty()) {
         auto t = ingest::ParseTime(v, m_.version_format);
-        if (!t.ok()) return Status::InvalidArgument("version column '" + m_.version_column + "': " + t.status().message());
+        if (!t.ok())
+          return Status::InvalidArgument("version column '" + m_.version_column +
+                                         "': " + t.status().message());
         v = std::to_string(*t);
       }
       out->source_version = std::move(v);
@@ -268,15 +273,16 @@ Result<FileIngestResult> IngestFile(ingest::IngestPipeline& pipeline, const Mapp
   while (source->Next(&row)) {
     any = true;
     ingest::RawRecord rec;
-    Status mapped = row.error.empty() ? mapper.Map(row, columns, &rec)
-                                      : Status::InvalidArgument(row.error);
+    Status mapped =
+        row.error.empty() ? mapper.Map(row, columns, &rec) : Status::InvalidArgument(row.error);
     if (!mapped.ok()) {
       batch.rejected.push_back({mapper.Position(row), mapped.message(), mapper.RawText(row.raw)});
     } else {
       batch.rows.push_back(std::move(rec));
     }
     next_offset = row.end;
-    next_line = row.line + 1 + static_cast<int64_t>(std::count(row.raw.begin(), row.raw.end(), '\n'));
+    next_line =
+        row.line + 1 + static_cast<int64_t>(std::count(row.raw.begin(), row.raw.end(), '\n'));
     if (batch.rows.size() + batch.rejected.size() >= mapping.batch_size) {
       FG_RETURN_IF_ERROR(commit());
       if (options.stop != nullptr && options.stop->load()) {

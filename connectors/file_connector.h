@@ -24,14 +24,14 @@ struct FileIngestOptions {
 };
 
 struct FileIngestResult {
-  std::string stream;         // the file's identity: "file:<hash of its first 4 KiB>"
+  std::string stream;  // the file's identity: "file:<hash of its first 4 KiB>"
   uint64_t size = 0;
   bool resumed = false;       // a committed checkpoint of this file existed
   uint64_t resumed_from = 0;  // byte offset the run started at
   uint64_t end_offset = 0;    // byte offset committed when the run ended
   ingest::BatchStats stats;
   size_t batches = 0;
-  bool stopped = false;       // ended early because `stop` was set
+  bool stopped = false;  // ended early because `stop` was set
 };
 
 // Ingests `path`. Bad rows go to the dead-letter store; an error Status

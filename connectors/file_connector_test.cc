@@ -55,10 +55,10 @@ TEST_F(FileConnectorTest, MalformedRowsGoToDeadLettersGoodRowsLand) {
   std::string csv =
       "ticket,model,opened,text,codes,part,updated\n"
       "T1,AC-200,2024-03-01,不制冷,E4,COMP-1,1\n"
-      "T2,AC-200,2024-03-01,\"never closed,E4,COMP-1,1\n"   // unterminated quote
-      "T3,AC-200,2024-03-02,ok,E4,COMP-1\n"                 // wrong column count
-      "T4,AC-200,2024-13-45,bad date,E4,COMP-1,1\n"         // bad date
-      "T5,AC-200,2024-03-03,bad \xFF utf8,E4,COMP-1,1\n"    // invalid UTF-8
+      "T2,AC-200,2024-03-01,\"never closed,E4,COMP-1,1\n"  // unterminated quote
+      "T3,AC-200,2024-03-02,ok,E4,COMP-1\n"                // wrong column count
+      "T4,AC-200,2024-13-45,bad date,E4,COMP-1,1\n"        // bad date
+      "T5,AC-200,2024-03-03,bad \xFF utf8,E4,COMP-1,1\n"   // invalid UTF-8
       "T6,AC-200,2024-03-04,\"multi\nline, quoted\",E5,FAN-2,1\n";
   std::string path = dir_.Write("tickets.csv", csv);
   auto r = IngestFile(*pipeline_, LoadCaseMapping(), path);
@@ -105,16 +105,23 @@ TEST_F(FileConnectorTest, SameFileTwiceChangesNothing) {
   ASSERT_TRUE(dup.ok());
   EXPECT_EQ(dup->stats.skipped, 1);
   EXPECT_EQ(store_->Digest()->hex, before->hex);
-  EXPECT_EQ(*store_->GetCount(Cf::kEdge, keys::Edge(EdgeType::kCausedBy, "*", "AC:E4", "COMP-1")), 2u);
+  EXPECT_EQ(*store_->GetCount(Cf::kEdge, keys::Edge(EdgeType::kCausedBy, "*", "AC:E4", "COMP-1")),
+            2u);
 }
 
 TEST_F(FileConnectorTest, UpdatedRowRetractsItsOldVersion) {
   Mapping m = LoadCaseMapping();
   std::string header = "ticket,model,opened,text,codes,part,updated\n";
-  ASSERT_TRUE(IngestFile(*pipeline_, m, dir_.Write("a.csv", header + "T1,AC-200,2024-03-01,x,E4,COMP-1,1\n")).ok());
-  ASSERT_TRUE(IngestFile(*pipeline_, m, dir_.Write("b.csv", header + "T1,AC-200,2024-03-01,x,E4,FAN-2,2\n")).ok());
-  EXPECT_EQ(*store_->GetCount(Cf::kEdge, keys::Edge(EdgeType::kCausedBy, "*", "AC:E4", "COMP-1")), 0u);
-  EXPECT_EQ(*store_->GetCount(Cf::kEdge, keys::Edge(EdgeType::kCausedBy, "*", "AC:E4", "FAN-2")), 1u);
+  ASSERT_TRUE(IngestFile(*pipeline_, m,
+                         dir_.Write("a.csv", header + "T1,AC-200,2024-03-01,x,E4,COMP-1,1\n"))
+                  .ok());
+  ASSERT_TRUE(
+      IngestFile(*pipeline_, m, dir_.Write("b.csv", header + "T1,AC-200,2024-03-01,x,E4,FAN-2,2\n"))
+          .ok());
+  EXPECT_EQ(*store_->GetCount(Cf::kEdge, keys::Edge(EdgeType::kCausedBy, "*", "AC:E4", "COMP-1")),
+            0u);
+  EXPECT_EQ(*store_->GetCount(Cf::kEdge, keys::Edge(EdgeType::kCausedBy, "*", "AC:E4", "FAN-2")),
+            1u);
 }
 
 TEST_F(FileConnectorTest, StopAndResumeEqualsOneRun) {
@@ -148,9 +155,10 @@ TEST_F(FileConnectorTest, StopAndResumeEqualsOneRun) {
 }
 
 TEST_F(FileConnectorTest, Gb18030FileIngestsAsUtf8) {
-  std::string csv = "ticket,model,opened,text,codes,part,updated\r\n"
-                    "T1,AC-200,2024-03-01,空调压缩机不制冷，显示E4故障码,E4,压缩机,1\r\n"
-                    "T2,AC-200,2024-03-02,\"風扇異響, 噪音大\",E5,風扇,1\r\n";
+  std::string csv =
+      "ticket,model,opened,text,codes,part,updated\r\n"
+      "T1,AC-200,2024-03-01,空调压缩机不制冷，显示E4故障码,E4,压缩机,1\r\n"
+      "T2,AC-200,2024-03-02,\"風扇異響, 噪音大\",E5,風扇,1\r\n";
   std::string path = dir_.Write("gbk.csv", ToGb18030(csv));
   auto r = IngestFile(*pipeline_, LoadCaseMapping(), path);  // encoding = auto
   ASSERT_TRUE(r.ok()) << r.status().ToString();
@@ -174,10 +182,12 @@ asset_serial = "unit.serial"
 time = { column = "ts", format = "epoch_ms" }
 code = "alarm"
 value = "value"
-)", "s.toml");
+)",
+                        "s.toml");
   ASSERT_TRUE(m.ok()) << m.status().ToString();
   std::string jsonl =
-      "{\"id\":\"a1\",\"unit\":{\"serial\":\"SN1\"},\"ts\":1709303400000,\"alarm\":\"hp\",\"value\":31.5}\n"
+      "{\"id\":\"a1\",\"unit\":{\"serial\":\"SN1\"},\"ts\":1709303400000,\"alarm\":\"hp\","
+      "\"value\":31.5}\n"
       "{\"id\":\"a2\",\"unit\":{\"serial\":\"SN1\"},\"ts\":1709303500000,\"alarm\":\"hp\"\n"
       "[1,2]\n"
       "\n"
@@ -203,8 +213,9 @@ TEST_F(FileConnectorTest, MappedColumnMissingFromHeaderIsAnError) {
   std::string path = dir_.Write("t.csv", "ticket,model\nT1,AC\n");
   auto r = IngestFile(*pipeline_, LoadCaseMapping(), path);
   ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.status().message().find("column 'updated' is not in the header (columns: ticket, model)"),
-            std::string::npos)
+  EXPECT_NE(
+      r.status().message().find("column 'updated' is not in the header (columns: ticket, model)"),
+      std::string::npos)
       << r.status().message();
   EXPECT_FALSE(IngestFile(*pipeline_, LoadCaseMapping(), dir_.Path("missing.csv")).ok());
 }

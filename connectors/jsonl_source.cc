@@ -13,16 +13,21 @@ namespace {
 std::string ValueText(simdjson::dom::element e) {
   using simdjson::dom::element_type;
   switch (e.type()) {
-    case element_type::STRING: return std::string(std::string_view(e.get_string().value()));
-    case element_type::INT64: return std::to_string(int64_t(e.get_int64().value()));
-    case element_type::UINT64: return std::to_string(uint64_t(e.get_uint64().value()));
+    case element_type::STRING:
+      return std::string(std::string_view(e.get_string().value()));
+    case element_type::INT64:
+      return std::to_string(int64_t(e.get_int64().value()));
+    case element_type::UINT64:
+      return std::to_string(uint64_t(e.get_uint64().value()));
     case element_type::DOUBLE: {
       char buf[32];
       auto [p, ec] = std::to_chars(buf, buf + sizeof buf, double(e.get_double().value()));
       return std::string(buf, p);
     }
-    case element_type::BOOL: return e.get_bool().value() ? "true" : "false";
-    case element_type::NULL_VALUE: return "";
+    case element_type::BOOL:
+      return e.get_bool().value() ? "true" : "false";
+    case element_type::NULL_VALUE:
+      return "";
     case element_type::ARRAY: {
       std::string out;
       for (simdjson::dom::element item : e.get_array().value()) {
@@ -31,7 +36,8 @@ std::string ValueText(simdjson::dom::element e) {
       }
       return out;
     }
-    case element_type::OBJECT: return simdjson::minify(e);
+    case element_type::OBJECT:
+      return simdjson::minify(e);
   }
   return "";
 }

@@ -17,14 +17,22 @@ namespace {
 std::vector<std::string> RequiredFields(ingest::RecordType t) {
   using ingest::RecordType;
   switch (t) {
-    case RecordType::kProduct: return {"model"};
-    case RecordType::kBomLine: return {"parent", "component"};
-    case RecordType::kComponent: return {"part_number"};
-    case RecordType::kAsset: return {"serial", "product", "ship_date"};
-    case RecordType::kCase: return {"case_id", "opened"};
-    case RecordType::kContact: return {"contact_id", "time"};
-    case RecordType::kSensorEvent: return {"asset_serial", "time"};
-    case RecordType::kFix: return {"action_code"};
+    case RecordType::kProduct:
+      return {"model"};
+    case RecordType::kBomLine:
+      return {"parent", "component"};
+    case RecordType::kComponent:
+      return {"part_number"};
+    case RecordType::kAsset:
+      return {"serial", "product", "ship_date"};
+    case RecordType::kCase:
+      return {"case_id", "opened"};
+    case RecordType::kContact:
+      return {"contact_id", "time"};
+    case RecordType::kSensorEvent:
+      return {"asset_serial", "time"};
+    case RecordType::kFix:
+      return {"action_code"};
   }
   return {};
 }
@@ -67,7 +75,8 @@ class Loader {
     const toml::node* n = t.get(key);
     if (n == nullptr) return Status::Ok();
     const toml::array* a = n->as_array();
-    if (a == nullptr) return Error(n, "'" + section + "." + std::string(key) + "' must be an array of strings");
+    if (a == nullptr)
+      return Error(n, "'" + section + "." + std::string(key) + "' must be an array of strings");
     for (const auto& item : *a) {
       if (!item.is_string()) {
         return Error(&item, "'" + section + "." + std::string(key) + "' must hold only strings");
@@ -83,8 +92,8 @@ class Loader {
     FG_RETURN_IF_ERROR(CheckKeys(root, "top level", {"source", "key", "version", "fields"}));
     const toml::table* src = root["source"].as_table();
     if (src == nullptr) return Error(nullptr, "missing [source] section");
-    FG_RETURN_IF_ERROR(CheckKeys(*src, "source",
-                                 {"name", "record", "format", "encoding", "delimiter", "batch_size"}));
+    FG_RETURN_IF_ERROR(CheckKeys(
+        *src, "source", {"name", "record", "format", "encoding", "delimiter", "batch_size"}));
     FG_RETURN_IF_ERROR(String(*src, "name", "source", &m.source));
     if (m.source.empty()) return Error(src, "[source] needs a non-empty 'name'");
     std::string record;
@@ -97,7 +106,8 @@ class Loader {
     }
     FG_RETURN_IF_ERROR(String(*src, "format", "source", &m.format));
     if (m.format != "csv" && m.format != "jsonl") {
-      return Error(src->get("format"), "'source.format' is '" + m.format + "'; expected csv or jsonl");
+      return Error(src->get("format"),
+                   "'source.format' is '" + m.format + "'; expected csv or jsonl");
     }
     FG_RETURN_IF_ERROR(String(*src, "encoding", "source", &m.encoding));
     auto enc = CanonicalEncodingName(m.encoding);
@@ -107,7 +117,8 @@ class Loader {
     FG_RETURN_IF_ERROR(String(*src, "delimiter", "source", &delim));
     if (delim == "\\t" || delim == "tab") delim = "\t";
     if (delim.size() != 1 || delim[0] == '"' || delim[0] == '\n' || delim[0] == '\r') {
-      return Error(src->get("delimiter"), "'source.delimiter' must be one character other than a quote or newline");
+      return Error(src->get("delimiter"),
+                   "'source.delimiter' must be one character other than a quote or newline");
     }
     m.delimiter = delim[0];
     if (const toml::node* bs = src->get("batch_size")) {
@@ -144,7 +155,8 @@ class Loader {
         std::string list;
         for (const auto& f : known) list += (list.empty() ? "" : ", ") + f;
         return Error(&v, "unknown field '" + name + "' for record '" +
-                             std::string(ingest::RecordTypeName(m.record)) + "' (known: " + list + ")");
+                             std::string(ingest::RecordTypeName(m.record)) + "' (known: " + list +
+                             ")");
       }
       FieldMapping fm;
       fm.field = name;
@@ -163,7 +175,8 @@ class Loader {
         FG_RETURN_IF_ERROR(String(*spec, "split", section, &fm.split));
         FG_RETURN_IF_ERROR(String(*spec, "join", section, &fm.join));
         if (fm.columns.empty() == fm.constant.empty()) {
-          return Error(&v, "field '" + name + "' needs exactly one of 'column', 'columns' or 'const'");
+          return Error(&v,
+                       "field '" + name + "' needs exactly one of 'column', 'columns' or 'const'");
         }
       } else {
         return Error(&v, "field '" + name + "' must be a column name or a table");

@@ -37,9 +37,9 @@ struct FieldMapping {
   std::string field;                 // canonical field name
   std::vector<std::string> columns;  // source columns (one or more); empty for a constant
   std::string constant;
-  std::string join = " ";            // between several columns' values
+  std::string join = " ";  // between several columns' values
   std::string time_format;
-  std::string split;                 // list separators
+  std::string split;  // list separators
 };
 
 struct Mapping {

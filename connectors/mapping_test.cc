@@ -58,17 +58,22 @@ void ExpectError(const std::string& toml, const std::string& expected) {
 
 TEST(Mapping, NamesFileLineAndKeyOfEachError) {
   ExpectError("[source\nname=1", "m.toml:1:");
-  ExpectError("[source]\nname = \"x\"\nrecord = \"ticket\"\n[fields]\n", "m.toml:3: 'source.record' is 'ticket'");
+  ExpectError("[source]\nname = \"x\"\nrecord = \"ticket\"\n[fields]\n",
+              "m.toml:3: 'source.record' is 'ticket'");
   ExpectError("[source]\nname = \"x\"\nrecord = \"case\"\ncolour = 1\n[fields]\n",
               "m.toml:4: unknown key 'colour' in [source]");
-  ExpectError("[source]\nname = \"x\"\nrecord = \"case\"\n[fields]\ncase_id = \"t\"\nopened = \"o\"\nsymptom = \"s\"\n",
-              "m.toml:7: unknown field 'symptom' for record 'case'");
+  ExpectError(
+      "[source]\nname = \"x\"\nrecord = \"case\"\n[fields]\ncase_id = \"t\"\nopened = "
+      "\"o\"\nsymptom = \"s\"\n",
+      "m.toml:7: unknown field 'symptom' for record 'case'");
   ExpectError("[source]\nname = \"x\"\nrecord = \"case\"\n[fields]\ncase_id = \"t\"\n",
               "required field 'opened' of record 'case' is not mapped");
   ExpectError("[source]\nname = \"x\"\nrecord = \"case\"\nbatch_size = 0\n[fields]\n",
               "m.toml:4: 'source.batch_size' must be an integer");
-  ExpectError("[source]\nname = \"x\"\nrecord = \"case\"\n[fields]\ncase_id = { const = \"a\", column = \"b\" }\n",
-              "exactly one of");
+  ExpectError(
+      "[source]\nname = \"x\"\nrecord = \"case\"\n[fields]\ncase_id = { const = \"a\", column = "
+      "\"b\" }\n",
+      "exactly one of");
   ExpectError("[source]\nrecord = \"case\"\n[fields]\n", "needs a non-empty 'name'");
 }
 

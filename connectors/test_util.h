@@ -1,12 +1,12 @@
-// Helpers for connector tests: temporary directories and GB18030 text.
+// Helpers for connector tests: GB18030 text and scratch directories.
 #pragma once
 
 #include <gtest/gtest.h>
 #include <iconv.h>
 
-#include <filesystem>
-#include <fstream>
 #include <string>
+
+#include "common/test_dir.h"
 
 namespace faultgraph::connectors {
 
@@ -22,27 +22,6 @@ inline std::string ToGb18030(const std::string& utf8) {
   return out;
 }
 
-// A fresh directory under /tmp named after the running test; removed at exit.
-class TempDir {
- public:
-  explicit TempDir(const std::string& suffix = "") {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    path_ = std::filesystem::temp_directory_path() /
-            ("fg_" + std::string(info->test_suite_name()) + "_" + info->name() + suffix + "_" +
-             std::to_string(::getpid()));
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  std::string Write(const std::string& name, const std::string& content) const {
-    auto p = path_ / name;
-    std::ofstream(p, std::ios::binary) << content;
-    return p.string();
-  }
-  std::string Path(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
+using TempDir = ::faultgraph::TestDir;
 
 }  // namespace faultgraph::connectors

@@ -22,9 +22,8 @@ uint64_t DecodeCounter(std::string_view v) {
 namespace {
 class CounterAdd final : public rocksdb::AssociativeMergeOperator {
  public:
-  bool Merge(const rocksdb::Slice& key, const rocksdb::Slice* existing,
-             const rocksdb::Slice& value, std::string* new_value,
-             rocksdb::Logger* logger) const override {
+  bool Merge(const rocksdb::Slice& key, const rocksdb::Slice* existing, const rocksdb::Slice& value,
+             std::string* new_value, rocksdb::Logger* logger) const override {
     uint64_t base = existing ? DecodeCounter({existing->data(), existing->size()}) : 0;
     uint64_t add = DecodeCounter({value.data(), value.size()});
     *new_value = EncodeCounter(base + add);

@@ -5,15 +5,15 @@
 
 #include <filesystem>
 
+#include "common/test_dir.h"
+
 namespace faultgraph::graph {
 
 class CounterMergeTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("fg_merge_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
+    tmp_ = std::make_unique<TestDir>();
+    dir_ = tmp_->Path("db");
     rocksdb::Options o;
     o.create_if_missing = true;
     o.merge_operator = NewCounterMergeOperator();
@@ -21,15 +21,13 @@ class CounterMergeTest : public ::testing::Test {
     ASSERT_TRUE(rocksdb::DB::Open(o, dir_.string(), &db).ok());
     db_.reset(db);
   }
-  void TearDown() override {
-    db_.reset();
-    std::filesystem::remove_all(dir_);
-  }
+  void TearDown() override { db_.reset(); }
   uint64_t Read(const std::string& key) {
     std::string v;
     auto s = db_->Get({}, key, &v);
     return s.ok() ? DecodeCounter(v) : 0;
   }
+  std::unique_ptr<TestDir> tmp_;
   std::filesystem::path dir_;
   std::unique_ptr<rocksdb::DB> db_;
 };

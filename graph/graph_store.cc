@@ -192,7 +192,33 @@ Result<T> GetDecoded(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* h, const std:
   FG_RETURN_IF_ERROR(Decode(value, &out));
   return out;
 }
+// GetDecoded, with a miss as nullopt rather than NotFound.
+template <typename T>
+Result<std::optional<T>> GetOptional(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* h,
+                                     const std::string& key, const std::string& what) {
+  auto r = GetDecoded<T>(db, h, key, what);
+  if (r.ok()) return std::optional<T>(std::move(r).value());
+  if (r.status().IsNotFound()) return std::optional<T>();
+  return r.status();
+}
 }  // namespace
+
+template <typename T>
+Result<std::vector<T>> GraphStore::ScanDecoded(Cf cf, const std::string& prefix,
+                                               size_t limit) const {
+  std::vector<T> out;
+  Status decode_error;
+  Status s = ScanPrefix(cf, prefix, limit, [&](std::string_view, std::string_view value) {
+    T item;
+    decode_error = Decode(value, &item);
+    if (!decode_error.ok()) return false;
+    out.push_back(std::move(item));
+    return true;
+  });
+  if (!s.ok()) return s;
+  if (!decode_error.ok()) return decode_error;
+  return out;
+}
 
 Result<storage::Entity> GraphStore::GetEntity(const std::string& kind,
                                               const std::string& id) const {
@@ -236,7 +262,8 @@ Result<std::vector<Neighbour>> GraphStore::Neighbours(EdgeType type, const std::
                           KeyReader r(key);
                           uint8_t t;
                           std::string sc, from, to;
-                          if (!r.Tag(&t) || !r.Str(&sc) || !r.Str(&from) || !r.Str(&to)) return true;
+                          if (!r.Tag(&t) || !r.Str(&sc) || !r.Str(&from) || !r.Str(&to))
+                            return true;
                           uint64_t count = DecodeCounter(value);
                           if (count != 0 && count < (1ull << 63)) out.push_back({to, count});
                           return true;
@@ -258,19 +285,7 @@ Result<uint64_t> GraphStore::GetCount(Cf cf, const std::string& key) const {
 
 Result<std::vector<storage::Entity>> GraphStore::ListEntities(const std::string& kind,
                                                               size_t limit) const {
-  std::vector<storage::Entity> out;
-  Status decode_error;
-  Status s = ScanPrefix(Cf::kEntity, keys::EntityPrefix(kind), limit,
-                        [&](std::string_view, std::string_view value) {
-                          storage::Entity e;
-                          decode_error = Decode(value, &e);
-                          if (!decode_error.ok()) return false;
-                          out.push_back(std::move(e));
-                          return true;
-                        });
-  if (!s.ok()) return s;
-  if (!decode_error.ok()) return decode_error;
-  return out;
+  return ScanDecoded<storage::Entity>(Cf::kEntity, keys::EntityPrefix(kind), limit);
 }
 
 Result<std::vector<TimelineItem>> GraphStore::AssetTimeline(const std::string& serial,
@@ -299,51 +314,23 @@ Result<std::optional<storage::DedupEntry>> GraphStore::GetDedup(
     auto it = batch->dedup_.find(key);
     if (it != batch->dedup_.end()) return std::optional<storage::DedupEntry>(it->second);
   }
-  auto r = GetDecoded<storage::DedupEntry>(db_.get(), Handle(Cf::kDedup), key, "dedup");
-  if (r.ok()) return std::optional<storage::DedupEntry>(std::move(r).value());
-  if (r.status().IsNotFound()) return std::optional<storage::DedupEntry>();
-  return r.status();
+  return GetOptional<storage::DedupEntry>(db_.get(), Handle(Cf::kDedup), key, "dedup");
 }
 
 Result<std::optional<storage::Checkpoint>> GraphStore::GetCheckpoint(
     const std::string& source, const std::string& stream) const {
-  auto r = GetDecoded<storage::Checkpoint>(db_.get(), Handle(Cf::kCheckpoint),
-                                           keys::Checkpoint(source, stream), "checkpoint");
-  if (r.ok()) return std::optional<storage::Checkpoint>(std::move(r).value());
-  if (r.status().IsNotFound()) return std::optional<storage::Checkpoint>();
-  return r.status();
+  return GetOptional<storage::Checkpoint>(db_.get(), Handle(Cf::kCheckpoint),
+                                          keys::Checkpoint(source, stream), "checkpoint");
 }
 
 Result<std::vector<storage::Checkpoint>> GraphStore::ListCheckpoints() const {
-  std::vector<storage::Checkpoint> out;
-  Status decode_error;
-  Status s = ScanPrefix(Cf::kCheckpoint, "", SIZE_MAX, [&](std::string_view, std::string_view v) {
-    storage::Checkpoint cp;
-    decode_error = Decode(v, &cp);
-    if (!decode_error.ok()) return false;
-    out.push_back(std::move(cp));
-    return true;
-  });
-  if (!s.ok()) return s;
-  if (!decode_error.ok()) return decode_error;
-  return out;
+  return ScanDecoded<storage::Checkpoint>(Cf::kCheckpoint, "", SIZE_MAX);
 }
 
 Result<std::vector<storage::DeadLetter>> GraphStore::ListDeadLetters(const std::string& source,
                                                                      size_t limit) const {
-  std::vector<storage::DeadLetter> out;
-  Status decode_error;
   std::string prefix = source.empty() ? std::string() : KeyBuilder().Str(source).Take();
-  Status s = ScanPrefix(Cf::kDlq, prefix, limit, [&](std::string_view, std::string_view v) {
-    storage::DeadLetter dl;
-    decode_error = Decode(v, &dl);
-    if (!decode_error.ok()) return false;
-    out.push_back(std::move(dl));
-    return true;
-  });
-  if (!s.ok()) return s;
-  if (!decode_error.ok()) return decode_error;
-  return out;
+  return ScanDecoded<storage::DeadLetter>(Cf::kDlq, prefix, limit);
 }
 
 Result<uint64_t> GraphStore::CountKeys(Cf cf) const {

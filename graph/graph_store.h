@@ -47,8 +47,8 @@ struct TimelineItem {
 class GraphStore;
 
 struct StoreDigest {
-  std::string hex;        // hash over every key and value outside `checkpoint`
-  uint64_t keys = 0;      // keys hashed
+  std::string hex;    // hash over every key and value outside `checkpoint`
+  uint64_t keys = 0;  // keys hashed
 };
 
 // Mutations for one source batch, made by GraphStore::NewBatch and applied
@@ -143,6 +143,9 @@ class GraphStore {
   rocksdb::ColumnFamilyHandle* Handle(Cf cf) const { return handles_[static_cast<int>(cf)]; }
   Status ScanPrefix(Cf cf, const std::string& prefix, size_t limit,
                     const std::function<bool(std::string_view, std::string_view)>& fn) const;
+  // The values under `prefix`, decoded as T; Corruption on the first that is not.
+  template <typename T>
+  Result<std::vector<T>> ScanDecoded(Cf cf, const std::string& prefix, size_t limit) const;
 
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;

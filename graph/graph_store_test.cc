@@ -4,23 +4,21 @@
 
 #include <filesystem>
 
+#include "common/test_dir.h"
+
 namespace faultgraph::graph {
 
 class GraphStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("fg_store_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
+    tmp_ = std::make_unique<TestDir>();
+    dir_ = tmp_->Path("db");
     auto r = GraphStore::Open(dir_.string());
     ASSERT_TRUE(r.ok()) << r.status().ToString();
     store_ = std::move(r).value();
   }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
+  void TearDown() override { store_.reset(); }
+  std::unique_ptr<TestDir> tmp_;
   std::filesystem::path dir_;
   std::unique_ptr<GraphStore> store_;
 };

@@ -15,7 +15,10 @@ namespace faultgraph::graph {
 
 class KeyBuilder {
  public:
-  KeyBuilder& Tag(uint8_t tag) { key_.push_back(static_cast<char>(tag)); return *this; }
+  KeyBuilder& Tag(uint8_t tag) {
+    key_.push_back(static_cast<char>(tag));
+    return *this;
+  }
   KeyBuilder& Str(std::string_view s);
   KeyBuilder& U64(uint64_t v);
   KeyBuilder& I64(int64_t v) { return U64(static_cast<uint64_t>(v) ^ (1ull << 63)); }

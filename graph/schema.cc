@@ -9,9 +9,9 @@
 namespace faultgraph::graph {
 
 std::string_view CfName(Cf cf) {
-  static constexpr std::string_view kNames[kNumCfs] = {
-      "entity", "edge", "redge", "counter", "bucket", "case",
-      "dedup", "checkpoint", "outbox", "dlq", "audit"};
+  static constexpr std::string_view kNames[kNumCfs] = {"entity", "edge", "redge", "counter",
+                                                       "bucket", "case", "dedup", "checkpoint",
+                                                       "outbox", "dlq",  "audit"};
   return kNames[static_cast<int>(cf)];
 }
 
@@ -20,7 +20,7 @@ bool CfIsCounter(Cf cf) {
 }
 
 namespace {
-constexpr std::string_view kEdgeNames[] = {"HAS_PART", "SHOWS", "CAUSED_BY",
+constexpr std::string_view kEdgeNames[] = {"HAS_PART", "SHOWS",     "CAUSED_BY",
                                            "FIXED_BY", "IN_FAMILY", "APPLIES_TO"};
 }
 

@@ -11,31 +11,31 @@
 namespace faultgraph::graph {
 
 enum class Cf : uint8_t {
-  kEntity = 0,   // kind|id -> storage::Entity
-  kEdge,         // type|scope|from|to -> uint64 count (merge)
-  kRedge,        // type|scope|to|from -> uint64 count (merge)
-  kCounter,      // name|dims... -> uint64 (merge)
-  kBucket,       // series|dims...|period -> uint64 (merge)
-  kCase,         // 'C'|case_id -> CaseDoc; 'E'|kind|id -> EventDoc; 'T'|asset|time|kind|id -> ""
-  kDedup,        // source|source_id -> storage::DedupEntry
-  kCheckpoint,   // source|stream -> storage::Checkpoint
-  kOutbox,       // seq -> document to index (written by the search issue's producer)
-  kDlq,          // source|stream|byte offset -> storage::DeadLetter
-  kAudit,        // time|seq -> audit line
+  kEntity = 0,  // kind|id -> storage::Entity
+  kEdge,        // type|scope|from|to -> uint64 count (merge)
+  kRedge,       // type|scope|to|from -> uint64 count (merge)
+  kCounter,     // name|dims... -> uint64 (merge)
+  kBucket,      // series|dims...|period -> uint64 (merge)
+  kCase,        // 'C'|case_id -> CaseDoc; 'E'|kind|id -> EventDoc; 'T'|asset|time|kind|id -> ""
+  kDedup,       // source|source_id -> storage::DedupEntry
+  kCheckpoint,  // source|stream -> storage::Checkpoint
+  kOutbox,      // seq -> document to index (written by the search issue's producer)
+  kDlq,         // source|stream|byte offset -> storage::DeadLetter
+  kAudit,       // time|seq -> audit line
 };
 inline constexpr int kNumCfs = 11;
 std::string_view CfName(Cf cf);
 bool CfIsCounter(Cf cf);  // edge, redge, counter, bucket use the add merge operator
 
 enum class EdgeType : uint8_t {
-  kHasPart = 1,   // product/assembly -> component (BOM)
-  kShows,         // product -> symptom (cases)
-  kCausedBy,      // symptom -> component (diagnosed root causes)
-  kFixedBy,       // symptom or component -> fix (attempts)
-  kInFamily,      // family -> product
-  kAppliesTo,     // fix -> product or component (from the fix catalogue)
+  kHasPart = 1,  // product/assembly -> component (BOM)
+  kShows,        // product -> symptom (cases)
+  kCausedBy,     // symptom -> component (diagnosed root causes)
+  kFixedBy,      // symptom or component -> fix (attempts)
+  kInFamily,     // family -> product
+  kAppliesTo,    // fix -> product or component (from the fix catalogue)
 };
-std::string_view EdgeTypeName(EdgeType t);  // "HAS_PART", ...
+std::string_view EdgeTypeName(EdgeType t);                     // "HAS_PART", ...
 std::optional<EdgeType> ParseEdgeType(std::string_view name);  // case-insensitive
 
 // CAUSED_BY and FIXED_BY keep evidence per product scope and globally;

@@ -46,8 +46,8 @@ class Deriver {
     e.region = a.region;
     if (a.install_ms != 0) e.attrs["install_ms"] = std::to_string(a.install_ms);
     Add(Cf::kCounter, keys::Counter("installed", a.product), 1);
-    Add(Cf::kBucket, keys::Bucket(BucketSeries::kInstalled, a.product, "", graph::MonthOf(a.ship_ms)),
-        1);
+    Add(Cf::kBucket,
+        keys::Bucket(BucketSeries::kInstalled, a.product, "", graph::MonthOf(a.ship_ms)), 1);
   }
   void operator()(const Case& c) {
     storage::CaseDoc d;
@@ -76,7 +76,8 @@ class Deriver {
     SetHeader(d);
     const std::string& code_scope = !c.family.empty() ? c.family : c.product;
     if (!code_scope.empty()) {
-      for (const auto& code : c.fault_codes) d.symptoms.push_back(FaultCodeSymptom(code_scope, code));
+      for (const auto& code : c.fault_codes)
+        d.symptoms.push_back(FaultCodeSymptom(code_scope, code));
     }
     if (!c.asset_serial.empty()) {
       out_.timeline_keys.push_back(keys::Timeline(c.asset_serial, c.opened_ms, "case", c.case_id));
@@ -90,8 +91,8 @@ class Deriver {
     for (const auto& y : d.symptoms) {
       if (!c.product.empty()) {
         AddEdge(EdgeType::kShows, "", c.product, y);
-        Add(Cf::kBucket, keys::Bucket(BucketSeries::kCases, c.product, y, graph::WeekOf(c.opened_ms)),
-            1);
+        Add(Cf::kBucket,
+            keys::Bucket(BucketSeries::kCases, c.product, y, graph::WeekOf(c.opened_ms)), 1);
       }
       for (const auto& comp : c.components) {
         for (const auto& s : scopes) AddEdge(EdgeType::kCausedBy, s, y, comp);
@@ -125,8 +126,8 @@ class Deriver {
     e.measurement = s.measurement;
     e.value = s.value;
     e.severity = s.severity;
-    Add(Cf::kCounter, keys::Counter("alarms", s.asset_serial, s.code.empty() ? s.measurement : s.code),
-        1);
+    Add(Cf::kCounter,
+        keys::Counter("alarms", s.asset_serial, s.code.empty() ? s.measurement : s.code), 1);
   }
   void operator()(const Fix& f) {
     auto& e = Entity("fix", f.action_code);
@@ -135,7 +136,8 @@ class Deriver {
     e.parts = f.parts;
     e.labour_minutes = static_cast<int32_t>(f.labour_minutes);
     e.applies_to = f.applies_to;
-    for (const auto& target : f.applies_to) AddEdge(EdgeType::kAppliesTo, "", f.action_code, target);
+    for (const auto& target : f.applies_to)
+      AddEdge(EdgeType::kAppliesTo, "", f.action_code, target);
   }
 
  private:
@@ -170,7 +172,8 @@ class Deriver {
     c.delta = delta;
     out_.counters.push_back(std::move(c));
   }
-  void AddEdge(EdgeType t, const std::string& scope, const std::string& from, const std::string& to) {
+  void AddEdge(EdgeType t, const std::string& scope, const std::string& from,
+               const std::string& to) {
     Add(Cf::kEdge, keys::Edge(t, scope, from, to), 1);
   }
 

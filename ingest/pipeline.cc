@@ -171,7 +171,7 @@ Result<BatchStats> IngestPipeline::Apply(const SourceBatch& batch) {
 }
 
 Result<std::string> IngestPipeline::CheckpointPosition(const std::string& source,
-                                                      const std::string& stream) {
+                                                       const std::string& stream) {
   auto cp = store_->GetCheckpoint(source, stream);
   if (!cp.ok()) return cp.status();
   return cp->has_value() ? (*cp)->position : std::string();

@@ -2,8 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-
+#include "common/test_dir.h"
 #include "graph/graph_store.h"
 
 namespace faultgraph::ingest {
@@ -15,17 +14,9 @@ namespace keys = graph::keys;
 class PipelineTest : public ::testing::Test {
  protected:
   std::unique_ptr<graph::GraphStore> OpenStore(const std::string& name) {
-    auto dir = std::filesystem::temp_directory_path() /
-               ("fg_pipe_" + std::to_string(::getpid()) + "_" + name + "_" +
-                ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir);
-    dirs_.push_back(dir);
-    auto r = graph::GraphStore::Open(dir.string());
+    auto r = graph::GraphStore::Open(dir_.Path(name));
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return std::move(r).value();
-  }
-  void TearDown() override {
-    for (auto& d : dirs_) std::filesystem::remove_all(d);
   }
   static Record MakeCase(const std::string& id, const std::string& version,
                          const std::vector<std::string>& components,
@@ -41,7 +32,7 @@ class PipelineTest : public ::testing::Test {
     c.fixes = {"REPLACE"};
     return Record{"crm", id, version, c};
   }
-  std::vector<std::filesystem::path> dirs_;
+  TestDir dir_;
 };
 
 TEST_F(PipelineTest, SameRecordsTwiceChangeNothing) {
@@ -67,7 +58,8 @@ TEST_F(PipelineTest, UpdateRetractsOldContributions) {
   auto final_only = OpenStore("final");
   {
     IngestPipeline p(updated.get());
-    ASSERT_TRUE(p.ApplyRecords("crm", "s", {MakeCase("T1", "100", {"COMP"}, {"E4", "E5"})}, "1").ok());
+    ASSERT_TRUE(
+        p.ApplyRecords("crm", "s", {MakeCase("T1", "100", {"COMP"}, {"E4", "E5"})}, "1").ok());
     ASSERT_TRUE(p.ApplyRecords("crm", "s", {MakeCase("T1", "200", {"FAN"}, {"E4"})}, "2").ok());
     // An older version arriving late is ignored.
     auto late = p.ApplyRecords("crm", "s", {MakeCase("T1", "150", {"VALVE"})}, "3");
@@ -79,8 +71,10 @@ TEST_F(PipelineTest, UpdateRetractsOldContributions) {
     ASSERT_TRUE(p.ApplyRecords("crm", "s", {MakeCase("T1", "200", {"FAN"}, {"E4"})}, "3").ok());
   }
   EXPECT_EQ(updated->Digest()->hex, final_only->Digest()->hex);
-  EXPECT_EQ(*updated->GetCount(Cf::kEdge, keys::Edge(EdgeType::kCausedBy, "*", "AC:E4", "COMP")), 0u);
-  EXPECT_EQ(*updated->GetCount(Cf::kEdge, keys::Edge(EdgeType::kCausedBy, "*", "AC:E4", "FAN")), 1u);
+  EXPECT_EQ(*updated->GetCount(Cf::kEdge, keys::Edge(EdgeType::kCausedBy, "*", "AC:E4", "COMP")),
+            0u);
+  EXPECT_EQ(*updated->GetCount(Cf::kEdge, keys::Edge(EdgeType::kCausedBy, "*", "AC:E4", "FAN")),
+            1u);
   EXPECT_EQ(*updated->GetCount(Cf::kCounter, keys::Counter("cases", "AC-200")), 1u);
   EXPECT_EQ(updated->GetCase("T1")->components, (std::vector<std::string>{"FAN"}));
 }
@@ -152,7 +146,8 @@ TEST_F(PipelineTest, CaseTakesProductAndFamilyFromMasterData) {
   asset.product = "AC-200";
   asset.ship_ms = 1'700'000'000'000;
   ASSERT_TRUE(p.ApplyRecords("erp", "p", {Record{"erp", "AC-200", "1", prod}}, "1").ok());
-  ASSERT_TRUE(p.ApplyRecords("erp_assets", "a", {Record{"erp_assets", "SN9", "1", asset}}, "1").ok());
+  ASSERT_TRUE(
+      p.ApplyRecords("erp_assets", "a", {Record{"erp_assets", "SN9", "1", asset}}, "1").ok());
   Case c;
   c.case_id = "T9";
   c.asset_serial = "SN9";  // neither product nor family on the ticket
@@ -165,7 +160,9 @@ TEST_F(PipelineTest, CaseTakesProductAndFamilyFromMasterData) {
   EXPECT_EQ(doc->product, "AC-200");
   EXPECT_EQ(doc->family, "AC");
   EXPECT_EQ(doc->symptoms, (std::vector<std::string>{"AC:E4"}));
-  EXPECT_EQ(*store->GetCount(Cf::kEdge, keys::Edge(EdgeType::kCausedBy, graph::ProductScope("AC-200"), "AC:E4", "COMP")), 1u);
+  EXPECT_EQ(*store->GetCount(Cf::kEdge, keys::Edge(EdgeType::kCausedBy,
+                                                   graph::ProductScope("AC-200"), "AC:E4", "COMP")),
+            1u);
   // An unknown serial leaves the case global-only, without failing it.
   c.case_id = "T10";
   c.asset_serial = "SN-UNKNOWN";

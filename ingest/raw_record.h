@@ -13,7 +13,7 @@ namespace faultgraph::ingest {
 
 struct RawField {
   std::string text;
-  std::string time_format;  // strptime format, "epoch_s", "epoch_ms"; empty = ISO 8601 forms
+  std::string time_format;      // strptime format, "epoch_s", "epoch_ms"; empty = ISO 8601 forms
   std::string list_separators;  // characters that split a list field; empty = ",;|"
 };
 

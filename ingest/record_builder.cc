@@ -100,17 +100,28 @@ const std::vector<Schema>& Schemas() {
              Time("ship_date", &Asset::ship_ms, true), Time("install_date", &Asset::install_ms),
              Str("customer_key", &Asset::customer_key), Str("region", &Asset::region)}};
     s[4] = {Case{},
-            {Str("case_id", &Case::case_id, true), Str("asset_serial", &Case::asset_serial),
-             Str("product", &Case::product), Str("family", &Case::family),
-             Time("opened", &Case::opened_ms, true), Time("closed", &Case::closed_ms),
-             Str("channel", &Case::channel), Str("symptom_text", &Case::symptom_text),
-             Str("notes", &Case::notes), List("fault_codes", &Case::fault_codes),
-             List("components", &Case::components), Str("failure_cause", &Case::failure_cause),
-             List("fixes", &Case::fixes), List("parts", &Case::parts),
-             Int("labour_minutes", &Case::labour_minutes), Dbl("cost", &Case::cost),
-             Str("outcome", &Case::outcome), Dbl("satisfaction", &Case::satisfaction),
-             Str("region", &Case::region), Str("failure_mode", &Case::failure_mode),
-             Str("mechanism", &Case::mechanism), Str("detection", &Case::detection)}};
+            {Str("case_id", &Case::case_id, true),
+             Str("asset_serial", &Case::asset_serial),
+             Str("product", &Case::product),
+             Str("family", &Case::family),
+             Time("opened", &Case::opened_ms, true),
+             Time("closed", &Case::closed_ms),
+             Str("channel", &Case::channel),
+             Str("symptom_text", &Case::symptom_text),
+             Str("notes", &Case::notes),
+             List("fault_codes", &Case::fault_codes),
+             List("components", &Case::components),
+             Str("failure_cause", &Case::failure_cause),
+             List("fixes", &Case::fixes),
+             List("parts", &Case::parts),
+             Int("labour_minutes", &Case::labour_minutes),
+             Dbl("cost", &Case::cost),
+             Str("outcome", &Case::outcome),
+             Dbl("satisfaction", &Case::satisfaction),
+             Str("region", &Case::region),
+             Str("failure_mode", &Case::failure_mode),
+             Str("mechanism", &Case::mechanism),
+             Str("detection", &Case::detection)}};
     s[5] = {Contact{},
             {Str("contact_id", &Contact::contact_id, true), Time("time", &Contact::time_ms, true),
              Str("caller_key", &Contact::caller_key), Str("asset_serial", &Contact::asset_serial),
@@ -151,7 +162,7 @@ Status CheckRecord(const RecordBody& body) {
 }  // namespace
 
 std::string_view RecordTypeName(RecordType t) {
-  static constexpr std::string_view kNames[] = {"product", "bom_line", "component", "asset",
+  static constexpr std::string_view kNames[] = {"product", "bom_line", "component",    "asset",
                                                 "case",    "contact",  "sensor_event", "fix"};
   return kNames[static_cast<int>(t)];
 }
@@ -196,7 +207,8 @@ Result<Record> BuildRecord(const RawRecord& raw) {
       continue;
     }
     Status s = def.set(rec.body, it->second, text);
-    if (!s.ok()) return Status::InvalidArgument("field '" + std::string(def.name) + "': " + s.message());
+    if (!s.ok())
+      return Status::InvalidArgument("field '" + std::string(def.name) + "': " + s.message());
   }
   for (const auto& [name, field] : raw.fields) {
     bool known = false;

@@ -13,9 +13,9 @@
 namespace faultgraph::ingest {
 
 struct Product {
-  std::string model;     // required
+  std::string model;  // required
   std::string name;
-  std::string family;    // e.g. "AC"; scopes fault codes
+  std::string family;  // e.g. "AC"; scopes fault codes
   std::string category;
   std::map<std::string, std::string> attrs;
 };
@@ -54,8 +54,8 @@ struct Case {
   std::vector<std::string> fault_codes;
   std::vector<std::string> components;  // diagnosed component part numbers
   std::string failure_cause;
-  std::vector<std::string> fixes;       // fix action codes
-  std::vector<std::string> parts;       // parts replaced
+  std::vector<std::string> fixes;  // fix action codes
+  std::vector<std::string> parts;  // parts replaced
   int64_t labour_minutes = 0;
   double cost = 0;
   std::string outcome;
@@ -97,7 +97,16 @@ struct Fix {
 using RecordBody =
     std::variant<Product, BomLine, Component, Asset, Case, Contact, SensorEvent, Fix>;
 
-enum class RecordType { kProduct, kBomLine, kComponent, kAsset, kCase, kContact, kSensorEvent, kFix };
+enum class RecordType {
+  kProduct,
+  kBomLine,
+  kComponent,
+  kAsset,
+  kCase,
+  kContact,
+  kSensorEvent,
+  kFix
+};
 
 std::string_view RecordTypeName(RecordType t);  // "product", "bom_line", ...
 // Accepts the names RecordTypeName gives; false for anything else.

@@ -6,10 +6,10 @@ namespace faultgraph::ingest {
 
 TEST(Utf8, AcceptsChineseAndRejectsBrokenSequences) {
   EXPECT_EQ(FindInvalidUtf8("空调 not cooling ＥＲＲ４"), std::string::npos);
-  EXPECT_EQ(FindInvalidUtf8("ab\xC3"), 2u);          // truncated
-  EXPECT_EQ(FindInvalidUtf8("\xC0\xAF"), 0u);        // overlong '/'
-  EXPECT_EQ(FindInvalidUtf8("x\xED\xA0\x80"), 1u);   // surrogate
-  EXPECT_EQ(FindInvalidUtf8("\xB2\xBB"), 0u);        // GBK bytes of 不
+  EXPECT_EQ(FindInvalidUtf8("ab\xC3"), 2u);         // truncated
+  EXPECT_EQ(FindInvalidUtf8("\xC0\xAF"), 0u);       // overlong '/'
+  EXPECT_EQ(FindInvalidUtf8("x\xED\xA0\x80"), 1u);  // surrogate
+  EXPECT_EQ(FindInvalidUtf8("\xB2\xBB"), 0u);       // GBK bytes of 不
 }
 
 TEST(SplitList, SplitsOnAsciiAndFullWidthSeparators) {

@@ -43,9 +43,10 @@ Result<int64_t> ParseTime(std::string_view text, std::string_view format) {
                                    std::string(format) + "'");
   }
   static const char* kIsoForms[] = {
-      "%Y-%m-%d",          "%Y-%m-%d %H:%M",     "%Y-%m-%d %H:%M:%S",   "%Y-%m-%dT%H:%M",
-      "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%SZ", "%Y/%m/%d",            "%Y/%m/%d %H:%M",
-      "%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M:%SZ", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M:%S%z"};
+      "%Y-%m-%d",           "%Y-%m-%d %H:%M",      "%Y-%m-%d %H:%M:%S",
+      "%Y-%m-%dT%H:%M",     "%Y-%m-%dT%H:%M:%S",   "%Y-%m-%dT%H:%M:%SZ",
+      "%Y/%m/%d",           "%Y/%m/%d %H:%M",      "%Y/%m/%d %H:%M:%S",
+      "%Y-%m-%d %H:%M:%SZ", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M:%S%z"};
   for (const char* f : kIsoForms) {
     if (TryFormat(t, f, &v)) return v;
   }

@@ -56,10 +56,14 @@ int main(int argc, char** argv) {
   int cases = 200'000, batch = 1000;
   std::string dir = "/tmp/fg_graph_apply_bench", mode = "records";
   for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--cases")) cases = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--batch")) batch = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--dir")) dir = argv[i + 1];
-    else if (!std::strcmp(argv[i], "--mode")) mode = argv[i + 1];
+    if (!std::strcmp(argv[i], "--cases"))
+      cases = std::atoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--batch"))
+      batch = std::atoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--dir"))
+      dir = argv[i + 1];
+    else if (!std::strcmp(argv[i], "--mode"))
+      mode = argv[i + 1];
     else {
       std::fprintf(stderr, "unknown argument %s\n", argv[i]);
       return 2;
@@ -104,8 +108,9 @@ int main(int argc, char** argv) {
       for (const auto& r : all) {
         const auto& c = std::get<ingest::Case>(r.body);
         csv << c.case_id << ',' << c.asset_serial << ',' << c.product << ',' << c.opened_ms << ','
-            << c.symptom_text << ',' << c.fault_codes[0] << (c.fault_codes.size() > 1 ? ";" + c.fault_codes[1] : "")
-            << ',' << c.components[0] << ',' << c.fixes[0] << ',' << c.labour_minutes << '\n';
+            << c.symptom_text << ',' << c.fault_codes[0]
+            << (c.fault_codes.size() > 1 ? ";" + c.fault_codes[1] : "") << ',' << c.components[0]
+            << ',' << c.fixes[0] << ',' << c.labour_minutes << '\n';
       }
     }
     auto mapping = connectors::ParseMapping(
@@ -124,17 +129,19 @@ int main(int argc, char** argv) {
     auto r = connectors::IngestFile(pipeline, *mapping, csv_path);
     seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (!r.ok() || r->stats.applied != cases) {
-      std::fprintf(stderr, "ingest failed: %s\n", r.ok() ? "count mismatch" : r.status().ToString().c_str());
+      std::fprintf(stderr, "ingest failed: %s\n",
+                   r.ok() ? "count mismatch" : r.status().ToString().c_str());
       return 1;
     }
   } else {
     std::fprintf(stderr, "--mode is records or csv\n");
     return 2;
   }
-  std::printf("mode=%s cases=%d batch=%d seconds=%.2f cases_per_s=%.0f contributions_per_case=%.2f "
-              "peak_rss_mb=%.0f\n",
-              mode.c_str(), cases, batch, seconds, cases / seconds,
-              static_cast<double>(contributions) / cases, PeakRssKb() / 1024.0);
+  std::printf(
+      "mode=%s cases=%d batch=%d seconds=%.2f cases_per_s=%.0f contributions_per_case=%.2f "
+      "peak_rss_mb=%.0f\n",
+      mode.c_str(), cases, batch, seconds, cases / seconds,
+      static_cast<double>(contributions) / cases, PeakRssKb() / 1024.0);
   store->reset();
   std::filesystem::remove_all(dir);
   return 0;

@@ -57,8 +57,8 @@ std::string MakeTickets(int rows) {
       continue;
     }
     char line[256];
-    std::snprintf(line, sizeof line, "T%d,SN%d,AC-%d,2024-%02d-%02d 10:00,%s,E%d,%s,FIX-%d,%d\n", id,
-                  id % 5000, id % 40, 1 + id % 12, 1 + id % 28, texts[rng() % 4],
+    std::snprintf(line, sizeof line, "T%d,SN%d,AC-%d,2024-%02d-%02d 10:00,%s,E%d,%s,FIX-%d,%d\n",
+                  id, id % 5000, id % 40, 1 + id % 12, 1 + id % 28, texts[rng() % 4],
                   static_cast<int>(rng() % 6), parts[rng() % 5], static_cast<int>(rng() % 3),
                   version);
     csv += line;
@@ -89,15 +89,15 @@ TEST(CrashResume, KilledIngestResumesToTheCleanGraph) {
   const std::string cli = BuiltBinary("api/faultgraph");
   const std::string log = dir / "log.txt";
   auto ingest = [&](const std::string& db) {
-    return std::vector<std::string>{cli, "--data", db, "ingest", "--mapping", dir / "map.toml",
-                                    dir / "tickets.csv"};
+    return std::vector<std::string>{
+        cli, "--data", db, "ingest", "--mapping", dir / "map.toml", dir / "tickets.csv"};
   };
 
   auto t0 = std::chrono::steady_clock::now();
   ASSERT_EQ(RunToEnd(ingest(dir / "clean"), log), 0);
-  auto clean_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                      std::chrono::steady_clock::now() - t0)
-                      .count();
+  auto clean_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
+          .count();
   std::string clean = DigestOf(dir / "clean");
   std::cout << "clean run: " << clean_ms << " ms, digest " << clean << "\n";
 

@@ -77,8 +77,8 @@ region = "region"
 
   // Embedded now: the ingest resumes where the daemon's last batch ended.
   ASSERT_EQ(RunToEnd({cli, "--data", dir / "db", "--json", "ingest", "--mapping", dir / "map.toml",
-                 dir / "assets.csv"},
-                dir / "resume.json"),
+                      dir / "assets.csv"},
+                     dir / "resume.json"),
             0);
   std::string resumed = ReadFile(dir / "resume.json");
   EXPECT_EQ(resumed.find("\"resumedFrom\": 0,"), std::string::npos) << resumed;

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "common/test_dir.h"
+
 namespace faultgraph::testing_util {
 
 // A binary built by this project ("api/faultgraph"); the build directory is
@@ -52,21 +54,6 @@ inline int RunToEnd(const std::vector<std::string>& argv, const std::string& log
   return Wait(Spawn(argv, log));
 }
 
-// A fresh directory named after the running test, removed at the end.
-class ScratchDir {
- public:
-  ScratchDir() {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    path_ = std::filesystem::temp_directory_path() /
-            ("fg_it_" + std::string(info->name()) + "_" + std::to_string(getpid()));
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
-  }
-  ~ScratchDir() { std::filesystem::remove_all(path_); }
-  std::string operator/(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
+using ScratchDir = ::faultgraph::TestDir;
 
 }  // namespace faultgraph::testing_util
