@@ -52,6 +52,7 @@ struct CaseDoc {
   24: string source
   25: string source_id
   26: string source_version
+  27: list<string> mentioned_parts  // part numbers found in the text
 }
 
 // A call/chat record or a sensor alarm on an asset's timeline.

@@ -73,6 +73,7 @@ class Deriver {
     d.failure_mode = c.failure_mode;
     d.mechanism = c.mechanism;
     d.detection = c.detection;
+    d.mentioned_parts = c.mentioned_parts;
     SetHeader(d);
     const std::string& code_scope = !c.family.empty() ? c.family : c.product;
     if (!code_scope.empty()) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "ingest/text.h"
+#include "search/text_fold.h"
 
 namespace faultgraph::ingest {
 namespace {
@@ -19,19 +20,34 @@ void CanonicalCodes(std::vector<std::string>& items) {
   items = std::move(out);
 }
 
+void AddUnique(std::vector<std::string>& to, const std::vector<std::string>& items) {
+  for (const auto& i : items) {
+    if (std::find(to.begin(), to.end(), i) == to.end()) to.push_back(i);
+  }
+}
+
 struct Normalizer {
+  const TextRules& rules;
   void operator()(Product& p) { p.family = ToUpperAscii(p.family); }
   void operator()(BomLine& b) { b.component = ToUpperAscii(b.component); }
   void operator()(Component& c) { c.part_number = ToUpperAscii(c.part_number); }
   void operator()(Asset&) {}
   void operator()(Case& c) {
     c.family = ToUpperAscii(c.family);
+    c.symptom_text = rules.MaskPii(c.symptom_text);
+    c.notes = rules.MaskPii(c.notes);
+    c.failure_cause = rules.MaskPii(c.failure_cause);
+    std::string text = c.symptom_text + "\n" + c.notes;
+    std::string nfkc = search::TextFolder::Nfkc(text);
+    AddUnique(c.fault_codes, rules.ExtractCodes(c.family, nfkc));
+    c.mentioned_parts = rules.ExtractParts(nfkc);
+    c.rule_symptoms = rules.MatchSymptoms(rules.Fold(text));
     CanonicalCodes(c.fault_codes);
     CanonicalCodes(c.components);
     CanonicalCodes(c.fixes);
     CanonicalCodes(c.parts);
   }
-  void operator()(Contact&) {}
+  void operator()(Contact& k) { k.text = rules.MaskPii(k.text); }
   void operator()(SensorEvent& e) { e.code = ToUpperAscii(e.code); }
   void operator()(Fix& f) {
     f.action_code = ToUpperAscii(f.action_code);
@@ -41,6 +57,8 @@ struct Normalizer {
 
 }  // namespace
 
-void NormalizeRecord(Record& record) { std::visit(Normalizer{}, record.body); }
+void NormalizeRecord(Record& record, const TextRules& rules) {
+  std::visit(Normalizer{rules}, record.body);
+}
 
 }  // namespace faultgraph::ingest

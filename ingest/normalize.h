@@ -1,14 +1,14 @@
-// Normalisation of validated records before anything is derived or stored.
-// This slice: trimmed identifiers, upper-case fault codes, part numbers and
-// fix codes, lists without duplicates. (Unicode folding, traditional ->
-// simplified Chinese, PII masking and symptom rules come with the search
-// issue and plug in here.)
+// Normalisation of validated records before anything is derived or stored:
+// upper-case fault codes, part numbers and fix codes, lists without
+// duplicates; PII masked in every free-text field; fault codes and part
+// numbers found in case text added; symptom rules matched on folded text.
 #pragma once
 
 #include "ingest/records.h"
+#include "ingest/text_rules.h"
 
 namespace faultgraph::ingest {
 
-void NormalizeRecord(Record& record);
+void NormalizeRecord(Record& record, const TextRules& rules);
 
 }  // namespace faultgraph::ingest

@@ -21,15 +21,16 @@ bool IsDecimal(const std::string& s) {
 
 constexpr size_t kMaxDeadLetterRaw = 64 * 1024;
 
-storage::DeadLetter MakeDeadLetter(const std::string& source, const std::string& stream,
-                                   const SourcePosition& pos, const std::string& reason,
-                                   const std::string& raw) {
+storage::DeadLetter MakeDeadLetter(const TextRules& rules, const std::string& source,
+                                   const std::string& stream, const SourcePosition& pos,
+                                   const std::string& reason, const std::string& raw) {
   storage::DeadLetter dl;
   dl.source = source;
   dl.stream = stream;
   dl.position = (pos.file.empty() ? stream : pos.file) + ":" + std::to_string(pos.line);
-  dl.reason = reason;
-  dl.raw = std::string(Utf8Prefix(raw, kMaxDeadLetterRaw));
+  // Masked: a dead letter is shown to people and must not leak PII.
+  dl.reason = rules.MaskPii(reason);
+  dl.raw = rules.MaskPii(Utf8Prefix(raw, kMaxDeadLetterRaw));
   dl.line = pos.line;
   dl.byte_offset = static_cast<int64_t>(pos.byte_offset);
   return dl;
@@ -51,8 +52,12 @@ bool IsNewerVersion(const std::string& candidate, const std::string& applied) {
   return candidate > applied;
 }
 
-IngestPipeline::IngestPipeline(graph::GraphStore* store, const Clock* clock)
-    : store_(store), clock_(clock) {}
+IngestPipeline::IngestPipeline(graph::GraphStore* store, const TextRules* rules,
+                               const Clock* clock)
+    : store_(store),
+      default_rules_(rules == nullptr ? TextRules::Defaults() : nullptr),
+      rules_(rules != nullptr ? rules : default_rules_.get()),
+      clock_(clock) {}
 
 Status IngestPipeline::ApplyRecord(graph::GraphBatch& gb, Record& record, BatchStats* stats) {
   auto prev = store_->GetDedup(&gb, record.source, record.source_id);
@@ -61,8 +66,8 @@ Status IngestPipeline::ApplyRecord(graph::GraphBatch& gb, Record& record, BatchS
     ++stats->skipped;
     return Status::Ok();
   }
-  NormalizeRecord(record);
   FG_RETURN_IF_ERROR(Enrich(record));
+  NormalizeRecord(record, *rules_);
   Derived d = Derive(record);
 
   if (prev->has_value()) {  // retract the old version
@@ -150,7 +155,7 @@ Result<BatchStats> IngestPipeline::Apply(const SourceBatch& batch) {
   graph::GraphBatch gb = store_->NewBatch();
   BatchStats stats;
   for (const RejectedRow& r : batch.rejected) {
-    gb.PutDeadLetter(MakeDeadLetter(batch.source, batch.stream, r.position, r.reason, r.raw),
+    gb.PutDeadLetter(MakeDeadLetter(*rules_, batch.source, batch.stream, r.position, r.reason, r.raw),
                      r.position.byte_offset);
     ++stats.rejected;
   }
@@ -158,7 +163,7 @@ Result<BatchStats> IngestPipeline::Apply(const SourceBatch& batch) {
     Result<Record> rec = BuildRecord(raw);
     if (!rec.ok()) {
       gb.PutDeadLetter(
-          MakeDeadLetter(batch.source, batch.stream, raw.position, rec.status().message(), raw.raw),
+          MakeDeadLetter(*rules_, batch.source, batch.stream, raw.position, rec.status().message(), raw.raw),
           raw.position.byte_offset);
       ++stats.rejected;
       continue;

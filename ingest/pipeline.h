@@ -16,6 +16,7 @@
 #include "graph/graph_store.h"
 #include "ingest/raw_record.h"
 #include "ingest/records.h"
+#include "ingest/text_rules.h"
 
 namespace faultgraph::ingest {
 
@@ -50,8 +51,10 @@ bool IsNewerVersion(const std::string& candidate, const std::string& applied);
 
 class IngestPipeline {
  public:
-  // `store` and `clock` must outlive the pipeline.
-  explicit IngestPipeline(graph::GraphStore* store, const Clock* clock = SystemClock());
+  // `store`, `rules` and `clock` must outlive the pipeline; null `rules`
+  // means TextRules::Defaults().
+  explicit IngestPipeline(graph::GraphStore* store, const TextRules* rules = nullptr,
+                          const Clock* clock = SystemClock());
 
   // Applies the batch atomically. Bad rows become dead letters, never
   // errors; an error Status means the store failed and nothing was written.
@@ -75,6 +78,8 @@ class IngestPipeline {
                 const BatchStats& stats);
 
   graph::GraphStore* store_;
+  std::unique_ptr<TextRules> default_rules_;
+  const TextRules* rules_;
   const Clock* clock_;
   std::mutex mu_;  // one batch at a time
   // product -> family, valid for one batch (cleared at each batch start)

@@ -64,6 +64,9 @@ struct Case {
   std::string failure_mode;  // ISO 14224, optional
   std::string mechanism;
   std::string detection;
+  // Filled by normalisation, not by sources:
+  std::vector<std::string> rule_symptoms;    // ids of symptom rules the text matches
+  std::vector<std::string> mentioned_parts;  // part numbers found in the text
 };
 
 struct Contact {

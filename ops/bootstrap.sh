@@ -15,7 +15,7 @@ PACKAGES=(
   libtomlplusplus-dev
   libsimdjson-dev nlohmann-json3-dev
   libutf8proc-dev
-  libopencc-dev
+  libopencc-dev libopencc-data
   python3
 )
 

@@ -1,0 +1,53 @@
+// The user-editable text rules (a TOML file, see ops/config/text_rules.toml):
+// fault-code, part-number and serial patterns per product family, labels
+// that precede personal names, and bilingual symptom rules. Patterns are
+// re2; symptom rules are compiled once into one RE2::Set and matched
+// against folded text (NFKC, case-folded, traditional -> simplified).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "ingest/pii_mask.h"
+
+namespace faultgraph::search {
+class TextFolder;
+}
+
+namespace faultgraph::ingest {
+
+class TextRules {
+ public:
+  // InvalidArgument naming the file, line and key of a bad entry or a
+  // pattern that does not compile; IOError when the file cannot be read.
+  static Result<std::unique_ptr<TextRules>> Load(const std::string& path);
+  static Result<std::unique_ptr<TextRules>> Parse(std::string_view toml, const std::string& path);
+  // Built-in rules: default fault-code pattern, PII masking with common
+  // labels, no symptom rules.
+  static std::unique_ptr<TextRules> Defaults();
+  ~TextRules();
+
+  std::string MaskPii(std::string_view text) const { return masker_->Mask(text); }
+  // Fault codes in `text` by the family's patterns (or "default"), upper-case.
+  std::vector<std::string> ExtractCodes(const std::string& family, std::string_view text) const;
+  // Part numbers mentioned in `text`, upper-case.
+  std::vector<std::string> ExtractParts(std::string_view text) const;
+  // Ids of the symptom rules that match `folded` text, in rule order.
+  std::vector<std::string> MatchSymptoms(std::string_view folded) const;
+  size_t symptom_rule_count() const { return symptom_ids_.size(); }
+  // Folds text the way the rules and the index expect.
+  std::string Fold(std::string_view text) const;
+
+ private:
+  TextRules();
+  struct Compiled;  // the re2 objects
+  std::unique_ptr<Compiled> re_;
+  std::vector<std::string> symptom_ids_;
+  std::unique_ptr<PiiMasker> masker_;
+  std::unique_ptr<search::TextFolder> folder_;
+};
+
+}  // namespace faultgraph::ingest

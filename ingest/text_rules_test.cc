@@ -1,0 +1,56 @@
+#include "ingest/text_rules.h"
+
+#include <gtest/gtest.h>
+
+#include "common/test_dir.h"
+
+namespace faultgraph::ingest {
+
+std::unique_ptr<TextRules> ShippedRules() {
+  auto r = TextRules::Load(std::string(FAULTGRAPH_SOURCE_DIR) + "/ops/config/text_rules.toml");
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  return std::move(r).value();
+}
+
+TEST(TextRules, BilingualSymptomRulesMatchFoldedText) {
+  auto rules = ShippedRules();
+  EXPECT_EQ(rules->MatchSymptoms(rules->Fold("空调压缩机不制冷，显示E4故障码")),
+            (std::vector<std::string>{"no_cooling"}));
+  EXPECT_EQ(rules->MatchSymptoms(rules->Fold("壓縮機不製冷 風扇異響")),
+            (std::vector<std::string>{"no_cooling", "noise"}));
+  EXPECT_EQ(rules->MatchSymptoms(rules->Fold("Unit NOT COOLING and water leaking water")),
+            (std::vector<std::string>{"no_cooling", "water_leak"}));
+  EXPECT_TRUE(rules->MatchSymptoms(rules->Fold("客户询问保修期")).empty());
+}
+
+TEST(TextRules, CodesPerFamilyAndParts) {
+  auto rules = ShippedRules();
+  EXPECT_EQ(rules->ExtractCodes("AC", "显示E4故障码, later ERR 12"),
+            (std::vector<std::string>{"E4", "12"}));
+  EXPECT_EQ(rules->ExtractCodes("WM", "F21 then U3"), (std::vector<std::string>{"F21", "U3"}));
+  EXPECT_EQ(rules->ExtractCodes("XX", "code h2"), (std::vector<std::string>{"H2"}));
+  EXPECT_EQ(rules->ExtractParts("replaced cap-35uf and COMP-R32A"),
+            (std::vector<std::string>{"CAP-35UF", "COMP-R32A"}));
+}
+
+TEST(TextRules, BadFilesNameLineAndKey) {
+  auto r = TextRules::Parse("[codes]\nAC = ['(E[0-9']\n", "r.toml");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("r.toml:2"), std::string::npos) << r.status().message();
+  EXPECT_NE(r.status().message().find("does not compile"), std::string::npos);
+  r = TextRules::Parse("[[symptom]]\npatterns = ['x']\n", "r.toml");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("needs an 'id'"), std::string::npos);
+  r = TextRules::Parse("[colours]\n", "r.toml");
+  EXPECT_NE(r.status().message().find("unknown section 'colours'"), std::string::npos);
+  EXPECT_FALSE(TextRules::Load("/nonexistent/rules.toml").ok());
+}
+
+TEST(TextRules, DefaultsMaskPiiAndFindCodes) {
+  auto rules = TextRules::Defaults();
+  EXPECT_EQ(rules->MaskPii("联系人：李四 13912345678"), "联系人：李* 139****5678");
+  EXPECT_EQ(rules->ExtractCodes("AC", "E4"), (std::vector<std::string>{"E4"}));
+  EXPECT_EQ(rules->symptom_rule_count(), 0u);
+}
+
+}  // namespace faultgraph::ingest

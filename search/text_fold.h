@@ -1,0 +1,35 @@
+// Folding of bilingual text for matching: Unicode NFKC with case folding
+// (full-width "ＥＲＲ４" -> "err4"), then traditional -> simplified Chinese
+// (OpenCC t2s). Used on everything that is indexed or matched against
+// rules, and on every query, so that both sides meet in one form.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+
+namespace opencc {
+class SimpleConverter;
+}
+
+namespace faultgraph::search {
+
+class TextFolder {
+ public:
+  // IOError when OpenCC's t2s configuration cannot be loaded.
+  static Result<std::unique_ptr<TextFolder>> Create();
+  ~TextFolder();
+
+  // Folded text; invalid UTF-8 bytes are dropped. Thread-safe.
+  std::string Fold(std::string_view text) const;
+  // NFKC without case folding or t2s (full-width -> half-width only).
+  static std::string Nfkc(std::string_view text);
+
+ private:
+  TextFolder() = default;
+  std::unique_ptr<opencc::SimpleConverter> t2s_;
+};
+
+}  // namespace faultgraph::search
