@@ -3,7 +3,6 @@
 #include <rocksdb/cache.h>
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
-#include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
@@ -66,8 +65,7 @@ void GraphBatch::FlushCounters() {
   std::vector<std::pair<std::string, std::string>> redges;
   for (int i = 0; i < kNumCfs; ++i) {
     Cf cf = static_cast<Cf>(i);
-    // Key order lets the memtable reuse its insert position (see the
-    // insert-hint option in GraphStore::Open).
+    // In key order: deterministic batches, and neighbouring inserts.
     std::vector<std::pair<std::string_view, int64_t>> sorted(counters_[i].begin(),
                                                              counters_[i].end());
     std::sort(sorted.begin(), sorted.end());
@@ -111,6 +109,13 @@ void GraphBatch::PutDeadLetter(const storage::DeadLetter& dl, uint64_t offset) {
   Put(Cf::kDlq, keys::DeadLetter(dl.source, dl.stream, offset), Encode(dl));
 }
 
+void GraphBatch::AddOutbox(const std::string& kind, const std::string& id) {
+  storage::OutboxItem item;
+  item.kind = kind;
+  item.id = id;
+  outbox_.push_back(std::move(item));
+}
+
 size_t GraphBatch::mutations() const {
   size_t n = wb_->Count();
   for (const auto& c : counters_) n += c.size();
@@ -146,9 +151,6 @@ Result<std::unique_ptr<GraphStore>> GraphStore::Open(const std::string& dir,
     table.filter_policy = bloom;
     cfo.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
     if (CfIsCounter(cf)) cfo.merge_operator = merge;
-    // Counter keys arrive sorted within a batch: let the memtable start each
-    // insert where the last one with the same leading byte ended.
-    cfo.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(1));
     std::string name = i == 0 ? rocksdb::kDefaultColumnFamilyName : std::string(CfName(cf));
     descriptors.emplace_back(name, cfo);
   }
@@ -158,6 +160,13 @@ Result<std::unique_ptr<GraphStore>> GraphStore::Open(const std::string& dir,
   rocksdb::Status s = rocksdb::DB::Open(db_options, dir, descriptors, &store->handles_, &db);
   if (!s.ok()) return FromRocks(s, "open " + dir);
   store->db_.reset(db);
+  // Continue the outbox numbering after the last entry ever committed.
+  std::unique_ptr<rocksdb::Iterator> it(
+      store->db_->NewIterator(rocksdb::ReadOptions(), store->Handle(Cf::kOutbox)));
+  it->SeekToLast();
+  uint64_t last = 0;
+  if (it->Valid()) KeyReader({it->key().data(), it->key().size()}).U64(&last);
+  store->last_outbox_seq_ = last;
   return store;
 }
 
@@ -172,12 +181,59 @@ GraphBatch GraphStore::NewBatch() { return GraphBatch(this); }
 
 Status GraphStore::Commit(GraphBatch& batch) {
   batch.FlushCounters();
+  std::lock_guard<std::mutex> lock(commit_mu_);
+  uint64_t seq = last_outbox_seq_.load();
+  for (const auto& item : batch.outbox_) {
+    batch.wb_->Put(Handle(Cf::kOutbox), KeyBuilder().U64(++seq).Take(), Encode(item));
+  }
   rocksdb::WriteOptions wo;
   wo.sync = false;  // the WAL survives a process crash; fsync per batch is the caller's option
   rocksdb::Status s = db_->Write(wo, batch.wb_.get());
+  if (s.ok()) last_outbox_seq_ = seq;
   batch.wb_->Clear();
   batch.dedup_.clear();
+  batch.outbox_.clear();
   return FromRocks(s, "commit batch");
+}
+
+Result<std::vector<OutboxEntry>> GraphStore::ReadOutbox(uint64_t after, size_t limit) const {
+  std::vector<OutboxEntry> out;
+  rocksdb::ReadOptions ro;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, Handle(Cf::kOutbox)));
+  Status decode_error;
+  for (it->Seek(KeyBuilder().U64(after + 1).Take()); it->Valid() && out.size() < limit; it->Next()) {
+    OutboxEntry e;
+    if (!KeyReader({it->key().data(), it->key().size()}).U64(&e.seq)) continue;
+    storage::OutboxItem item;
+    decode_error = Decode({it->value().data(), it->value().size()}, &item);
+    if (!decode_error.ok()) return decode_error;
+    e.kind = std::move(item.kind);
+    e.id = std::move(item.id);
+    out.push_back(std::move(e));
+  }
+  FG_RETURN_IF_ERROR(FromRocks(it->status(), "read outbox"));
+  return out;
+}
+
+uint64_t GraphStore::LastOutboxSeq() const { return last_outbox_seq_.load(); }
+
+Status GraphStore::TrimOutbox(uint64_t upto) {
+  return FromRocks(db_->DeleteRange(rocksdb::WriteOptions(), Handle(Cf::kOutbox),
+                                    KeyBuilder().U64(0).Take(), KeyBuilder().U64(upto + 1).Take()),
+                   "trim outbox");
+}
+
+Status GraphStore::ForEachCase(const std::function<bool(const storage::CaseDoc&)>& fn) const {
+  Status decode_error;
+  Status s = ScanPrefix(Cf::kCase, KeyBuilder().Tag('C').Take(), SIZE_MAX,
+                        [&](std::string_view, std::string_view v) {
+                          storage::CaseDoc c;
+                          decode_error = Decode(v, &c);
+                          if (!decode_error.ok()) return false;
+                          return fn(c);
+                        });
+  FG_RETURN_IF_ERROR(s);
+  return decode_error;
 }
 
 namespace {
@@ -348,7 +404,7 @@ Result<StoreDigest> GraphStore::Digest() const {
   uint64_t h = kFnvOffset;
   for (int i = 0; i < kNumCfs; ++i) {
     Cf cf = static_cast<Cf>(i);
-    if (cf == Cf::kCheckpoint) continue;
+    if (cf == Cf::kCheckpoint || cf == Cf::kOutbox) continue;
     bool counter = CfIsCounter(cf);
     Status s = ScanPrefix(cf, "", SIZE_MAX, [&](std::string_view k, std::string_view v) {
       // A counter retracted to zero equals a counter never written.

@@ -5,7 +5,9 @@
 #pragma once
 
 #include <cstdint>
+#include <atomic>
 #include <functional>
+#include <mutex>
 #include <memory>
 #include <optional>
 #include <string>
@@ -74,6 +76,8 @@ class GraphBatch {
                 const storage::DedupEntry& entry);
   void PutCheckpoint(const storage::Checkpoint& cp);
   void PutDeadLetter(const storage::DeadLetter& dl, uint64_t offset);
+  // Queues kind/id for the search index; numbered in commit order.
+  void AddOutbox(const std::string& kind, const std::string& id);
   size_t mutations() const;
 
  private:
@@ -86,6 +90,13 @@ class GraphBatch {
   std::unique_ptr<rocksdb::WriteBatch> wb_;
   std::unordered_map<std::string, storage::DedupEntry> dedup_;
   std::unordered_map<std::string, int64_t> counters_[kNumCfs];
+  std::vector<storage::OutboxItem> outbox_;
+};
+
+struct OutboxEntry {
+  uint64_t seq = 0;
+  std::string kind;
+  std::string id;
 };
 
 class GraphStore {
@@ -133,7 +144,17 @@ class GraphStore {
                                                            size_t limit) const;
   Result<uint64_t> CountKeys(Cf cf) const;
 
-  // A content hash of the whole graph (all column families but checkpoint),
+  // Outbox entries with seq > `after`, oldest first, at most `limit`.
+  Result<std::vector<OutboxEntry>> ReadOutbox(uint64_t after, size_t limit) const;
+  // The highest sequence committed so far (0 when none).
+  uint64_t LastOutboxSeq() const;
+  // Deletes entries with seq <= `upto` (they are in the index).
+  Status TrimOutbox(uint64_t upto);
+  // Calls fn for every stored case until it returns false.
+  Status ForEachCase(const std::function<bool(const storage::CaseDoc&)>& fn) const;
+
+  // A content hash of the whole graph (all column families but checkpoint
+  // and outbox, which are positions rather than content),
   // equal for two stores that hold the same data however it got there.
   Result<StoreDigest> Digest() const;
 
@@ -149,6 +170,8 @@ class GraphStore {
 
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  std::mutex commit_mu_;            // outbox numbering + write, in one order
+  std::atomic<uint64_t> last_outbox_seq_{0};
 };
 
 }  // namespace faultgraph::graph

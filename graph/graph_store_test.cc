@@ -120,3 +120,29 @@ TEST_F(GraphStoreTest, SecondOpenOfSameDirIsBusy) {
 }
 
 }  // namespace faultgraph::graph
+
+namespace faultgraph::graph {
+
+TEST_F(GraphStoreTest, OutboxNumbersInCommitOrderAcrossReopen) {
+  GraphBatch b = store_->NewBatch();
+  b.AddOutbox("case", "T1");
+  b.AddOutbox("fix", "FX-1");
+  ASSERT_TRUE(store_->Commit(b).ok());
+  EXPECT_EQ(store_->LastOutboxSeq(), 2u);
+  store_.reset();
+  store_ = std::move(GraphStore::Open(dir_.string())).value();
+  EXPECT_EQ(store_->LastOutboxSeq(), 2u);
+  GraphBatch b2 = store_->NewBatch();
+  b2.AddOutbox("case", "T2");
+  ASSERT_TRUE(store_->Commit(b2).ok());
+  auto all = store_->ReadOutbox(0, 10);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 3u);
+  EXPECT_EQ((*all)[2].seq, 3u);
+  EXPECT_EQ((*all)[2].id, "T2");
+  EXPECT_EQ(store_->ReadOutbox(1, 1)->at(0).id, "FX-1");
+  ASSERT_TRUE(store_->TrimOutbox(2).ok());
+  EXPECT_EQ(store_->ReadOutbox(0, 10)->size(), 1u);
+}
+
+}  // namespace faultgraph::graph

@@ -116,3 +116,10 @@ struct DeadLetter {
   6: i64 line
   7: i64 byte_offset
 }
+
+// A document to (re)index, in commit order: the search indexer reads the
+// current version of kind/id from the graph.
+struct OutboxItem {
+  1: string kind                  // "case" | "fix"
+  2: string id
+}

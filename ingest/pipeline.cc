@@ -86,10 +86,12 @@ Status IngestPipeline::ApplyRecord(graph::GraphBatch& gb, Record& record, BatchS
   if (d.entity) {
     gb.PutEntity(*d.entity);
     own(Cf::kEntity, graph::keys::Entity(d.entity->kind, d.entity->id));
+    if (d.entity->kind == "fix") gb.AddOutbox("fix", d.entity->id);
   }
   if (d.case_doc) {
     gb.PutCase(*d.case_doc);
     own(Cf::kCase, graph::keys::CaseDoc(d.case_doc->case_id));
+    gb.AddOutbox("case", d.case_doc->case_id);
   }
   if (d.event) {
     gb.PutEvent(*d.event);
