@@ -80,6 +80,7 @@ class Deriver {
       for (const auto& code : c.fault_codes)
         d.symptoms.push_back(FaultCodeSymptom(code_scope, code));
     }
+    for (const auto& rule : c.rule_symptoms) d.symptoms.push_back(rule);
     if (!c.asset_serial.empty()) {
       out_.timeline_keys.push_back(keys::Timeline(c.asset_serial, c.opened_ms, "case", c.case_id));
     }

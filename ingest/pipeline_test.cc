@@ -181,3 +181,29 @@ TEST(Versions, CompareNumericallyHashesAndText) {
 }
 
 }  // namespace faultgraph::ingest
+
+namespace faultgraph::ingest {
+
+TEST_F(PipelineTest, TextRulesAddSymptomsCodesAndMaskPii) {
+  auto store = OpenStore("rules");
+  auto rules = TextRules::Load(std::string(FAULTGRAPH_SOURCE_DIR) + "/ops/config/text_rules.toml");
+  ASSERT_TRUE(rules.ok());
+  IngestPipeline p(store.get(), rules->get());
+  Case c;
+  c.case_id = "T1";
+  c.product = "AC-200";
+  c.family = "AC";
+  c.opened_ms = 1'709'303'400'000;
+  c.symptom_text = "壓縮機不製冷 顯示Ｅ４ 联系人：王五 13912345678, part COMP-R32A";
+  ASSERT_TRUE(p.ApplyRecords("crm", "s", {Record{"crm", "T1", "1", c}}, "1").ok());
+  auto doc = store->GetCase("T1");
+  ASSERT_TRUE(doc.ok());
+  EXPECT_EQ(doc->symptom_text, "壓縮機不製冷 顯示Ｅ４ 联系人：王* 139****5678, part COMP-R32A");
+  EXPECT_EQ(doc->fault_codes, (std::vector<std::string>{"E4"}));
+  EXPECT_EQ(doc->symptoms, (std::vector<std::string>{"AC:E4", "no_cooling"}));
+  EXPECT_EQ(doc->mentioned_parts, (std::vector<std::string>{"COMP-R32A"}));
+  EXPECT_EQ(*store->GetCount(Cf::kEdge, keys::Edge(EdgeType::kShows, "", "AC-200", "no_cooling")),
+            1u);
+}
+
+}  // namespace faultgraph::ingest

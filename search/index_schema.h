@@ -1,0 +1,43 @@
+// How cases and fixes are laid out in the Xapian index: boolean term
+// prefixes for filters and facets, value slots, and the document data.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace faultgraph::search {
+
+// Boolean term prefixes (upper-case letters, as Xapian's convention wants).
+inline constexpr std::string_view kIdPrefix = "Q";     // unique id: Q<kind>:<id>
+inline constexpr std::string_view kKindPrefix = "XK";  // case | fix
+inline constexpr std::string_view kProductPrefix = "XP";
+inline constexpr std::string_view kFamilyPrefix = "XF";
+inline constexpr std::string_view kComponentPrefix = "XC";
+inline constexpr std::string_view kSymptomPrefix = "XS";
+inline constexpr std::string_view kFixPrefix = "XX";
+inline constexpr std::string_view kRegionPrefix = "XR";
+inline constexpr std::string_view kMonthPrefix = "XM";  // yyyymm of opening
+
+inline constexpr unsigned kOpenedSlot = 0;  // sortable_serialise(opened ms)
+
+// Metadata key under which each shard keeps the last outbox sequence it holds.
+inline constexpr const char* kIndexedSeqKey = "faultgraph.outbox_seq";
+
+// What a hit shows without going back to the graph.
+struct StoredDoc {
+  std::string kind;
+  std::string id;
+  std::string title;   // fix title, or the case's symptom text
+  std::string folded;  // the folded text that was indexed (for snippets)
+  std::string product;
+  std::vector<std::string> components;
+  std::vector<std::string> symptoms;
+  std::vector<std::string> fixes;
+  long long opened_ms = 0;
+
+  std::string Serialise() const;
+  static StoredDoc Parse(std::string_view data);
+};
+
+}  // namespace faultgraph::search

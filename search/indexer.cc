@@ -1,0 +1,217 @@
+#include "search/indexer.h"
+
+#include <xapian.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <thread>
+
+#include "common/hash.h"
+#include "graph/schema.h"
+#include "search/index_schema.h"
+#include "search/text_fold.h"
+
+namespace faultgraph::search {
+
+struct Indexer::Shard {
+  std::unique_ptr<Xapian::WritableDatabase> db;
+  Xapian::TermGenerator generator;
+  uint64_t seq = 0;
+};
+
+std::vector<std::string> ShardPaths(const std::string& dir, int shards) {
+  std::vector<std::string> out;
+  for (int i = 0; i < shards; ++i) out.push_back(dir + "/shard" + std::to_string(i));
+  return out;
+}
+
+namespace {
+
+void AddTerms(Xapian::Document& doc, std::string_view prefix,
+              const std::vector<std::string>& values) {
+  for (const auto& v : values) {
+    if (!v.empty()) doc.add_boolean_term(std::string(prefix) + v);
+  }
+}
+
+// Builds the document of one outbox entry from the graph's current data.
+// NotFound when the entity no longer exists.
+Result<Xapian::Document> BuildDocument(const graph::GraphStore& store, const TextFolder& folder,
+                                       Xapian::TermGenerator& gen, const graph::OutboxEntry& e) {
+  StoredDoc sd;
+  sd.kind = e.kind;
+  sd.id = e.id;
+  std::string text;
+  Xapian::Document doc;
+  if (e.kind == "case") {
+    auto c = store.GetCase(e.id);
+    if (!c.ok()) return c.status();
+    text = c->symptom_text + "\n" + c->notes + "\n" + c->failure_cause;
+    sd.title = c->symptom_text;
+    sd.product = c->product;
+    sd.components = c->components;
+    sd.symptoms = c->symptoms;
+    sd.fixes = c->fixes;
+    sd.opened_ms = c->opened_ms;
+    AddTerms(doc, kProductPrefix, {c->product});
+    AddTerms(doc, kFamilyPrefix, {c->family});
+    AddTerms(doc, kRegionPrefix, {c->region});
+    AddTerms(doc, kMonthPrefix, {std::to_string(graph::MonthOf(c->opened_ms))});
+    doc.add_value(kOpenedSlot, Xapian::sortable_serialise(static_cast<double>(c->opened_ms)));
+  } else if (e.kind == "fix") {
+    auto f = store.GetEntity("fix", e.id);
+    if (!f.ok()) return f.status();
+    text = f->name + "\n" + f->text;
+    sd.title = f->name;
+    sd.fixes = {f->id};
+    for (const auto& target : f->applies_to) {
+      if (store.GetEntity("product", target).ok()) {
+        AddTerms(doc, kProductPrefix, {target});
+      } else {
+        sd.components.push_back(target);
+      }
+    }
+  } else {
+    return Status::InvalidArgument("unknown outbox kind '" + e.kind + "'");
+  }
+  sd.folded = folder.Fold(text);
+  AddTerms(doc, kKindPrefix, {e.kind});
+  AddTerms(doc, kComponentPrefix, sd.components);
+  AddTerms(doc, kSymptomPrefix, sd.symptoms);
+  AddTerms(doc, kFixPrefix, sd.fixes);
+  gen.set_document(doc);
+  gen.index_text_without_positions(sd.folded);
+  doc.add_boolean_term(std::string(kIdPrefix) + e.kind + ":" + e.id);
+  doc.set_data(sd.Serialise());
+  return doc;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Indexer>> Indexer::Open(graph::GraphStore* store, const std::string& dir,
+                                               const IndexOptions& options) {
+  auto ix = std::unique_ptr<Indexer>(new Indexer());
+  ix->store_ = store;
+  ix->dir_ = dir;
+  ix->options_ = options;
+  auto folder = TextFolder::Create();
+  if (!folder.ok()) return folder.status();
+  ix->folder_ = std::move(folder).value();
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Status::IOError("cannot create index directory " + dir + ": " + ec.message());
+  try {
+    for (const auto& path : ShardPaths(dir, options.shards)) {
+      auto shard = std::make_unique<Shard>();
+      shard->db = std::make_unique<Xapian::WritableDatabase>(path, Xapian::DB_CREATE_OR_OPEN);
+      std::string seq = shard->db->get_metadata(kIndexedSeqKey);
+      shard->seq = seq.empty() ? 0 : std::stoull(seq);
+      shard->generator.set_stemmer(Xapian::Stem("en"));
+      shard->generator.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+      shard->generator.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
+      ix->shards_.push_back(std::move(shard));
+    }
+  } catch (const Xapian::Error& e) {
+    return Status::IOError("cannot open the search index in " + dir + ": " + e.get_description());
+  }
+  return ix;
+}
+
+Indexer::~Indexer() = default;
+
+uint64_t Indexer::indexed_seq() const {
+  uint64_t lowest = UINT64_MAX;
+  for (const auto& s : shards_) lowest = std::min(lowest, s->seq);
+  return shards_.empty() ? 0 : lowest;
+}
+
+Status Indexer::IndexChunk(const std::vector<graph::OutboxEntry>& items, uint64_t seq) {
+  size_t n = shards_.size();
+  std::vector<std::vector<const graph::OutboxEntry*>> parts(n);
+  for (const auto& e : items) parts[Fnv1a64(e.kind + ":" + e.id) % n].push_back(&e);
+  std::vector<Status> results(n);
+  auto work = [&](size_t i) {
+    Shard& shard = *shards_[i];
+    try {
+      for (const auto* e : parts[i]) {
+        if (e->seq <= shard.seq) continue;  // this shard already holds it
+        std::string id_term = std::string(kIdPrefix) + e->kind + ":" + e->id;
+        auto doc = BuildDocument(*store_, *folder_, shard.generator, *e);
+        if (doc.ok()) {
+          shard.db->replace_document(id_term, *doc);
+        } else if (doc.status().IsNotFound()) {
+          shard.db->delete_document(id_term);
+        } else {
+          results[i] = doc.status();
+          return;
+        }
+      }
+      shard.db->set_metadata(kIndexedSeqKey, std::to_string(seq));
+      shard.db->commit();
+      shard.seq = seq;
+    } catch (const Xapian::Error& e) {
+      results[i] = Status::IOError("index shard " + std::to_string(i) + ": " + e.get_description());
+    }
+  };
+  std::vector<std::thread> threads;
+  for (size_t i = 1; i < n; ++i) threads.emplace_back(work, i);
+  work(0);
+  for (auto& t : threads) t.join();
+  for (const auto& s : results) FG_RETURN_IF_ERROR(s);
+  return Status::Ok();
+}
+
+Result<uint64_t> Indexer::CatchUp() {
+  uint64_t done = 0;
+  for (;;) {
+    uint64_t from = indexed_seq();
+    auto items = store_->ReadOutbox(from, options_.commit_every);
+    if (!items.ok()) return items.status();
+    if (items->empty()) break;
+    FG_RETURN_IF_ERROR(IndexChunk(*items, items->back().seq));
+    done += items->size();
+  }
+  if (done > 0) FG_RETURN_IF_ERROR(store_->TrimOutbox(indexed_seq()));
+  return done;
+}
+
+Result<uint64_t> Indexer::Rebuild() {
+  // Everything committed up to `upto` is in the graph now; entries after it
+  // are picked up by the next CatchUp.
+  uint64_t upto = store_->LastOutboxSeq();
+  try {
+    for (auto& s : shards_) {
+      s->db->close();
+      s->db = std::make_unique<Xapian::WritableDatabase>(
+          ShardPaths(dir_, options_.shards)[&s - &shards_[0]], Xapian::DB_CREATE_OR_OVERWRITE);
+      s->seq = 0;
+    }
+  } catch (const Xapian::Error& e) {
+    return Status::IOError("cannot reset the search index: " + e.get_description());
+  }
+  std::vector<graph::OutboxEntry> items;
+  uint64_t total = 0;
+  auto flush = [&]() -> Status {
+    // Every shard is marked with `upto` only at the very end: an interrupted
+    // rebuild starts again from zero rather than claiming what it lacks.
+    for (auto& s : shards_) s->seq = 0;
+    FG_RETURN_IF_ERROR(IndexChunk(items, 0));
+    total += items.size();
+    items.clear();
+    return Status::Ok();
+  };
+  Status scan = store_->ForEachCase([&](const graph::storage::CaseDoc& c) {
+    items.push_back({1, "case", c.case_id});
+    return items.size() < options_.commit_every || flush().ok();
+  });
+  FG_RETURN_IF_ERROR(scan);
+  auto fixes = store_->ListEntities("fix", SIZE_MAX);
+  if (!fixes.ok()) return fixes.status();
+  for (const auto& f : *fixes) items.push_back({1, "fix", f.id});
+  FG_RETURN_IF_ERROR(flush());
+  FG_RETURN_IF_ERROR(IndexChunk({}, upto));
+  FG_RETURN_IF_ERROR(store_->TrimOutbox(upto));
+  return total;
+}
+
+}  // namespace faultgraph::search

@@ -1,0 +1,59 @@
+// Keeps the Xapian index in step with the graph. The index is fed only
+// from the graph's outbox; each shard stores, in the same Xapian commit as
+// the documents, the last outbox sequence it holds, so a crash between a
+// RocksDB commit and a Xapian commit loses nothing: on start the indexer
+// resumes after the lowest sequence any shard holds (re-adding a document
+// replaces it). Shards are written in parallel and searched as one.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "graph/graph_store.h"
+
+namespace faultgraph::search {
+
+class TextFolder;
+
+struct IndexOptions {
+  int shards = 2;               // databases written in parallel (one per core)
+  size_t commit_every = 20000;  // outbox items per Xapian commit
+};
+
+class Indexer {
+ public:
+  // Opens or creates the index in `dir` (shard0, shard1, ...). `store` must
+  // outlive the indexer. IOError when Xapian cannot open it (for example,
+  // locked by another writer).
+  static Result<std::unique_ptr<Indexer>> Open(graph::GraphStore* store, const std::string& dir,
+                                               const IndexOptions& options = {});
+  ~Indexer();
+
+  // Indexes every outbox entry after indexed_seq(), commits, then trims the
+  // outbox up to what every shard holds. Returns the number of entries
+  // indexed. Not thread-safe (one indexer thread).
+  Result<uint64_t> CatchUp();
+  // Empties the index and indexes every case and fix in the graph again.
+  Result<uint64_t> Rebuild();
+  // The lowest outbox sequence that every shard holds.
+  uint64_t indexed_seq() const;
+
+ private:
+  Indexer() = default;
+  Status IndexChunk(const std::vector<graph::OutboxEntry>& items, uint64_t seq);
+
+  graph::GraphStore* store_ = nullptr;
+  std::string dir_;
+  IndexOptions options_;
+  std::unique_ptr<TextFolder> folder_;
+  struct Shard;
+  std::vector<std::unique_ptr<Shard>> shards_;
+};
+
+// The shard directories of an index in `dir`, for readers.
+std::vector<std::string> ShardPaths(const std::string& dir, int shards);
+
+}  // namespace faultgraph::search

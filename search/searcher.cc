@@ -1,0 +1,187 @@
+#include "search/searcher.h"
+
+#include <xapian.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <unordered_map>
+
+#include "search/index_schema.h"
+#include "search/indexer.h"
+#include "search/text_fold.h"
+
+namespace faultgraph::search {
+namespace {
+
+constexpr Xapian::doccount kFacetDocs = 200;  // facets count over this many best matches
+constexpr size_t kSnippetBytes = 180;
+
+Xapian::Query Filter(std::string_view prefix, const std::string& value) {
+  return Xapian::Query(std::string(prefix) + value);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Searcher>> Searcher::Open(const std::string& dir, int shards) {
+  auto s = std::unique_ptr<Searcher>(new Searcher());
+  s->paths_ = ShardPaths(dir, shards);
+  for (const auto& p : s->paths_) {
+    if (!std::filesystem::exists(p)) {
+      return Status::NotFound("no search index in " + dir + " (run 'faultgraph reindex')");
+    }
+  }
+  auto folder = TextFolder::Create();
+  if (!folder.ok()) return folder.status();
+  s->folder_ = std::move(folder).value();
+  return s;
+}
+
+Searcher::~Searcher() = default;
+
+std::unique_ptr<Xapian::Database> Searcher::Acquire() const {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!pool_.empty()) {
+      auto db = std::move(pool_.back());
+      pool_.pop_back();
+      db->reopen();  // see the latest commit
+      return db;
+    }
+  }
+  auto db = std::make_unique<Xapian::Database>();
+  for (const auto& p : paths_) db->add_database(Xapian::Database(p));
+  return db;
+}
+
+void Searcher::Release(std::unique_ptr<Xapian::Database> db) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  pool_.push_back(std::move(db));
+}
+
+Result<SearchResponse> Searcher::Search(const SearchRequest& req) const {
+  std::string folded = folder_->Fold(req.text);
+  if (folded.find_first_not_of(" \t\r\n") == std::string::npos) {
+    return Status::InvalidArgument("the query is empty");
+  }
+  if (req.filters.from_ms != 0 && req.filters.to_ms != 0 &&
+      req.filters.to_ms <= req.filters.from_ms) {
+    return Status::InvalidArgument("the period ends before it starts");
+  }
+  std::unique_ptr<Xapian::Database> db;
+  try {
+    db = Acquire();
+    // The query's words are generated exactly as the documents' were
+    // (CJK n-grams, English stems) and OR-ed, so BM25 ranks by overlap. (Xapian
+    // 1.4's QueryParser also rejects mixed text such as "noise 噪音 fan" with
+    // FLAG_CJK_NGRAM, and would AND every n-gram of a Chinese sentence.)
+    Xapian::Document scratch;
+    Xapian::TermGenerator gen;
+    gen.set_stemmer(Xapian::Stem("en"));
+    gen.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+    gen.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
+    gen.set_document(scratch);
+    gen.index_text_without_positions(folded);
+    std::vector<Xapian::Query> words;
+    for (auto t = scratch.termlist_begin(); t != scratch.termlist_end(); ++t) {
+      words.emplace_back(*t, t.get_wdf());
+    }
+    if (words.empty()) {
+      Release(std::move(db));
+      return Status::InvalidArgument("the query has no words to search for");
+    }
+    Xapian::Query query(Xapian::Query::OP_OR, words.begin(), words.end());
+
+    std::vector<Xapian::Query> filters;
+    const SearchFilters& f = req.filters;
+    if (!f.kind.empty()) filters.push_back(Filter(kKindPrefix, f.kind));
+    if (!f.product.empty()) filters.push_back(Filter(kProductPrefix, f.product));
+    if (!f.family.empty()) filters.push_back(Filter(kFamilyPrefix, f.family));
+    if (!f.component.empty()) filters.push_back(Filter(kComponentPrefix, f.component));
+    if (!f.symptom.empty()) filters.push_back(Filter(kSymptomPrefix, f.symptom));
+    if (!f.region.empty()) filters.push_back(Filter(kRegionPrefix, f.region));
+    if (f.from_ms != 0 || f.to_ms != 0) {
+      std::string lo = Xapian::sortable_serialise(static_cast<double>(f.from_ms));
+      std::string hi =
+          Xapian::sortable_serialise(static_cast<double>(f.to_ms != 0 ? f.to_ms - 1 : INT64_MAX));
+      filters.push_back(Xapian::Query(Xapian::Query::OP_VALUE_RANGE, kOpenedSlot, lo, hi));
+    }
+    if (!filters.empty()) {
+      query = Xapian::Query(Xapian::Query::OP_FILTER, query,
+                            Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end()));
+    }
+    if (!req.exclude.empty()) {
+      query = Xapian::Query(Xapian::Query::OP_AND_NOT, query,
+                            Xapian::Query(std::string(kIdPrefix) + req.exclude));
+    }
+
+    Xapian::Enquire enquire(*db);
+    enquire.set_query(query);
+    Xapian::doccount want = static_cast<Xapian::doccount>(req.offset + req.limit);
+    Xapian::doccount fetch = req.facets ? std::max(want, kFacetDocs) : want;
+    Xapian::MSet mset = enquire.get_mset(0, fetch);
+
+    SearchResponse out;
+    out.matches_estimated = mset.get_matches_estimated();
+    std::unordered_map<std::string, int> counts[3];
+    static constexpr std::string_view kFacetPrefixes[3] = {kProductPrefix, kComponentPrefix,
+                                                           kSymptomPrefix};
+    Xapian::Stem stem("en");
+    Xapian::doccount rank = 0;
+    for (auto it = mset.begin(); it != mset.end(); ++it, ++rank) {
+      Xapian::Document doc = it.get_document();
+      if (req.facets) {
+        for (int k = 0; k < 3; ++k) {
+          std::string prefix(kFacetPrefixes[k]);
+          Xapian::TermIterator t = doc.termlist_begin();
+          for (t.skip_to(prefix); t != doc.termlist_end(); ++t) {
+            const std::string& term = *t;
+            if (term.compare(0, prefix.size(), prefix) != 0) break;
+            ++counts[k][term.substr(prefix.size())];
+          }
+        }
+      }
+      if (rank < req.offset || rank >= want) continue;
+      StoredDoc sd = StoredDoc::Parse(doc.get_data());
+      SearchHit h;
+      h.kind = sd.kind;
+      h.id = sd.id;
+      h.title = sd.title;
+      h.product = sd.product;
+      h.components = sd.components;
+      h.symptoms = sd.symptoms;
+      h.fixes = sd.fixes;
+      h.opened_ms = sd.opened_ms;
+      h.percent = it.get_percent();
+      h.weight = it.get_weight();
+      h.snippet =
+          mset.snippet(sd.folded, kSnippetBytes, stem,
+                       Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE |
+                           Xapian::MSet::SNIPPET_CJK_NGRAM,
+                       "[", "]", "…");
+      // Characters matched one n-gram at a time come out as "[压][缩][机]".
+      for (size_t p = h.snippet.find("]["); p != std::string::npos; p = h.snippet.find("][", p)) {
+        h.snippet.erase(p, 2);
+      }
+      out.hits.push_back(std::move(h));
+    }
+    if (req.facets) {
+      static constexpr const char* kNames[3] = {"product", "component", "symptom"};
+      for (int k = 0; k < 3; ++k) {
+        auto& list = out.facets[kNames[k]];
+        for (auto& [v, c] : counts[k]) list.push_back({v, c});
+        std::sort(list.begin(), list.end(), [](const FacetCount& a, const FacetCount& b) {
+          return a.count != b.count ? a.count > b.count : a.value < b.value;
+        });
+        if (list.size() > 20) list.resize(20);
+      }
+    }
+    Release(std::move(db));
+    return out;
+  } catch (const Xapian::DatabaseOpeningError& e) {
+    return Status::NotFound("no search index yet: " + e.get_description());
+  } catch (const Xapian::Error& e) {
+    return Status::IOError("search failed: " + e.get_description());
+  }
+}
+
+}  // namespace faultgraph::search

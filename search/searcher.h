@@ -1,0 +1,81 @@
+// Bilingual ranked search (BM25) over the shards of the index as one
+// database: the query is folded like the documents (NFKC, case, traditional
+// -> simplified), Chinese is matched by character n-grams, English by stems.
+// Boolean filters, a date range, facet counts and marked snippets.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace Xapian {
+class Database;
+}
+
+namespace faultgraph::search {
+
+class TextFolder;
+
+struct SearchFilters {
+  std::string kind;  // "case", "fix" or empty for both
+  std::string product, family, component, symptom, region;
+  int64_t from_ms = 0;  // opened at or after; 0 = no bound
+  int64_t to_ms = 0;    // opened before; 0 = no bound
+};
+
+struct SearchRequest {
+  std::string text;
+  SearchFilters filters;
+  size_t offset = 0;
+  size_t limit = 10;
+  bool facets = true;
+  std::string exclude;  // "kind:id" left out of the hits (the query case itself)
+};
+
+struct SearchHit {
+  std::string kind, id, title, snippet, product;
+  std::vector<std::string> components, symptoms, fixes;
+  int64_t opened_ms = 0;
+  int percent = 0;
+  double weight = 0;
+};
+
+struct FacetCount {
+  std::string value;
+  int count = 0;
+};
+
+struct SearchResponse {
+  uint64_t matches_estimated = 0;
+  std::vector<SearchHit> hits;
+  // "product", "component", "symptom" -> counts over the best matches
+  std::map<std::string, std::vector<FacetCount>> facets;
+};
+
+class Searcher {
+ public:
+  // The index in `dir` with `shards` shards (as the indexer wrote it).
+  static Result<std::unique_ptr<Searcher>> Open(const std::string& dir, int shards);
+  ~Searcher();
+
+  // InvalidArgument for an empty query (after folding) or a bad range;
+  // IOError when the index cannot be read. Thread-safe.
+  Result<SearchResponse> Search(const SearchRequest& request) const;
+
+ private:
+  Searcher() = default;
+  std::unique_ptr<Xapian::Database> Acquire() const;
+  void Release(std::unique_ptr<Xapian::Database> db) const;
+
+  std::vector<std::string> paths_;
+  std::unique_ptr<TextFolder> folder_;
+  mutable std::mutex mu_;
+  mutable std::vector<std::unique_ptr<Xapian::Database>> pool_;
+};
+
+}  // namespace faultgraph::search
