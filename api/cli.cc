@@ -13,6 +13,8 @@
 #include "api/cli_format.h"
 #include "api/client.h"
 #include "api/handler.h"
+#include "api/search_service.h"
+#include "ingest/time_parse.h"
 
 namespace {
 
@@ -31,8 +33,18 @@ constexpr const char* kUsage =
   case ID                            one service case
   asset SERIAL [--limit N]           an asset's cases, contacts and alarms in time order
   dlq list [--source S] [--limit N]  records rejected at ingest, with the reason
+  search TEXT [FILTERS] [--offset N] [--limit N]
+                                     past cases and fixes matching TEXT (中文/English),
+                                     with marked snippets and facet counts
+  similar (--case ID | TEXT) [FILTERS] [--limit N]
+                                     cases most like a case or a text
+  reindex                            rebuild the search index from the graph
+
+  FILTERS: --product P --family F --component C --symptom S --region R
+           --kind case|fix --from DATE --to DATE
 
   --data DIR        data directory (default $FAULTGRAPH_DATA or ./faultgraph-data)
+  --rules FILE      text rules for ingest (default $FAULTGRAPH_RULES or built-in)
   --server H:P      talk to a running faultgraphd instead of opening DIR
   --json            machine-readable output
 )";
@@ -301,14 +313,95 @@ int CmdDlq(api::FaultGraphIf& fg, const Args& a, bool as_json) {
   return 0;
 }
 
+api::SearchFilters ParseFilters(const Args& a) {
+  api::SearchFilters f;
+  f.product = a.Get("--product");
+  f.family = a.Get("--family");
+  f.component = a.Get("--component");
+  f.symptom = a.Get("--symptom");
+  f.region = a.Get("--region");
+  f.kind = a.Get("--kind");
+  for (auto [flag, out] : {std::pair{"--from", &f.fromMs}, std::pair{"--to", &f.toMs}}) {
+    std::string v = a.Get(flag);
+    if (v.empty()) continue;
+    auto t = ingest::ParseTime(v, "");
+    if (!t.ok()) UsageError(std::string(flag) + ": " + t.status().message());
+    *out = *t;
+  }
+  return f;
+}
+
+void PrintSearch(const api::SearchResult& r, bool as_json) {
+  if (as_json) {
+    json hits = json::array();
+    for (const auto& h : r.hits) {
+      hits.push_back({{"kind", h.kind}, {"id", h.id}, {"percent", h.percent}, {"title", h.title},
+                      {"snippet", h.snippet}, {"product", h.product},
+                      {"components", h.components}, {"symptoms", h.symptoms},
+                      {"fixes", h.fixes}, {"openedMs", h.openedMs}});
+    }
+    json facets = json::object();
+    for (const auto& [name, counts] : r.facets) {
+      json list = json::array();
+      for (const auto& c : counts) list.push_back({{"value", c.value}, {"count", c.count}});
+      facets[name] = list;
+    }
+    Print({{"matchesEstimated", r.matchesEstimated}, {"hits", hits}, {"facets", facets}});
+    return;
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& h : r.hits) {
+    rows.push_back({h.kind, h.id, std::to_string(h.percent) + "%", h.product,
+                    Join(h.components), Join(h.fixes), h.snippet});
+  }
+  cli::PrintTable({"kind", "id", "match", "product", "components", "fixes", "snippet"}, rows);
+  std::printf("\nabout %lld matches\n", static_cast<long long>(r.matchesEstimated));
+  for (const auto& [name, counts] : r.facets) {
+    std::string line;
+    for (const auto& c : counts) line += (line.empty() ? "" : "  ") + c.value + " (" + std::to_string(c.count) + ")";
+    if (!line.empty()) std::printf("%-10s %s\n", (name + ":").c_str(), line.c_str());
+  }
+}
+
+int CmdSearch(api::FaultGraphIf& fg, const Args& a, bool as_json) {
+  if (a.positional.size() != 2) UsageError("search needs one TEXT (quote it)");
+  api::SearchResult r;
+  std::string offset = a.Get("--offset", "0");
+  fg.searchFixes(r, a.positional[1], ParseFilters(a), std::atoi(offset.c_str()), ParseLimit(a, 10));
+  PrintSearch(r, as_json);
+  return 0;
+}
+
+int CmdSimilar(api::FaultGraphIf& fg, const Args& a, bool as_json) {
+  std::string case_id = a.Get("--case");
+  std::string text = a.positional.size() == 2 ? a.positional[1] : "";
+  if (case_id.empty() == text.empty()) UsageError("similar needs --case ID or one TEXT");
+  api::SearchResult r;
+  fg.similarCases(r, case_id, text, ParseFilters(a), ParseLimit(a, 10));
+  PrintSearch(r, as_json);
+  return 0;
+}
+
+int CmdReindex(api::FaultGraphIf& fg, bool as_json) {
+  int64_t n = fg.reindex();
+  if (as_json) {
+    Print({{"indexed", n}});
+  } else {
+    std::printf("search index rebuilt: %lld documents\n", static_cast<long long>(n));
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   Args args;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    static const std::vector<std::string> kWithValue = {"--data",    "--server", "--mapping",
-                                                        "--product", "--limit",  "--source"};
+    static const std::vector<std::string> kWithValue = {
+        "--data",   "--server",    "--mapping", "--product", "--limit", "--source",
+        "--rules",  "--family",    "--component", "--symptom", "--region", "--kind",
+        "--from",   "--to",        "--offset",  "--case"};
     if (a == "--help" || a == "-h") {
       std::printf("%s", kUsage);
       return 0;
@@ -327,8 +420,10 @@ int main(int argc, char** argv) {
   bool as_json = args.Has("--json");
 
   signal(SIGPIPE, SIG_IGN);
+  std::unique_ptr<ingest::TextRules> rules;
   std::unique_ptr<graph::GraphStore> store;
   std::unique_ptr<ingest::IngestPipeline> pipeline;
+  std::unique_ptr<api::SearchService> search;
   std::shared_ptr<api::FaultGraphIf> fg;
   api::Handler* local = nullptr;
   if (args.Has("--server")) {
@@ -341,9 +436,20 @@ int main(int argc, char** argv) {
   } else {
     const char* env = std::getenv("FAULTGRAPH_DATA");
     std::string dir = args.Get("--data", env != nullptr ? env : "faultgraph-data");
+    const char* rules_env = std::getenv("FAULTGRAPH_RULES");
+    std::string rules_path = args.Get("--rules", rules_env != nullptr ? rules_env : "");
+    if (!rules_path.empty()) {
+      auto r = ingest::TextRules::Load(rules_path);
+      if (!r.ok()) {
+        std::fprintf(stderr, "faultgraph: %s\n", r.status().message().c_str());
+        return 2;
+      }
+      rules = std::move(r).value();
+    }
+    api::DataPaths paths(dir);
     graph::GraphOptions options;
     options.create_if_missing = cmd == "ingest";
-    auto s = graph::GraphStore::Open(dir, options);
+    auto s = graph::GraphStore::Open(paths.graph, options);
     if (!s.ok()) {
       std::string hint = s.status().code() == Status::Code::kBusy
                              ? " (is faultgraphd running on it? use --server HOST:PORT)"
@@ -353,8 +459,18 @@ int main(int argc, char** argv) {
       return 1;
     }
     store = std::move(s).value();
-    pipeline = std::make_unique<ingest::IngestPipeline>(store.get());
-    auto h = std::make_shared<api::Handler>(store.get(), pipeline.get(), &g_stop);
+    pipeline = std::make_unique<ingest::IngestPipeline>(store.get(), rules.get());
+    if (cmd == "ingest" || cmd == "search" || cmd == "similar" || cmd == "reindex") {
+      // Embedded: the index catches up with the graph as this opens it.
+      auto ss = api::SearchService::Open(store.get(), paths.index, /*background=*/false);
+      if (!ss.ok()) {
+        std::fprintf(stderr, "faultgraph: cannot open the search index: %s\n",
+                     ss.status().message().c_str());
+        return 1;
+      }
+      search = std::move(ss).value();
+    }
+    auto h = std::make_shared<api::Handler>(store.get(), pipeline.get(), search.get(), &g_stop);
     local = h.get();
     fg = h;
     signal(SIGINT, OnSignal);
@@ -362,7 +478,21 @@ int main(int argc, char** argv) {
   }
 
   try {
-    if (cmd == "ingest") return CmdIngest(*fg, local, args, as_json);
+    if (cmd == "ingest") {
+      int rc = CmdIngest(*fg, local, args, as_json);
+      if (search != nullptr) {
+        auto n = search->CatchUp();
+        if (!n.ok()) {
+          std::fprintf(stderr, "faultgraph: indexing failed (run 'faultgraph reindex'): %s\n",
+                       n.status().message().c_str());
+          return 1;
+        }
+      }
+      return rc;
+    }
+    if (cmd == "search") return CmdSearch(*fg, args, as_json);
+    if (cmd == "similar") return CmdSimilar(*fg, args, as_json);
+    if (cmd == "reindex") return CmdReindex(*fg, as_json);
     if (cmd == "status") return CmdStatus(*fg, as_json);
     if (cmd == "product") return CmdProduct(*fg, args, as_json);
     if (cmd == "neighbours" || cmd == "neighbors") return CmdNeighbours(*fg, args, as_json);

@@ -115,6 +115,41 @@ struct IngestResult {
   9: bool resumed                 // the file was partly or wholly ingested before
 }
 
+struct SearchFilters {
+  1: string product = ""
+  2: string family = ""
+  3: string component = ""
+  4: string symptom = ""
+  5: string region = ""
+  6: i64 fromMs = 0               // opened at or after (0 = open-ended)
+  7: i64 toMs = 0                 // opened before (0 = open-ended)
+  8: string kind = ""             // "case", "fix" or "" for both
+}
+
+struct SearchHit {
+  1: string kind                  // case | fix
+  2: string id
+  3: i32 percent                  // relevance, 0..100
+  4: string title
+  5: string snippet               // matched words marked [like this]
+  6: string product
+  7: list<string> components
+  8: list<string> symptoms
+  9: list<string> fixes
+  10: i64 openedMs
+}
+
+struct FacetCount {
+  1: string value
+  2: i32 count
+}
+
+struct SearchResult {
+  1: i64 matchesEstimated
+  2: list<SearchHit> hits
+  3: map<string, list<FacetCount>> facets   // product, component, symptom
+}
+
 service FaultGraph {
   IngestStatus ingestStatus() throws (1: Unavailable unavailable)
   Product getProduct(1: string model)
@@ -127,6 +162,16 @@ service FaultGraph {
       throws (1: BadRequest bad, 2: Unavailable unavailable)
   list<DeadLetter> deadLetters(1: string source, 2: i32 limit)
       throws (1: BadRequest bad, 2: Unavailable unavailable)
+  // Past cases and repair procedures matching what the customer said
+  // (Chinese, traditional or simplified, English, codes, part numbers).
+  SearchResult searchFixes(1: string query, 2: SearchFilters filters, 3: i32 offset, 4: i32 limit)
+      throws (1: BadRequest bad, 2: Unavailable unavailable)
+  // Cases like a given case (by id) or like a text; exactly one of the two.
+  SearchResult similarCases(1: string caseId, 2: string text, 3: SearchFilters filters,
+                            4: i32 limit)
+      throws (1: BadRequest bad, 2: NotFound notFound, 3: Unavailable unavailable)
+  // Rebuilds the search index from the graph; returns documents indexed.
+  i64 reindex() throws (1: Unavailable unavailable)
   // Ingests a file on the daemon's machine through a mapping file there.
   IngestResult ingestFile(1: string mappingPath, 2: string filePath)
       throws (1: BadRequest bad, 2: Unavailable unavailable)

@@ -16,8 +16,10 @@ namespace {
 
 void Usage() {
   std::fprintf(stderr,
-               "usage: faultgraphd --data DIR [--host ADDR] [--port N] [--max-message-bytes N]\n"
+               "usage: faultgraphd --data DIR [--rules FILE] [--host ADDR] [--port N]\n"
+               "                   [--max-message-bytes N] [--port-file FILE]\n"
                "  --data DIR              the data directory (created when missing)\n"
+               "  --rules FILE            text rules: codes, PII labels, symptom rules (TOML)\n"
                "  --host ADDR             listen address (default 127.0.0.1)\n"
                "  --port N                listen port (default 9090; 0 = any free port)\n"
                "  --max-message-bytes N   largest request accepted (default 16777216)\n"
@@ -36,7 +38,7 @@ bool ParseInt(const char* s, int* out) {
 
 int main(int argc, char** argv) {
   using namespace faultgraph;
-  std::string data, port_file;
+  std::string data, port_file, rules_path;
   api::ServerOptions options;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -61,6 +63,8 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "faultgraphd: --max-message-bytes must be an integer >= 1024\n");
         return 2;
       }
+    } else if (a == "--rules") {
+      rules_path = value();
     } else if (a == "--port-file") {
       port_file = value();
     } else if (a == "--help" || a == "-h") {
@@ -86,14 +90,30 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  auto store = graph::GraphStore::Open(data);
+  std::unique_ptr<ingest::TextRules> rules;
+  if (!rules_path.empty()) {
+    auto r = ingest::TextRules::Load(rules_path);
+    if (!r.ok()) {
+      LogError(r.status().ToString());
+      return 2;
+    }
+    rules = std::move(r).value();
+  }
+  api::DataPaths paths(data);
+  auto store = graph::GraphStore::Open(paths.graph);
   if (!store.ok()) {
     LogError("cannot open the data directory: " + store.status().ToString());
     return 1;
   }
-  ingest::IngestPipeline pipeline(store->get());
+  ingest::IngestPipeline pipeline(store->get(), rules.get());
+  auto search = api::SearchService::Open(store->get(), paths.index, /*background=*/true);
+  if (!search.ok()) {
+    LogError("cannot open the search index: " + search.status().ToString());
+    return 1;
+  }
   std::atomic<bool> stopping{false};
-  auto handler = std::make_shared<api::Handler>(store->get(), &pipeline, &stopping);
+  auto handler =
+      std::make_shared<api::Handler>(store->get(), &pipeline, search->get(), &stopping);
   auto server = api::Server::Start(handler, options);
   if (!server.ok()) {
     LogError(server.status().ToString());
@@ -118,7 +138,9 @@ int main(int argc, char** argv) {
   stopping = true;
   (*server)->Stop();
   server->reset();
+  (*search)->Stop();  // indexes what the last batches committed
   handler.reset();
+  search->reset();
   store->reset();
   LogInfo("faultgraphd stopped");
   return 0;

@@ -206,6 +206,101 @@ void Handler::deadLetters(std::vector<DeadLetter>& out, const std::string& sourc
   }
 }
 
+namespace {
+
+constexpr size_t kMaxQueryBytes = 8192;
+
+search::SearchFilters CheckFilters(const SearchFilters& f) {
+  for (const auto* v : {&f.product, &f.family, &f.component, &f.symptom, &f.region}) {
+    if (v->size() > kMaxIdBytes) ThrowBad("filters", "a filter value is longer than 512 bytes");
+  }
+  if (!f.kind.empty() && f.kind != "case" && f.kind != "fix") {
+    ThrowBad("filters.kind", "kind is '" + f.kind + "'; expected case, fix or empty");
+  }
+  if (f.fromMs != 0 && f.toMs != 0 && f.toMs <= f.fromMs) {
+    ThrowBad("filters.toMs", "the period ends before it starts");
+  }
+  search::SearchFilters out;
+  out.kind = f.kind;
+  out.product = f.product;
+  out.family = f.family;
+  out.component = f.component;
+  out.symptom = f.symptom;
+  out.region = f.region;
+  out.from_ms = f.fromMs;
+  out.to_ms = f.toMs;
+  return out;
+}
+
+void ToApi(const search::SearchResponse& in, SearchResult& out) {
+  out.matchesEstimated = static_cast<int64_t>(in.matches_estimated);
+  for (const auto& h : in.hits) {
+    SearchHit a;
+    a.kind = h.kind;
+    a.id = h.id;
+    a.percent = h.percent;
+    a.title = h.title;
+    a.snippet = h.snippet;
+    a.product = h.product;
+    a.components = h.components;
+    a.symptoms = h.symptoms;
+    a.fixes = h.fixes;
+    a.openedMs = h.opened_ms;
+    out.hits.push_back(std::move(a));
+  }
+  for (const auto& [name, counts] : in.facets) {
+    auto& list = out.facets[name];
+    for (const auto& c : counts) {
+      FacetCount fc;
+      fc.value = c.value;
+      fc.count = c.count;
+      list.push_back(std::move(fc));
+    }
+  }
+}
+
+}  // namespace
+
+void Handler::searchFixes(SearchResult& out, const std::string& query,
+                          const SearchFilters& filters, int32_t offset, int32_t limit) {
+  if (search_ == nullptr) ThrowIfError(Status::IOError("search is not available"), "query");
+  if (query.size() > kMaxQueryBytes) ThrowBad("query", "the query is longer than 8192 bytes");
+  if (offset < 0 || offset > 10'000) ThrowBad("offset", "offset must be from 0 to 10000");
+  if (limit < 1 || limit > 100) ThrowBad("limit", "limit must be from 1 to 100");
+  search::SearchRequest req;
+  req.text = query;
+  req.filters = CheckFilters(filters);
+  req.offset = static_cast<size_t>(offset);
+  req.limit = static_cast<size_t>(limit);
+  ToApi(Unwrap(search_->searcher().Search(req), "query"), out);
+}
+
+void Handler::similarCases(SearchResult& out, const std::string& caseId, const std::string& text,
+                           const SearchFilters& filters, int32_t limit) {
+  if (search_ == nullptr) ThrowIfError(Status::IOError("search is not available"), "text");
+  if (caseId.empty() == text.empty()) ThrowBad("caseId", "give exactly one of caseId and text");
+  if (text.size() > kMaxQueryBytes) ThrowBad("text", "the text is longer than 8192 bytes");
+  if (limit < 1 || limit > 100) ThrowBad("limit", "limit must be from 1 to 100");
+  search::SearchRequest req;
+  req.filters = CheckFilters(filters);
+  req.filters.kind = "case";
+  req.limit = static_cast<size_t>(limit);
+  if (!caseId.empty()) {
+    CheckId("caseId", caseId);
+    auto c = Unwrap(store_->GetCase(caseId), "caseId");
+    req.text = c.symptom_text + "\n" + c.notes;
+    req.exclude = "case:" + caseId;
+  } else {
+    req.text = text;
+  }
+  ToApi(Unwrap(search_->searcher().Search(req), caseId.empty() ? "text" : "caseId"), out);
+}
+
+int64_t Handler::reindex() {
+  if (search_ == nullptr) ThrowIfError(Status::IOError("search is not available"), "index");
+  return static_cast<int64_t>(Unwrap(search_->Rebuild(), "index"));
+}
+
 void Handler::ingestFile(IngestResult& out, const std::string& mappingPath,
                          const std::string& filePath) {
   if (mappingPath.empty() || mappingPath.size() > kMaxPathBytes) {
@@ -232,6 +327,7 @@ void Handler::ingestFile(IngestResult& out, const std::string& mappingPath,
   out.size = static_cast<int64_t>(r->size);
   out.stopped = r->stopped;
   out.resumed = r->resumed;
+  if (search_ != nullptr) search_->Notify();
 }
 
 }  // namespace faultgraph::api

@@ -6,6 +6,7 @@
 #include <atomic>
 
 #include "api/gen-cpp/FaultGraph.h"
+#include "api/search_service.h"
 #include "graph/graph_store.h"
 #include "ingest/pipeline.h"
 
@@ -13,11 +14,12 @@ namespace faultgraph::api {
 
 class Handler : public FaultGraphIf {
  public:
-  // Not owned; must outlive the handler. `stop` (may be null) asks running
-  // ingests to finish their open batch and return.
-  Handler(graph::GraphStore* store, ingest::IngestPipeline* pipeline,
+  // Not owned; must outlive the handler. `search` may be null (search calls
+  // then answer Unavailable). `stop` (may be null) asks running ingests to
+  // finish their open batch and return.
+  Handler(graph::GraphStore* store, ingest::IngestPipeline* pipeline, SearchService* search,
           const std::atomic<bool>* stop = nullptr)
-      : store_(store), pipeline_(pipeline), stop_(stop) {}
+      : store_(store), pipeline_(pipeline), search_(search), stop_(stop) {}
 
   void ingestStatus(IngestStatus& out) override;
   void getProduct(Product& out, const std::string& model) override;
@@ -26,6 +28,11 @@ class Handler : public FaultGraphIf {
   void assetHistory(std::vector<TimelineItem>& out, const std::string& serial,
                     int32_t limit) override;
   void deadLetters(std::vector<DeadLetter>& out, const std::string& source, int32_t limit) override;
+  void searchFixes(SearchResult& out, const std::string& query, const SearchFilters& filters,
+                   int32_t offset, int32_t limit) override;
+  void similarCases(SearchResult& out, const std::string& caseId, const std::string& text,
+                    const SearchFilters& filters, int32_t limit) override;
+  int64_t reindex() override;
   void ingestFile(IngestResult& out, const std::string& mappingPath,
                   const std::string& filePath) override;
 
@@ -37,6 +44,7 @@ class Handler : public FaultGraphIf {
  private:
   graph::GraphStore* store_;
   ingest::IngestPipeline* pipeline_;
+  SearchService* search_;
   const std::atomic<bool>* stop_;
   std::function<void(uint64_t, uint64_t)> progress_;
 };

@@ -18,7 +18,7 @@ class ServerTest : public ::testing::Test {
     options.port = 0;
     options.max_message_bytes = 1 << 20;
     options.max_string_bytes = 256 * 1024;
-    auto s = Server::Start(std::make_shared<Handler>(store_.get(), pipeline_.get()), options);
+    auto s = Server::Start(std::make_shared<Handler>(store_.get(), pipeline_.get(), nullptr), options);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     server_ = std::move(s).value();
   }
@@ -137,7 +137,7 @@ TEST_F(ServerTest, OversizedRequestIsRefusedAndServerStaysUp) {
   // A second server on the same port is refused with a clear error.
   ServerOptions same;
   same.port = server_->port();
-  auto clash = Server::Start(std::make_shared<Handler>(store_.get(), pipeline_.get()), same);
+  auto clash = Server::Start(std::make_shared<Handler>(store_.get(), pipeline_.get(), nullptr), same);
   ASSERT_FALSE(clash.ok());
   EXPECT_NE(clash.status().message().find("cannot listen on 127.0.0.1:"), std::string::npos);
   EXPECT_THROW(again->getProduct(p, std::string(1000, 'y')), BadRequest);

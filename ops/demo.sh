@@ -13,7 +13,8 @@ cmake --build "$BUILD_DIR" -j "$(nproc)" --target faultgraphd faultgraph
 DATA="$ROOT/demo-data"
 rm -rf "$DATA"
 mkdir -p "$DATA"
-"$BUILD_DIR/api/faultgraphd" --data "$DATA/db" --port 0 --port-file "$DATA/port" \
+"$BUILD_DIR/api/faultgraphd" --data "$DATA/db" --rules "$ROOT/ops/config/text_rules.toml" \
+  --port 0 --port-file "$DATA/port" \
   2>"$DATA/faultgraphd.log" &
 DAEMON=$!
 trap 'kill -TERM $DAEMON 2>/dev/null; wait $DAEMON 2>/dev/null || true' EXIT
@@ -63,6 +64,19 @@ fg case T24002
 
 step "The history of asset AC00043: alarms, the ticket and the customer's calls, in time order"
 fg asset AC00043
+
+sleep 1  # the daemon's indexer follows the graph's outbox
+step "Search in Chinese: 压缩机 不制冷 (also finds traditional 壓縮機, and English tickets)"
+fg search "压缩机 不制冷" --limit 5
+
+step "Search in English, stemmed: 'fan not spinning' on AC-350 only"
+fg search "fan not spinning" --product AC-350 --limit 5
+
+step "A full-width fault code finds the half-width one: Ｅ６"
+fg search "Ｅ６" --limit 3
+
+step "Cases like T24002"
+fg similar --case T24002 --limit 3
 
 step "The same answer for scripts (--json)"
 fg --json neighbours CAUSED_BY AC:E4

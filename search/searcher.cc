@@ -158,6 +158,9 @@ Result<SearchResponse> Searcher::Search(const SearchRequest& req) const {
                        Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE |
                            Xapian::MSet::SNIPPET_CJK_NGRAM,
                        "[", "]", "…");
+      for (char& c : h.snippet) {
+        if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+      }
       // Characters matched one n-gram at a time come out as "[压][缩][机]".
       for (size_t p = h.snippet.find("]["); p != std::string::npos; p = h.snippet.find("][", p)) {
         h.snippet.erase(p, 2);

@@ -67,7 +67,7 @@ std::string MakeTickets(int rows) {
 }
 
 std::string DigestOf(const std::string& dir) {
-  auto store = graph::GraphStore::Open(dir);
+  auto store = graph::GraphStore::Open(dir + "/graph");
   EXPECT_TRUE(store.ok()) << store.status().ToString();
   auto d = (*store)->Digest();
   EXPECT_TRUE(d.ok());
@@ -75,7 +75,7 @@ std::string DigestOf(const std::string& dir) {
 }
 
 int64_t CommittedOffset(const std::string& dir) {
-  auto store = graph::GraphStore::Open(dir);
+  auto store = graph::GraphStore::Open(dir + "/graph");
   auto cps = (*store)->ListCheckpoints();
   if (!cps.ok() || cps->empty()) return 0;
   return std::stoll((*cps)[0].position.substr(0, (*cps)[0].position.find(':')));
