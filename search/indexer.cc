@@ -8,6 +8,7 @@
 
 #include "common/hash.h"
 #include "graph/schema.h"
+#include "search/analyzer.h"
 #include "search/index_schema.h"
 #include "search/text_fold.h"
 
@@ -79,8 +80,7 @@ Result<Xapian::Document> BuildDocument(const graph::GraphStore& store, const Tex
   AddTerms(doc, kComponentPrefix, sd.components);
   AddTerms(doc, kSymptomPrefix, sd.symptoms);
   AddTerms(doc, kFixPrefix, sd.fixes);
-  gen.set_document(doc);
-  gen.index_text_without_positions(sd.folded);
+  IndexText(gen, doc, sd.folded);
   doc.add_boolean_term(std::string(kIdPrefix) + e.kind + ":" + e.id);
   doc.set_data(sd.Serialise());
   return doc;
@@ -106,9 +106,7 @@ Result<std::unique_ptr<Indexer>> Indexer::Open(graph::GraphStore* store, const s
       shard->db = std::make_unique<Xapian::WritableDatabase>(path, Xapian::DB_CREATE_OR_OPEN);
       std::string seq = shard->db->get_metadata(kIndexedSeqKey);
       shard->seq = seq.empty() ? 0 : std::stoull(seq);
-      shard->generator.set_stemmer(Xapian::Stem("en"));
-      shard->generator.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
-      shard->generator.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
+      ConfigureGenerator(shard->generator);
       ix->shards_.push_back(std::move(shard));
     }
   } catch (const Xapian::Error& e) {

@@ -6,7 +6,9 @@
 #include <filesystem>
 #include <unordered_map>
 
+#include "search/analyzer.h"
 #include "search/index_schema.h"
+#include "search/snippet.h"
 #include "search/indexer.h"
 #include "search/text_fold.h"
 
@@ -70,21 +72,12 @@ Result<SearchResponse> Searcher::Search(const SearchRequest& req) const {
   std::unique_ptr<Xapian::Database> db;
   try {
     db = Acquire();
-    // The query's words are generated exactly as the documents' were
-    // (CJK n-grams, English stems) and OR-ed, so BM25 ranks by overlap. (Xapian
-    // 1.4's QueryParser also rejects mixed text such as "noise 噪音 fan" with
-    // FLAG_CJK_NGRAM, and would AND every n-gram of a Chinese sentence.)
-    Xapian::Document scratch;
-    Xapian::TermGenerator gen;
-    gen.set_stemmer(Xapian::Stem("en"));
-    gen.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
-    gen.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
-    gen.set_document(scratch);
-    gen.index_text_without_positions(folded);
+    // The query's words are analysed exactly as the documents' were and
+    // OR-ed, so BM25 ranks by overlap. (Xapian 1.4's QueryParser rejects
+    // mixed text such as "noise 噪音 fan" under FLAG_CJK_NGRAM.)
     std::vector<Xapian::Query> words;
-    for (auto t = scratch.termlist_begin(); t != scratch.termlist_end(); ++t) {
-      words.emplace_back(*t, t.get_wdf());
-    }
+    std::vector<WeightedTerm> terms = QueryTerms(folded);
+    for (const auto& t : terms) words.emplace_back(t.term, t.wdf);
     if (words.empty()) {
       Release(std::move(db));
       return Status::InvalidArgument("the query has no words to search for");
@@ -125,7 +118,6 @@ Result<SearchResponse> Searcher::Search(const SearchRequest& req) const {
     std::unordered_map<std::string, int> counts[3];
     static constexpr std::string_view kFacetPrefixes[3] = {kProductPrefix, kComponentPrefix,
                                                            kSymptomPrefix};
-    Xapian::Stem stem("en");
     Xapian::doccount rank = 0;
     for (auto it = mset.begin(); it != mset.end(); ++it, ++rank) {
       Xapian::Document doc = it.get_document();
@@ -153,18 +145,7 @@ Result<SearchResponse> Searcher::Search(const SearchRequest& req) const {
       h.opened_ms = sd.opened_ms;
       h.percent = it.get_percent();
       h.weight = it.get_weight();
-      h.snippet =
-          mset.snippet(sd.folded, kSnippetBytes, stem,
-                       Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE |
-                           Xapian::MSet::SNIPPET_CJK_NGRAM,
-                       "[", "]", "…");
-      for (char& c : h.snippet) {
-        if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-      }
-      // Characters matched one n-gram at a time come out as "[压][缩][机]".
-      for (size_t p = h.snippet.find("]["); p != std::string::npos; p = h.snippet.find("][", p)) {
-        h.snippet.erase(p, 2);
-      }
+      h.snippet = MakeSnippet(sd.folded, terms, kSnippetBytes);
       out.hits.push_back(std::move(h));
     }
     if (req.facets) {

@@ -1,0 +1,91 @@
+#include "search/analyzer.h"
+
+#include <xapian.h>
+
+#include <map>
+
+namespace faultgraph::search {
+namespace {
+
+// Decodes one UTF-8 character at s[i]; returns its length (1 on bad bytes).
+size_t Next(std::string_view s, size_t i, uint32_t* cp) {
+  unsigned char c = static_cast<unsigned char>(s[i]);
+  size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+  if (i + len > s.size()) len = 1;
+  uint32_t v = len == 1 ? c : c & (0xFF >> (len + 1));
+  for (size_t k = 1; k < len; ++k) v = (v << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+  *cp = v;
+  return len;
+}
+
+bool IsCjk(uint32_t cp) {
+  return (cp >= 0x2E80 && cp <= 0x2FDF) || (cp >= 0x3040 && cp <= 0x30FF) ||
+         (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) ||
+         (cp >= 0xAC00 && cp <= 0xD7AF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+         (cp >= 0x20000 && cp <= 0x2FA1F);
+}
+
+// Calls on_cjk(run) for each CJK run and on_other(text) for the rest.
+template <typename Cjk, typename Other>
+void Split(std::string_view text, Cjk on_cjk, Other on_other) {
+  size_t i = 0, start = 0;
+  bool in_cjk = false;
+  while (i < text.size()) {
+    uint32_t cp;
+    size_t len = Next(text, i, &cp);
+    bool cjk = IsCjk(cp);
+    if (cjk != in_cjk) {
+      if (i > start) in_cjk ? on_cjk(text.substr(start, i - start)) : on_other(text.substr(start, i - start));
+      start = i;
+      in_cjk = cjk;
+    }
+    i += len;
+  }
+  if (i > start) in_cjk ? on_cjk(text.substr(start)) : on_other(text.substr(start));
+}
+
+template <typename Emit>
+void Bigrams(std::string_view run, Emit emit) {
+  std::vector<size_t> starts;
+  for (size_t i = 0; i < run.size();) {
+    uint32_t cp;
+    starts.push_back(i);
+    i += Next(run, i, &cp);
+  }
+  starts.push_back(run.size());
+  size_t chars = starts.size() - 1;
+  if (chars == 1) {
+    emit(std::string(run));
+    return;
+  }
+  for (size_t k = 0; k + 1 < chars; ++k) emit(std::string(run.substr(starts[k], starts[k + 2] - starts[k])));
+}
+
+}  // namespace
+
+void ConfigureGenerator(Xapian::TermGenerator& gen) {
+  gen.set_stemmer(Xapian::Stem("en"));
+  gen.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+  gen.set_flags(0);
+}
+
+void IndexText(Xapian::TermGenerator& gen, Xapian::Document& doc, std::string_view folded) {
+  gen.set_document(doc);
+  Split(
+      folded, [&](std::string_view run) { Bigrams(run, [&](std::string t) { doc.add_term(t); }); },
+      [&](std::string_view other) { gen.index_text_without_positions(std::string(other)); });
+}
+
+std::vector<WeightedTerm> QueryTerms(std::string_view folded) {
+  Xapian::Document scratch;
+  Xapian::TermGenerator gen;
+  ConfigureGenerator(gen);
+  IndexText(gen, scratch, folded);
+  std::vector<WeightedTerm> out;
+  for (auto t = scratch.termlist_begin(); t != scratch.termlist_end(); ++t) {
+    out.push_back({*t, t.get_wdf()});
+  }
+  return out;
+}
+
+}  // namespace faultgraph::search

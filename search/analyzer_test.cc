@@ -1,0 +1,50 @@
+#include "search/analyzer.h"
+
+#include <gtest/gtest.h>
+
+namespace faultgraph::search {
+
+std::vector<std::string> Terms(std::string_view folded) {
+  std::vector<std::string> out;
+  for (const auto& t : QueryTerms(folded)) out.push_back(t.term);
+  return out;
+}
+
+TEST(Analyzer, ChineseRunsBecomeBigrams) {
+  EXPECT_EQ(Terms("压缩机"), (std::vector<std::string>{"压缩", "缩机"}));
+  EXPECT_EQ(Terms("机"), (std::vector<std::string>{"机"}));
+}
+
+TEST(Analyzer, MixedTextSplitsAndStemsEnglish) {
+  auto t = Terms("compressors 不制冷 e4");
+  // In Xapian's term order: Z-stems, plain words, then CJK bigrams.
+  EXPECT_EQ(t, (std::vector<std::string>{"Zcompressor", "Ze4", "compressors", "e4", "不制", "制冷"}));
+}
+
+TEST(Analyzer, RepeatedTermsCountInWdf) {
+  auto t = QueryTerms("不制冷 不制冷");
+  ASSERT_EQ(t.size(), 2u);
+  EXPECT_EQ(t[0].wdf, 2u);
+}
+
+}  // namespace faultgraph::search
+
+#include "search/snippet.h"
+
+namespace faultgraph::search {
+
+TEST(Snippet, MarksBigramsAndStemmedWords) {
+  auto terms = QueryTerms("压缩机 compressors");
+  EXPECT_EQ(MakeSnippet("空调压缩机不制冷 the compressor failed", terms, 200),
+            "空调[压缩机]不制冷 the [compressor] failed");
+}
+
+TEST(Snippet, WindowStartsNearTheFirstMatch) {
+  std::string text(100, 'x');
+  text += " fan noise";
+  std::string s = MakeSnippet(text, QueryTerms("noise"), 60);
+  EXPECT_TRUE(s.starts_with("…"));
+  EXPECT_NE(s.find("[noise]"), std::string::npos);
+}
+
+}  // namespace faultgraph::search
