@@ -65,7 +65,7 @@ void Bigrams(std::string_view run, Emit emit) {
 
 void ConfigureGenerator(Xapian::TermGenerator& gen) {
   gen.set_stemmer(Xapian::Stem("en"));
-  gen.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+  gen.set_stemming_strategy(Xapian::TermGenerator::STEM_ALL_Z);
   gen.set_flags(0);
 }
 

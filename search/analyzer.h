@@ -1,8 +1,8 @@
 // The one text analyzer of the index and its queries. Text is folded first
 // (text_fold.h). Chinese/Japanese/Korean runs become overlapping character
 // bigrams (a lone character stays a unigram); other text goes through
-// Xapian's TermGenerator with English stemming (STEM_SOME: both the word and
-// its "Z"-prefixed stem). Bigrams only, not Xapian's unigrams+bigrams: a
+// Xapian's TermGenerator with English stemming (STEM_ALL_Z: only the
+// "Z"-prefixed stem, one posting list per word rather than two). Bigrams only, not Xapian's unigrams+bigrams: a
 // single Chinese character matches a large part of any after-sales corpus,
 // which made postings long and queries slow without improving the ranking.
 #pragma once

@@ -15,7 +15,7 @@
 namespace faultgraph::search {
 namespace {
 
-constexpr Xapian::doccount kFacetDocs = 200;  // facets count over this many best matches
+constexpr Xapian::doccount kFacetDocs = 100;  // facets count over this many best matches
 constexpr size_t kSnippetBytes = 180;
 
 Xapian::Query Filter(std::string_view prefix, const std::string& value) {
@@ -115,25 +115,19 @@ Result<SearchResponse> Searcher::Search(const SearchRequest& req) const {
 
     SearchResponse out;
     out.matches_estimated = mset.get_matches_estimated();
-    std::unordered_map<std::string, int> counts[3];
-    static constexpr std::string_view kFacetPrefixes[3] = {kProductPrefix, kComponentPrefix,
-                                                           kSymptomPrefix};
+    std::unordered_map<std::string, int> counts[3];  // product, component, symptom
     Xapian::doccount rank = 0;
     for (auto it = mset.begin(); it != mset.end(); ++it, ++rank) {
-      Xapian::Document doc = it.get_document();
+      bool is_hit = rank >= req.offset && rank < want;
+      if (!is_hit && !req.facets) continue;
+      // The stored data carries what facets and hits show: one read per doc.
+      StoredDoc sd = StoredDoc::Parse(it.get_document().get_data());
       if (req.facets) {
-        for (int k = 0; k < 3; ++k) {
-          std::string prefix(kFacetPrefixes[k]);
-          Xapian::TermIterator t = doc.termlist_begin();
-          for (t.skip_to(prefix); t != doc.termlist_end(); ++t) {
-            const std::string& term = *t;
-            if (term.compare(0, prefix.size(), prefix) != 0) break;
-            ++counts[k][term.substr(prefix.size())];
-          }
-        }
+        if (!sd.product.empty()) ++counts[0][sd.product];
+        for (const auto& c : sd.components) ++counts[1][c];
+        for (const auto& y : sd.symptoms) ++counts[2][y];
       }
-      if (rank < req.offset || rank >= want) continue;
-      StoredDoc sd = StoredDoc::Parse(doc.get_data());
+      if (!is_hit) continue;
       SearchHit h;
       h.kind = sd.kind;
       h.id = sd.id;

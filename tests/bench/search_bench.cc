@@ -1,7 +1,10 @@
 // search_bench: end-to-end ingest (graph + search index) of generated
 // bilingual cases, then ranked search latency on that index.
 //
-//   search_bench [--cases N] [--batch B] [--queries Q] [--shards S] [--dir DIR]
+//   search_bench [--cases N] [--batch B] [--queries Q] [--shards S] [--serial 1] [--dir DIR]
+//
+// --serial 1 indexes only after the graph ingest has finished, to see the
+// two costs apart.
 //
 // Ingest runs as in faultgraphd: the pipeline commits batches on one thread
 // while the indexer follows the outbox on another; the figure is cases/s
@@ -70,13 +73,15 @@ ingest::Record MakeCase(int i, std::mt19937& rng) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  int cases = 200'000, batch = 5000, queries = 2000, shards = 2;
+  int cases = 200'000, batch = 5000, queries = 2000, shards = 2, serial = 0, facets = 1;
   std::string dir = "/tmp/fg_search_bench";
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--cases")) cases = std::atoi(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--batch")) batch = std::atoi(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--queries")) queries = std::atoi(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--shards")) shards = std::atoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--serial")) serial = std::atoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--facets")) facets = std::atoi(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--dir")) dir = argv[i + 1];
     else {
       std::fprintf(stderr, "unknown argument %s\n", argv[i]);
@@ -102,6 +107,7 @@ int main(int argc, char** argv) {
   auto t0 = Steady::now();
   std::atomic<bool> ingest_done{false};
   std::thread indexing([&] {
+    while (serial && !ingest_done) std::this_thread::sleep_for(std::chrono::milliseconds(5));
     for (;;) {
       bool last = ingest_done.load();
       auto n = (*indexer)->CatchUp();
@@ -130,6 +136,7 @@ int main(int argc, char** argv) {
     search::SearchRequest req;
     req.text = Words(rng, 2 + rng() % 2);
     req.limit = 10;
+    req.facets = facets != 0;
     auto s0 = Steady::now();
     auto r = (*searcher)->Search(req);
     ms.push_back(std::chrono::duration<double, std::milli>(Steady::now() - s0).count());
@@ -140,9 +147,9 @@ int main(int argc, char** argv) {
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
   std::printf("cases=%d batch=%d shards=%d graph_only_s=%.2f end_to_end_s=%.2f cases_per_s=%.0f\n"
-              "queries=%d (with facets and snippets, limit 10) p50_ms=%.2f p95_ms=%.2f p99_ms=%.2f "
+              "queries=%d facets=%d (snippets, limit 10) p50_ms=%.2f p95_ms=%.2f p99_ms=%.2f "
               "max_ms=%.2f no_hit=%zu peak_rss_mb=%.0f\n",
-              cases, batch, shards, graph_s, total_s, cases / total_s, queries, pct(0.5),
+              cases, batch, shards, graph_s, total_s, cases / total_s, queries, facets, pct(0.5),
               pct(0.95), pct(0.99), ms.back(), empty, ru.ru_maxrss / 1024.0);
   searcher->reset();
   indexer->reset();
