@@ -73,6 +73,8 @@ bool DecodePosition(const std::string& s, uint64_t* offset, int64_t* line) {
 }
 
 // The columns a mapping reads, each once, in a fixed order.
+constexpr std::string_view kKeyColumn = "$key";
+
 std::vector<std::string> ReferencedColumns(const Mapping& m) {
   std::vector<std::string> cols;
   auto add = [&](const std::string& c) {
@@ -81,7 +83,9 @@ std::vector<std::string> ReferencedColumns(const Mapping& m) {
   for (const auto& c : m.key_columns) add(c);
   if (!m.version_column.empty()) add(m.version_column);
   for (const auto& f : m.fields) {
-    for (const auto& c : f.columns) add(c);
+    for (const auto& c : f.columns) {
+      if (c != kKeyColumn) add(c);
+    }
   }
   return cols;
 }
@@ -92,6 +96,8 @@ size_t IndexOf(const std::vector<std::string>& cols, const std::string& c) {
 
 class RowMapper {
  public:
+  static constexpr size_t kKeyIndex = SIZE_MAX - 1;  // "$key": the row's source id
+
   RowMapper(const Mapping& m, const std::vector<std::string>& cols, Encoding enc,
             const std::string& stream, const std::string& path)
       : m_(m), enc_(enc), stream_(stream), path_(path) {
@@ -99,7 +105,7 @@ class RowMapper {
     if (!m.version_column.empty()) version_idx_ = IndexOf(cols, m.version_column);
     for (const auto& f : m.fields) {
       std::vector<size_t> idx;
-      for (const auto& c : f.columns) idx.push_back(IndexOf(cols, c));
+      for (const auto& c : f.columns) idx.push_back(c == kKeyColumn ? kKeyIndex : IndexOf(cols, c));
       field_idx_.push_back(std::move(idx));
     }
   }
@@ -172,7 +178,8 @@ class RowMapper {
         continue;
       }
       for (size_t i : field_idx_[f]) {
-        std::string_view v = ingest::Trim(row.values[i]);
+        std::string_view v =
+            i == kKeyIndex ? std::string_view(out->source_id) : ingest::Trim(row.values[i]);
         if (v.empty()) continue;
         if (!rf.text.empty()) rf.text += fm.join;
         rf.text += v;

@@ -22,6 +22,7 @@
 //   channel = { const = "phone" }                          # a constant
 //   fault_codes = { column = "codes", split = ";" }        # a list
 //   notes = { columns = ["note1", "note2"], join = "\n" }  # several columns
+//   case_id = "$key"                                       # the row's key (or content hash)
 #pragma once
 
 #include <cstdint>

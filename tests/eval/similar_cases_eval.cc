@@ -1,0 +1,251 @@
+// similar_cases_eval: on the real maintenance records in ../shared/datasets
+// (never copied into this repository), how often the 5 most similar past
+// cases share the query case's component.
+//
+//   similar_cases_eval [--datasets DIR] [--work DIR]
+//
+// For each data set: the rows are split into train (80 %) and dev (20 %) by
+// a hash of the symptom text (rows with the same text stay together, so a
+// query never meets its own duplicate), written to a scratch folder, the
+// train part is ingested through the real file connector and a mapping
+// (below), and every dev row with a component label is a query. Reported:
+// hit@5 (some of the top 5 shares the component), precision@5, and for
+// reference the same hit@5 when the 5 "similar" cases are the 5 most
+// frequent components (the majority baseline). Exits 77 (skip) when the
+// data sets are missing.
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "api/search_service.h"
+#include "common/hash.h"
+#include "connectors/csv_reader.h"
+#include "connectors/file_connector.h"
+#include "connectors/mapping.h"
+#include "graph/graph_store.h"
+#include "ingest/pipeline.h"
+#include "ingest/text.h"
+
+namespace {
+
+using namespace faultgraph;
+
+struct DataSet {
+  std::string name;
+  std::string file;                   // relative to the datasets folder
+  std::string text_column;            // the query text
+  std::string label_column;           // the component label
+  std::vector<std::string> no_label;  // label values that mean "not coded"
+  std::string mapping;                // TOML, as a user would write it
+};
+
+const std::vector<DataSet>& DataSets() {
+  static const std::vector<DataSet> kSets = {
+      {"sgcc-ict-faults-zh (Chinese: 问题现象 -> 故障组件)",
+       "sgcc-ict-faults-zh/ict_fault.csv",
+       "问题现象",
+       "故障组件",
+       {"", "0", "无报告", "未查清"},
+       R"([source]
+name = "sgcc"
+record = "case"
+[key]
+columns = ["id"]
+[fields]
+case_id = "id"
+product = "影响对象"
+opened = "故障开始时间"
+symptom_text = "问题现象"
+components = { column = "故障组件", split = "|" }
+failure_cause = "形成原因"
+)"},
+      {"excavator-mwo (English: short text -> major system)",
+       "excavator-mwo/excavators-cleaned.csv",
+       "OriginalShorttext",
+       "MajorSystem",
+       {"", "NA"},
+       R"([source]
+name = "excavator"
+record = "case"
+[fields]
+case_id = "$key"
+asset_serial = "Asset"
+product = { const = "excavator" }
+opened = "BscStartDate"
+symptom_text = "OriginalShorttext"
+components = { column = "MajorSystem", split = "|" }
+cost = "Cost"
+)"},
+      {"maintnet-aviation (English: problem -> part)",
+       "maintnet-aviation/fully_annotated_maintenance_logbook.csv",
+       "PROBLEM",
+       "PART",
+       {""},
+       R"([source]
+name = "aviation"
+record = "case"
+[fields]
+case_id = "$key"
+product = { const = "O-320" }
+opened = { const = "2000-01-01" }
+symptom_text = "PROBLEM"
+components = { column = "PART", split = "|" }
+notes = "ACTION"
+)"},
+  };
+  return kSets;
+}
+
+struct Table {
+  std::string header_line;
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> lines;  // each row's raw CSV text
+};
+
+bool ReadCsv(const std::string& path, Table* t) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::string data((std::istreambuf_iterator<char>(in)), {});
+  connectors::CsvReader r(data, ',');
+  connectors::CsvRow row;
+  bool first = true;
+  while (r.Next(&row)) {
+    std::string raw = data.substr(row.begin, row.end - row.begin);
+    if (first) {
+      t->header = row.fields;
+      t->header_line = raw;
+      first = false;
+      continue;
+    }
+    if (!row.error.empty() || row.fields.size() != t->header.size()) continue;
+    t->rows.push_back(row.fields);
+    t->lines.push_back(raw);
+  }
+  return !first;
+}
+
+int Column(const Table& t, const std::string& name) {
+  for (size_t i = 0; i < t.header.size(); ++i) {
+    if (ingest::Trim(t.header[i]) == name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+std::string Upper(std::string s) { return ingest::ToUpperAscii(s); }
+
+int RunOne(const DataSet& ds, const std::string& datasets, const std::string& work) {
+  Table t;
+  if (!ReadCsv(datasets + "/" + ds.file, &t)) {
+    std::printf("%s: cannot read %s\n", ds.name.c_str(), ds.file.c_str());
+    return 1;
+  }
+  int text_col = Column(t, ds.text_column), label_col = Column(t, ds.label_column);
+  if (text_col < 0 || label_col < 0) {
+    std::printf("%s: columns %s / %s not found\n", ds.name.c_str(), ds.text_column.c_str(),
+                ds.label_column.c_str());
+    return 1;
+  }
+  std::string dir = work + "/" + std::to_string(Fnv1a64(ds.name) % 100000);
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::ofstream train(dir + "/train.csv", std::ios::binary);
+  train << t.header_line;
+  std::vector<size_t> dev;
+  std::unordered_map<std::string, int> label_counts;
+  for (size_t i = 0; i < t.rows.size(); ++i) {
+    bool is_dev = Fnv1a64(t.rows[i][text_col]) % 5 == 0;
+    if (is_dev) {
+      dev.push_back(i);
+    } else {
+      train << t.lines[i];
+      std::string label = Upper(std::string(ingest::Trim(t.rows[i][label_col])));
+      if (std::find(ds.no_label.begin(), ds.no_label.end(), label) == ds.no_label.end())
+        ++label_counts[label];
+    }
+  }
+  train.close();
+  std::ofstream(dir + "/map.toml") << ds.mapping;
+
+  auto store = graph::GraphStore::Open(dir + "/graph");
+  if (!store.ok()) return std::printf("%s\n", store.status().ToString().c_str()), 1;
+  auto rules =
+      ingest::TextRules::Load(std::string(FAULTGRAPH_SOURCE_DIR) + "/ops/config/text_rules.toml");
+  if (!rules.ok()) return std::printf("%s\n", rules.status().ToString().c_str()), 1;
+  ingest::IngestPipeline pipeline(store->get(), rules->get());
+  auto mapping = connectors::LoadMapping(dir + "/map.toml");
+  if (!mapping.ok()) return std::printf("%s\n", mapping.status().ToString().c_str()), 1;
+  auto ingested = connectors::IngestFile(pipeline, *mapping, dir + "/train.csv");
+  if (!ingested.ok()) return std::printf("%s\n", ingested.status().ToString().c_str()), 1;
+  auto search = api::SearchService::Open(store->get(), dir + "/index", false);
+  if (!search.ok()) return std::printf("%s\n", search.status().ToString().c_str()), 1;
+
+  std::vector<std::pair<int, std::string>> by_count;
+  for (auto& [l, c] : label_counts) by_count.push_back({c, l});
+  std::sort(by_count.rbegin(), by_count.rend());
+  std::set<std::string> top5_labels;
+  for (size_t i = 0; i < by_count.size() && i < 5; ++i) top5_labels.insert(by_count[i].second);
+
+  int queries = 0, hit5 = 0, hit1 = 0, baseline_hit5 = 0;
+  double precision5 = 0;
+  for (size_t i : dev) {
+    std::string label = Upper(std::string(ingest::Trim(t.rows[i][label_col])));
+    if (std::find(ds.no_label.begin(), ds.no_label.end(), label) != ds.no_label.end()) continue;
+    search::SearchRequest req;
+    req.text = t.rows[i][text_col];
+    req.filters.kind = "case";
+    req.limit = 5;
+    req.facets = false;
+    auto r = (*search)->searcher().Search(req);
+    if (!r.ok()) continue;  // a text with no words to search
+    ++queries;
+    int same = 0;
+    for (size_t k = 0; k < r->hits.size(); ++k) {
+      const auto& comps = r->hits[k].components;
+      bool match = std::find(comps.begin(), comps.end(), label) != comps.end();
+      same += match;
+      if (k == 0 && match) ++hit1;
+    }
+    hit5 += same > 0;
+    precision5 += same / 5.0;
+    baseline_hit5 += top5_labels.count(label) > 0;
+  }
+  std::printf(
+      "%s\n  train %zu rows (%lld applied, %lld rejected), dev queries %d, labels %zu\n"
+      "  hit@1 %.1f%%  hit@5 %.1f%%  precision@5 %.1f%%   majority-top-5 baseline hit@5 %.1f%%\n",
+      ds.name.c_str(), t.rows.size() - dev.size(), static_cast<long long>(ingested->stats.applied),
+      static_cast<long long>(ingested->stats.rejected), queries, label_counts.size(),
+      100.0 * hit1 / std::max(queries, 1), 100.0 * hit5 / std::max(queries, 1),
+      100.0 * precision5 / std::max(queries, 1), 100.0 * baseline_hit5 / std::max(queries, 1));
+  search->reset();
+  store->reset();
+  std::filesystem::remove_all(dir);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string datasets = std::string(FAULTGRAPH_SOURCE_DIR) + "/../shared/datasets";
+  std::string work = "/tmp/fg_similar_eval";
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (!std::strcmp(argv[i], "--datasets")) datasets = argv[i + 1];
+    if (!std::strcmp(argv[i], "--work")) work = argv[i + 1];
+  }
+  if (!std::filesystem::exists(datasets)) {
+    std::printf("SKIP: no data sets at %s (they live beside the checkout, in ../shared/datasets)\n",
+                datasets.c_str());
+    return 77;
+  }
+  int rc = 0;
+  for (const auto& ds : DataSets()) rc |= RunOne(ds, datasets, work);
+  std::filesystem::remove_all(work);
+  return rc;
+}
