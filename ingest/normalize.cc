@@ -41,7 +41,8 @@ struct Normalizer {
     std::string nfkc = search::TextFolder::Nfkc(text);
     AddUnique(c.fault_codes, rules.ExtractCodes(c.family, nfkc));
     c.mentioned_parts = rules.ExtractParts(nfkc);
-    c.rule_symptoms = rules.MatchSymptoms(rules.Fold(text));
+    // Folding (OpenCC) is the costly step: only when there are rules to match.
+    if (rules.symptom_rule_count() > 0) c.rule_symptoms = rules.MatchSymptoms(rules.Fold(text));
     CanonicalCodes(c.fault_codes);
     CanonicalCodes(c.components);
     CanonicalCodes(c.fixes);

@@ -1,5 +1,10 @@
 #include "ingest/pipeline.h"
 
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
+#include <optional>
+
 #include "ingest/derive.h"
 #include "ingest/normalize.h"
 #include "ingest/record_builder.h"
@@ -59,16 +64,29 @@ IngestPipeline::IngestPipeline(graph::GraphStore* store, const TextRules* rules,
       rules_(rules != nullptr ? rules : default_rules_.get()),
       clock_(clock) {}
 
-Status IngestPipeline::ApplyRecord(graph::GraphBatch& gb, Record& record, BatchStats* stats) {
+Status IngestPipeline::Prepare(std::vector<Record>& records, std::vector<Derived>* derived) {
+  for (Record& r : records) FG_RETURN_IF_ERROR(Enrich(r));
+  // Normalising (folding, masking, rules) and deriving are pure and take
+  // most of the CPU of a batch: spread them over the cores.
+  derived->resize(records.size());
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, records.size(), 64),
+                    [&](const tbb::blocked_range<size_t>& range) {
+                      for (size_t i = range.begin(); i != range.end(); ++i) {
+                        NormalizeRecord(records[i], *rules_);
+                        (*derived)[i] = Derive(records[i]);
+                      }
+                    });
+  return Status::Ok();
+}
+
+Status IngestPipeline::ApplyRecord(graph::GraphBatch& gb, const Record& record, Derived& d,
+                                   BatchStats* stats) {
   auto prev = store_->GetDedup(&gb, record.source, record.source_id);
   if (!prev.ok()) return prev.status();
   if (prev->has_value() && !IsNewerVersion(record.source_version, (*prev)->version)) {
     ++stats->skipped;
     return Status::Ok();
   }
-  FG_RETURN_IF_ERROR(Enrich(record));
-  NormalizeRecord(record, *rules_);
-  Derived d = Derive(record);
 
   if (prev->has_value()) {  // retract the old version
     for (const auto& c : (*prev)->counters) gb.Add(static_cast<Cf>(c.cf), c.key, -c.delta);
@@ -161,16 +179,29 @@ Result<BatchStats> IngestPipeline::Apply(const SourceBatch& batch) {
                      r.position.byte_offset);
     ++stats.rejected;
   }
-  for (const RawRecord& raw : batch.rows) {
-    Result<Record> rec = BuildRecord(raw);
-    if (!rec.ok()) {
-      gb.PutDeadLetter(
-          MakeDeadLetter(*rules_, batch.source, batch.stream, raw.position, rec.status().message(), raw.raw),
-          raw.position.byte_offset);
+  std::vector<std::optional<Result<Record>>> built(batch.rows.size());
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, batch.rows.size(), 64),
+                    [&](const tbb::blocked_range<size_t>& range) {
+                      for (size_t i = range.begin(); i != range.end(); ++i) {
+                        built[i].emplace(BuildRecord(batch.rows[i]));
+                      }
+                    });
+  std::vector<Record> records;
+  for (size_t i = 0; i < built.size(); ++i) {
+    const RawRecord& raw = batch.rows[i];
+    if (!built[i]->ok()) {
+      gb.PutDeadLetter(MakeDeadLetter(*rules_, batch.source, batch.stream, raw.position,
+                                      built[i]->status().message(), raw.raw),
+                       raw.position.byte_offset);
       ++stats.rejected;
       continue;
     }
-    FG_RETURN_IF_ERROR(ApplyRecord(gb, *rec, &stats));
+    records.push_back(std::move(*built[i]).value());
+  }
+  std::vector<Derived> derived;
+  FG_RETURN_IF_ERROR(Prepare(records, &derived));
+  for (size_t i = 0; i < records.size(); ++i) {
+    FG_RETURN_IF_ERROR(ApplyRecord(gb, records[i], derived[i], &stats));
   }
   FG_RETURN_IF_ERROR(Commit(gb, batch.source, batch.stream, batch.checkpoint_position,
                             batch.checkpoint_description, stats));
@@ -192,7 +223,11 @@ Result<BatchStats> IngestPipeline::ApplyRecords(const std::string& source,
   family_cache_.clear();
   graph::GraphBatch gb = store_->NewBatch();
   BatchStats stats;
-  for (Record& r : records) FG_RETURN_IF_ERROR(ApplyRecord(gb, r, &stats));
+  std::vector<Derived> derived;
+  FG_RETURN_IF_ERROR(Prepare(records, &derived));
+  for (size_t i = 0; i < records.size(); ++i) {
+    FG_RETURN_IF_ERROR(ApplyRecord(gb, records[i], derived[i], &stats));
+  }
   FG_RETURN_IF_ERROR(Commit(gb, source, stream, checkpoint_position, checkpoint_position, stats));
   return stats;
 }

@@ -20,6 +20,8 @@
 
 namespace faultgraph::ingest {
 
+struct Derived;  // derive.h
+
 // A row the connector could not even map (broken CSV, bad JSON, bad bytes).
 struct RejectedRow {
   SourcePosition position;
@@ -71,7 +73,13 @@ class IngestPipeline {
                                   const std::string& checkpoint_position);
 
  private:
-  Status ApplyRecord(graph::GraphBatch& gb, Record& record, BatchStats* stats);
+  // Enriches (sequentially: store reads), then normalises and derives
+  // every record (in parallel).
+  Status Prepare(std::vector<Record>& records, std::vector<Derived>* derived);
+  // Skips a record that is not newer than the applied one; otherwise writes
+  // its derived mutations, retracting the old version's.
+  Status ApplyRecord(graph::GraphBatch& gb, const Record& record, Derived& d,
+                     BatchStats* stats);
   Status Enrich(Record& record);
   Status Commit(graph::GraphBatch& gb, const std::string& source, const std::string& stream,
                 const std::string& position, const std::string& description,
