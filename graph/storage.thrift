@@ -53,6 +53,7 @@ struct CaseDoc {
   25: string source_id
   26: string source_version
   27: list<string> mentioned_parts  // part numbers found in the text
+  28: string folded_text            // symptom + notes + cause, folded for search; may be empty
 }
 
 // A call/chat record or a sensor alarm on an asset's timeline.

@@ -74,6 +74,7 @@ class Deriver {
     d.mechanism = c.mechanism;
     d.detection = c.detection;
     d.mentioned_parts = c.mentioned_parts;
+    d.folded_text = c.folded_text;
     SetHeader(d);
     const std::string& code_scope = !c.family.empty() ? c.family : c.product;
     if (!code_scope.empty()) {

@@ -41,8 +41,13 @@ struct Normalizer {
     std::string nfkc = search::TextFolder::Nfkc(text);
     AddUnique(c.fault_codes, rules.ExtractCodes(c.family, nfkc));
     c.mentioned_parts = rules.ExtractParts(nfkc);
-    // Folding (OpenCC) is the costly step: only when there are rules to match.
-    if (rules.symptom_rule_count() > 0) c.rule_symptoms = rules.MatchSymptoms(rules.Fold(text));
+    // Folding (OpenCC) is the costly step: only when there are rules to
+    // match. The folded text is kept for the search index, which needs the
+    // same and would otherwise fold it again.
+    if (rules.symptom_rule_count() > 0) {
+      c.folded_text = rules.Fold(text + "\n" + c.failure_cause);
+      c.rule_symptoms = rules.MatchSymptoms(c.folded_text);
+    }
     CanonicalCodes(c.fault_codes);
     CanonicalCodes(c.components);
     CanonicalCodes(c.fixes);

@@ -67,6 +67,7 @@ struct Case {
   // Filled by normalisation, not by sources:
   std::vector<std::string> rule_symptoms;    // ids of symptom rules the text matches
   std::vector<std::string> mentioned_parts;  // part numbers found in the text
+  std::string folded_text;  // symptom, notes and cause folded (search/text_fold.h), or empty
 };
 
 struct Contact {

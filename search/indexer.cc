@@ -48,6 +48,7 @@ Result<Xapian::Document> BuildDocument(const graph::GraphStore& store, const Tex
     auto c = store.GetCase(e.id);
     if (!c.ok()) return c.status();
     text = c->symptom_text + "\n" + c->notes + "\n" + c->failure_cause;
+    sd.folded = c->folded_text;  // folded at ingest when text rules ran
     sd.title = c->symptom_text;
     sd.product = c->product;
     sd.components = c->components;
@@ -75,7 +76,7 @@ Result<Xapian::Document> BuildDocument(const graph::GraphStore& store, const Tex
   } else {
     return Status::InvalidArgument("unknown outbox kind '" + e.kind + "'");
   }
-  sd.folded = folder.Fold(text);
+  if (sd.folded.empty()) sd.folded = folder.Fold(text);
   AddTerms(doc, kKindPrefix, {e.kind});
   AddTerms(doc, kComponentPrefix, sd.components);
   AddTerms(doc, kSymptomPrefix, sd.symptoms);

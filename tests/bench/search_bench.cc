@@ -1,7 +1,8 @@
 // search_bench: end-to-end ingest (graph + search index) of generated
 // bilingual cases, then ranked search latency on that index.
 //
-//   search_bench [--cases N] [--batch B] [--queries Q] [--shards S] [--serial 1] [--dir DIR]
+//   search_bench [--cases N] [--batch B] [--queries Q] [--shards S] [--serial 1]
+//                [--facets 0|1] [--rules FILE] [--dir DIR]
 //
 // --serial 1 indexes only after the graph ingest has finished, to see the
 // two costs apart.
@@ -32,14 +33,16 @@ namespace {
 using namespace faultgraph;
 using Steady = std::chrono::steady_clock;
 
-const char* kZh[] = {"空调", "压缩机", "不制冷", "制冷效果差", "风机", "不转", "异响", "噪音大",
-                     "漏水", "显示", "故障码", "电容", "鼓包", "主板", "烧坏", "传感器", "温度",
-                     "异常", "结霜", "排水", "堵塞", "遥控器", "无反应", "开机", "跳闸", "外机",
-                     "內機", "壓縮機", "風扇", "製冷", "客户", "上门", "更换", "检查", "正常"};
-const char* kEn[] = {"compressor", "not",    "cooling", "fan",     "noise",  "leak",    "water",
-                     "error",      "code",   "board",   "sensor",  "failed", "replaced", "unit",
-                     "outdoor",    "indoor", "frost",   "drain",   "blocked", "remote", "power",
-                     "tripped",    "capacitor", "bulged", "customer", "visit", "checked", "working"};
+const char* kZh[] = {"空调",   "压缩机", "不制冷", "制冷效果差", "风机", "不转", "异响",
+                     "噪音大", "漏水",   "显示",   "故障码",     "电容", "鼓包", "主板",
+                     "烧坏",   "传感器", "温度",   "异常",       "结霜", "排水", "堵塞",
+                     "遥控器", "无反应", "开机",   "跳闸",       "外机", "內機", "壓縮機",
+                     "風扇",   "製冷",   "客户",   "上门",       "更换", "检查", "正常"};
+const char* kEn[] = {"compressor", "not",    "cooling", "fan",     "noise",     "leak",
+                     "water",      "error",  "code",    "board",   "sensor",    "failed",
+                     "replaced",   "unit",   "outdoor", "indoor",  "frost",     "drain",
+                     "blocked",    "remote", "power",   "tripped", "capacitor", "bulged",
+                     "customer",   "visit",  "checked", "working"};
 const char* kCodes[] = {"E1", "E4", "E6", "E9", "P2", "F21", "ＥＲＲ４", "H3"};
 const char* kParts[] = {"COMP-R32A", "CAP-35UF", "FAN-OD1", "PCB-MAIN2", "SEN-T10K", "VLV-EXP1"};
 
@@ -48,9 +51,12 @@ std::string Words(std::mt19937& rng, int n) {
   for (int i = 0; i < n; ++i) {
     if (!out.empty() && rng() % 3 != 0) out += ' ';
     int pick = rng() % 10;
-    if (pick < 5) out += kZh[rng() % std::size(kZh)];
-    else if (pick < 9) out += kEn[rng() % std::size(kEn)];
-    else out += kCodes[rng() % std::size(kCodes)];
+    if (pick < 5)
+      out += kZh[rng() % std::size(kZh)];
+    else if (pick < 9)
+      out += kEn[rng() % std::size(kEn)];
+    else
+      out += kCodes[rng() % std::size(kCodes)];
   }
   return out;
 }
@@ -74,15 +80,24 @@ ingest::Record MakeCase(int i, std::mt19937& rng) {
 
 int main(int argc, char** argv) {
   int cases = 200'000, batch = 5000, queries = 2000, shards = 2, serial = 0, facets = 1;
-  std::string dir = "/tmp/fg_search_bench";
+  std::string dir = "/tmp/fg_search_bench", rules_path;
   for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--cases")) cases = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--batch")) batch = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--queries")) queries = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--shards")) shards = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--serial")) serial = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--facets")) facets = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--dir")) dir = argv[i + 1];
+    if (!std::strcmp(argv[i], "--cases"))
+      cases = std::atoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--batch"))
+      batch = std::atoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--queries"))
+      queries = std::atoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--shards"))
+      shards = std::atoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--serial"))
+      serial = std::atoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--facets"))
+      facets = std::atoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--dir"))
+      dir = argv[i + 1];
+    else if (!std::strcmp(argv[i], "--rules"))
+      rules_path = argv[i + 1];
     else {
       std::fprintf(stderr, "unknown argument %s\n", argv[i]);
       return 2;
@@ -91,7 +106,13 @@ int main(int argc, char** argv) {
   std::filesystem::remove_all(dir);
   auto store = graph::GraphStore::Open(dir + "/graph");
   if (!store.ok()) return std::fprintf(stderr, "%s\n", store.status().ToString().c_str()), 1;
-  ingest::IngestPipeline pipeline(store->get());
+  std::unique_ptr<ingest::TextRules> rules;
+  if (!rules_path.empty()) {
+    auto r = ingest::TextRules::Load(rules_path);
+    if (!r.ok()) return std::fprintf(stderr, "%s\n", r.status().ToString().c_str()), 1;
+    rules = std::move(r).value();
+  }
+  ingest::IngestPipeline pipeline(store->get(), rules.get());
   search::IndexOptions options;
   options.shards = shards;
   auto indexer = search::Indexer::Open(store->get(), dir + "/index", options);
@@ -146,11 +167,12 @@ int main(int argc, char** argv) {
   auto pct = [&](double p) { return ms[static_cast<size_t>(p * (ms.size() - 1))]; };
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
-  std::printf("cases=%d batch=%d shards=%d graph_only_s=%.2f end_to_end_s=%.2f cases_per_s=%.0f\n"
-              "queries=%d facets=%d (snippets, limit 10) p50_ms=%.2f p95_ms=%.2f p99_ms=%.2f "
-              "max_ms=%.2f no_hit=%zu peak_rss_mb=%.0f\n",
-              cases, batch, shards, graph_s, total_s, cases / total_s, queries, facets, pct(0.5),
-              pct(0.95), pct(0.99), ms.back(), empty, ru.ru_maxrss / 1024.0);
+  std::printf(
+      "cases=%d batch=%d shards=%d graph_only_s=%.2f end_to_end_s=%.2f cases_per_s=%.0f\n"
+      "queries=%d facets=%d (snippets, limit 10) p50_ms=%.2f p95_ms=%.2f p99_ms=%.2f "
+      "max_ms=%.2f no_hit=%zu peak_rss_mb=%.0f\n",
+      cases, batch, shards, graph_s, total_s, cases / total_s, queries, facets, pct(0.5), pct(0.95),
+      pct(0.99), ms.back(), empty, ru.ru_maxrss / 1024.0);
   searcher->reset();
   indexer->reset();
   store->reset();
