@@ -74,14 +74,19 @@ struct Args {
   std::exit(2);
 }
 
-int ParseLimit(const Args& a, int fallback) {
-  std::string v = a.Get("--limit");
+// The integer value of option `name` in [lo, hi], or `fallback` when absent.
+int ParseIntOption(const Args& a, const std::string& name, int fallback, int lo, int hi) {
+  std::string v = a.Get(name);
   if (v.empty()) return fallback;
   char* end = nullptr;
   long n = std::strtol(v.c_str(), &end, 10);
-  if (*end != '\0' || n < 1 || n > 1000) UsageError("--limit must be an integer from 1 to 1000");
+  if (*end != '\0' || n < lo || n > hi) {
+    UsageError(name + " must be an integer from " + std::to_string(lo) + " to " + std::to_string(hi));
+  }
   return static_cast<int>(n);
 }
+
+int ParseLimit(const Args& a, int fallback) { return ParseIntOption(a, "--limit", fallback, 1, 1000); }
 
 void Print(const json& j) { std::printf("%s\n", j.dump(2).c_str()); }
 
@@ -366,8 +371,8 @@ void PrintSearch(const api::SearchResult& r, bool as_json) {
 int CmdSearch(api::FaultGraphIf& fg, const Args& a, bool as_json) {
   if (a.positional.size() != 2) UsageError("search needs one TEXT (quote it)");
   api::SearchResult r;
-  std::string offset = a.Get("--offset", "0");
-  fg.searchFixes(r, a.positional[1], ParseFilters(a), std::atoi(offset.c_str()), ParseLimit(a, 10));
+  fg.searchFixes(r, a.positional[1], ParseFilters(a), ParseIntOption(a, "--offset", 0, 0, 10000),
+                 ParseLimit(a, 10));
   PrintSearch(r, as_json);
   return 0;
 }
