@@ -3,11 +3,11 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
+#include "common/file_util.h"
 #include "connectors/encoding.h"
 #include "ingest/record_builder.h"
+#include "ingest/toml_parse.h"
 
 namespace faultgraph::connectors {
 namespace {
@@ -201,22 +201,15 @@ class Loader {
 }  // namespace
 
 Result<Mapping> ParseMapping(std::string_view toml_text, const std::string& path) {
-  toml::table root;
-  try {
-    root = toml::parse(toml_text, path);
-  } catch (const toml::parse_error& e) {
-    return Status::InvalidArgument(path + ":" + std::to_string(e.source().begin.line) + ": " +
-                                   std::string(e.description()));
-  }
-  return Loader(path).Load(root);
+  auto root = ingest::ParseToml(toml_text, path);
+  if (!root.ok()) return root.status();
+  return Loader(path).Load(*root);
 }
 
 Result<Mapping> LoadMapping(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::IOError("cannot read mapping file " + path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ParseMapping(ss.str(), path);
+  auto text = ReadFileToString(path, "mapping file");
+  if (!text.ok()) return text.status();
+  return ParseMapping(*text, path);
 }
 
 }  // namespace faultgraph::connectors

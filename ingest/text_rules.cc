@@ -2,14 +2,13 @@
 
 #include <re2/re2.h>
 #include <re2/set.h>
-
 #include <toml++/toml.h>
 
-#include <fstream>
 #include <map>
-#include <sstream>
 
+#include "common/file_util.h"
 #include "ingest/text.h"
+#include "ingest/toml_parse.h"
 #include "search/text_fold.h"
 
 namespace faultgraph::ingest {
@@ -24,7 +23,7 @@ namespace {
 
 constexpr const char* kDefaultCodePattern = R"(\b([EFPHUL][0-9]{1,3})\b)";
 const std::vector<std::string> kDefaultNameLabels = {"联系人", "联系人姓名", "客户姓名", "姓名",
-                                                     "用户",   "contact",   "name"};
+                                                     "用户",   "contact",    "name"};
 
 Status CompileInto(const std::string& pattern, const std::string& where,
                    std::vector<std::unique_ptr<re2::RE2>>* out) {
@@ -32,16 +31,20 @@ Status CompileInto(const std::string& pattern, const std::string& where,
   o.set_case_sensitive(false);
   o.set_log_errors(false);
   auto re = std::make_unique<re2::RE2>(pattern, o);
-  if (!re->ok()) return Status::InvalidArgument(where + ": pattern '" + pattern + "' does not compile: " + re->error());
+  if (!re->ok())
+    return Status::InvalidArgument(where + ": pattern '" + pattern +
+                                   "' does not compile: " + re->error());
   if (re->NumberOfCapturingGroups() > 1) {
-    return Status::InvalidArgument(where + ": pattern '" + pattern + "' has more than one capturing group");
+    return Status::InvalidArgument(where + ": pattern '" + pattern +
+                                   "' has more than one capturing group");
   }
   out->push_back(std::move(re));
   return Status::Ok();
 }
 
 std::string Where(const std::string& path, const toml::node* n) {
-  if (n != nullptr && n->source().begin.line > 0) return path + ":" + std::to_string(n->source().begin.line);
+  if (n != nullptr && n->source().begin.line > 0)
+    return path + ":" + std::to_string(n->source().begin.line);
   return path;
 }
 
@@ -75,21 +78,16 @@ std::unique_ptr<TextRules> TextRules::Defaults() {
 }
 
 Result<std::unique_ptr<TextRules>> TextRules::Load(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::IOError("cannot read text rules file " + path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return Parse(ss.str(), path);
+  auto text = ReadFileToString(path, "text rules file");
+  if (!text.ok()) return text.status();
+  return Parse(*text, path);
 }
 
-Result<std::unique_ptr<TextRules>> TextRules::Parse(std::string_view text, const std::string& path) {
-  toml::table root;
-  try {
-    root = toml::parse(text, path);
-  } catch (const toml::parse_error& e) {
-    return Status::InvalidArgument(path + ":" + std::to_string(e.source().begin.line) + ": " +
-                                   std::string(e.description()));
-  }
+Result<std::unique_ptr<TextRules>> TextRules::Parse(std::string_view text,
+                                                    const std::string& path) {
+  auto parsed = ParseToml(text, path);
+  if (!parsed.ok()) return parsed.status();
+  const toml::table& root = *parsed;
   auto rules = std::unique_ptr<TextRules>(new TextRules());
   auto folder = search::TextFolder::Create();
   if (!folder.ok()) return folder.status();
@@ -105,9 +103,13 @@ Result<std::unique_ptr<TextRules>> TextRules::Parse(std::string_view text, const
   auto string_list = [&](const toml::node* n, const std::string& name,
                          std::vector<std::string>* out) -> Status {
     const toml::array* a = n == nullptr ? nullptr : n->as_array();
-    if (a == nullptr) return Status::InvalidArgument(Where(path, n) + ": '" + name + "' must be an array of strings");
+    if (a == nullptr)
+      return Status::InvalidArgument(Where(path, n) + ": '" + name +
+                                     "' must be an array of strings");
     for (const auto& item : *a) {
-      if (!item.is_string()) return Status::InvalidArgument(Where(path, &item) + ": '" + name + "' must hold only strings");
+      if (!item.is_string())
+        return Status::InvalidArgument(Where(path, &item) + ": '" + name +
+                                       "' must hold only strings");
       out->push_back(item.value<std::string>().value());
     }
     return Status::Ok();
@@ -116,13 +118,15 @@ Result<std::unique_ptr<TextRules>> TextRules::Parse(std::string_view text, const
   // [codes] family = ["pattern", ...]; "default" applies to families without their own.
   if (const toml::node* codes = root.get("codes")) {
     const toml::table* t = codes->as_table();
-    if (t == nullptr) return Status::InvalidArgument(Where(path, codes) + ": [codes] must be a table");
+    if (t == nullptr)
+      return Status::InvalidArgument(Where(path, codes) + ": [codes] must be a table");
     for (const auto& [family, patterns] : *t) {
       std::vector<std::string> list;
       std::string name = "codes." + std::string(family.str());
       FG_RETURN_IF_ERROR(string_list(&patterns, name, &list));
       auto& compiled = rules->re_->codes[ToUpperAscii(family.str())];
-      for (const auto& p : list) FG_RETURN_IF_ERROR(CompileInto(p, Where(path, &patterns) + " " + name, &compiled));
+      for (const auto& p : list)
+        FG_RETURN_IF_ERROR(CompileInto(p, Where(path, &patterns) + " " + name, &compiled));
     }
   }
   if (rules->re_->codes.find("DEFAULT") == rules->re_->codes.end()) {
@@ -130,10 +134,14 @@ Result<std::unique_ptr<TextRules>> TextRules::Parse(std::string_view text, const
   }
   if (const toml::node* parts = root.get("parts")) {
     const toml::table* t = parts->as_table();
-    if (t == nullptr) return Status::InvalidArgument(Where(path, parts) + ": [parts] must be a table");
+    if (t == nullptr)
+      return Status::InvalidArgument(Where(path, parts) + ": [parts] must be a table");
     std::vector<std::string> list;
-    if (t->get("patterns") != nullptr) FG_RETURN_IF_ERROR(string_list(t->get("patterns"), "parts.patterns", &list));
-    for (const auto& p : list) FG_RETURN_IF_ERROR(CompileInto(p, Where(path, t->get("patterns")) + " parts.patterns", &rules->re_->parts));
+    if (t->get("patterns") != nullptr)
+      FG_RETURN_IF_ERROR(string_list(t->get("patterns"), "parts.patterns", &list));
+    for (const auto& p : list)
+      FG_RETURN_IF_ERROR(
+          CompileInto(p, Where(path, t->get("patterns")) + " parts.patterns", &rules->re_->parts));
   }
   std::vector<std::string> labels = kDefaultNameLabels;
   if (const toml::node* pii = root.get("pii")) {
@@ -153,22 +161,29 @@ Result<std::unique_ptr<TextRules>> TextRules::Parse(std::string_view text, const
   rules->re_->symptoms = std::make_unique<re2::RE2::Set>(o, re2::RE2::UNANCHORED);
   if (const toml::node* sym = root.get("symptom")) {
     const toml::array* a = sym->as_array();
-    if (a == nullptr) return Status::InvalidArgument(Where(path, sym) + ": symptom rules are written [[symptom]]");
+    if (a == nullptr)
+      return Status::InvalidArgument(Where(path, sym) + ": symptom rules are written [[symptom]]");
     for (const auto& entry : *a) {
       const toml::table* t = entry.as_table();
-      if (t == nullptr) return Status::InvalidArgument(Where(path, &entry) + ": a [[symptom]] must be a table");
+      if (t == nullptr)
+        return Status::InvalidArgument(Where(path, &entry) + ": a [[symptom]] must be a table");
       auto id = t->get("id") ? t->get("id")->value<std::string>() : std::nullopt;
-      if (!id || id->empty()) return Status::InvalidArgument(Where(path, &entry) + ": a [[symptom]] needs an 'id'");
+      if (!id || id->empty())
+        return Status::InvalidArgument(Where(path, &entry) + ": a [[symptom]] needs an 'id'");
       std::vector<std::string> patterns;
-      FG_RETURN_IF_ERROR(string_list(t->get("patterns"), "symptom '" + *id + "' patterns", &patterns));
-      if (patterns.empty()) return Status::InvalidArgument(Where(path, &entry) + ": symptom '" + *id + "' has no patterns");
+      FG_RETURN_IF_ERROR(
+          string_list(t->get("patterns"), "symptom '" + *id + "' patterns", &patterns));
+      if (patterns.empty())
+        return Status::InvalidArgument(Where(path, &entry) + ": symptom '" + *id +
+                                       "' has no patterns");
       std::string alternation;
       for (const auto& p : patterns) {
         // Rules are matched on folded text: fold their literal parts too.
         std::string folded = rules->folder_->Fold(p);
         re2::RE2 check(folded, o);
         if (!check.ok()) {
-          return Status::InvalidArgument(Where(path, t->get("patterns")) + ": symptom '" + *id + "' pattern '" + p +
+          return Status::InvalidArgument(Where(path, t->get("patterns")) + ": symptom '" + *id +
+                                         "' pattern '" + p +
                                          "' does not compile: " + check.error());
         }
         alternation += (alternation.empty() ? "" : "|") + std::string("(?:") + folded + ")";
@@ -180,11 +195,13 @@ Result<std::unique_ptr<TextRules>> TextRules::Parse(std::string_view text, const
       rules->symptom_ids_.push_back(*id);
     }
   }
-  if (!rules->re_->symptoms->Compile()) return Status::InvalidArgument(path + ": symptom rules too large to compile");
+  if (!rules->re_->symptoms->Compile())
+    return Status::InvalidArgument(path + ": symptom rules too large to compile");
   return rules;
 }
 
-std::vector<std::string> TextRules::ExtractCodes(const std::string& family, std::string_view text) const {
+std::vector<std::string> TextRules::ExtractCodes(const std::string& family,
+                                                 std::string_view text) const {
   auto it = re_->codes.find(ToUpperAscii(family));
   if (it == re_->codes.end()) it = re_->codes.find("DEFAULT");
   return FindAll(it->second, text);
@@ -196,7 +213,8 @@ std::vector<std::string> TextRules::ExtractParts(std::string_view text) const {
 
 std::vector<std::string> TextRules::MatchSymptoms(std::string_view folded) const {
   std::vector<int> hits;
-  if (symptom_ids_.empty() || !re_->symptoms->Match(re2::StringPiece(folded.data(), folded.size()), &hits)) {
+  if (symptom_ids_.empty() ||
+      !re_->symptoms->Match(re2::StringPiece(folded.data(), folded.size()), &hits)) {
     return {};
   }
   std::sort(hits.begin(), hits.end());

@@ -1,0 +1,23 @@
+// Parsing a TOML config with errors as Status values that name file and
+// line ("rules.toml:7: ..."). Include only where toml++ is linked.
+#pragma once
+
+#include <toml++/toml.h>
+
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+
+namespace faultgraph::ingest {
+
+inline Result<toml::table> ParseToml(std::string_view text, const std::string& path) {
+  try {
+    return toml::parse(text, path);
+  } catch (const toml::parse_error& e) {
+    return Status::InvalidArgument(path + ":" + std::to_string(e.source().begin.line) + ": " +
+                                   std::string(e.description()));
+  }
+}
+
+}  // namespace faultgraph::ingest
