@@ -2,7 +2,7 @@
 // bilingual cases, then ranked search latency on that index.
 //
 //   search_bench [--cases N] [--batch B] [--queries Q] [--shards S] [--serial 1]
-//                [--facets 0|1] [--rules FILE] [--dir DIR]
+//                [--facets 0|1] [--rules FILE] [--vocab small|zipf] [--dir DIR]
 //
 // --serial 1 indexes only after the graph ingest has finished, to see the
 // two costs apart.
@@ -46,17 +46,79 @@ const char* kEn[] = {"compressor", "not",    "cooling", "fan",     "noise",     
 const char* kCodes[] = {"E1", "E4", "E6", "E9", "P2", "F21", "ＥＲＲ４", "H3"};
 const char* kParts[] = {"COMP-R32A", "CAP-35UF", "FAN-OD1", "PCB-MAIN2", "SEN-T10K", "VLV-EXP1"};
 
+// --vocab small: the 35 + 28 words above, every one in a large share of
+// all cases (a worst case for posting-list lengths). --vocab zipf: 3,000
+// Chinese words (2-3 characters from 400 CJK characters) and 3,000 English
+// pseudo-words, drawn Zipf-distributed (s = 1.0) with the small vocabulary
+// as the most frequent head, closer to real ticket text.
+struct Vocabulary {
+  std::vector<std::string> zh, en;
+  std::vector<double> zh_cdf, en_cdf;
+};
+
+std::vector<double> ZipfCdf(size_t n) {
+  std::vector<double> cdf(n);
+  double sum = 0;
+  for (size_t i = 0; i < n; ++i) cdf[i] = (sum += 1.0 / static_cast<double>(i + 1));
+  for (auto& c : cdf) c /= sum;
+  return cdf;
+}
+
+Vocabulary MakeVocabulary(bool zipf) {
+  Vocabulary v;
+  for (const char* w : kZh) v.zh.push_back(w);
+  for (const char* w : kEn) v.en.push_back(w);
+  if (zipf) {
+    std::mt19937 rng(99);
+    std::vector<std::string> chars;
+    for (uint32_t cp = 0x4E00; chars.size() < 400; cp += 37) {
+      std::string c;
+      c += static_cast<char>(0xE0 | (cp >> 12));
+      c += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      c += static_cast<char>(0x80 | (cp & 0x3F));
+      chars.push_back(c);
+    }
+    const char* syl[] = {"ka", "ro", "mi", "tes", "pan", "dor", "lu", "ve", "sin", "gra",
+                         "tor", "bel", "nu", "fa", "xi", "co", "rad", "pel", "mon", "ter"};
+    while (v.zh.size() < 3000) {
+      std::string w = chars[rng() % chars.size()] + chars[rng() % chars.size()];
+      if (rng() % 3 == 0) w += chars[rng() % chars.size()];
+      v.zh.push_back(w);
+    }
+    while (v.en.size() < 3000) {
+      std::string w;
+      for (int k = 0, n = 2 + rng() % 2; k < n; ++k) w += syl[rng() % std::size(syl)];
+      v.en.push_back(w);
+    }
+  }
+  v.zh_cdf = ZipfCdf(v.zh.size());
+  v.en_cdf = ZipfCdf(v.en.size());
+  return v;
+}
+
+const Vocabulary* g_vocab = nullptr;
+bool g_zipf = false;
+
+const std::string& Pick(const std::vector<std::string>& words, const std::vector<double>& cdf,
+                        std::mt19937& rng) {
+  if (!g_zipf) return words[rng() % words.size()];
+  double u = std::uniform_real_distribution<double>(0, 1)(rng);
+  size_t i = std::lower_bound(cdf.begin(), cdf.end(), u) - cdf.begin();
+  return words[std::min(i, words.size() - 1)];
+}
+
 std::string Words(std::mt19937& rng, int n) {
   std::string out;
   for (int i = 0; i < n; ++i) {
     if (!out.empty() && rng() % 3 != 0) out += ' ';
     int pick = rng() % 10;
-    if (pick < 5)
-      out += kZh[rng() % std::size(kZh)];
-    else if (pick < 9)
-      out += kEn[rng() % std::size(kEn)];
-    else
+    if (pick < 5) {
+      out += Pick(g_vocab->zh, g_vocab->zh_cdf, rng);
+    } else if (pick < 9) {
+      out += Pick(g_vocab->en, g_vocab->en_cdf, rng);
+    } else {
       out += kCodes[rng() % std::size(kCodes)];
+    }
   }
   return out;
 }
@@ -80,7 +142,7 @@ ingest::Record MakeCase(int i, std::mt19937& rng) {
 
 int main(int argc, char** argv) {
   int cases = 200'000, batch = 5000, queries = 2000, shards = 2, serial = 0, facets = 1;
-  std::string dir = "/tmp/fg_search_bench", rules_path;
+  std::string dir = "/tmp/fg_search_bench", rules_path, vocab = "small";
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--cases"))
       cases = std::atoi(argv[i + 1]);
@@ -98,11 +160,20 @@ int main(int argc, char** argv) {
       dir = argv[i + 1];
     else if (!std::strcmp(argv[i], "--rules"))
       rules_path = argv[i + 1];
+    else if (!std::strcmp(argv[i], "--vocab"))
+      vocab = argv[i + 1];
     else {
       std::fprintf(stderr, "unknown argument %s\n", argv[i]);
       return 2;
     }
   }
+  if (vocab != "small" && vocab != "zipf") {
+    std::fprintf(stderr, "--vocab is small or zipf\n");
+    return 2;
+  }
+  g_zipf = vocab == "zipf";
+  Vocabulary vocabulary = MakeVocabulary(g_zipf);
+  g_vocab = &vocabulary;
   std::filesystem::remove_all(dir);
   auto store = graph::GraphStore::Open(dir + "/graph");
   if (!store.ok()) return std::fprintf(stderr, "%s\n", store.status().ToString().c_str()), 1;
@@ -168,10 +239,10 @@ int main(int argc, char** argv) {
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
   std::printf(
-      "cases=%d batch=%d shards=%d graph_only_s=%.2f end_to_end_s=%.2f cases_per_s=%.0f\n"
+      "vocab=%s cases=%d batch=%d shards=%d graph_only_s=%.2f end_to_end_s=%.2f cases_per_s=%.0f\n"
       "queries=%d facets=%d (snippets, limit 10) p50_ms=%.2f p95_ms=%.2f p99_ms=%.2f "
       "max_ms=%.2f no_hit=%zu peak_rss_mb=%.0f\n",
-      cases, batch, shards, graph_s, total_s, cases / total_s, queries, facets, pct(0.5), pct(0.95),
+      vocab.c_str(), cases, batch, shards, graph_s, total_s, cases / total_s, queries, facets, pct(0.5), pct(0.95),
       pct(0.99), ms.back(), empty, ru.ru_maxrss / 1024.0);
   searcher->reset();
   indexer->reset();
