@@ -261,14 +261,15 @@ void ToApi(const search::SearchResponse& in, SearchResult& out) {
 
 }  // namespace
 
-void Handler::searchFixes(SearchResult& out, const std::string& query,
-                          const SearchFilters& filters, int32_t offset, int32_t limit) {
+void Handler::searchFixes(SearchResult& out, const std::string& query, const SearchFilters& filters,
+                          int32_t offset, int32_t limit) {
   if (search_ == nullptr) ThrowIfError(Status::IOError("search is not available"), "query");
   if (query.size() > kMaxQueryBytes) ThrowBad("query", "the query is longer than 8192 bytes");
   if (offset < 0 || offset > 10'000) ThrowBad("offset", "offset must be from 0 to 10000");
   if (limit < 1 || limit > 100) ThrowBad("limit", "limit must be from 1 to 100");
   search::SearchRequest req;
   req.text = query;
+  req.all_words_first = true;
   req.filters = CheckFilters(filters);
   req.offset = static_cast<size_t>(offset);
   req.limit = static_cast<size_t>(limit);

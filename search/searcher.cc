@@ -8,8 +8,8 @@
 
 #include "search/analyzer.h"
 #include "search/index_schema.h"
-#include "search/snippet.h"
 #include "search/indexer.h"
+#include "search/snippet.h"
 #include "search/text_fold.h"
 
 namespace faultgraph::search {
@@ -82,8 +82,6 @@ Result<SearchResponse> Searcher::Search(const SearchRequest& req) const {
       Release(std::move(db));
       return Status::InvalidArgument("the query has no words to search for");
     }
-    Xapian::Query query(Xapian::Query::OP_OR, words.begin(), words.end());
-
     std::vector<Xapian::Query> filters;
     const SearchFilters& f = req.filters;
     if (!f.kind.empty()) filters.push_back(Filter(kKindPrefix, f.kind));
@@ -98,20 +96,32 @@ Result<SearchResponse> Searcher::Search(const SearchRequest& req) const {
           Xapian::sortable_serialise(static_cast<double>(f.to_ms != 0 ? f.to_ms - 1 : INT64_MAX));
       filters.push_back(Xapian::Query(Xapian::Query::OP_VALUE_RANGE, kOpenedSlot, lo, hi));
     }
-    if (!filters.empty()) {
-      query = Xapian::Query(Xapian::Query::OP_FILTER, query,
-                            Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end()));
-    }
-    if (!req.exclude.empty()) {
-      query = Xapian::Query(Xapian::Query::OP_AND_NOT, query,
-                            Xapian::Query(std::string(kIdPrefix) + req.exclude));
-    }
+    auto restrict = [&](Xapian::Query query) {
+      if (!filters.empty()) {
+        query = Xapian::Query(Xapian::Query::OP_FILTER, query,
+                              Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end()));
+      }
+      if (!req.exclude.empty()) {
+        query = Xapian::Query(Xapian::Query::OP_AND_NOT, query,
+                              Xapian::Query(std::string(kIdPrefix) + req.exclude));
+      }
+      return query;
+    };
 
     Xapian::Enquire enquire(*db);
-    enquire.set_query(query);
     Xapian::doccount want = static_cast<Xapian::doccount>(req.offset + req.limit);
     Xapian::doccount fetch = req.facets ? std::max(want, kFacetDocs) : want;
-    Xapian::MSet mset = enquire.get_mset(0, fetch);
+    Xapian::MSet mset;
+    if (req.all_words_first && words.size() > 1) {
+      // Documents with every word first (intersections of long posting
+      // lists are cheap); any word only when too few have them all.
+      enquire.set_query(restrict(Xapian::Query(Xapian::Query::OP_AND, words.begin(), words.end())));
+      mset = enquire.get_mset(0, fetch);
+    }
+    if (mset.size() < want) {
+      enquire.set_query(restrict(Xapian::Query(Xapian::Query::OP_OR, words.begin(), words.end())));
+      mset = enquire.get_mset(0, fetch);
+    }
 
     SearchResponse out;
     out.matches_estimated = mset.get_matches_estimated();

@@ -35,6 +35,10 @@ struct SearchRequest {
   size_t limit = 10;
   bool facets = true;
   std::string exclude;  // "kind:id" left out of the hits (the query case itself)
+  // Rank the documents that have every word of the query, and fall back to
+  // documents with any of them when fewer than offset + limit have all.
+  // For short searches; similar-case queries (whole texts) match any word.
+  bool all_words_first = false;
 };
 
 struct SearchHit {

@@ -59,6 +59,7 @@ class SearchIndexTest : public ::testing::Test {
     search::SearchRequest req;
     req.text = text;
     req.filters = f;
+    req.all_words_first = all_words_first_;
     auto r = (*s)->Search(req);
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return r.ok() ? *r : search::SearchResponse{};
@@ -78,6 +79,7 @@ class SearchIndexTest : public ::testing::Test {
     ASSERT_TRUE(OpenIndexer()->CatchUp().ok());
   }
 
+  bool all_words_first_ = false;
   TestDir dir_;
   std::unique_ptr<graph::GraphStore> store_;
   std::unique_ptr<ingest::TextRules> rules_;
@@ -103,6 +105,18 @@ TEST_F(SearchIndexTest, EnglishIsStemmed) {
   auto ids = Ids(Search("compressors failing"));
   ASSERT_FALSE(ids.empty());
   EXPECT_EQ(ids[0], "T3");
+}
+
+TEST_F(SearchIndexTest, AllWordsFirstThenAnyWord) {
+  IngestStandardCases();
+  all_words_first_ = true;
+  EXPECT_EQ(Ids(Search("fan noise")), (std::vector<std::string>{"T5"}));
+  // No case has both words: with too few full matches, any word counts.
+  auto ids = Ids(Search("compressor noise"));
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(ids, (std::vector<std::string>{"T3", "T5"}));
+  EXPECT_EQ(Ids(Search("压缩机 故障")).at(0), "T1");
+  EXPECT_EQ(Ids(Search("compressors failing")).at(0), "T3");
 }
 
 TEST_F(SearchIndexTest, FullWidthCodeMatchesHalfWidth) {
