@@ -227,6 +227,10 @@ int RunOne(const DataSet& ds, const std::string& datasets, const std::string& wo
   search->reset();
   store->reset();
   std::filesystem::remove_all(dir);
+  if (queries == 0 || ingested->stats.applied == 0) {
+    std::printf("  FAILED: nothing was ingested or no dev row could be queried\n");
+    return 1;
+  }
   return 0;
 }
 
