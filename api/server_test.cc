@@ -14,17 +14,22 @@ class ServerTest : public ::testing::Test {
   void SetUp() override {
     store_ = std::move(graph::GraphStore::Open(dir_.Path("db"))).value();
     pipeline_ = std::make_unique<ingest::IngestPipeline>(store_.get());
+    auto search = SearchService::Open(store_.get(), dir_.Path("index"), /*background=*/true);
+    ASSERT_TRUE(search.ok()) << search.status().ToString();
+    search_ = std::move(search).value();
     ServerOptions options;
     options.port = 0;
     options.max_message_bytes = 1 << 20;
     options.max_string_bytes = 256 * 1024;
-    auto s = Server::Start(std::make_shared<Handler>(store_.get(), pipeline_.get(), nullptr), options);
+    auto s = Server::Start(std::make_shared<Handler>(store_.get(), pipeline_.get(), search_.get()),
+                           options);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     server_ = std::move(s).value();
   }
   void TearDown() override {
     server_->Stop();
     server_.reset();
+    search_.reset();
     pipeline_.reset();
     store_.reset();
   }
@@ -40,6 +45,7 @@ class ServerTest : public ::testing::Test {
   TestDir dir_;
   std::unique_ptr<graph::GraphStore> store_;
   std::unique_ptr<ingest::IngestPipeline> pipeline_;
+  std::unique_ptr<SearchService> search_;
   std::unique_ptr<Server> server_;
 };
 
@@ -74,6 +80,56 @@ family = "family"
   fg->ingestStatus(st);
   ASSERT_EQ(st.sources.size(), 1u);
   EXPECT_EQ(st.sources[0].applied, 2);
+}
+
+TEST_F(ServerTest, SearchAndSimilarCasesOverThrift) {
+  std::string mapping = Write("t.toml", R"(
+[source]
+name = "crm"
+record = "case"
+[key]
+columns = ["id"]
+[fields]
+case_id = "id"
+product = "model"
+family = { const = "AC" }
+opened = "opened"
+symptom_text = "text"
+components = "part"
+)");
+  std::string csv = Write("t.csv",
+                          "id,model,opened,text,part\n"
+                          "T1,AC-200,2024-03-01,空调压缩机不制冷 E4,COMP-1\n"
+                          "T2,AC-200,2024-03-02,壓縮機不製冷 E4,COMP-1\n"
+                          "T3,AC-300,2024-03-03,fan noise at night,FAN-2\n");
+  auto fg = Connect();
+  IngestResult r;
+  fg->ingestFile(r, mapping, csv);
+  ASSERT_EQ(r.applied, 3);
+  ASSERT_TRUE(search_->CatchUp().ok());  // the background indexer may not have run yet
+  SearchResult found;
+  fg->searchFixes(found, "压缩机", SearchFilters(), 0, 10);
+  ASSERT_EQ(found.hits.size(), 2u);
+  EXPECT_NE(found.hits[0].snippet.find("[压缩机]"), std::string::npos) << found.hits[0].snippet;
+  EXPECT_EQ(found.facets["component"].at(0).value, "COMP-1");
+  EXPECT_EQ(found.facets["component"].at(0).count, 2);
+  SearchResult similar;
+  fg->similarCases(similar, "T1", "", SearchFilters(), 5);
+  ASSERT_FALSE(similar.hits.empty());
+  EXPECT_EQ(similar.hits[0].id, "T2");  // the traditional twin, never T1 itself
+  for (const auto& h : similar.hits) EXPECT_NE(h.id, "T1");
+  SearchFilters bad;
+  bad.kind = "ticket";
+  try {
+    fg->searchFixes(found, "x", bad, 0, 10);
+    FAIL() << "bad kind accepted";
+  } catch (const BadRequest& e) {
+    EXPECT_EQ(e.field, "filters.kind");
+  }
+  EXPECT_THROW(fg->similarCases(similar, "T1", "text too", SearchFilters(), 5), BadRequest);
+  EXPECT_THROW(fg->similarCases(similar, "NOPE", "", SearchFilters(), 5), NotFound);
+  EXPECT_THROW(fg->searchFixes(found, "  ", SearchFilters(), 0, 10), BadRequest);
+  EXPECT_EQ(fg->reindex(), 3);
 }
 
 TEST_F(ServerTest, BadArgumentsGetTypedErrors) {
@@ -137,7 +193,8 @@ TEST_F(ServerTest, OversizedRequestIsRefusedAndServerStaysUp) {
   // A second server on the same port is refused with a clear error.
   ServerOptions same;
   same.port = server_->port();
-  auto clash = Server::Start(std::make_shared<Handler>(store_.get(), pipeline_.get(), nullptr), same);
+  auto clash =
+      Server::Start(std::make_shared<Handler>(store_.get(), pipeline_.get(), nullptr), same);
   ASSERT_FALSE(clash.ok());
   EXPECT_NE(clash.status().message().find("cannot listen on 127.0.0.1:"), std::string::npos);
   EXPECT_THROW(again->getProduct(p, std::string(1000, 'y')), BadRequest);
