@@ -91,5 +91,56 @@ region = "region"
       << ReadFile(dir / "status.json");
 }
 
+// What support staff and operators see — the daemon's log, the CLI's
+// answers, the dead-letter preview — never shows the PII that came in.
+TEST(Daemon, NoPiiInLogsAnswersOrDeadLetters) {
+  ScratchDir dir;
+  std::ofstream(dir / "map.toml") << R"(
+[source]
+name = "crm"
+record = "case"
+[key]
+columns = ["id"]
+[fields]
+case_id = "id"
+product = "model"
+opened = "opened"
+symptom_text = "text"
+notes = "notes"
+)";
+  const std::vector<std::string> pii = {"13812348000", "11010519491231002X",
+                                        "zhang.wei@example.com", "62345678"};
+  std::ofstream(dir / "t.csv")
+      << "id,model,opened,text,notes\n"
+         "T1,AC-200,2024-03-01,联系人：张先生 13812348000 不制冷,邮箱 zhang.wei@example.com\n"
+         "T2,AC-200,13812348000,座机010-62345678,身份证11010519491231002X\n"  // bad date
+         "T3,AC-200,2024-03-02,\"11010519491231002X\n";                       // unterminated quote
+  const std::string log = dir / "daemon.log";
+  pid_t daemon = Spawn(
+      {BuiltBinary("api/faultgraphd"), "--data", dir / "db", "--rules",
+       SourceDir() + "/ops/config/text_rules.toml", "--port", "0", "--port-file", dir / "port"},
+      log);
+  int port = WaitForPort(dir / "port");
+  ASSERT_GT(port, 0) << ReadFile(log);
+  std::string server = "127.0.0.1:" + std::to_string(port);
+  const std::string cli = BuiltBinary("api/faultgraph");
+  const std::string out = dir / "cli.out";
+  ASSERT_EQ(
+      RunToEnd({cli, "--server", server, "ingest", "--mapping", dir / "map.toml", dir / "t.csv"},
+               out),
+      0)
+      << ReadFile(out);
+  std::this_thread::sleep_for(std::chrono::milliseconds(700));  // let the indexer follow
+  EXPECT_EQ(RunToEnd({cli, "--server", server, "--json", "dlq", "list"}, out), 0);
+  EXPECT_EQ(RunToEnd({cli, "--server", server, "--json", "case", "T1"}, out), 0);
+  EXPECT_EQ(RunToEnd({cli, "--server", server, "--json", "search", "不制冷"}, out), 0);
+  kill(daemon, SIGTERM);
+  EXPECT_EQ(Wait(daemon), 0);
+  std::string seen = ReadFile(log) + ReadFile(out);
+  EXPECT_NE(seen.find("138****8000"), std::string::npos) << seen;  // the answers were there
+  EXPECT_NE(seen.find("unterminated"), std::string::npos) << seen;
+  for (const auto& p : pii) EXPECT_EQ(seen.find(p), std::string::npos) << p << " in:\n" << seen;
+}
+
 }  // namespace
 }  // namespace faultgraph
