@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -24,7 +25,9 @@ using nlohmann::json;
 constexpr const char* kUsage =
     R"(usage: faultgraph [--data DIR | --server HOST:PORT] [--json] COMMAND ...
 
-  ingest --mapping MAP FILE...       load files through a mapping (resumes where it stopped)
+  ingest --mapping MAP [--no-index] FILE...
+                                     load files through a mapping (resumes where it stopped);
+                                     --no-index leaves indexing to the next search or daemon
   status                             sources, their positions and record counts
   product MODEL                      a product: parts, symptoms, cases, installed units
   neighbours TYPE ID [--in] [--product P] [--limit N]
@@ -81,12 +84,15 @@ int ParseIntOption(const Args& a, const std::string& name, int fallback, int lo,
   char* end = nullptr;
   long n = std::strtol(v.c_str(), &end, 10);
   if (*end != '\0' || n < lo || n > hi) {
-    UsageError(name + " must be an integer from " + std::to_string(lo) + " to " + std::to_string(hi));
+    UsageError(name + " must be an integer from " + std::to_string(lo) + " to " +
+               std::to_string(hi));
   }
   return static_cast<int>(n);
 }
 
-int ParseLimit(const Args& a, int fallback) { return ParseIntOption(a, "--limit", fallback, 1, 1000); }
+int ParseLimit(const Args& a, int fallback) {
+  return ParseIntOption(a, "--limit", fallback, 1, 1000);
+}
 
 void Print(const json& j) { std::printf("%s\n", j.dump(2).c_str()); }
 
@@ -340,10 +346,16 @@ void PrintSearch(const api::SearchResult& r, bool as_json) {
   if (as_json) {
     json hits = json::array();
     for (const auto& h : r.hits) {
-      hits.push_back({{"kind", h.kind}, {"id", h.id}, {"percent", h.percent}, {"title", h.title},
-                      {"snippet", h.snippet}, {"product", h.product},
-                      {"components", h.components}, {"symptoms", h.symptoms},
-                      {"fixes", h.fixes}, {"openedMs", h.openedMs}});
+      hits.push_back({{"kind", h.kind},
+                      {"id", h.id},
+                      {"percent", h.percent},
+                      {"title", h.title},
+                      {"snippet", h.snippet},
+                      {"product", h.product},
+                      {"components", h.components},
+                      {"symptoms", h.symptoms},
+                      {"fixes", h.fixes},
+                      {"openedMs", h.openedMs}});
     }
     json facets = json::object();
     for (const auto& [name, counts] : r.facets) {
@@ -356,14 +368,15 @@ void PrintSearch(const api::SearchResult& r, bool as_json) {
   }
   std::vector<std::vector<std::string>> rows;
   for (const auto& h : r.hits) {
-    rows.push_back({h.kind, h.id, std::to_string(h.percent) + "%", h.product,
-                    Join(h.components), Join(h.fixes), h.snippet});
+    rows.push_back({h.kind, h.id, std::to_string(h.percent) + "%", h.product, Join(h.components),
+                    Join(h.fixes), h.snippet});
   }
   cli::PrintTable({"kind", "id", "match", "product", "components", "fixes", "snippet"}, rows);
   std::printf("\nabout %lld matches\n", static_cast<long long>(r.matchesEstimated));
   for (const auto& [name, counts] : r.facets) {
     std::string line;
-    for (const auto& c : counts) line += (line.empty() ? "" : "  ") + c.value + " (" + std::to_string(c.count) + ")";
+    for (const auto& c : counts)
+      line += (line.empty() ? "" : "  ") + c.value + " (" + std::to_string(c.count) + ")";
     if (!line.empty()) std::printf("%-10s %s\n", (name + ":").c_str(), line.c_str());
   }
 }
@@ -404,9 +417,9 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     static const std::vector<std::string> kWithValue = {
-        "--data",   "--server",    "--mapping", "--product", "--limit", "--source",
-        "--rules",  "--family",    "--component", "--symptom", "--region", "--kind",
-        "--from",   "--to",        "--offset",  "--case"};
+        "--data",  "--server", "--mapping",   "--product", "--limit",  "--source",
+        "--rules", "--family", "--component", "--symptom", "--region", "--kind",
+        "--from",  "--to",     "--offset",    "--case"};
     if (a == "--help" || a == "-h") {
       std::printf("%s", kUsage);
       return 0;
@@ -414,7 +427,9 @@ int main(int argc, char** argv) {
     if (a.starts_with("--")) {
       bool takes_value = std::find(kWithValue.begin(), kWithValue.end(), a) != kWithValue.end();
       if (takes_value && i + 1 >= argc) UsageError(a + " needs a value");
-      if (!takes_value && a != "--json" && a != "--in") UsageError("unknown option " + a);
+      if (!takes_value && a != "--json" && a != "--in" && a != "--no-index") {
+        UsageError("unknown option " + a);
+      }
       args.options.emplace_back(a, takes_value ? argv[++i] : "");
     } else {
       args.positional.push_back(a);
@@ -429,6 +444,7 @@ int main(int argc, char** argv) {
   std::unique_ptr<graph::GraphStore> store;
   std::unique_ptr<ingest::IngestPipeline> pipeline;
   std::unique_ptr<api::SearchService> search;
+  std::function<bool()> index_after_ingest = [] { return true; };
   std::shared_ptr<api::FaultGraphIf> fg;
   api::Handler* local = nullptr;
   if (args.Has("--server")) {
@@ -465,16 +481,23 @@ int main(int argc, char** argv) {
     }
     store = std::move(s).value();
     pipeline = std::make_unique<ingest::IngestPipeline>(store.get(), rules.get());
-    if (cmd == "ingest" || cmd == "search" || cmd == "similar" || cmd == "reindex") {
-      // Embedded: the index catches up with the graph as this opens it.
-      auto ss = api::SearchService::Open(store.get(), paths.index, /*background=*/false);
+    // Embedded: the index catches up with the graph as it is opened: before
+    // searching, and for ingest after the files are in (see below).
+    // By value: `paths` ends with this block, the lambda lives on.
+    auto open_search = [&store, &search, index_dir = paths.index]() -> bool {
+      auto ss = api::SearchService::Open(store.get(), index_dir, /*background=*/false);
       if (!ss.ok()) {
         std::fprintf(stderr, "faultgraph: cannot open the search index: %s\n",
                      ss.status().message().c_str());
-        return 1;
+        return false;
       }
       search = std::move(ss).value();
-    }
+      return true;
+    };
+    if ((cmd == "search" || cmd == "similar" || cmd == "reindex") && !open_search()) return 1;
+    index_after_ingest = [open_search, &args]() mutable {
+      return args.Has("--no-index") || open_search();
+    };
     auto h = std::make_shared<api::Handler>(store.get(), pipeline.get(), search.get(), &g_stop);
     local = h.get();
     fg = h;
@@ -485,13 +508,14 @@ int main(int argc, char** argv) {
   try {
     if (cmd == "ingest") {
       int rc = CmdIngest(*fg, local, args, as_json);
-      if (search != nullptr) {
-        auto n = search->CatchUp();
-        if (!n.ok()) {
-          std::fprintf(stderr, "faultgraph: indexing failed (run 'faultgraph reindex'): %s\n",
-                       n.status().message().c_str());
-          return 1;
-        }
+      // Embedded, the new cases are indexed now (opening the index catches
+      // up with the outbox); --no-index leaves that to the next search,
+      // reindex or daemon start: nothing is lost, the outbox keeps them.
+      if (local != nullptr && !g_stop && !index_after_ingest()) {
+        std::fprintf(
+            stderr,
+            "faultgraph: the files are in, but indexing failed; run 'faultgraph reindex'\n");
+        return 1;
       }
       return rc;
     }

@@ -79,7 +79,8 @@ region = "region"
   ASSERT_EQ(RunToEnd({cli, "--data", dir / "db", "--json", "ingest", "--mapping", dir / "map.toml",
                       dir / "assets.csv"},
                      dir / "resume.json"),
-            0);
+            0)
+      << ReadFile(dir / "resume.json");
   std::string resumed = ReadFile(dir / "resume.json");
   EXPECT_EQ(resumed.find("\"resumedFrom\": 0,"), std::string::npos) << resumed;
   EXPECT_NE(resumed.find("\"resumed\": true"), std::string::npos) << resumed;
