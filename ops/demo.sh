@@ -66,8 +66,11 @@ step "The history of asset AC00043: alarms, the ticket and the customer's calls,
 fg asset AC00043
 
 sleep 1  # the daemon's indexer follows the graph's outbox
-step "Search in Chinese: 压缩机 不制冷 (also finds traditional 壓縮機, and English tickets)"
+step "Search in Chinese: 压缩机 不制冷 (tickets with every word first, marked snippets, facets)"
 fg search "压缩机 不制冷" --limit 5
+
+step "Traditional Chinese finds simplified tickets and the reverse: 壓縮機 不啟動"
+fg search "壓縮機 不啟動" --limit 3
 
 step "Search in English, stemmed: 'fan not spinning' on AC-350 only"
 fg search "fan not spinning" --product AC-350 --limit 5
