@@ -57,14 +57,14 @@ bool IsNewerVersion(const std::string& candidate, const std::string& applied) {
   return candidate > applied;
 }
 
-IngestPipeline::IngestPipeline(graph::GraphStore* store, const TextRules* rules,
-                               const Clock* clock)
+IngestPipeline::IngestPipeline(graph::GraphStore* store, const TextRules* rules, const Clock* clock)
     : store_(store),
       default_rules_(rules == nullptr ? TextRules::Defaults() : nullptr),
       rules_(rules != nullptr ? rules : default_rules_.get()),
       clock_(clock) {}
 
 Status IngestPipeline::Prepare(std::vector<Record>& records, std::vector<Derived>* derived) {
+  family_cache_.clear();  // valid for one batch
   for (Record& r : records) FG_RETURN_IF_ERROR(Enrich(r));
   // Normalising (folding, masking, rules) and deriving are pure and take
   // most of the CPU of a batch: spread them over the cores.
@@ -171,12 +171,12 @@ Status IngestPipeline::Commit(graph::GraphBatch& gb, const std::string& source,
 
 Result<BatchStats> IngestPipeline::Apply(const SourceBatch& batch) {
   std::lock_guard<std::mutex> lock(mu_);
-  family_cache_.clear();
   graph::GraphBatch gb = store_->NewBatch();
   BatchStats stats;
   for (const RejectedRow& r : batch.rejected) {
-    gb.PutDeadLetter(MakeDeadLetter(*rules_, batch.source, batch.stream, r.position, r.reason, r.raw),
-                     r.position.byte_offset);
+    gb.PutDeadLetter(
+        MakeDeadLetter(*rules_, batch.source, batch.stream, r.position, r.reason, r.raw),
+        r.position.byte_offset);
     ++stats.rejected;
   }
   std::vector<std::optional<Result<Record>>> built(batch.rows.size());
@@ -198,13 +198,8 @@ Result<BatchStats> IngestPipeline::Apply(const SourceBatch& batch) {
     }
     records.push_back(std::move(*built[i]).value());
   }
-  std::vector<Derived> derived;
-  FG_RETURN_IF_ERROR(Prepare(records, &derived));
-  for (size_t i = 0; i < records.size(); ++i) {
-    FG_RETURN_IF_ERROR(ApplyRecord(gb, records[i], derived[i], &stats));
-  }
-  FG_RETURN_IF_ERROR(Commit(gb, batch.source, batch.stream, batch.checkpoint_position,
-                            batch.checkpoint_description, stats));
+  FG_RETURN_IF_ERROR(ApplyAndCommit(gb, records, &stats, batch.source, batch.stream,
+                                    batch.checkpoint_position, batch.checkpoint_description));
   return stats;
 }
 
@@ -220,16 +215,23 @@ Result<BatchStats> IngestPipeline::ApplyRecords(const std::string& source,
                                                 std::vector<Record> records,
                                                 const std::string& checkpoint_position) {
   std::lock_guard<std::mutex> lock(mu_);
-  family_cache_.clear();
   graph::GraphBatch gb = store_->NewBatch();
   BatchStats stats;
+  FG_RETURN_IF_ERROR(ApplyAndCommit(gb, records, &stats, source, stream, checkpoint_position,
+                                    checkpoint_position));
+  return stats;
+}
+
+Status IngestPipeline::ApplyAndCommit(graph::GraphBatch& gb, std::vector<Record>& records,
+                                      BatchStats* stats, const std::string& source,
+                                      const std::string& stream, const std::string& position,
+                                      const std::string& description) {
   std::vector<Derived> derived;
   FG_RETURN_IF_ERROR(Prepare(records, &derived));
   for (size_t i = 0; i < records.size(); ++i) {
-    FG_RETURN_IF_ERROR(ApplyRecord(gb, records[i], derived[i], &stats));
+    FG_RETURN_IF_ERROR(ApplyRecord(gb, records[i], derived[i], stats));
   }
-  FG_RETURN_IF_ERROR(Commit(gb, source, stream, checkpoint_position, checkpoint_position, stats));
-  return stats;
+  return Commit(gb, source, stream, position, description, *stats);
 }
 
 }  // namespace faultgraph::ingest

@@ -76,10 +76,14 @@ class IngestPipeline {
   // Enriches (sequentially: store reads), then normalises and derives
   // every record (in parallel).
   Status Prepare(std::vector<Record>& records, std::vector<Derived>* derived);
+  // Prepares `records`, applies them to `gb` and commits it with the
+  // checkpoint of (source, stream).
+  Status ApplyAndCommit(graph::GraphBatch& gb, std::vector<Record>& records, BatchStats* stats,
+                        const std::string& source, const std::string& stream,
+                        const std::string& position, const std::string& description);
   // Skips a record that is not newer than the applied one; otherwise writes
   // its derived mutations, retracting the old version's.
-  Status ApplyRecord(graph::GraphBatch& gb, const Record& record, Derived& d,
-                     BatchStats* stats);
+  Status ApplyRecord(graph::GraphBatch& gb, const Record& record, Derived& d, BatchStats* stats);
   Status Enrich(Record& record);
   Status Commit(graph::GraphBatch& gb, const std::string& source, const std::string& stream,
                 const std::string& position, const std::string& description,
