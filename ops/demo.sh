@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The demo: sets up the machine, builds faultgraph, starts faultgraphd on
 # localhost, loads the sample data through the real connectors and mappings
-# (ops/sample/), and shows answers. Leaves nothing running.
+# (ops/sample/, written by ops/simulator/fgsim.py), and shows answers. Leaves nothing running.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -25,45 +25,45 @@ fg() { "$BUILD_DIR/api/faultgraph" --server "$SERVER" "$@"; }
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 step "faultgraphd is serving $DATA/db on $SERVER"
-step "Loading ERP master data, CRM tickets, call-centre CDRs (GB18030) and sensor alarms"
+step "Loading a simulated manufacturer (ops/sample, made by ops/simulator/fgsim.py): ERP, CRM, call-centre CDRs (GB18030), IoT alarms"
 S="$ROOT/ops/sample"
-M="$S/mappings"
-fg ingest --mapping "$M/products.toml"   "$S/products.csv"
-fg ingest --mapping "$M/components.toml" "$S/components.csv"
-fg ingest --mapping "$M/bom.toml"        "$S/bom.csv"
-fg ingest --mapping "$M/assets.toml"     "$S/assets.csv"
-fg ingest --mapping "$M/fixes.toml"      "$S/fixes.csv"
-fg ingest --mapping "$M/tickets.toml"    "$S/tickets.csv"
-fg ingest --mapping "$M/calls.toml"      "$S/calls_gbk.csv"
-fg ingest --mapping "$M/sensors.toml"    "$S/sensors.jsonl"
+M="$ROOT/ops/simulator/mappings"
+fg ingest --mapping "$M/products.toml"   "$S/erp/products.csv"
+fg ingest --mapping "$M/components.toml" "$S/erp/components.csv"
+fg ingest --mapping "$M/bom.toml"        "$S/erp/bom.csv"
+fg ingest --mapping "$M/shipments.toml"  "$S/erp/shipments.csv"
+fg ingest --mapping "$M/fixes.toml"      "$S/crm/fixes.csv"
+fg ingest --mapping "$M/tickets.toml"    "$S/crm/tickets.csv"
+fg ingest --mapping "$M/calls.toml"      "$S/callcenter/calls.csv"
+fg ingest --mapping "$M/alarms.toml"     "$S/iot/alarms.jsonl"
 
 step "Loading the tickets again: nothing is counted twice"
-fg ingest --mapping "$M/tickets.toml" "$S/tickets.csv"
+fg ingest --mapping "$M/tickets.toml" "$S/crm/tickets.csv"
 
 step "Sources and their checkpoints"
 fg status
 
-step "Rows rejected at ingest, with the reason and where they are"
+step "Rows rejected at ingest (the simulator damaged 13 on purpose), with the reason and where they are"
 fg dlq list
 
-step "Product AC-200: its BOM and the symptoms its cases show"
-fg product AC-200
+step "Product AC-350: its BOM and the symptoms its cases show"
+fg product AC-350
 
 step "Which components cause fault code E4 on air conditioners (AC:E4)?"
 fg neighbours CAUSED_BY AC:E4
 
-step "... and on AC-200 only, with the fixes tried for it"
-fg neighbours CAUSED_BY AC:E4 --product AC-200
-fg neighbours FIXED_BY AC:E4 --product AC-200
+step "... and on AC-350 only (the planted bad compressor batch), with the fixes tried for it"
+fg neighbours CAUSED_BY AC:E4 --product AC-350
+fg neighbours FIXED_BY AC:E4 --product AC-350
 
 step "Which symptoms has the run capacitor CAP-35UF been diagnosed for?"
 fg neighbours CAUSED_BY CAP-35UF --in
 
-step "Ticket T24002 was re-diagnosed later (capacitor, not compressor): the latest version counts"
-fg case T24002
+step "Ticket T00000090 was exported open, then closed with its diagnosis: the latest version counts"
+fg case T00000090
 
-step "The history of asset AC00043: alarms, the ticket and the customer's calls, in time order"
-fg asset AC00043
+step "Asset AC00001898: refrigerant topped up (FX-REGAS) three times before the leak was fixed; alarms and calls in time order"
+fg asset AC00001898
 
 sleep 1  # the daemon's indexer follows the graph's outbox
 step "Search in Chinese: 压缩机 不制冷 (tickets with every word first, marked snippets, facets)"
@@ -75,11 +75,14 @@ fg search "壓縮機 不啟動" --limit 3
 step "Search in English, stemmed: 'fan not spinning' on AC-350 only"
 fg search "fan not spinning" --product AC-350 --limit 5
 
+step "Mixed Chinese and English, as agents type it: 'compressor 不启动'"
+fg search "compressor 不启动" --limit 3
+
 step "A full-width fault code finds the half-width one: Ｅ６"
 fg search "Ｅ６" --limit 3
 
-step "Cases like T24002"
-fg similar --case T24002 --limit 3
+step "Cases like T00000392 (a compressor of the bad batch)"
+fg similar --case T00000392 --limit 3
 
 step "The same answer for scripts (--json)"
 fg --json neighbours CAUSED_BY AC:E4
