@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -41,6 +42,12 @@ constexpr const char* kUsage =
                                      with marked snippets and facet counts
   similar (--case ID | TEXT) [FILTERS] [--limit N]
                                      cases most like a case or a text
+  rootcause --product P [--serial S] [--codes E4,E5] --text TEXT [--top K] [--at DATE]
+                                     what is broken, why, and what fixes it, with the
+                                     evidence (counts, similar cases, fix success rates)
+  rootcause --batch FILE             one JSON query per line ({"product", "text", "codes",
+                                     "serial", "top", "at", "id"}) -> one JSON answer per line
+                                     (--at: the asset history is read as of DATE)
   reindex                            rebuild the search index from the graph
 
   FILTERS: --product P --family F --component C --symptom S --region R
@@ -400,6 +407,187 @@ int CmdSimilar(api::FaultGraphIf& fg, const Args& a, bool as_json) {
   return 0;
 }
 
+json ToJson(const api::RootCauseAnswer& a) {
+  json comps = json::array();
+  for (const auto& c : a.components) {
+    json ev = json::array(), sup = json::array(), causes = json::array(), fixes = json::array();
+    for (const auto& e : c.evidence)
+      ev.push_back(
+          {{"symptom", e.symptom}, {"scope", e.scope}, {"count", e.count}, {"total", e.total}});
+    for (const auto& s : c.supporting)
+      sup.push_back({{"caseId", s.caseId},
+                     {"snippet", s.snippet},
+                     {"similarity", s.similarity},
+                     {"openedMs", s.openedMs}});
+    for (const auto& k : c.causes) causes.push_back({{"cause", k.cause}, {"count", k.count}});
+    for (const auto& f : c.fixes)
+      fixes.push_back({{"fix", f.fix},
+                       {"title", f.title},
+                       {"attempts", f.attempts},
+                       {"repeats", f.repeats},
+                       {"successRate", f.successRate},
+                       {"score", f.score},
+                       {"medianLabourMinutes", f.medianLabourMinutes},
+                       {"parts", f.parts}});
+    comps.push_back({{"component", c.component},
+                     {"name", c.name},
+                     {"probability", c.probability},
+                     {"confidence", c.confidence},
+                     {"fromSymptoms", c.fromSymptoms},
+                     {"fromCases", c.fromCases},
+                     {"historyFactor", c.historyFactor},
+                     {"historyNote", c.historyNote},
+                     {"cases", c.cases},
+                     {"fixScope", c.fixScope},
+                     {"evidence", ev},
+                     {"supporting", sup},
+                     {"causes", causes},
+                     {"fixes", fixes}});
+  }
+  json history = json::array();
+  for (const auto& h : a.history)
+    history.push_back(
+        {{"timeMs", h.timeMs}, {"kind", h.kind}, {"id", h.id}, {"summary", h.summary}});
+  return {{"product", a.product},   {"family", a.family}, {"productKnown", a.productKnown},
+          {"symptoms", a.symptoms}, {"notes", a.notes},   {"components", comps},
+          {"history", history}};
+}
+
+std::vector<std::string> SplitCodes(const std::string& s) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char ch : s + ",") {
+    if (ch == ',' || ch == ';' || ch == ' ') {
+      if (!cur.empty()) out.push_back(cur);
+      cur.clear();
+    } else {
+      cur += ch;
+    }
+  }
+  return out;
+}
+
+void PrintRootCause(const api::RootCauseAnswer& a) {
+  std::printf("%s%s%s   symptoms: %s\n", a.product.empty() ? "(no product)" : a.product.c_str(),
+              a.family.empty() ? "" : (" (family " + a.family + ")").c_str(),
+              a.productKnown || a.product.empty() ? "" : " [unknown]",
+              a.symptoms.empty() ? "none with evidence" : Join(a.symptoms).c_str());
+  for (const auto& n : a.notes) std::printf("note: %s\n", n.c_str());
+  int rank = 0;
+  for (const auto& c : a.components) {
+    std::printf(
+        "\n%d. %s  %s   %.0f%%  %s confidence   (symptom evidence %.0f%%, similar cases "
+        "%.0f%%%s)\n",
+        ++rank, c.component.c_str(), c.name.c_str(), 100 * c.probability, c.confidence.c_str(),
+        100 * c.fromSymptoms, 100 * c.fromCases,
+        c.historyFactor != 1 ? ", raised by the asset's history" : "");
+    for (const auto& e : c.evidence)
+      std::printf("   %s: %lld of %lld diagnosed cases (%s)\n", e.symptom.c_str(),
+                  static_cast<long long>(e.count), static_cast<long long>(e.total),
+                  e.scope.c_str());
+    if (!c.historyNote.empty()) std::printf("   history: %s\n", c.historyNote.c_str());
+    if (!c.causes.empty()) {
+      std::string s;
+      for (const auto& k : c.causes)
+        s += (s.empty() ? "" : ", ") + k.cause + " " + std::to_string(k.count);
+      std::printf("   causes (%s, %lld cases): %s\n", c.fixScope.c_str(),
+                  static_cast<long long>(c.cases), s.c_str());
+    }
+    for (const auto& f : c.fixes) {
+      std::printf("   fix %-9s %-34s held %3.0f%% (%lld of %lld)  median %lld min  parts %s\n",
+                  f.fix.c_str(), f.title.c_str(), 100 * f.successRate,
+                  static_cast<long long>(f.attempts - f.repeats),
+                  static_cast<long long>(f.attempts), static_cast<long long>(f.medianLabourMinutes),
+                  f.parts.empty() ? "-" : Join(f.parts).c_str());
+    }
+    for (const auto& s : c.supporting) {
+      std::string sim = s.similarity > 0
+                            ? std::to_string(static_cast<int>(100 * s.similarity)) + "%"
+                            : "diagnosed";
+      std::printf("   case %s (%s, %s): %s\n", s.caseId.c_str(), sim.c_str(),
+                  cli::FormatTime(s.openedMs).substr(0, 10).c_str(), s.snippet.c_str());
+    }
+  }
+  if (!a.history.empty()) {
+    std::printf("\nasset history (last 90 days):\n");
+    for (const auto& h : a.history)
+      std::printf("   %s  %-6s %s  %s\n", cli::FormatTime(h.timeMs).c_str(), h.kind.c_str(),
+                  h.id.c_str(), h.summary.c_str());
+  }
+}
+
+int CmdRootCause(api::FaultGraphIf& fg, const Args& a, bool as_json) {
+  if (a.Has("--batch")) {
+    std::ifstream in(a.Get("--batch"));
+    if (!in) UsageError("cannot read " + a.Get("--batch"));
+    std::string line;
+    int n = 0, failed = 0;
+    while (std::getline(in, line)) {
+      ++n;
+      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+      json q = json::parse(line, nullptr, false);
+      json out;
+      if (q.is_discarded() || !q.is_object()) {
+        out = {{"line", n}, {"error", "line " + std::to_string(n) + " is not a JSON object"}};
+      } else {
+        api::RootCauseRequest r;
+        try {
+          r.product = q.value("product", "");
+          r.text = q.value("text", "");
+          r.serial = q.value("serial", "");
+          r.topK = q.value("top", 3);
+          if (q.contains("at")) {
+            auto at = ingest::ParseTime(q["at"].get<std::string>(), "");
+            if (!at.ok()) throw std::invalid_argument("at: " + at.status().message());
+            r.asOfMs = *at;
+          }
+          if (q.contains("codes")) {
+            if (q["codes"].is_string())
+              r.faultCodes = SplitCodes(q["codes"].get<std::string>());
+            else
+              r.faultCodes = q["codes"].get<std::vector<std::string>>();
+          }
+          api::RootCauseAnswer ans;
+          fg.rootCause(ans, r);
+          out = ToJson(ans);
+        } catch (const std::invalid_argument& e) {
+          out = {{"line", n}, {"error", "line " + std::to_string(n) + ": " + e.what()}};
+        } catch (const json::exception& e) {
+          out = {{"line", n},
+                 {"error", std::string("line ") + std::to_string(n) + ": " + e.what()}};
+        } catch (const api::BadRequest& e) {
+          out = {{"line", n},
+                 {"error", "line " + std::to_string(n) + ": " + e.field + ": " + e.message}};
+        }
+      }
+      if (q.is_object() && q.contains("id")) out["id"] = q["id"];
+      failed += out.contains("error");
+      std::printf("%s\n", out.dump().c_str());
+    }
+    return failed > 0 ? 1 : 0;
+  }
+  api::RootCauseRequest r;
+  r.product = a.Get("--product");
+  r.serial = a.Get("--serial");
+  r.text = a.Get("--text");
+  if (r.text.empty() && a.positional.size() > 1) r.text = a.positional[1];
+  r.faultCodes = SplitCodes(a.Get("--codes"));
+  r.topK = ParseIntOption(a, "--top", 3, 1, 20);
+  if (a.Has("--at")) {
+    auto at = ingest::ParseTime(a.Get("--at"), "");
+    if (!at.ok()) UsageError("--at: " + at.status().message());
+    r.asOfMs = *at;
+  }
+  api::RootCauseAnswer ans;
+  fg.rootCause(ans, r);
+  if (as_json) {
+    Print(ToJson(ans));
+  } else {
+    PrintRootCause(ans);
+  }
+  return 0;
+}
+
 int CmdReindex(api::FaultGraphIf& fg, bool as_json) {
   int64_t n = fg.reindex();
   if (as_json) {
@@ -419,7 +607,8 @@ int main(int argc, char** argv) {
     static const std::vector<std::string> kWithValue = {
         "--data",  "--server", "--mapping",   "--product", "--limit",  "--source",
         "--rules", "--family", "--component", "--symptom", "--region", "--kind",
-        "--from",  "--to",     "--offset",    "--case"};
+        "--from",  "--to",     "--offset",    "--case",    "--serial", "--codes",
+        "--text",  "--top",    "--batch",     "--at"};
     if (a == "--help" || a == "-h") {
       std::printf("%s", kUsage);
       return 0;
@@ -494,7 +683,9 @@ int main(int argc, char** argv) {
       search = std::move(ss).value();
       return true;
     };
-    if ((cmd == "search" || cmd == "similar" || cmd == "reindex") && !open_search()) return 1;
+    if ((cmd == "search" || cmd == "similar" || cmd == "reindex" || cmd == "rootcause") &&
+        !open_search())
+      return 1;
     index_after_ingest = [open_search, &args]() mutable {
       return args.Has("--no-index") || open_search();
     };
@@ -522,6 +713,7 @@ int main(int argc, char** argv) {
     if (cmd == "search") return CmdSearch(*fg, args, as_json);
     if (cmd == "similar") return CmdSimilar(*fg, args, as_json);
     if (cmd == "reindex") return CmdReindex(*fg, as_json);
+    if (cmd == "rootcause") return CmdRootCause(*fg, args, as_json);
     if (cmd == "status") return CmdStatus(*fg, as_json);
     if (cmd == "product") return CmdProduct(*fg, args, as_json);
     if (cmd == "neighbours" || cmd == "neighbors") return CmdNeighbours(*fg, args, as_json);

@@ -150,6 +150,80 @@ struct SearchResult {
   3: map<string, list<FacetCount>> facets   // product, component, symptom
 }
 
+// rootCause: "this unit shows this: what is broken, why, what fixes it?"
+struct RootCauseRequest {
+  1: string product                // model code; unknown or empty: evidence from all products
+  2: string text                   // what the customer said, any language
+  3: list<string> faultCodes       // codes shown (codes in the text are found too)
+  4: string serial                 // optional: the asset's own history counts
+  5: i32 topK = 3                  // 1..20
+  6: i64 asOfMs                    // history looks back from here; 0 = now (re-triage of old tickets)
+}
+
+struct SymptomEvidence {
+  1: string symptom
+  2: string scope                  // "product", "family" or "all products"
+  3: i64 count                     // its cases diagnosed with this component
+  4: i64 total                     // its cases with any diagnosis
+}
+
+struct SupportingCase {
+  1: string caseId
+  2: string snippet
+  3: double similarity             // 0 when it supports by diagnosis, not by text
+  4: i64 openedMs
+}
+
+struct FixOption {
+  1: string fix
+  2: string title
+  3: i64 attempts
+  4: i64 repeats                   // the asset came back with the component within 30 days
+  5: double successRate
+  6: double score                  // success rate shrunk towards the component's average
+  7: i64 medianLabourMinutes
+  8: list<string> parts
+}
+
+struct CauseCount {
+  1: string cause
+  2: i64 count
+}
+
+struct ComponentCandidate {
+  1: string component
+  2: string name
+  3: double probability
+  4: string confidence             // high | medium | low
+  5: double fromSymptoms
+  6: double fromCases
+  7: double historyFactor
+  8: i64 cases
+  9: string fixScope
+  10: list<SymptomEvidence> evidence
+  11: list<SupportingCase> supporting
+  12: list<CauseCount> causes
+  13: list<FixOption> fixes
+  14: string historyNote
+}
+
+struct HistoryItem {
+  1: i64 timeMs
+  2: string kind
+  3: string id
+  4: string summary
+}
+
+struct RootCauseAnswer {
+  1: string product
+  2: string family
+  3: bool productKnown
+  4: list<string> symptoms         // canonical symptoms used (with evidence)
+  5: list<string> notes            // fallbacks taken; inputs that had no evidence
+  6: list<ComponentCandidate> components
+  7: list<HistoryItem> history
+}
+
 service FaultGraph {
   IngestStatus ingestStatus() throws (1: Unavailable unavailable)
   Product getProduct(1: string model)
@@ -170,6 +244,9 @@ service FaultGraph {
   SearchResult similarCases(1: string caseId, 2: string text, 3: SearchFilters filters,
                             4: i32 limit)
       throws (1: BadRequest bad, 2: NotFound notFound, 3: Unavailable unavailable)
+  // Ranked components, causes and fixes, each with the evidence behind it.
+  RootCauseAnswer rootCause(1: RootCauseRequest request)
+      throws (1: BadRequest bad, 2: Unavailable unavailable)
   // Rebuilds the search index from the graph; returns documents indexed.
   i64 reindex() throws (1: Unavailable unavailable)
   // Ingests a file on the daemon's machine through a mapping file there.

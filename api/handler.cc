@@ -4,6 +4,8 @@
 
 #include "connectors/file_connector.h"
 #include "connectors/mapping.h"
+#include "ingest/derive.h"
+#include "ingest/normalize.h"
 
 namespace faultgraph::api {
 namespace {
@@ -295,6 +297,129 @@ void Handler::similarCases(SearchResult& out, const std::string& caseId, const s
     req.text = text;
   }
   ToApi(Unwrap(search_->searcher().Search(req), caseId.empty() ? "text" : "caseId"), out);
+}
+
+void Handler::rootCause(RootCauseAnswer& out, const RootCauseRequest& request) {
+  if (request.product.size() > kMaxIdBytes) ThrowBad("product", "product is longer than 512 bytes");
+  if (request.serial.size() > kMaxIdBytes) ThrowBad("serial", "serial is longer than 512 bytes");
+  if (request.text.size() > kMaxQueryBytes) ThrowBad("text", "the text is longer than 8192 bytes");
+  if (request.topK < 1 || request.topK > 20) ThrowBad("topK", "topK must be from 1 to 20");
+  if (request.faultCodes.size() > 50) ThrowBad("faultCodes", "at most 50 fault codes");
+  for (const auto& c : request.faultCodes) {
+    if (c.size() > 64) ThrowBad("faultCodes", "fault code '" + c.substr(0, 64) + "…' is too long");
+  }
+
+  // The text and codes become canonical symptoms exactly as a case's do at
+  // ingest: codes (given and found in the text) scoped to the family,
+  // symptom rules on the folded text.
+  ingest::Record rec;
+  ingest::Case c;
+  c.product = request.product;
+  if (!c.product.empty()) {
+    auto p = store_->GetEntity("product", c.product);
+    if (p.ok()) c.family = p->family;
+  }
+  c.symptom_text = request.text;
+  c.fault_codes = request.faultCodes;
+  rec.body = c;
+  ingest::NormalizeRecord(rec, pipeline_->rules());
+  const auto& norm = std::get<ingest::Case>(rec.body);
+  graph::RootCauseQuery q;
+  q.product = request.product;
+  q.serial = request.serial;
+  q.top_k = static_cast<size_t>(request.topK);
+  q.now_ms = request.asOfMs;
+  const std::string& code_scope = !norm.family.empty() ? norm.family : norm.product;
+  for (const auto& code : norm.fault_codes)
+    q.symptoms.push_back(code_scope.empty() ? code : ingest::FaultCodeSymptom(code_scope, code));
+  for (const auto& s : norm.rule_symptoms) q.symptoms.push_back(s);
+
+  // The nearest past cases of the product (its family when it has few).
+  if (search_ != nullptr && request.text.find_first_not_of(" \t\r\n") != std::string::npos) {
+    search::SearchRequest req;
+    req.text = request.text;
+    req.filters.kind = "case";
+    req.limit = 20;
+    req.facets = false;
+    if (!norm.product.empty()) req.filters.product = norm.product;
+    if (request.asOfMs > 0) req.filters.to_ms = request.asOfMs;  // no case from the future
+    auto r = search_->searcher().Search(req);
+    if (r.ok() && r->hits.size() < 5 && !norm.family.empty()) {
+      req.filters.product.clear();
+      req.filters.family = norm.family;
+      r = search_->searcher().Search(req);
+    }
+    if (r.ok()) {
+      for (const auto& h : r->hits) {
+        q.near_cases.push_back({h.id, h.percent / 100.0, h.components, h.snippet});
+      }
+    }
+  }
+
+  auto a = Unwrap(ranker_.Rank(q), "request");
+  out.product = a.product;
+  out.family = a.family;
+  out.productKnown = a.product_known;
+  out.symptoms = a.symptoms_used;
+  out.notes = a.notes;
+  if (request.text.find_first_not_of(" \t\r\n") == std::string::npos)
+    out.notes.insert(out.notes.begin(), "no text given: fault codes and history only");
+  for (const auto& h : a.history) {
+    HistoryItem item;
+    item.timeMs = h.time_ms;
+    item.kind = h.kind;
+    item.id = h.id;
+    item.summary = h.summary;
+    out.history.push_back(std::move(item));
+  }
+  for (const auto& ca : a.components) {
+    ComponentCandidate cc;
+    cc.component = ca.component;
+    cc.name = ca.name;
+    cc.probability = ca.probability;
+    cc.confidence = ca.confidence;
+    cc.fromSymptoms = ca.from_symptoms;
+    cc.fromCases = ca.from_cases;
+    cc.historyFactor = ca.history_factor;
+    cc.cases = static_cast<int64_t>(ca.cases);
+    cc.fixScope = ca.fix_scope;
+    cc.historyNote = ca.history_note;
+    for (const auto& e : ca.evidence) {
+      SymptomEvidence se;
+      se.symptom = e.symptom;
+      se.scope = e.scope;
+      se.count = static_cast<int64_t>(e.count);
+      se.total = static_cast<int64_t>(e.total);
+      cc.evidence.push_back(std::move(se));
+    }
+    for (const auto& s : ca.supporting) {
+      SupportingCase sc;
+      sc.caseId = s.case_id;
+      sc.snippet = s.snippet;
+      sc.similarity = s.similarity;
+      sc.openedMs = s.opened_ms;
+      cc.supporting.push_back(std::move(sc));
+    }
+    for (const auto& k : ca.causes) {
+      CauseCount cn;
+      cn.cause = k.cause;
+      cn.count = static_cast<int64_t>(k.count);
+      cc.causes.push_back(std::move(cn));
+    }
+    for (const auto& f : ca.fixes) {
+      FixOption fo;
+      fo.fix = f.fix;
+      fo.title = f.title;
+      fo.attempts = static_cast<int64_t>(f.attempts);
+      fo.repeats = static_cast<int64_t>(f.repeats);
+      fo.successRate = f.success_rate;
+      fo.score = f.score;
+      fo.medianLabourMinutes = f.median_labour;
+      fo.parts = f.parts;
+      cc.fixes.push_back(std::move(fo));
+    }
+    out.components.push_back(std::move(cc));
+  }
 }
 
 int64_t Handler::reindex() {

@@ -8,6 +8,7 @@
 #include "api/gen-cpp/FaultGraph.h"
 #include "api/search_service.h"
 #include "graph/graph_store.h"
+#include "graph/root_cause.h"
 #include "ingest/pipeline.h"
 
 namespace faultgraph::api {
@@ -19,7 +20,7 @@ class Handler : public FaultGraphIf {
   // finish their open batch and return.
   Handler(graph::GraphStore* store, ingest::IngestPipeline* pipeline, SearchService* search,
           const std::atomic<bool>* stop = nullptr)
-      : store_(store), pipeline_(pipeline), search_(search), stop_(stop) {}
+      : store_(store), pipeline_(pipeline), search_(search), stop_(stop), ranker_(store) {}
 
   void ingestStatus(IngestStatus& out) override;
   void getProduct(Product& out, const std::string& model) override;
@@ -32,6 +33,7 @@ class Handler : public FaultGraphIf {
                    int32_t offset, int32_t limit) override;
   void similarCases(SearchResult& out, const std::string& caseId, const std::string& text,
                     const SearchFilters& filters, int32_t limit) override;
+  void rootCause(RootCauseAnswer& out, const RootCauseRequest& request) override;
   int64_t reindex() override;
   void ingestFile(IngestResult& out, const std::string& mappingPath,
                   const std::string& filePath) override;
@@ -46,6 +48,7 @@ class Handler : public FaultGraphIf {
   ingest::IngestPipeline* pipeline_;
   SearchService* search_;
   const std::atomic<bool>* stop_;
+  graph::RootCauseRanker ranker_;
   std::function<void(uint64_t, uint64_t)> progress_;
 };
 

@@ -201,7 +201,8 @@ Result<std::vector<OutboxEntry>> GraphStore::ReadOutbox(uint64_t after, size_t l
   rocksdb::ReadOptions ro;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, Handle(Cf::kOutbox)));
   Status decode_error;
-  for (it->Seek(KeyBuilder().U64(after + 1).Take()); it->Valid() && out.size() < limit; it->Next()) {
+  for (it->Seek(KeyBuilder().U64(after + 1).Take()); it->Valid() && out.size() < limit;
+       it->Next()) {
     OutboxEntry e;
     if (!KeyReader({it->key().data(), it->key().size()}).U64(&e.seq)) continue;
     storage::OutboxItem item;
@@ -342,6 +343,43 @@ Result<uint64_t> GraphStore::GetCount(Cf cf, const std::string& key) const {
 Result<std::vector<storage::Entity>> GraphStore::ListEntities(const std::string& kind,
                                                               size_t limit) const {
   return ScanDecoded<storage::Entity>(Cf::kEntity, keys::EntityPrefix(kind), limit);
+}
+
+Status GraphStore::ForEachComponentCase(const std::string& product, const std::string& component,
+                                        const std::function<bool(const ComponentCase&)>& fn) const {
+  Status decode_error;
+  ComponentCase item;
+  FG_RETURN_IF_ERROR(ScanPrefix(Cf::kCase, keys::ComponentCasePrefix(product, component), SIZE_MAX,
+                                [&](std::string_view key, std::string_view value) {
+                                  KeyReader r(key);
+                                  uint8_t tag;
+                                  std::string p, c;
+                                  if (!(r.Tag(&tag) && r.Str(&p) && r.Str(&c) &&
+                                        r.Str(&item.asset) && r.I64(&item.opened_ms) &&
+                                        r.Str(&item.case_id))) {
+                                    decode_error = Status::Corruption("bad component-case key");
+                                    return false;
+                                  }
+                                  decode_error = Decode(value, &item.ref);
+                                  return decode_error.ok() && fn(item);
+                                }));
+  return decode_error;
+}
+
+Result<std::vector<std::pair<std::string, uint64_t>>> GraphStore::CountersOf(
+    const std::string& name, const std::string& a) const {
+  std::vector<std::pair<std::string, uint64_t>> out;
+  FG_RETURN_IF_ERROR(ScanPrefix(Cf::kCounter, keys::CounterPrefix(name, a), SIZE_MAX,
+                                [&](std::string_view key, std::string_view value) {
+                                  KeyReader r(key);
+                                  std::string n, x, b;
+                                  uint64_t count = DecodeCounter(value);
+                                  if (r.Str(&n) && r.Str(&x) && r.Str(&b) && count != 0 &&
+                                      count < (1ull << 63))
+                                    out.emplace_back(std::move(b), count);
+                                  return true;
+                                }));
+  return out;
 }
 
 Result<std::vector<TimelineItem>> GraphStore::AssetTimeline(const std::string& serial,

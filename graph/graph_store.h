@@ -4,11 +4,11 @@
 // and one writer at a time (the ingest pipeline serialises its commits).
 #pragma once
 
-#include <cstdint>
 #include <atomic>
+#include <cstdint>
 #include <functional>
-#include <mutex>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -93,6 +93,14 @@ class GraphBatch {
   std::vector<storage::OutboxItem> outbox_;
 };
 
+// A case under one of its diagnosed components (keys::ComponentCase).
+struct ComponentCase {
+  std::string asset;
+  int64_t opened_ms = 0;
+  std::string case_id;
+  storage::ComponentCaseRef ref;
+};
+
 struct OutboxEntry {
   uint64_t seq = 0;
   std::string kind;
@@ -150,6 +158,13 @@ class GraphStore {
   uint64_t LastOutboxSeq() const;
   // Deletes entries with seq <= `upto` (they are in the index).
   Status TrimOutbox(uint64_t upto);
+  // The cases of `product` diagnosed with `component`, grouped by asset and
+  // in time order within an asset, until fn returns false.
+  Status ForEachComponentCase(const std::string& product, const std::string& component,
+                              const std::function<bool(const ComponentCase&)>& fn) const;
+  // The counters (name, a, b) for every b, with non-zero counts, in b order.
+  Result<std::vector<std::pair<std::string, uint64_t>>> CountersOf(const std::string& name,
+                                                                   const std::string& a) const;
   // Calls fn for every stored case until it returns false.
   Status ForEachCase(const std::function<bool(const storage::CaseDoc&)>& fn) const;
 
@@ -170,7 +185,7 @@ class GraphStore {
 
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
-  std::mutex commit_mu_;            // outbox numbering + write, in one order
+  std::mutex commit_mu_;  // outbox numbering + write, in one order
   std::atomic<uint64_t> last_outbox_seq_{0};
 };
 

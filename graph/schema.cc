@@ -74,6 +74,9 @@ std::string Redge(EdgeType t, std::string_view scope, std::string_view to, std::
 std::string Counter(std::string_view name, std::string_view a, std::string_view b) {
   return KeyBuilder().Str(name).Str(a).Str(b).Take();
 }
+std::string CounterPrefix(std::string_view name, std::string_view a) {
+  return KeyBuilder().Str(name).Str(a).Take();
+}
 std::string Bucket(BucketSeries s, std::string_view a, std::string_view b, int64_t period) {
   return KeyBuilder().Tag(static_cast<uint8_t>(s)).Str(a).Str(b).I64(period).Take();
 }
@@ -87,6 +90,20 @@ std::string Timeline(std::string_view asset, int64_t time_ms, std::string_view k
 }
 std::string TimelinePrefix(std::string_view asset) {
   return KeyBuilder().Tag('T').Str(asset).Take();
+}
+std::string ComponentCase(std::string_view product, std::string_view component,
+                          std::string_view asset, int64_t opened_ms, std::string_view case_id) {
+  return KeyBuilder()
+      .Tag('K')
+      .Str(product)
+      .Str(component)
+      .Str(asset)
+      .I64(opened_ms)
+      .Str(case_id)
+      .Take();
+}
+std::string ComponentCasePrefix(std::string_view product, std::string_view component) {
+  return KeyBuilder().Tag('K').Str(product).Str(component).Take();
 }
 std::string Dedup(std::string_view source, std::string_view source_id) {
   return KeyBuilder().Str(source).Str(source_id).Take();

@@ -16,7 +16,8 @@ enum class Cf : uint8_t {
   kRedge,       // type|scope|to|from -> uint64 count (merge)
   kCounter,     // name|dims... -> uint64 (merge)
   kBucket,      // series|dims...|period -> uint64 (merge)
-  kCase,        // 'C'|case_id -> CaseDoc; 'E'|kind|id -> EventDoc; 'T'|asset|time|kind|id -> ""
+  kCase,        // 'C'|case_id -> CaseDoc; 'E'|kind|id -> EventDoc; 'T'|asset|time|kind|id -> "";
+                // 'K'|product|component|asset|time|case_id -> ComponentCaseRef
   kDedup,       // source|source_id -> storage::DedupEntry
   kCheckpoint,  // source|stream -> storage::Checkpoint
   kOutbox,      // seq -> document to index (written by the search issue's producer)
@@ -63,12 +64,18 @@ std::string Edge(EdgeType t, std::string_view scope, std::string_view from, std:
 std::string EdgePrefix(EdgeType t, std::string_view scope, std::string_view from);
 std::string Redge(EdgeType t, std::string_view scope, std::string_view to, std::string_view from);
 std::string Counter(std::string_view name, std::string_view a, std::string_view b = {});
+std::string CounterPrefix(std::string_view name, std::string_view a);  // every b of (name, a)
 std::string Bucket(BucketSeries s, std::string_view a, std::string_view b, int64_t period);
 std::string CaseDoc(std::string_view case_id);
 std::string Event(std::string_view kind, std::string_view id);
 std::string Timeline(std::string_view asset, int64_t time_ms, std::string_view kind,
                      std::string_view id);
 std::string TimelinePrefix(std::string_view asset);
+// A case under its product and one diagnosed component, grouped by asset in
+// time order (value: storage::ComponentCaseRef).
+std::string ComponentCase(std::string_view product, std::string_view component,
+                          std::string_view asset, int64_t opened_ms, std::string_view case_id);
+std::string ComponentCasePrefix(std::string_view product, std::string_view component);
 std::string Dedup(std::string_view source, std::string_view source_id);
 std::string Checkpoint(std::string_view source, std::string_view stream);
 std::string DeadLetter(std::string_view source, std::string_view stream, uint64_t offset);

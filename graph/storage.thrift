@@ -56,6 +56,18 @@ struct CaseDoc {
   28: string folded_text            // symptom + notes + cause, folded for search; may be empty
 }
 
+// One diagnosed component of a case, under 'K'|product|component|asset|opened|case
+// in the case CF: what fix ranking and repeat detection read in one
+// sequential scan, without opening the cases.
+struct ComponentCaseRef {
+  1: i64 closed_ms                // 0 = still open
+  2: list<string> fixes
+  3: i32 labour_minutes
+  4: list<string> parts
+  5: string failure_cause
+  6: list<string> symptoms
+}
+
 // A call/chat record or a sensor alarm on an asset's timeline.
 struct EventDoc {
   1: string kind                  // "contact" | "sensor"

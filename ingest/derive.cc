@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "graph/thrift_codec.h"
+
 namespace faultgraph::ingest {
 namespace {
 
@@ -105,6 +107,17 @@ class Deriver {
       }
     }
     for (const auto& comp : c.components) {
+      graph::storage::ComponentCaseRef ref;
+      ref.closed_ms = c.closed_ms;
+      ref.fixes = c.fixes;
+      ref.labour_minutes = static_cast<int32_t>(c.labour_minutes);
+      ref.parts = c.parts;
+      ref.failure_cause = c.failure_cause;
+      ref.symptoms = d.symptoms;
+      out_.case_index.emplace_back(
+          keys::ComponentCase(c.product, comp, c.asset_serial, c.opened_ms, c.case_id),
+          graph::Encode(ref));
+      Add(Cf::kCounter, keys::Counter("component_cases", c.product, comp), 1);
       if (!c.product.empty()) {
         Add(Cf::kBucket,
             keys::Bucket(BucketSeries::kFailures, c.product, comp, graph::MonthOf(c.opened_ms)), 1);

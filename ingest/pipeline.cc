@@ -119,6 +119,10 @@ Status IngestPipeline::ApplyRecord(graph::GraphBatch& gb, const Record& record, 
     gb.Put(Cf::kCase, k, "");
     own(Cf::kCase, std::move(k));
   }
+  for (auto& [k, v] : d.case_index) {
+    gb.Put(Cf::kCase, k, v);
+    own(Cf::kCase, std::move(k));
+  }
   for (const auto& c : d.counters) gb.Add(static_cast<Cf>(c.cf), c.key, c.delta);
   entry.counters = std::move(d.counters);
   gb.PutDedup(record.source, record.source_id, entry);

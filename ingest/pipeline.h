@@ -58,6 +58,8 @@ class IngestPipeline {
   explicit IngestPipeline(graph::GraphStore* store, const TextRules* rules = nullptr,
                           const Clock* clock = SystemClock());
 
+  const TextRules& rules() const { return *rules_; }
+
   // Applies the batch atomically. Bad rows become dead letters, never
   // errors; an error Status means the store failed and nothing was written.
   Result<BatchStats> Apply(const SourceBatch& batch);

@@ -1,0 +1,412 @@
+#include "graph/root_cause.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <unordered_map>
+
+#include "common/clock.h"
+
+namespace faultgraph::graph {
+namespace {
+
+constexpr double kBackoff = 5.0;    // pseudo-counts pulling a scope towards the wider one
+constexpr double kFixShrink = 3.0;  // pseudo-attempts pulling a fix towards the average
+constexpr double kFloor = 1e-4;     // no candidate's conditional probability is zero
+constexpr size_t kNeighbours = 64;  // components read per symptom and scope
+constexpr int64_t kHistoryMs = 90LL * 86400 * 1000;
+constexpr int64_t kAlarmMs = 14LL * 86400 * 1000;
+constexpr uint64_t kMinScopeCases = 5;  // fewer cases of a component: widen the fix scope
+
+std::string Clip(const std::string& s, size_t max) {
+  if (s.size() <= max) return s;
+  size_t n = max;
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  return s.substr(0, n) + "…";
+}
+
+using Counts = std::unordered_map<std::string, double>;
+
+double Sum(const Counts& c) {
+  double s = 0;
+  for (const auto& [_, v] : c) s += v;
+  return s;
+}
+
+void Normalise(std::map<std::string, double>& p) {
+  double s = 0;
+  for (const auto& [_, v] : p) s += v;
+  if (s <= 0) return;
+  for (auto& [_, v] : p) v /= s;
+}
+
+}  // namespace
+
+Status RootCauseRanker::ScanFixStats(const std::string& product, const std::string& component,
+                                     int64_t window_ms, FixStats* out) const {
+  // Entries come grouped by asset, in time order within one: a case is a
+  // repeat of the one before it on the same asset when it opened within
+  // the window after that one closed.
+  std::string prev_asset;
+  int64_t prev_end = 0;
+  std::vector<std::string> prev_fixes;
+  return store_->ForEachComponentCase(product, component, [&](const ComponentCase& c) {
+    ++out->cases;
+    if (!c.asset.empty() && c.asset == prev_asset && c.opened_ms - prev_end <= window_ms) {
+      for (const auto& f : prev_fixes) ++out->repeats[f];
+    }
+    for (const auto& f : c.ref.fixes) {
+      ++out->attempts[f];
+      if (c.ref.labour_minutes > 0) out->labour[f].push_back(c.ref.labour_minutes);
+      std::string parts;
+      for (const auto& p : c.ref.parts) parts += (parts.empty() ? "" : ";") + p;
+      if (!parts.empty()) ++out->parts[f][parts];
+    }
+    if (!c.ref.failure_cause.empty()) ++out->causes[c.ref.failure_cause];
+    out->latest.emplace_back(c.opened_ms, c.case_id);
+    prev_asset = c.asset;
+    prev_end = c.ref.closed_ms != 0 ? c.ref.closed_ms : c.opened_ms;
+    prev_fixes = c.ref.fixes;
+    return true;
+  });
+}
+
+Result<RootCauseRanker::FixStats> RootCauseRanker::CachedFixStats(
+    const std::vector<std::string>& products, const std::string& component,
+    int64_t window_ms) const {
+  std::string key = std::to_string(window_ms) + "|" + component;
+  for (const auto& p : products) key += "|" + p;
+  uint64_t seq = store_->LastOutboxSeq();  // moves with every case written
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (seq != cache_seq_) {
+      cache_.clear();
+      cache_seq_ = seq;
+    }
+    auto it = cache_.find(key);
+    if (it != cache_.end()) return it->second;
+  }
+  FixStats stats;
+  for (const auto& p : products) FG_RETURN_IF_ERROR(ScanFixStats(p, component, window_ms, &stats));
+  std::sort(stats.latest.rbegin(), stats.latest.rend());
+  if (stats.latest.size() > 16) stats.latest.resize(16);
+  std::lock_guard<std::mutex> lock(mu_);
+  if (seq == cache_seq_) cache_[key] = stats;
+  return stats;
+}
+
+Result<RootCauseAnswer> RootCauseRanker::Rank(const RootCauseQuery& q) const {
+  RootCauseAnswer out;
+  out.product = q.product;
+  const int64_t now = q.now_ms != 0 ? q.now_ms : SystemClock()->NowMillis();
+
+  // Scopes: the product, its family, every product.
+  std::vector<std::string> family_products;
+  if (!q.product.empty()) {
+    auto p = store_->GetEntity("product", q.product);
+    if (p.ok()) {
+      out.product_known = true;
+      out.family = p->family;
+    } else if (!p.status().IsNotFound()) {
+      return p.status();
+    }
+  }
+  if (!out.product_known) {
+    out.notes.push_back(q.product.empty()
+                            ? "no product given: evidence from all products"
+                            : "unknown product '" + q.product +
+                                  "': evidence from all products, no product-specific ranking");
+  }
+  if (!out.family.empty()) {
+    auto fam = store_->Neighbours(EdgeType::kInFamily, "", out.family, Direction::kOut, 1000);
+    if (!fam.ok()) return fam.status();
+    for (const auto& n : *fam) family_products.push_back(n.id);
+  }
+
+  // How often each component fails on the product: the prior.
+  std::map<std::string, double> prior;
+  if (out.product_known) {
+    auto counts = store_->CountersOf("component_cases", q.product);
+    if (!counts.ok()) return counts.status();
+    for (const auto& [c, n] : *counts) prior[c] = static_cast<double>(n);
+  }
+  Normalise(prior);
+
+  // Conditional evidence per symptom, backed off product -> family -> global.
+  struct PerSymptom {
+    std::string symptom;
+    Counts product, family, global;
+  };
+  std::vector<PerSymptom> per_symptom;
+  std::set<std::string> seen_symptoms;
+  for (const auto& s : q.symptoms) {
+    if (!seen_symptoms.insert(s).second) continue;
+    PerSymptom ps;
+    ps.symptom = s;
+    auto global = store_->Neighbours(EdgeType::kCausedBy, std::string(kGlobalScope), s,
+                                     Direction::kOut, kNeighbours);
+    if (!global.ok()) return global.status();
+    for (const auto& n : *global) ps.global[n.id] = static_cast<double>(n.count);
+    if (ps.global.empty()) {
+      out.notes.push_back("symptom '" + s + "' has no diagnosed past case: not used");
+      continue;
+    }
+    for (const auto& fp : family_products) {
+      auto n = store_->Neighbours(EdgeType::kCausedBy, ProductScope(fp), s, Direction::kOut,
+                                  kNeighbours);
+      if (!n.ok()) return n.status();
+      for (const auto& e : *n) {
+        ps.family[e.id] += static_cast<double>(e.count);
+        if (fp == q.product) ps.product[e.id] += static_cast<double>(e.count);
+      }
+    }
+    out.symptoms_used.push_back(s);
+    per_symptom.push_back(std::move(ps));
+  }
+
+  // Candidates: anything the symptoms or the near cases point at.
+  std::set<std::string> candidates;
+  for (const auto& ps : per_symptom)
+    for (const auto& [c, _] : ps.global) candidates.insert(c);
+  std::map<std::string, double> from_cases;
+  std::map<std::string, std::vector<const NearCase*>> near_by_component;
+  for (const auto& nc : q.near_cases) {
+    if (nc.components.empty()) continue;
+    double w = nc.similarity * nc.similarity / static_cast<double>(nc.components.size());
+    for (const auto& c : nc.components) {
+      from_cases[c] += w;
+      near_by_component[c].push_back(&nc);
+      candidates.insert(c);
+    }
+  }
+  Normalise(from_cases);
+
+  std::map<std::string, double> from_symptoms;
+  if (!per_symptom.empty()) {
+    for (const auto& c : candidates) {
+      double log_sum = 0;
+      for (const auto& ps : per_symptom) {
+        auto get = [&](const Counts& m) {
+          auto it = m.find(c);
+          return it == m.end() ? 0.0 : it->second;
+        };
+        double base = prior.count(c) ? prior[c] : 0.0;
+        double pg = (get(ps.global) + base) / (Sum(ps.global) + 1.0);
+        double pf = (get(ps.family) + kBackoff * pg) / (Sum(ps.family) + kBackoff);
+        double pp = (get(ps.product) + kBackoff * pf) / (Sum(ps.product) + kBackoff);
+        log_sum += std::log(std::max(pp, kFloor));
+      }
+      from_symptoms[c] = std::exp(log_sum / static_cast<double>(per_symptom.size()));
+    }
+    Normalise(from_symptoms);
+  }
+
+  std::map<std::string, double> blended;
+  if (!from_symptoms.empty() && !from_cases.empty()) {
+    for (const auto& c : candidates) blended[c] = 0.5 * from_symptoms[c] + 0.5 * from_cases[c];
+  } else if (!from_symptoms.empty()) {
+    blended = from_symptoms;
+  } else if (!from_cases.empty()) {
+    blended = from_cases;
+    out.notes.push_back("no fault code or symptom rule matched: ranked by similar past cases only");
+  } else if (!prior.empty()) {
+    blended = prior;
+    out.notes.push_back(
+        "no symptom with evidence and no similar past case: ranked by how often each component "
+        "fails on " +
+        q.product + " (a base rate, not a diagnosis)");
+  } else {
+    out.notes.push_back(
+        "no evidence: no matching symptom, similar case or failure history, so "
+        "no component is ranked");
+  }
+
+  // The asset's own history: a component it had a case for recently is
+  // more likely (a repair that did not hold); recent alarms are shown.
+  std::map<std::string, std::string> history_notes;
+  std::map<std::string, double> history_factor;
+  if (!q.serial.empty()) {
+    auto asset = store_->GetEntity("asset", q.serial);
+    if (!asset.ok()) {
+      if (!asset.status().IsNotFound()) return asset.status();
+      out.notes.push_back("unknown serial '" + q.serial + "': no asset history used");
+    } else {
+      if (!q.product.empty() && !asset->product.empty() && asset->product != q.product)
+        out.notes.push_back("serial " + q.serial + " is a " + asset->product + ", not " +
+                            q.product);
+      auto timeline = store_->AssetTimeline(q.serial, 10000);
+      if (!timeline.ok()) return timeline.status();
+      for (const auto& item : *timeline) {
+        if (item.time_ms > now || now - item.time_ms > kHistoryMs) continue;
+        if (item.kind == "case") {
+          auto c = store_->GetCase(item.id);
+          if (!c.ok()) continue;
+          std::string comps;
+          for (const auto& comp : c->components) comps += (comps.empty() ? "" : ", ") + comp;
+          out.history.push_back({item.time_ms, "case", item.id,
+                                 Clip(c->symptom_text, 80) + (comps.empty() ? "" : " → " + comps)});
+          int64_t end = c->closed_ms != 0 ? c->closed_ms : c->opened_ms;
+          bool within = now - end <= q.repeat_window_ms;
+          for (const auto& comp : c->components) {
+            double f = within ? 1.5 : 1.2;
+            if (f > history_factor[comp]) {
+              history_factor[comp] = f;
+              history_notes[comp] =
+                  "this asset had case " + item.id + " on " + comp +
+                  (within ? " within the repeat window: the repair may not have held"
+                          : " in the last 90 days");
+            }
+            if (!blended.count(comp)) blended[comp] = 0.0;
+          }
+        } else if (item.kind == "sensor" && now - item.time_ms <= kAlarmMs) {
+          auto e = store_->GetEvent("sensor", item.id);
+          if (!e.ok()) continue;
+          out.history.push_back({item.time_ms, "sensor", item.id,
+                                 e->code + (e->measurement.empty() ? "" : " " + e->measurement) +
+                                     " (" + e->severity + ")"});
+        }
+      }
+      if (!history_factor.empty()) {
+        // Unseen components get a share so the factor can lift them.
+        for (auto& [c, p] : blended)
+          if (p == 0.0) p = 0.02;
+        for (auto& [c, p] : blended)
+          if (history_factor.count(c)) p *= history_factor[c];
+        Normalise(blended);
+      }
+    }
+  }
+
+  std::vector<std::pair<double, std::string>> ranked;
+  for (const auto& [c, p] : blended)
+    if (p > 0) ranked.emplace_back(p, c);
+  std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  });
+  if (ranked.size() > q.top_k) ranked.resize(q.top_k);
+
+  // The fix and cause figures come from the product's cases of the
+  // component, or the family's / every product's when it has few.
+  std::vector<std::string> all_products;
+  if (!ranked.empty()) {
+    auto list = store_->ListEntities("product", 100000);
+    if (!list.ok()) return list.status();
+    for (const auto& e : *list) all_products.push_back(e.id);
+  }
+
+  for (const auto& [p, c] : ranked) {
+    ComponentAnswer a;
+    a.component = c;
+    a.probability = p;
+    a.from_symptoms = from_symptoms.count(c) ? from_symptoms[c] : 0.0;
+    a.from_cases = from_cases.count(c) ? from_cases[c] : 0.0;
+    a.history_factor = history_factor.count(c) ? history_factor[c] : 1.0;
+    a.history_note = history_notes.count(c) ? history_notes[c] : "";
+    auto comp = store_->GetEntity("component", c);
+    if (comp.ok()) a.name = comp->name;
+    for (const auto& ps : per_symptom) {
+      SymptomEvidence e;
+      e.symptom = ps.symptom;
+      const Counts* scope = &ps.global;
+      e.scope = "all products";
+      if (Sum(ps.product) > 0) {
+        scope = &ps.product;
+        e.scope = "product";
+      } else if (Sum(ps.family) > 0) {
+        scope = &ps.family;
+        e.scope = "family";
+      }
+      auto it = scope->find(c);
+      e.count = it == scope->end() ? 0 : static_cast<uint64_t>(it->second);
+      e.total = static_cast<uint64_t>(Sum(*scope));
+      a.evidence.push_back(std::move(e));
+    }
+
+    std::vector<std::string> scope_products = {q.product};
+    a.fix_scope = "product " + q.product;
+    FixStats stats;
+    if (out.product_known) {
+      auto s = CachedFixStats(scope_products, c, q.repeat_window_ms);
+      if (!s.ok()) return s.status();
+      stats = std::move(*s);
+    }
+    if (stats.cases < kMinScopeCases) {
+      scope_products = !family_products.empty() ? family_products : all_products;
+      a.fix_scope = !family_products.empty() ? "family " + out.family : "all products";
+      auto s = CachedFixStats(scope_products, c, q.repeat_window_ms);
+      if (!s.ok()) return s.status();
+      stats = std::move(*s);
+    }
+    a.cases = stats.cases;
+
+    // Supporting cases: the similar ones first, then the latest diagnosed.
+    std::set<std::string> shown;
+    if (near_by_component.count(c)) {
+      for (const NearCase* nc : near_by_component[c]) {
+        if (a.supporting.size() >= q.max_supporting) break;
+        if (!shown.insert(nc->case_id).second) continue;
+        a.supporting.push_back({nc->case_id, nc->snippet, nc->similarity, 0});
+      }
+    }
+    for (const auto& [opened, id] : stats.latest) {
+      if (a.supporting.size() >= q.max_supporting) break;
+      if (!shown.insert(id).second) continue;
+      auto doc = store_->GetCase(id);
+      a.supporting.push_back({id, doc.ok() ? Clip(doc->symptom_text, 80) : "", 0, opened});
+    }
+    for (auto& s : a.supporting) {
+      if (s.opened_ms != 0) continue;
+      auto doc = store_->GetCase(s.case_id);
+      if (doc.ok()) s.opened_ms = doc->opened_ms;
+    }
+
+    for (const auto& [cause, n] : stats.causes) a.causes.push_back({cause, n});
+    std::sort(a.causes.begin(), a.causes.end(), [](const CauseCount& x, const CauseCount& y) {
+      return x.count != y.count ? x.count > y.count : x.cause < y.cause;
+    });
+    if (a.causes.size() > 5) a.causes.resize(5);
+
+    uint64_t all_attempts = 0, all_repeats = 0;
+    for (const auto& [f, n] : stats.attempts) all_attempts += n;
+    for (const auto& [f, n] : stats.repeats) all_repeats += n;
+    double average =
+        all_attempts == 0 ? 0.5 : static_cast<double>(all_attempts - all_repeats) / all_attempts;
+    for (const auto& [f, n] : stats.attempts) {
+      FixOption o;
+      o.fix = f;
+      o.attempts = n;
+      o.repeats = stats.repeats.count(f) ? std::min(stats.repeats.at(f), n) : 0;
+      o.success_rate = static_cast<double>(n - o.repeats) / n;
+      o.score = (static_cast<double>(n - o.repeats) + kFixShrink * average) / (n + kFixShrink);
+      if (auto it = stats.labour.find(f); it != stats.labour.end() && !it->second.empty()) {
+        std::vector<int64_t> v = it->second;
+        std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+        o.median_labour = v[v.size() / 2];
+      }
+      if (auto it = stats.parts.find(f); it != stats.parts.end()) {
+        auto best =
+            std::max_element(it->second.begin(), it->second.end(),
+                             [](const auto& x, const auto& y) { return x.second < y.second; });
+        std::string s = best->first;
+        for (size_t pos = 0; (pos = s.find(';')) != std::string::npos;) {
+          o.parts.push_back(s.substr(0, pos));
+          s.erase(0, pos + 1);
+        }
+        o.parts.push_back(s);
+      }
+      auto fix = store_->GetEntity("fix", f);
+      if (fix.ok()) o.title = fix->name;
+      a.fixes.push_back(std::move(o));
+    }
+    std::sort(a.fixes.begin(), a.fixes.end(), [](const FixOption& x, const FixOption& y) {
+      return x.score != y.score ? x.score > y.score : x.attempts > y.attempts;
+    });
+
+    uint64_t support = a.cases + near_by_component[c].size();
+    a.confidence = p >= 0.6 && support >= 20 ? "high" : p >= 0.3 && support >= 5 ? "medium" : "low";
+    out.components.push_back(std::move(a));
+  }
+  return out;
+}
+
+}  // namespace faultgraph::graph

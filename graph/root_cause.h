@@ -1,0 +1,130 @@
+// Root-cause ranking: "this unit (product, maybe serial) shows these
+// symptoms and resembles these past cases: what is broken, why, and what
+// fixes it?" Every ranked item carries the evidence behind it.
+//
+// The caller (the API layer) turns the agent's text and codes into canonical
+// symptoms and finds the nearest past cases with search; this module ranks
+// from the graph's evidence plus that list, so graph/ never includes search/.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "graph/graph_store.h"
+
+namespace faultgraph::graph {
+
+// A past case the caller found similar to the query.
+struct NearCase {
+  std::string case_id;
+  double similarity = 0;  // 0..1
+  std::vector<std::string> components;
+  std::string snippet;
+};
+
+struct RootCauseQuery {
+  std::string product;
+  std::vector<std::string> symptoms;  // canonical ids: "AC:E4", "no_cooling"
+  std::vector<NearCase> near_cases;   // best first
+  std::string serial;                 // optional: the asset's history counts
+  int64_t now_ms = 0;                 // history looks back from here; 0 = the clock
+  size_t top_k = 3;
+  size_t max_supporting = 5;
+  int64_t repeat_window_ms = 30LL * 86400 * 1000;
+};
+
+struct SymptomEvidence {
+  std::string symptom;
+  std::string scope;   // "product", "family" or "all products": the narrowest with data
+  uint64_t count = 0;  // cases of the symptom diagnosed with the component, in that scope
+  uint64_t total = 0;  // cases of the symptom with any diagnosis, in that scope
+};
+
+struct SupportingCase {
+  std::string case_id;
+  std::string snippet;
+  double similarity = 0;  // 0 when it supports by diagnosis only (a recent case)
+  int64_t opened_ms = 0;
+};
+
+struct FixOption {
+  std::string fix;
+  std::string title;
+  uint64_t attempts = 0;
+  uint64_t repeats = 0;            // the asset came back with the component within the window
+  double success_rate = 0;         // (attempts - repeats) / attempts
+  double score = 0;                // the success rate shrunk towards the component's average
+  int64_t median_labour = 0;       // minutes
+  std::vector<std::string> parts;  // the parts used most often
+};
+
+struct CauseCount {
+  std::string cause;
+  uint64_t count = 0;
+};
+
+struct ComponentAnswer {
+  std::string component;
+  std::string name;
+  double probability = 0;    // blended, over the candidates
+  std::string confidence;    // "high" | "medium" | "low"
+  double from_symptoms = 0;  // the two parts of the blend
+  double from_cases = 0;
+  double history_factor = 1;  // > 1 when the asset's own history raised it
+  uint64_t cases = 0;         // cases of the product (or scope) diagnosed with it
+  std::string fix_scope;      // where the fix and cause figures come from
+  std::vector<SymptomEvidence> evidence;
+  std::vector<SupportingCase> supporting;
+  std::vector<CauseCount> causes;
+  std::vector<FixOption> fixes;
+  std::string history_note;
+};
+
+struct HistoryItem {
+  int64_t time_ms = 0;
+  std::string kind;  // "case" | "sensor"
+  std::string id;
+  std::string summary;
+};
+
+struct RootCauseAnswer {
+  std::string product;
+  std::string family;
+  bool product_known = false;
+  std::vector<std::string> symptoms_used;  // with evidence in the graph
+  std::vector<std::string> notes;          // fallbacks taken, inputs without evidence
+  std::vector<ComponentAnswer> components;
+  std::vector<HistoryItem> history;  // the asset's recent cases and alarms
+};
+
+class RootCauseRanker {
+ public:
+  explicit RootCauseRanker(const GraphStore* store) : store_(store) {}
+
+  Result<RootCauseAnswer> Rank(const RootCauseQuery& q) const;
+
+ private:
+  struct FixStats {
+    uint64_t cases = 0;
+    std::map<std::string, uint64_t> attempts, repeats;
+    std::map<std::string, std::vector<int64_t>> labour;
+    std::map<std::string, std::map<std::string, uint64_t>> parts;
+    std::map<std::string, uint64_t> causes;
+    std::vector<std::pair<int64_t, std::string>> latest;  // (opened, case id), newest first
+  };
+  Status ScanFixStats(const std::string& product, const std::string& component, int64_t window_ms,
+                      FixStats* out) const;
+  Result<FixStats> CachedFixStats(const std::vector<std::string>& products,
+                                  const std::string& component, int64_t window_ms) const;
+
+  const GraphStore* store_;
+  mutable std::mutex mu_;
+  mutable uint64_t cache_seq_ = 0;
+  mutable std::map<std::string, FixStats> cache_;
+};
+
+}  // namespace faultgraph::graph
