@@ -12,8 +12,10 @@ namespace {
 
 constexpr double kBackoff = 5.0;    // pseudo-counts pulling a scope towards the wider one
 constexpr double kFixShrink = 3.0;  // pseudo-attempts pulling a fix towards the average
-constexpr double kFloor = 1e-4;     // no candidate's conditional probability is zero
-constexpr size_t kNeighbours = 64;  // components read per symptom and scope
+constexpr double kFloor = 1e-4;
+constexpr double kPriorWeight = 0.15;  // share of the product's base rate in the blend     // no
+                                       // candidate's conditional probability is zero
+constexpr size_t kNeighbours = 64;     // components read per symptom and scope
 constexpr int64_t kHistoryMs = 90LL * 86400 * 1000;
 constexpr int64_t kAlarmMs = 14LL * 86400 * 1000;
 constexpr uint64_t kMinScopeCases = 5;  // fewer cases of a component: widen the fix scope
@@ -111,25 +113,27 @@ Result<RootCauseAnswer> RootCauseRanker::Rank(const RootCauseQuery& q) const {
       return p.status();
     }
   }
+  // How often each component fails on the product: the prior.
+  std::map<std::string, double> prior;
+  if (!q.product.empty()) {
+    auto counts = store_->CountersOf("component_cases", q.product);
+    if (!counts.ok()) return counts.status();
+    for (const auto& [c, n] : *counts) prior[c] = static_cast<double>(n);
+  }
   if (!out.product_known) {
-    out.notes.push_back(q.product.empty()
-                            ? "no product given: evidence from all products"
-                            : "unknown product '" + q.product +
-                                  "': evidence from all products, no product-specific ranking");
+    out.notes.push_back(
+        q.product.empty() ? "no product given: evidence from all products"
+        : !prior.empty()  ? "product '" + q.product +
+                               "' is not in the product master: its own cases are used, no family"
+                         : "unknown product '" + q.product +
+                               "': evidence from all products, no product-specific ranking");
   }
   if (!out.family.empty()) {
     auto fam = store_->Neighbours(EdgeType::kInFamily, "", out.family, Direction::kOut, 1000);
     if (!fam.ok()) return fam.status();
     for (const auto& n : *fam) family_products.push_back(n.id);
   }
-
-  // How often each component fails on the product: the prior.
-  std::map<std::string, double> prior;
-  if (out.product_known) {
-    auto counts = store_->CountersOf("component_cases", q.product);
-    if (!counts.ok()) return counts.status();
-    for (const auto& [c, n] : *counts) prior[c] = static_cast<double>(n);
-  }
+  if (family_products.empty() && !prior.empty()) family_products.push_back(q.product);
   Normalise(prior);
 
   // Conditional evidence per symptom, backed off product -> family -> global.
@@ -209,6 +213,13 @@ Result<RootCauseAnswer> RootCauseRanker::Rank(const RootCauseQuery& q) const {
   } else if (!from_cases.empty()) {
     blended = from_cases;
     out.notes.push_back("no fault code or symptom rule matched: ranked by similar past cases only");
+  }
+  if (!blended.empty() && !prior.empty()) {
+    // A little of the base rate: it breaks ties between weak votes and
+    // keeps the product's common failures among the candidates.
+    const double w = kPriorWeight;
+    for (auto& [c, p] : blended) p *= 1 - w;
+    for (const auto& [c, p] : prior) blended[c] += w * p;
   } else if (!prior.empty()) {
     blended = prior;
     out.notes.push_back(

@@ -24,6 +24,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "api/handler.h"
 #include "api/search_service.h"
 #include "common/hash.h"
 #include "connectors/csv_reader.h"
@@ -44,6 +45,8 @@ struct DataSet {
   std::string label_column;           // the component label
   std::vector<std::string> no_label;  // label values that mean "not coded"
   std::string mapping;                // TOML, as a user would write it
+  std::string product_column;         // the product of a query ("" = product_const)
+  std::string product_const;
 };
 
 const std::vector<DataSet>& DataSets() {
@@ -65,7 +68,9 @@ opened = "故障开始时间"
 symptom_text = "问题现象"
 components = { column = "故障组件", split = "|" }
 failure_cause = "形成原因"
-)"},
+)",
+       "影响对象",
+       ""},
       {"excavator-mwo (English: short text -> major system)",
        "excavator-mwo/excavators-cleaned.csv",
        "OriginalShorttext",
@@ -82,7 +87,9 @@ opened = "BscStartDate"
 symptom_text = "OriginalShorttext"
 components = { column = "MajorSystem", split = "|" }
 cost = "Cost"
-)"},
+)",
+       "",
+       "excavator"},
       {"maintnet-aviation (English: problem -> part)",
        "maintnet-aviation/fully_annotated_maintenance_logbook.csv",
        "PROBLEM",
@@ -98,7 +105,9 @@ opened = { const = "2000-01-01" }
 symptom_text = "PROBLEM"
 components = { column = "PART", split = "|" }
 notes = "ACTION"
-)"},
+)",
+       "",
+       "O-320"},
   };
   return kSets;
 }
@@ -193,6 +202,11 @@ int RunOne(const DataSet& ds, const std::string& datasets, const std::string& wo
   std::set<std::string> top5_labels;
   for (size_t i = 0; i < by_count.size() && i < 5; ++i) top5_labels.insert(by_count[i].second);
 
+  api::Handler handler(store->get(), &pipeline, search->get());
+  int product_col = ds.product_column.empty() ? -1 : Column(t, ds.product_column);
+  // rootCause top-1/top-3, and the same for its two baselines: the
+  // similar-case (BM25) vote alone and the most frequent component.
+  int rc_n = 0, rc1 = 0, rc3 = 0, vote1 = 0, vote3 = 0, major1 = 0, major3 = 0;
   int queries = 0, hit5 = 0, hit1 = 0, baseline_hit5 = 0;
   double precision5 = 0;
   for (size_t i : dev) {
@@ -216,7 +230,44 @@ int RunOne(const DataSet& ds, const std::string& datasets, const std::string& wo
     hit5 += same > 0;
     precision5 += same / 5.0;
     baseline_hit5 += top5_labels.count(label) > 0;
+
+    api::RootCauseRequest rq;
+    rq.product = product_col >= 0 ? t.rows[i][product_col] : ds.product_const;
+    rq.text = t.rows[i][text_col];
+    rq.topK = 20;
+    api::RootCauseAnswer ans;
+    try {
+      handler.rootCause(ans, rq);
+    } catch (const std::exception&) {
+      continue;
+    }
+    ++rc_n;
+    std::vector<std::pair<double, std::string>> votes;
+    for (const auto& c : ans.components)
+      if (c.fromCases > 0) votes.push_back({c.fromCases, c.component});
+    std::sort(votes.rbegin(), votes.rend());
+    for (size_t k = 0; k < ans.components.size() && k < 3; ++k) {
+      if (ans.components[k].component != label) continue;
+      rc1 += k == 0;
+      ++rc3;
+    }
+    for (size_t k = 0; k < votes.size() && k < 3; ++k) {
+      if (votes[k].second != label) continue;
+      vote1 += k == 0;
+      ++vote3;
+    }
+    for (size_t k = 0; k < by_count.size() && k < 3; ++k) {
+      if (by_count[k].second != label) continue;
+      major1 += k == 0;
+      ++major3;
+    }
   }
+  auto pct = [](int a, int n) { return 100.0 * a / std::max(n, 1); };
+  std::printf(
+      "  rootCause top-1 %.1f%% top-3 %.1f%% | BM25 vote top-1 %.1f%% top-3 %.1f%% | most "
+      "frequent top-1 %.1f%% top-3 %.1f%%  (n=%d)\n",
+      pct(rc1, rc_n), pct(rc3, rc_n), pct(vote1, rc_n), pct(vote3, rc_n), pct(major1, rc_n),
+      pct(major3, rc_n), rc_n);
   std::printf(
       "%s\n  train %zu rows (%lld applied, %lld rejected), dev queries %d, labels %zu\n"
       "  hit@1 %.1f%%  hit@5 %.1f%%  precision@5 %.1f%%   majority-top-5 baseline hit@5 %.1f%%\n",

@@ -1,0 +1,218 @@
+// rootCause end to end in-process: records in through the pipeline, the
+// ranking, its evidence, repeat-aware fix rates, history, and the answers
+// for no evidence and bad requests.
+#include <gtest/gtest.h>
+
+#include "api/handler.h"
+#include "common/test_dir.h"
+
+namespace faultgraph::api {
+namespace {
+
+constexpr int64_t kDay = 86400LL * 1000;
+constexpr int64_t kT0 = 1700000000000LL;
+
+ingest::Record Rec(std::string source, std::string id, ingest::RecordBody body) {
+  ingest::Record r;
+  r.source = std::move(source);
+  r.source_id = std::move(id);
+  r.source_version = "1";
+  r.body = std::move(body);
+  return r;
+}
+
+class RootCauseTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = std::move(graph::GraphStore::Open(dir_.Path("db"))).value();
+    auto rules = ingest::TextRules::Parse(R"(
+[codes]
+AC = ['\b([EFP][0-9]{1,2})\b']
+[[symptom]]
+id = "no_cooling"
+patterns = ["不制冷", "not cooling"]
+[[symptom]]
+id = "frost"
+patterns = ["结霜", "frost"]
+)",
+                                          "test.toml");
+    ASSERT_TRUE(rules.ok()) << rules.status().ToString();
+    rules_ = std::move(rules).value();
+    pipeline_ = std::make_unique<ingest::IngestPipeline>(store_.get(), rules_.get());
+    std::vector<ingest::Record> recs;
+    recs.push_back(Rec("erp", "AC-1", ingest::Product{"AC-1", "AC one", "AC", "", {}}));
+    recs.push_back(Rec("erp", "AC-2", ingest::Product{"AC-2", "AC two", "AC", "", {}}));
+    recs.push_back(Rec("parts", "COMP", ingest::Component{"COMP", "Compressor 压缩机", ""}));
+    recs.push_back(Rec("erp", "L0", ingest::Asset{"L0", "AC-1", kT0 - 30 * kDay, 0, "", ""}));
+    // Master data first, as operators load it: cases take their family from it.
+    auto master = pipeline_->ApplyRecords("test", "master", std::move(recs), "end");
+    ASSERT_TRUE(master.ok()) << master.status().ToString();
+    recs.clear();
+    int n = 0;
+    auto add_case = [&](std::string product, std::string serial, int64_t day, std::string text,
+                        std::vector<std::string> codes, std::string comp, std::string fix) {
+      ingest::Case c;
+      c.case_id = "C" + std::to_string(++n);
+      c.product = std::move(product);
+      c.asset_serial = std::move(serial);
+      c.opened_ms = kT0 + day * kDay;
+      c.closed_ms = c.opened_ms + kDay;
+      c.symptom_text = std::move(text);
+      c.fault_codes = std::move(codes);
+      c.components = {std::move(comp)};
+      c.fixes = {std::move(fix)};
+      c.labour_minutes = 60;
+      recs.push_back(Rec("crm", c.case_id, c));
+    };
+    for (int i = 0; i < 12; ++i)
+      add_case("AC-1", "S" + std::to_string(i), i, "空调不制冷 E4", {"E4"}, "COMP", "FX-COMP");
+    for (int i = 0; i < 3; ++i)
+      add_case("AC-1", "K" + std::to_string(i), i, "空调不制冷 E4 外机不启动", {"E4"}, "CAP",
+               "FX-CAP");
+    // The leak: topping up (FX-REGAS) brings each asset back within days;
+    // brazing (FX-LEAK) holds.
+    for (int i = 0; i < 6; ++i) {
+      std::string serial = "L" + std::to_string(i);
+      add_case("AC-1", serial, 100 + i, "内机结霜 制冷效果差", {}, "EVAP", "FX-REGAS");
+      add_case("AC-1", serial, 110 + i, "内机结霜 又坏了", {}, "EVAP", "FX-LEAK");
+    }
+    // Another product of the family: a different picture for E4.
+    for (int i = 0; i < 8; ++i)
+      add_case("AC-2", "T" + std::to_string(i), i, "not cooling E4", {"E4"}, "CAP", "FX-CAP");
+    auto r = pipeline_->ApplyRecords("test", "s", std::move(recs), "end");
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    auto search = SearchService::Open(store_.get(), dir_.Path("index"), /*background=*/false);
+    ASSERT_TRUE(search.ok()) << search.status().ToString();
+    search_ = std::move(search).value();
+    handler_ = std::make_unique<Handler>(store_.get(), pipeline_.get(), search_.get());
+  }
+
+  RootCauseAnswer Ask(const std::string& product, const std::string& text,
+                      std::vector<std::string> codes = {}, const std::string& serial = "",
+                      int64_t as_of = 0) {
+    RootCauseRequest req;
+    req.product = product;
+    req.text = text;
+    req.faultCodes = std::move(codes);
+    req.serial = serial;
+    req.topK = 3;
+    req.asOfMs = as_of;
+    RootCauseAnswer a;
+    handler_->rootCause(a, req);
+    return a;
+  }
+
+  TestDir dir_;
+  std::unique_ptr<graph::GraphStore> store_;
+  std::unique_ptr<ingest::TextRules> rules_;
+  std::unique_ptr<ingest::IngestPipeline> pipeline_;
+  std::unique_ptr<SearchService> search_;
+  std::unique_ptr<Handler> handler_;
+};
+
+TEST_F(RootCauseTest, RanksByTheProductsEvidenceAndShowsIt) {
+  RootCauseAnswer a = Ask("AC-1", "空调不制冷", {"e4"});
+  ASSERT_GE(a.components.size(), 2u);
+  EXPECT_TRUE(a.productKnown);
+  EXPECT_EQ(a.family, "AC");
+  EXPECT_NE(std::find(a.symptoms.begin(), a.symptoms.end(), "AC:E4"), a.symptoms.end());
+  const auto& top = a.components[0];
+  EXPECT_EQ(top.component, "COMP");
+  EXPECT_EQ(top.name, "Compressor 压缩机");
+  EXPECT_GT(top.probability, a.components[1].probability);
+  bool saw_e4 = false;
+  for (const auto& e : top.evidence) {
+    if (e.symptom != "AC:E4") continue;
+    saw_e4 = true;
+    EXPECT_EQ(e.scope, "product");
+    EXPECT_EQ(e.count, 12);
+    EXPECT_EQ(e.total, 15);
+  }
+  EXPECT_TRUE(saw_e4);
+  EXPECT_EQ(top.cases, 12);
+  ASSERT_FALSE(top.supporting.empty());
+  EXPECT_EQ(top.supporting[0].caseId.substr(0, 1), "C");
+  ASSERT_EQ(top.fixes.size(), 1u);
+  EXPECT_EQ(top.fixes[0].fix, "FX-COMP");
+  EXPECT_EQ(top.fixes[0].medianLabourMinutes, 60);
+
+  // On AC-2 the same code points at the capacitor.
+  RootCauseAnswer b = Ask("AC-2", "not cooling", {"E4"});
+  ASSERT_FALSE(b.components.empty());
+  EXPECT_EQ(b.components[0].component, "CAP");
+}
+
+TEST_F(RootCauseTest, FixThatBringsTheAssetBackRanksBelowTheOneThatHolds) {
+  RootCauseAnswer a = Ask("AC-1", "内机结霜");
+  ASSERT_FALSE(a.components.empty());
+  const auto& top = a.components[0];
+  EXPECT_EQ(top.component, "EVAP");
+  ASSERT_EQ(top.fixes.size(), 2u);
+  EXPECT_EQ(top.fixes[0].fix, "FX-LEAK");
+  EXPECT_DOUBLE_EQ(top.fixes[0].successRate, 1.0);
+  EXPECT_EQ(top.fixes[1].fix, "FX-REGAS");
+  EXPECT_EQ(top.fixes[1].attempts, 6);
+  EXPECT_EQ(top.fixes[1].repeats, 6);
+  EXPECT_DOUBLE_EQ(top.fixes[1].successRate, 0.0);
+}
+
+TEST_F(RootCauseTest, TheAssetsOwnHistoryRaisesItsRecentComponent) {
+  // L0 had the leak cases on days 100 and 110; ask as of day 120 with a
+  // text that alone points at the compressor.
+  RootCauseAnswer plain = Ask("AC-1", "空调不制冷", {}, "", kT0 + 120 * kDay);
+  RootCauseAnswer with = Ask("AC-1", "空调不制冷", {}, "L0", kT0 + 120 * kDay);
+  auto prob = [](const RootCauseAnswer& a, const std::string& c) {
+    for (const auto& x : a.components)
+      if (x.component == c) return x.probability;
+    return 0.0;
+  };
+  EXPECT_GT(prob(with, "EVAP"), prob(plain, "EVAP"));
+  ASSERT_FALSE(with.history.empty());
+  EXPECT_EQ(with.history.back().kind, "case");
+  bool noted = false;
+  for (const auto& c : with.components) noted |= !c.historyNote.empty() && c.component == "EVAP";
+  EXPECT_TRUE(noted);
+}
+
+TEST_F(RootCauseTest, NoEvidenceIsAnAnswerThatSaysSo) {
+  RootCauseAnswer a = Ask("XX-9", "");
+  EXPECT_FALSE(a.productKnown);
+  EXPECT_TRUE(a.components.empty());
+  ASSERT_GE(a.notes.size(), 2u);
+  std::string all;
+  for (const auto& n : a.notes) all += n + "\n";
+  EXPECT_NE(all.find("unknown product 'XX-9'"), std::string::npos) << all;
+  EXPECT_NE(all.find("no evidence"), std::string::npos) << all;
+
+  // A known product and an unmatched text: the base rate, said to be one.
+  RootCauseAnswer b = Ask("AC-1", "zzzz qqqq");
+  ASSERT_FALSE(b.components.empty());
+  std::string notes;
+  for (const auto& n : b.notes) notes += n + "\n";
+  EXPECT_NE(notes.find("base rate"), std::string::npos) << notes;
+}
+
+TEST_F(RootCauseTest, BadRequestsNameTheField) {
+  RootCauseRequest req;
+  req.product = "AC-1";
+  req.text = "x";
+  req.topK = 0;
+  RootCauseAnswer a;
+  try {
+    handler_->rootCause(a, req);
+    FAIL() << "topK 0 accepted";
+  } catch (const BadRequest& e) {
+    EXPECT_EQ(e.field, "topK");
+  }
+  req.topK = 3;
+  req.text = std::string(9000, 'a');
+  try {
+    handler_->rootCause(a, req);
+    FAIL() << "9000-byte text accepted";
+  } catch (const BadRequest& e) {
+    EXPECT_EQ(e.field, "text");
+  }
+}
+
+}  // namespace
+}  // namespace faultgraph::api
