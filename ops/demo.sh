@@ -81,6 +81,12 @@ fg search "compressor 不启动" --limit 3
 step "A full-width fault code finds the half-width one: Ｅ６"
 fg search "Ｅ６" --limit 3
 
+step "Root cause: an AC-350 that does not cool and shows E4 (the planted bad compressor batch comes first, with its evidence)"
+fg rootcause --product AC-350 --codes E4 --text "空调不制冷，外机嗡嗡响" --top 2
+
+step "Root cause with the asset's history: AC00001898 frosting again; topping up refrigerant (FX-REGAS) rarely holds"
+fg rootcause --product AC-500 --serial AC00001898 --text "又不制冷了，内机结霜" --at 2025-09-04 --top 1
+
 step "Cases like T00000392 (a compressor of the bad batch)"
 fg similar --case T00000392 --limit 3
 
