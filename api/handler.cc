@@ -1,6 +1,7 @@
 #include "api/handler.h"
 
 #include <cstdio>
+#include <cstdlib>
 
 #include "connectors/file_connector.h"
 #include "connectors/mapping.h"
@@ -211,6 +212,10 @@ void Handler::deadLetters(std::vector<DeadLetter>& out, const std::string& sourc
 namespace {
 
 constexpr size_t kMaxQueryBytes = 8192;
+// rootCause: a similar case of another product votes with this share.
+constexpr double kOtherProductWeight = 0.8;
+// rootCause: with this many cases a product's neighbours come from its own.
+constexpr uint64_t kOwnCasesForNeighbours = 500;
 
 search::SearchFilters CheckFilters(const SearchFilters& f) {
   for (const auto* v : {&f.product, &f.family, &f.component, &f.symptom, &f.region}) {
@@ -341,17 +346,22 @@ void Handler::rootCause(RootCauseAnswer& out, const RootCauseRequest& request) {
     req.filters.kind = "case";
     req.limit = 20;
     req.facets = false;
-    if (!norm.product.empty()) req.filters.product = norm.product;
+    req.max_terms = 6;  // a ticket's text is long: its 6 most telling terms (p99 latency)
+    // The product's own cases when it has plenty; else its family's (every
+    // case when the family is unknown), the product's own counting more:
+    // products of a family share parts and words.
+    auto own = store_->GetCount(graph::Cf::kCounter, graph::keys::Counter("cases", norm.product));
+    if (!norm.product.empty() && own.ok() && *own >= kOwnCasesForNeighbours) {
+      req.filters.product = norm.product;
+    } else if (!norm.family.empty()) {
+      req.filters.family = norm.family;
+    }
     if (request.asOfMs > 0) req.filters.to_ms = request.asOfMs;  // no case from the future
     auto r = search_->searcher().Search(req);
-    if (r.ok() && r->hits.size() < 5 && !norm.family.empty()) {
-      req.filters.product.clear();
-      req.filters.family = norm.family;
-      r = search_->searcher().Search(req);
-    }
     if (r.ok()) {
       for (const auto& h : r->hits) {
-        q.near_cases.push_back({h.id, h.percent / 100.0, h.components, h.snippet});
+        double sim = h.percent / 100.0 * (h.product == norm.product ? 1.0 : kOtherProductWeight);
+        q.near_cases.push_back({h.id, sim, h.components, h.snippet});
       }
     }
   }

@@ -1,6 +1,7 @@
 #include "graph/root_cause.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <set>
 #include <unordered_map>
@@ -12,13 +13,16 @@ namespace {
 
 constexpr double kBackoff = 5.0;    // pseudo-counts pulling a scope towards the wider one
 constexpr double kFixShrink = 3.0;  // pseudo-attempts pulling a fix towards the average
-constexpr double kFloor = 1e-4;
-constexpr double kPriorWeight = 0.15;  // share of the product's base rate in the blend     // no
-                                       // candidate's conditional probability is zero
+constexpr double kFloor = 1e-4;        // no candidate's conditional probability is zero
+constexpr double kPriorWeight = 0.05;  // share of the product's base rate in the blend
 constexpr size_t kNeighbours = 64;     // components read per symptom and scope
 constexpr int64_t kHistoryMs = 90LL * 86400 * 1000;
 constexpr int64_t kAlarmMs = 14LL * 86400 * 1000;
-constexpr uint64_t kMinScopeCases = 5;  // fewer cases of a component: widen the fix scope
+constexpr uint64_t kMinScopeCases = 5;
+constexpr double kSymptomWeightWithCode = 0.5;  // blend share of the symptoms' evidence
+constexpr double kSymptomWeightRulesOnly = 0.3;
+constexpr int64_t kStaleMs = 30'000;  // a cached fix summary may lag the graph this long  // fewer
+                                      // cases of a component: widen the fix scope
 
 std::string Clip(const std::string& s, size_t max) {
   if (s.size() <= max) return s;
@@ -73,28 +77,79 @@ Status RootCauseRanker::ScanFixStats(const std::string& product, const std::stri
   });
 }
 
-Result<RootCauseRanker::FixStats> RootCauseRanker::CachedFixStats(
+Result<std::shared_ptr<const RootCauseRanker::Summary>> RootCauseRanker::CachedFixStats(
     const std::vector<std::string>& products, const std::string& component,
     int64_t window_ms) const {
   std::string key = std::to_string(window_ms) + "|" + component;
   for (const auto& p : products) key += "|" + p;
+  // A summary holds while no case was written since, and for kStaleMs
+  // after that: under a steady ingest, answers would otherwise rescan on
+  // every query. Fix rates a few seconds old are fine for ranking.
   uint64_t seq = store_->LastOutboxSeq();  // moves with every case written
+  auto now = std::chrono::steady_clock::now();
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (seq != cache_seq_) {
-      cache_.clear();
-      cache_seq_ = seq;
-    }
     auto it = cache_.find(key);
-    if (it != cache_.end()) return it->second;
+    if (it != cache_.end() && (it->second->seq == seq ||
+                               now - it->second->computed < std::chrono::milliseconds(kStaleMs)))
+      return std::shared_ptr<const Summary>(it->second);
   }
   FixStats stats;
   for (const auto& p : products) FG_RETURN_IF_ERROR(ScanFixStats(p, component, window_ms, &stats));
+  auto summary = std::make_shared<Summary>();
+  Summary& sum = *summary;
+  sum.seq = seq;
+  sum.computed = now;
+  sum.cases = stats.cases;
   std::sort(stats.latest.rbegin(), stats.latest.rend());
   if (stats.latest.size() > 16) stats.latest.resize(16);
+  sum.latest = std::move(stats.latest);
+  for (const auto& [cause, n] : stats.causes) sum.causes.push_back({cause, n});
+  std::sort(sum.causes.begin(), sum.causes.end(), [](const CauseCount& x, const CauseCount& y) {
+    return x.count != y.count ? x.count > y.count : x.cause < y.cause;
+  });
+  if (sum.causes.size() > 5) sum.causes.resize(5);
+
+  uint64_t all_attempts = 0, all_repeats = 0;
+  for (const auto& [f, n] : stats.attempts) all_attempts += n;
+  for (const auto& [f, n] : stats.repeats) all_repeats += n;
+  double average =
+      all_attempts == 0 ? 0.5 : static_cast<double>(all_attempts - all_repeats) / all_attempts;
+  for (const auto& [f, n] : stats.attempts) {
+    FixOption o;
+    o.fix = f;
+    o.attempts = n;
+    o.repeats = stats.repeats.count(f) ? std::min(stats.repeats.at(f), n) : 0;
+    o.success_rate = static_cast<double>(n - o.repeats) / n;
+    o.score = (static_cast<double>(n - o.repeats) + kFixShrink * average) / (n + kFixShrink);
+    if (auto it = stats.labour.find(f); it != stats.labour.end() && !it->second.empty()) {
+      std::vector<int64_t> v = it->second;
+      std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+      o.median_labour = v[v.size() / 2];
+    }
+    if (auto it = stats.parts.find(f); it != stats.parts.end()) {
+      auto best =
+          std::max_element(it->second.begin(), it->second.end(),
+                           [](const auto& x, const auto& y) { return x.second < y.second; });
+      std::string s = best->first;
+      for (size_t pos = 0; (pos = s.find(';')) != std::string::npos;) {
+        o.parts.push_back(s.substr(0, pos));
+        s.erase(0, pos + 1);
+      }
+      o.parts.push_back(s);
+    }
+    auto fix = store_->GetEntity("fix", f);
+    if (fix.ok()) o.title = fix->name;
+    sum.fixes.push_back(std::move(o));
+  }
+  std::sort(sum.fixes.begin(), sum.fixes.end(), [](const FixOption& x, const FixOption& y) {
+    return x.score != y.score ? x.score > y.score : x.attempts > y.attempts;
+  });
+
   std::lock_guard<std::mutex> lock(mu_);
-  if (seq == cache_seq_) cache_[key] = stats;
-  return stats;
+  if (cache_.size() > 4096) cache_.clear();  // bounded: keys are product sets x components
+  cache_[key] = summary;
+  return std::shared_ptr<const Summary>(summary);
 }
 
 Result<RootCauseAnswer> RootCauseRanker::Rank(const RootCauseQuery& q) const {
@@ -207,7 +262,12 @@ Result<RootCauseAnswer> RootCauseRanker::Rank(const RootCauseQuery& q) const {
 
   std::map<std::string, double> blended;
   if (!from_symptoms.empty() && !from_cases.empty()) {
-    for (const auto& c : candidates) blended[c] = 0.5 * from_symptoms[c] + 0.5 * from_cases[c];
+    // Fault codes are specific; rule symptoms ("noise") alone are generic and
+    // count for less against the similar cases.
+    bool has_code = false;
+    for (const auto& s : out.symptoms_used) has_code |= s.find(':') != std::string::npos;
+    const double w = has_code ? kSymptomWeightWithCode : kSymptomWeightRulesOnly;
+    for (const auto& c : candidates) blended[c] = w * from_symptoms[c] + (1 - w) * from_cases[c];
   } else if (!from_symptoms.empty()) {
     blended = from_symptoms;
   } else if (!from_cases.empty()) {
@@ -335,20 +395,20 @@ Result<RootCauseAnswer> RootCauseRanker::Rank(const RootCauseQuery& q) const {
 
     std::vector<std::string> scope_products = {q.product};
     a.fix_scope = "product " + q.product;
-    FixStats stats;
+    std::shared_ptr<const Summary> stats = std::make_shared<Summary>();
     if (out.product_known) {
       auto s = CachedFixStats(scope_products, c, q.repeat_window_ms);
       if (!s.ok()) return s.status();
       stats = std::move(*s);
     }
-    if (stats.cases < kMinScopeCases) {
+    if (stats->cases < kMinScopeCases) {
       scope_products = !family_products.empty() ? family_products : all_products;
       a.fix_scope = !family_products.empty() ? "family " + out.family : "all products";
       auto s = CachedFixStats(scope_products, c, q.repeat_window_ms);
       if (!s.ok()) return s.status();
       stats = std::move(*s);
     }
-    a.cases = stats.cases;
+    a.cases = stats->cases;
 
     // Supporting cases: the similar ones first, then the latest diagnosed.
     std::set<std::string> shown;
@@ -359,7 +419,7 @@ Result<RootCauseAnswer> RootCauseRanker::Rank(const RootCauseQuery& q) const {
         a.supporting.push_back({nc->case_id, nc->snippet, nc->similarity, 0});
       }
     }
-    for (const auto& [opened, id] : stats.latest) {
+    for (const auto& [opened, id] : stats->latest) {
       if (a.supporting.size() >= q.max_supporting) break;
       if (!shown.insert(id).second) continue;
       auto doc = store_->GetCase(id);
@@ -371,47 +431,8 @@ Result<RootCauseAnswer> RootCauseRanker::Rank(const RootCauseQuery& q) const {
       if (doc.ok()) s.opened_ms = doc->opened_ms;
     }
 
-    for (const auto& [cause, n] : stats.causes) a.causes.push_back({cause, n});
-    std::sort(a.causes.begin(), a.causes.end(), [](const CauseCount& x, const CauseCount& y) {
-      return x.count != y.count ? x.count > y.count : x.cause < y.cause;
-    });
-    if (a.causes.size() > 5) a.causes.resize(5);
-
-    uint64_t all_attempts = 0, all_repeats = 0;
-    for (const auto& [f, n] : stats.attempts) all_attempts += n;
-    for (const auto& [f, n] : stats.repeats) all_repeats += n;
-    double average =
-        all_attempts == 0 ? 0.5 : static_cast<double>(all_attempts - all_repeats) / all_attempts;
-    for (const auto& [f, n] : stats.attempts) {
-      FixOption o;
-      o.fix = f;
-      o.attempts = n;
-      o.repeats = stats.repeats.count(f) ? std::min(stats.repeats.at(f), n) : 0;
-      o.success_rate = static_cast<double>(n - o.repeats) / n;
-      o.score = (static_cast<double>(n - o.repeats) + kFixShrink * average) / (n + kFixShrink);
-      if (auto it = stats.labour.find(f); it != stats.labour.end() && !it->second.empty()) {
-        std::vector<int64_t> v = it->second;
-        std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
-        o.median_labour = v[v.size() / 2];
-      }
-      if (auto it = stats.parts.find(f); it != stats.parts.end()) {
-        auto best =
-            std::max_element(it->second.begin(), it->second.end(),
-                             [](const auto& x, const auto& y) { return x.second < y.second; });
-        std::string s = best->first;
-        for (size_t pos = 0; (pos = s.find(';')) != std::string::npos;) {
-          o.parts.push_back(s.substr(0, pos));
-          s.erase(0, pos + 1);
-        }
-        o.parts.push_back(s);
-      }
-      auto fix = store_->GetEntity("fix", f);
-      if (fix.ok()) o.title = fix->name;
-      a.fixes.push_back(std::move(o));
-    }
-    std::sort(a.fixes.begin(), a.fixes.end(), [](const FixOption& x, const FixOption& y) {
-      return x.score != y.score ? x.score > y.score : x.attempts > y.attempts;
-    });
+    a.causes = stats->causes;
+    a.fixes = stats->fixes;
 
     uint64_t support = a.cases + near_by_component[c].size();
     a.confidence = p >= 0.6 && support >= 20 ? "high" : p >= 0.3 && support >= 5 ? "medium" : "low";

@@ -7,8 +7,10 @@
 // from the graph's evidence plus that list, so graph/ never includes search/.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -118,13 +120,23 @@ class RootCauseRanker {
   };
   Status ScanFixStats(const std::string& product, const std::string& component, int64_t window_ms,
                       FixStats* out) const;
-  Result<FixStats> CachedFixStats(const std::vector<std::string>& products,
-                                  const std::string& component, int64_t window_ms) const;
+  // What an answer shows of a component's cases, computed once per graph
+  // state (the cache empties when a case is written).
+  struct Summary {
+    uint64_t seq = 0;  // the outbox sequence it was computed at
+    std::chrono::steady_clock::time_point computed;
+    uint64_t cases = 0;
+    std::vector<CauseCount> causes;  // most frequent first, at most 5
+    std::vector<FixOption> fixes;    // best first
+    std::vector<std::pair<int64_t, std::string>> latest;
+  };
+  Result<std::shared_ptr<const Summary>> CachedFixStats(const std::vector<std::string>& products,
+                                                        const std::string& component,
+                                                        int64_t window_ms) const;
 
   const GraphStore* store_;
   mutable std::mutex mu_;
-  mutable uint64_t cache_seq_ = 0;
-  mutable std::map<std::string, FixStats> cache_;
+  mutable std::map<std::string, std::shared_ptr<Summary>> cache_;
 };
 
 }  // namespace faultgraph::graph

@@ -119,7 +119,14 @@ Result<SearchResponse> Searcher::Search(const SearchRequest& req) const {
       mset = enquire.get_mset(0, fetch);
     }
     if (mset.size() < want) {
-      enquire.set_query(restrict(Xapian::Query(Xapian::Query::OP_OR, words.begin(), words.end())));
+      // A long text (a whole ticket) may match on its most informative words
+      // only: the elite set keeps the terms with the highest BM25 bound.
+      const auto elite = static_cast<Xapian::termcount>(req.max_terms);
+      Xapian::Query any =
+          elite > 0 && words.size() > elite
+              ? Xapian::Query(Xapian::Query::OP_ELITE_SET, words.begin(), words.end(), elite)
+              : Xapian::Query(Xapian::Query::OP_OR, words.begin(), words.end());
+      enquire.set_query(restrict(any));
       mset = enquire.get_mset(0, fetch);
     }
 

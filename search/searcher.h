@@ -39,6 +39,9 @@ struct SearchRequest {
   // documents with any of them when fewer than offset + limit have all.
   // For short searches; similar-case queries (whole texts) match any word.
   bool all_words_first = false;
+  // > 0: a text with more query terms matches on this many of them, those
+  // with the highest BM25 upper bound (Xapian's elite set); 0: all terms.
+  size_t max_terms = 0;
 };
 
 struct SearchHit {

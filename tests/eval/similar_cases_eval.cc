@@ -242,9 +242,22 @@ int RunOne(const DataSet& ds, const std::string& datasets, const std::string& wo
       continue;
     }
     ++rc_n;
+    // The BM25 baseline: the 20 nearest cases by the whole text (every
+    // term, no evidence), each voting for its components by similarity².
+    std::map<std::string, double> vote;
+    search::SearchRequest bm25;
+    bm25.text = rq.text;
+    bm25.filters.kind = "case";
+    bm25.limit = 20;
+    bm25.facets = false;
+    if (auto br = (*search)->searcher().Search(bm25); br.ok()) {
+      for (const auto& h : br->hits) {
+        for (const auto& c : h.components)
+          vote[c] += (h.percent / 100.0) * (h.percent / 100.0) / h.components.size();
+      }
+    }
     std::vector<std::pair<double, std::string>> votes;
-    for (const auto& c : ans.components)
-      if (c.fromCases > 0) votes.push_back({c.fromCases, c.component});
+    for (const auto& [c, v] : vote) votes.push_back({v, c});
     std::sort(votes.rbegin(), votes.rend());
     for (size_t k = 0; k < ans.components.size() && k < 3; ++k) {
       if (ans.components[k].component != label) continue;
