@@ -123,7 +123,7 @@ Result<SearchResponse> Searcher::Search(const SearchRequest& req) const {
       // only: the elite set keeps the terms with the highest BM25 bound.
       const auto elite = static_cast<Xapian::termcount>(req.max_terms);
       Xapian::Query any =
-          elite > 0 && words.size() > elite
+          elite > 0 && words.size() > elite && db->get_doccount() > req.max_terms_min_docs
               ? Xapian::Query(Xapian::Query::OP_ELITE_SET, words.begin(), words.end(), elite)
               : Xapian::Query(Xapian::Query::OP_OR, words.begin(), words.end());
       enquire.set_query(restrict(any));

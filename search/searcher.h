@@ -42,6 +42,9 @@ struct SearchRequest {
   // > 0: a text with more query terms matches on this many of them, those
   // with the highest BM25 upper bound (Xapian's elite set); 0: all terms.
   size_t max_terms = 0;
+  // ... and only on an index of more documents than this: small indexes
+  // are fast with every term.
+  size_t max_terms_min_docs = 0;
 };
 
 struct SearchHit {

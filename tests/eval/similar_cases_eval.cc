@@ -47,6 +47,7 @@ struct DataSet {
   std::string mapping;                // TOML, as a user would write it
   std::string product_column;         // the product of a query ("" = product_const)
   std::string product_const;
+  std::string cause_column;  // the failure-cause label, if the set has one
 };
 
 const std::vector<DataSet>& DataSets() {
@@ -70,7 +71,8 @@ components = { column = "故障组件", split = "|" }
 failure_cause = "形成原因"
 )",
        "影响对象",
-       ""},
+       "",
+       "形成原因"},
       {"excavator-mwo (English: short text -> major system)",
        "excavator-mwo/excavators-cleaned.csv",
        "OriginalShorttext",
@@ -207,6 +209,21 @@ int RunOne(const DataSet& ds, const std::string& datasets, const std::string& wo
   // rootCause top-1/top-3, and the same for its two baselines: the
   // similar-case (BM25) vote alone and the most frequent component.
   int rc_n = 0, rc1 = 0, rc3 = 0, vote1 = 0, vote3 = 0, major1 = 0, major3 = 0;
+  // Cause: the top component's most frequent cause, against the most
+  // frequent cause of all.
+  int cause_col = ds.cause_column.empty() ? -1 : Column(t, ds.cause_column);
+  std::map<std::string, int> cause_counts;
+  if (cause_col >= 0) {
+    for (size_t i = 0; i < t.rows.size(); ++i) {
+      if (Fnv1a64(t.rows[i][text_col]) % 5 == 0) continue;
+      std::string c(ingest::Trim(t.rows[i][cause_col]));
+      if (!c.empty()) ++cause_counts[c];
+    }
+  }
+  std::string top_cause;
+  for (const auto& [c, n] : cause_counts)
+    if (top_cause.empty() || n > cause_counts[top_cause]) top_cause = c;
+  int cause_n = 0, cause_hit = 0, cause_base = 0;
   int queries = 0, hit5 = 0, hit1 = 0, baseline_hit5 = 0;
   double precision5 = 0;
   for (size_t i : dev) {
@@ -242,6 +259,15 @@ int RunOne(const DataSet& ds, const std::string& datasets, const std::string& wo
       continue;
     }
     ++rc_n;
+    if (cause_col >= 0) {
+      std::string want(ingest::Trim(t.rows[i][cause_col]));
+      if (!want.empty()) {
+        ++cause_n;
+        cause_base += want == top_cause;
+        if (!ans.components.empty() && !ans.components[0].causes.empty())
+          cause_hit += ans.components[0].causes[0].cause == want;
+      }
+    }
     // The BM25 baseline: the 20 nearest cases by the whole text (every
     // term, no evidence), each voting for its components by similarity².
     std::map<std::string, double> vote;
@@ -281,6 +307,11 @@ int RunOne(const DataSet& ds, const std::string& datasets, const std::string& wo
       "frequent top-1 %.1f%% top-3 %.1f%%  (n=%d)\n",
       pct(rc1, rc_n), pct(rc3, rc_n), pct(vote1, rc_n), pct(vote3, rc_n), pct(major1, rc_n),
       pct(major3, rc_n), rc_n);
+  if (cause_n > 0)
+    std::printf(
+        "  cause: the top component's most frequent cause %.1f%% | most frequent cause %.1f%%  "
+        "(n=%d)\n",
+        pct(cause_hit, cause_n), pct(cause_base, cause_n), cause_n);
   std::printf(
       "%s\n  train %zu rows (%lld applied, %lld rejected), dev queries %d, labels %zu\n"
       "  hit@1 %.1f%%  hit@5 %.1f%%  precision@5 %.1f%%   majority-top-5 baseline hit@5 %.1f%%\n",
