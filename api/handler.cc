@@ -346,7 +346,7 @@ void Handler::rootCause(RootCauseAnswer& out, const RootCauseRequest& request) {
     req.filters.kind = "case";
     req.limit = 20;
     req.facets = false;
-    req.max_terms = 6;  // on a large index: the text's 6 most telling terms (p99 latency)
+    req.max_terms = 8;  // on a large index: the text's 8 most telling terms (p99 latency)
     req.max_terms_min_docs = 50'000;
     // The product's own cases when it has plenty; else its family's (every
     // case when the family is unknown), the product's own counting more:

@@ -1,9 +1,11 @@
 #include "search/searcher.h"
 
+#include <tbb/parallel_for.h>
 #include <xapian.h>
 
 #include <algorithm>
 #include <filesystem>
+#include <tuple>
 #include <unordered_map>
 
 #include "search/analyzer.h"
@@ -18,9 +20,14 @@ namespace {
 constexpr Xapian::doccount kFacetDocs = 100;  // facets count over this many best matches
 constexpr size_t kSnippetBytes = 180;
 
-Xapian::Query Filter(std::string_view prefix, const std::string& value) {
-  return Xapian::Query(std::string(prefix) + value);
-}
+// One match of one shard.
+struct Match {
+  double weight = 0;
+  int percent = 0;
+  size_t shard = 0;
+  Xapian::docid docid = 0;
+  std::string data;  // the stored document, read for hits and facets
+};
 
 }  // namespace
 
@@ -40,24 +47,24 @@ Result<std::unique_ptr<Searcher>> Searcher::Open(const std::string& dir, int sha
 
 Searcher::~Searcher() = default;
 
-std::unique_ptr<Xapian::Database> Searcher::Acquire() const {
+std::unique_ptr<Searcher::Handles> Searcher::Acquire() const {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (!pool_.empty()) {
-      auto db = std::move(pool_.back());
+      auto h = std::move(pool_.back());
       pool_.pop_back();
-      db->reopen();  // see the latest commit
-      return db;
+      for (auto& db : h->shards) db.reopen();  // see the latest commit
+      return h;
     }
   }
-  auto db = std::make_unique<Xapian::Database>();
-  for (const auto& p : paths_) db->add_database(Xapian::Database(p));
-  return db;
+  auto h = std::make_unique<Handles>();
+  for (const auto& p : paths_) h->shards.emplace_back(p);
+  return h;
 }
 
-void Searcher::Release(std::unique_ptr<Xapian::Database> db) const {
+void Searcher::Release(std::unique_ptr<Handles> h) const {
   std::lock_guard<std::mutex> lock(mu_);
-  pool_.push_back(std::move(db));
+  pool_.push_back(std::move(h));
 }
 
 Result<SearchResponse> Searcher::Search(const SearchRequest& req) const {
@@ -69,34 +76,44 @@ Result<SearchResponse> Searcher::Search(const SearchRequest& req) const {
       req.filters.to_ms <= req.filters.from_ms) {
     return Status::InvalidArgument("the period ends before it starts");
   }
-  std::unique_ptr<Xapian::Database> db;
+  std::unique_ptr<Handles> db;
   try {
     db = Acquire();
     // The query's words are analysed exactly as the documents' were and
     // OR-ed, so BM25 ranks by overlap. (Xapian 1.4's QueryParser rejects
     // mixed text such as "noise 噪音 fan" under FLAG_CJK_NGRAM.)
-    std::vector<Xapian::Query> words;
     std::vector<WeightedTerm> terms = QueryTerms(folded);
-    for (const auto& t : terms) words.emplace_back(t.term, t.wdf);
-    if (words.empty()) {
+    if (terms.empty()) {
       Release(std::move(db));
       return Status::InvalidArgument("the query has no words to search for");
     }
-    std::vector<Xapian::Query> filters;
     const SearchFilters& f = req.filters;
-    if (!f.kind.empty()) filters.push_back(Filter(kKindPrefix, f.kind));
-    if (!f.product.empty()) filters.push_back(Filter(kProductPrefix, f.product));
-    if (!f.family.empty()) filters.push_back(Filter(kFamilyPrefix, f.family));
-    if (!f.component.empty()) filters.push_back(Filter(kComponentPrefix, f.component));
-    if (!f.symptom.empty()) filters.push_back(Filter(kSymptomPrefix, f.symptom));
-    if (!f.region.empty()) filters.push_back(Filter(kRegionPrefix, f.region));
-    if (f.from_ms != 0 || f.to_ms != 0) {
-      std::string lo = Xapian::sortable_serialise(static_cast<double>(f.from_ms));
-      std::string hi =
-          Xapian::sortable_serialise(static_cast<double>(f.to_ms != 0 ? f.to_ms - 1 : INT64_MAX));
-      filters.push_back(Xapian::Query(Xapian::Query::OP_VALUE_RANGE, kOpenedSlot, lo, hi));
-    }
-    auto restrict = [&](Xapian::Query query) {
+    std::vector<std::string> filter_terms;
+    if (!f.kind.empty()) filter_terms.push_back(std::string(kKindPrefix) + f.kind);
+    if (!f.product.empty()) filter_terms.push_back(std::string(kProductPrefix) + f.product);
+    if (!f.family.empty()) filter_terms.push_back(std::string(kFamilyPrefix) + f.family);
+    if (!f.component.empty()) filter_terms.push_back(std::string(kComponentPrefix) + f.component);
+    if (!f.symptom.empty()) filter_terms.push_back(std::string(kSymptomPrefix) + f.symptom);
+    if (!f.region.empty()) filter_terms.push_back(std::string(kRegionPrefix) + f.region);
+    const bool ranged = f.from_ms != 0 || f.to_ms != 0;
+    const std::string lo = Xapian::sortable_serialise(static_cast<double>(f.from_ms));
+    const std::string hi =
+        Xapian::sortable_serialise(static_cast<double>(f.to_ms != 0 ? f.to_ms - 1 : INT64_MAX));
+    enum class Mode { kAll, kAny, kElite };
+    // Builds the whole query from strings. Each shard's thread builds its
+    // own: Xapian::Query shares its parts with non-atomic reference
+    // counts, so one Query must never be copied on two threads at once.
+    auto make_query = [&](Mode mode, Xapian::termcount elite) {
+      std::vector<Xapian::Query> words;
+      for (const auto& t : terms) words.emplace_back(t.term, t.wdf);
+      Xapian::Query query =
+          mode == Mode::kAll ? Xapian::Query(Xapian::Query::OP_AND, words.begin(), words.end())
+          : mode == Mode::kElite
+              ? Xapian::Query(Xapian::Query::OP_ELITE_SET, words.begin(), words.end(), elite)
+              : Xapian::Query(Xapian::Query::OP_OR, words.begin(), words.end());
+      std::vector<Xapian::Query> filters;
+      for (const auto& t : filter_terms) filters.emplace_back(t);
+      if (ranged) filters.emplace_back(Xapian::Query::OP_VALUE_RANGE, kOpenedSlot, lo, hi);
       if (!filters.empty()) {
         query = Xapian::Query(Xapian::Query::OP_FILTER, query,
                               Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end()));
@@ -108,37 +125,69 @@ Result<SearchResponse> Searcher::Search(const SearchRequest& req) const {
       return query;
     };
 
-    Xapian::Enquire enquire(*db);
+    // Each shard is matched on its own core and the best of both merged by
+    // weight: the shards hold hash-distributed halves of one collection, so
+    // their BM25 statistics, and so their weights, agree closely.
+    const size_t n = db->shards.size();
     Xapian::doccount want = static_cast<Xapian::doccount>(req.offset + req.limit);
     Xapian::doccount fetch = req.facets ? std::max(want, kFacetDocs) : want;
-    Xapian::MSet mset;
-    if (req.all_words_first && words.size() > 1) {
+    std::vector<Match> mset;
+    uint64_t estimated = 0;
+    auto run = [&](Mode mode, Xapian::termcount elite) {
+      std::vector<std::vector<Match>> per(n);
+      std::vector<uint64_t> est(n, 0);
+      tbb::parallel_for(size_t{0}, n, [&](size_t i) {
+        Xapian::Enquire enquire(db->shards[i]);
+        enquire.set_query(make_query(mode, elite));
+        Xapian::MSet ms = enquire.get_mset(0, fetch);
+        est[i] = ms.get_matches_estimated();
+        for (auto it = ms.begin(); it != ms.end(); ++it)
+          per[i].push_back({it.get_weight(), it.get_percent(), i, *it, {}});
+      });
+      mset.clear();
+      estimated = 0;
+      for (size_t i = 0; i < n; ++i) {
+        estimated += est[i];
+        for (auto& m : per[i]) mset.push_back(std::move(m));
+      }
+      std::sort(mset.begin(), mset.end(), [](const Match& a, const Match& b) {
+        return a.weight != b.weight ? a.weight > b.weight
+                                    : std::tie(a.shard, a.docid) < std::tie(b.shard, b.docid);
+      });
+      if (mset.size() > fetch) mset.resize(fetch);
+    };
+    if (req.all_words_first && terms.size() > 1) {
       // Documents with every word first (intersections of long posting
       // lists are cheap); any word only when too few have them all.
-      enquire.set_query(restrict(Xapian::Query(Xapian::Query::OP_AND, words.begin(), words.end())));
-      mset = enquire.get_mset(0, fetch);
+      run(Mode::kAll, 0);
     }
     if (mset.size() < want) {
       // A long text (a whole ticket) may match on its most informative words
       // only: the elite set keeps the terms with the highest BM25 bound.
       const auto elite = static_cast<Xapian::termcount>(req.max_terms);
-      Xapian::Query any =
-          elite > 0 && words.size() > elite && db->get_doccount() > req.max_terms_min_docs
-              ? Xapian::Query(Xapian::Query::OP_ELITE_SET, words.begin(), words.end(), elite)
-              : Xapian::Query(Xapian::Query::OP_OR, words.begin(), words.end());
-      enquire.set_query(restrict(any));
-      mset = enquire.get_mset(0, fetch);
+      uint64_t docs = 0;
+      for (const auto& d : db->shards) docs += d.get_doccount();
+      bool use_elite = elite > 0 && terms.size() > elite && docs > req.max_terms_min_docs;
+      run(use_elite ? Mode::kElite : Mode::kAny, elite);
     }
+    // The stored data carries what facets and hits show: one read per
+    // document, each shard's on its own core.
+    size_t keep = req.facets ? mset.size() : std::min<size_t>(mset.size(), want);
+    tbb::parallel_for(size_t{0}, n, [&](size_t i) {
+      for (size_t k = 0; k < keep; ++k) {
+        if (mset[k].shard == i && (req.facets || k >= req.offset))
+          mset[k].data = db->shards[i].get_document(mset[k].docid).get_data();
+      }
+    });
 
     SearchResponse out;
-    out.matches_estimated = mset.get_matches_estimated();
+    out.matches_estimated = estimated;
     std::unordered_map<std::string, int> counts[3];  // product, component, symptom
-    Xapian::doccount rank = 0;
-    for (auto it = mset.begin(); it != mset.end(); ++it, ++rank) {
+    for (size_t rank = 0; rank < keep; ++rank) {
+      const Match& m = mset[rank];
       bool is_hit = rank >= req.offset && rank < want;
       if (!is_hit && !req.facets) continue;
-      // The stored data carries what facets and hits show: one read per doc.
-      StoredDoc sd = StoredDoc::Parse(it.get_document().get_data());
+      StoredDoc sd = StoredDoc::Parse(m.data);
       if (req.facets) {
         if (!sd.product.empty()) ++counts[0][sd.product];
         for (const auto& c : sd.components) ++counts[1][c];
@@ -154,8 +203,8 @@ Result<SearchResponse> Searcher::Search(const SearchRequest& req) const {
       h.symptoms = sd.symptoms;
       h.fixes = sd.fixes;
       h.opened_ms = sd.opened_ms;
-      h.percent = it.get_percent();
-      h.weight = it.get_weight();
+      h.percent = m.percent;
+      h.weight = m.weight;
       h.snippet = MakeSnippet(sd.folded, terms, kSnippetBytes);
       out.hits.push_back(std::move(h));
     }

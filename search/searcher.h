@@ -79,13 +79,17 @@ class Searcher {
 
  private:
   Searcher() = default;
-  std::unique_ptr<Xapian::Database> Acquire() const;
-  void Release(std::unique_ptr<Xapian::Database> db) const;
+  // One open handle per shard, used by one search at a time.
+  struct Handles {
+    std::vector<Xapian::Database> shards;
+  };
+  std::unique_ptr<Handles> Acquire() const;
+  void Release(std::unique_ptr<Handles> h) const;
 
   std::vector<std::string> paths_;
   std::unique_ptr<TextFolder> folder_;
   mutable std::mutex mu_;
-  mutable std::vector<std::unique_ptr<Xapian::Database>> pool_;
+  mutable std::vector<std::unique_ptr<Handles>> pool_;
 };
 
 }  // namespace faultgraph::search

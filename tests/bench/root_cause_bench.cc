@@ -179,7 +179,7 @@ int main(int argc, char** argv) {
            req.filters.to_ms = q.asOfMs;
            req.limit = 20;
            req.facets = false;
-           req.max_terms = 6;
+           req.max_terms = 8;
            (void)(*search)->searcher().Search(req);
          }));
   Report("rootCause in-process",

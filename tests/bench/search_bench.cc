@@ -3,6 +3,10 @@
 //
 //   search_bench [--cases N] [--batch B] [--queries Q] [--shards S] [--serial 1]
 //                [--facets 0|1] [--rules FILE] [--vocab small|zipf] [--dir DIR]
+//                [--warmup N] [--reuse 1]
+//
+// --reuse 1 keeps DIR and, when it already holds an index, measures the
+// queries only. The first --warmup (200) queries are not timed.
 //
 // --serial 1 indexes only after the graph ingest has finished, to see the
 // two costs apart.
@@ -142,6 +146,7 @@ ingest::Record MakeCase(int i, std::mt19937& rng) {
 
 int main(int argc, char** argv) {
   int cases = 200'000, batch = 5000, queries = 2000, shards = 2, serial = 0, facets = 1;
+  int reuse = 0, warmup = 200;
   std::string dir = "/tmp/fg_search_bench", rules_path, vocab = "small";
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--cases"))
@@ -156,6 +161,10 @@ int main(int argc, char** argv) {
       serial = std::atoi(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--facets"))
       facets = std::atoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--reuse"))
+      reuse = std::atoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--warmup"))
+      warmup = std::atoi(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--dir"))
       dir = argv[i + 1];
     else if (!std::strcmp(argv[i], "--rules"))
@@ -174,7 +183,8 @@ int main(int argc, char** argv) {
   g_zipf = vocab == "zipf";
   Vocabulary vocabulary = MakeVocabulary(g_zipf);
   g_vocab = &vocabulary;
-  std::filesystem::remove_all(dir);
+  const bool built = reuse && std::filesystem::exists(dir + "/index");
+  if (!built) std::filesystem::remove_all(dir);
   auto store = graph::GraphStore::Open(dir + "/graph");
   if (!store.ok()) return std::fprintf(stderr, "%s\n", store.status().ToString().c_str()), 1;
   std::unique_ptr<ingest::TextRules> rules;
@@ -191,7 +201,7 @@ int main(int argc, char** argv) {
 
   std::mt19937 rng(1);
   std::vector<std::vector<ingest::Record>> chunks;
-  for (int i = 0; i < cases; i += batch) {
+  for (int i = 0; i < cases && !built; i += batch) {
     chunks.emplace_back();
     for (int j = i; j < std::min(cases, i + batch); ++j) chunks.back().push_back(MakeCase(j, rng));
   }
@@ -224,14 +234,16 @@ int main(int argc, char** argv) {
   if (!searcher.ok()) return std::fprintf(stderr, "%s\n", searcher.status().ToString().c_str()), 1;
   std::vector<double> ms;
   size_t empty = 0;
-  for (int q = 0; q < queries; ++q) {
+  std::mt19937 qrng(2);  // the same queries whether the index was built now or reused
+  for (int q = 0; q < warmup + queries; ++q) {
     search::SearchRequest req;
-    req.text = Words(rng, 2 + rng() % 2);
+    req.text = Words(qrng, 2 + qrng() % 2);
     req.limit = 10;
     req.facets = facets != 0;
     req.all_words_first = true;  // as searchFixes asks
     auto s0 = Steady::now();
     auto r = (*searcher)->Search(req);
+    if (q < warmup) continue;  // other queries first, as a running service has had
     ms.push_back(std::chrono::duration<double, std::milli>(Steady::now() - s0).count());
     if (!r.ok() || r->hits.empty()) ++empty;
   }
@@ -248,6 +260,6 @@ int main(int argc, char** argv) {
   searcher->reset();
   indexer->reset();
   store->reset();
-  std::filesystem::remove_all(dir);
+  if (!reuse) std::filesystem::remove_all(dir);
   return 0;
 }
