@@ -48,6 +48,12 @@ constexpr const char* kUsage =
   rootcause --batch FILE             one JSON query per line ({"product", "text", "codes",
                                      "serial", "top", "at", "id"}) -> one JSON answer per line
                                      (--at: the asset history is read as of DATE)
+  repeats [--product P] [--window DAYS] [--limit N]
+                                     fixes that did not hold: the asset back with the same
+                                     component within the window (default 30 days)
+  trends [--product P] [--component C] [--baseline MONTHS] [--alpha A] [--series] [--csv]
+                                     failures per 1,000 units in service per month, and
+                                     alerts where a rate rose above its trailing baseline
   reindex                            rebuild the search index from the graph
 
   FILTERS: --product P --family F --component C --symptom S --region R
@@ -588,6 +594,127 @@ int CmdRootCause(api::FaultGraphIf& fg, const Args& a, bool as_json) {
   return 0;
 }
 
+std::string MonthText(int32_t yyyymm) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d", yyyymm / 100, yyyymm % 100);
+  return buf;
+}
+
+int CmdRepeats(api::FaultGraphIf& fg, const Args& a, bool as_json) {
+  api::RepeatRequest r;
+  r.product = a.Get("--product");
+  r.windowDays = ParseIntOption(a, "--window", 30, 1, 365);
+  r.limit = ParseLimit(a, 20);
+  std::vector<api::RepeatRow> rows;
+  fg.repeatFailures(rows, r);
+  if (as_json) {
+    json out = json::array();
+    for (const auto& x : rows)
+      out.push_back({{"product", x.product},
+                     {"component", x.component},
+                     {"fix", x.fix},
+                     {"attempts", x.attempts},
+                     {"repeats", x.repeats},
+                     {"rate", x.rate},
+                     {"chains", x.chains},
+                     {"customers", x.customers}});
+    Print(out);
+    return 0;
+  }
+  std::vector<std::vector<std::string>> table;
+  for (const auto& x : rows) {
+    char rate[16];
+    std::snprintf(rate, sizeof rate, "%.0f%%", 100 * x.rate);
+    std::string chain;
+    if (!x.chains.empty()) {
+      for (const auto& id : x.chains[0]) chain += (chain.empty() ? "" : " > ") + id;
+    }
+    table.push_back({x.product, x.component, x.fix, std::to_string(x.attempts),
+                     std::to_string(x.repeats), rate, std::to_string(x.customers.size()), chain});
+  }
+  cli::PrintTable(
+      {"product", "component", "fix", "attempts", "repeats", "rate", "customers", "longest chain"},
+      table);
+  return 0;
+}
+
+int CmdTrends(api::FaultGraphIf& fg, const Args& a, bool as_json) {
+  api::TrendRequest r;
+  r.product = a.Get("--product");
+  r.component = a.Get("--component");
+  r.baselineMonths = ParseIntOption(a, "--baseline", 6, 2, 36);
+  if (a.Has("--alpha")) {
+    char* end = nullptr;
+    r.alpha = std::strtod(a.Get("--alpha").c_str(), &end);
+    if (*end != '\0' || !(r.alpha > 0 && r.alpha <= 0.1))
+      UsageError("--alpha must be a number above 0 and at most 0.1");
+  }
+  r.withSeries = a.Has("--series") || a.Has("--csv");
+  api::TrendReport t;
+  fg.defectTrends(t, r);
+  if (a.Has("--csv")) {
+    std::printf("product,component,month,failures,installed,per_1000,alert\n");
+    for (const auto& s : t.series) {
+      for (const auto& p : s.points) {
+        bool alert = false;
+        for (const auto& al : t.alerts)
+          alert |= al.product == s.product && al.component == s.component && al.month == p.month;
+        std::printf("%s,%s,%s,%lld,%lld,%.4f,%d\n", s.product.c_str(), s.component.c_str(),
+                    MonthText(p.month).c_str(), static_cast<long long>(p.failures),
+                    static_cast<long long>(p.installed), p.per1000, alert ? 1 : 0);
+      }
+    }
+    return 0;
+  }
+  if (as_json) {
+    json alerts = json::array(), series = json::array();
+    for (const auto& al : t.alerts)
+      alerts.push_back({{"product", al.product},
+                        {"component", al.component},
+                        {"month", MonthText(al.month)},
+                        {"monthsFlagged", al.monthsFlagged},
+                        {"rateBefore", al.rateBefore},
+                        {"rateAfter", al.rateAfter},
+                        {"failures", al.failures},
+                        {"expected", al.expected},
+                        {"pValue", al.pValue},
+                        {"evidence", al.evidence}});
+    for (const auto& s : t.series) {
+      json pts = json::array();
+      for (const auto& p : s.points)
+        pts.push_back({{"month", MonthText(p.month)},
+                       {"failures", p.failures},
+                       {"installed", p.installed},
+                       {"per1000", p.per1000}});
+      series.push_back({{"product", s.product}, {"component", s.component}, {"points", pts}});
+    }
+    Print({{"alerts", alerts}, {"series", series}, {"tests", t.tests}, {"alpha", t.alpha}});
+    return 0;
+  }
+  std::vector<std::vector<std::string>> table;
+  for (const auto& al : t.alerts) {
+    char before[32], after[32], p[32], exp[32];
+    std::snprintf(before, sizeof before, "%.2f", al.rateBefore);
+    std::snprintf(after, sizeof after, "%.2f", al.rateAfter);
+    std::snprintf(p, sizeof p, "%.1e", al.pValue);
+    std::snprintf(exp, sizeof exp, "%.1f", al.expected);
+    std::string ev;
+    for (size_t i = 0; i < al.evidence.size() && i < 3; ++i)
+      ev += (ev.empty() ? "" : " ") + al.evidence[i];
+    table.push_back({al.product, al.component, MonthText(al.month),
+                     std::to_string(al.monthsFlagged), before, after,
+                     std::to_string(al.failures) + " vs " + exp, p, ev});
+  }
+  cli::PrintTable({"product", "component", "from", "months", "per 1000 before", "after", "failures",
+                   "p-value", "cases"},
+                  table);
+  std::printf(
+      "\n%zu alerts from %lld monthly tests at alpha %g (about %.1f false alarms "
+      "expected by chance)\n",
+      t.alerts.size(), static_cast<long long>(t.tests), t.alpha, t.tests * t.alpha);
+  return 0;
+}
+
 int CmdReindex(api::FaultGraphIf& fg, bool as_json) {
   int64_t n = fg.reindex();
   if (as_json) {
@@ -605,10 +732,10 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     static const std::vector<std::string> kWithValue = {
-        "--data",  "--server", "--mapping",   "--product", "--limit",  "--source",
-        "--rules", "--family", "--component", "--symptom", "--region", "--kind",
-        "--from",  "--to",     "--offset",    "--case",    "--serial", "--codes",
-        "--text",  "--top",    "--batch",     "--at"};
+        "--data",   "--server",    "--mapping",  "--product", "--limit", "--source", "--rules",
+        "--family", "--component", "--symptom",  "--region",  "--kind",  "--from",   "--to",
+        "--offset", "--case",      "--serial",   "--codes",   "--text",  "--top",    "--batch",
+        "--at",     "--window",    "--baseline", "--alpha"};
     if (a == "--help" || a == "-h") {
       std::printf("%s", kUsage);
       return 0;
@@ -616,7 +743,8 @@ int main(int argc, char** argv) {
     if (a.starts_with("--")) {
       bool takes_value = std::find(kWithValue.begin(), kWithValue.end(), a) != kWithValue.end();
       if (takes_value && i + 1 >= argc) UsageError(a + " needs a value");
-      if (!takes_value && a != "--json" && a != "--in" && a != "--no-index") {
+      if (!takes_value && a != "--json" && a != "--in" && a != "--no-index" && a != "--series" &&
+          a != "--csv") {
         UsageError("unknown option " + a);
       }
       args.options.emplace_back(a, takes_value ? argv[++i] : "");
@@ -714,6 +842,8 @@ int main(int argc, char** argv) {
     if (cmd == "similar") return CmdSimilar(*fg, args, as_json);
     if (cmd == "reindex") return CmdReindex(*fg, as_json);
     if (cmd == "rootcause") return CmdRootCause(*fg, args, as_json);
+    if (cmd == "repeats") return CmdRepeats(*fg, args, as_json);
+    if (cmd == "trends") return CmdTrends(*fg, args, as_json);
     if (cmd == "status") return CmdStatus(*fg, as_json);
     if (cmd == "product") return CmdProduct(*fg, args, as_json);
     if (cmd == "neighbours" || cmd == "neighbors") return CmdNeighbours(*fg, args, as_json);

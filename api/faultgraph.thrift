@@ -224,6 +224,67 @@ struct RootCauseAnswer {
   7: list<HistoryItem> history
 }
 
+// repeatFailures: fixes that did not hold (the asset back with the same
+// component within the window).
+struct RepeatRequest {
+  1: string product                // empty: every product
+  2: i32 windowDays = 30           // 1..365
+  3: i32 limit = 50                // rows, 1..1000
+}
+
+struct RepeatRow {
+  1: string product
+  2: string component
+  3: string fix
+  4: i64 attempts
+  5: i64 repeats
+  6: double rate
+  7: list<list<string>> chains     // case ids on one asset, first case first
+  8: list<string> customers        // customer keys, never names
+}
+
+// defectTrends: failures per 1,000 units in service per month, and alerts.
+struct TrendRequest {
+  1: string product                // empty: every product
+  2: string component              // empty: every component
+  3: i32 baselineMonths = 6        // 2..36
+  4: double alpha = 0.001          // per monthly test, (0, 0.1]
+  5: bool withSeries = false       // include the monthly series
+}
+
+struct RatePoint {
+  1: i32 month                     // yyyymm
+  2: i64 failures
+  3: i64 installed
+  4: double per1000
+}
+
+struct RateSeries {
+  1: string product
+  2: string component
+  3: list<RatePoint> points
+}
+
+struct TrendAlert {
+  1: string product
+  2: string component
+  3: i32 month                     // first month of the rise, yyyymm
+  4: i32 monthsFlagged
+  5: double rateBefore             // per 1,000 units per month
+  6: double rateAfter
+  7: i64 failures
+  8: double expected
+  9: double pValue
+  10: list<string> evidence        // case ids of the alert month
+}
+
+struct TrendReport {
+  1: list<TrendAlert> alerts
+  2: list<RateSeries> series
+  3: i64 tests                     // monthly tests run
+  4: double alpha                  // expected false alarms = tests * alpha
+}
+
 service FaultGraph {
   IngestStatus ingestStatus() throws (1: Unavailable unavailable)
   Product getProduct(1: string model)
@@ -246,6 +307,10 @@ service FaultGraph {
       throws (1: BadRequest bad, 2: NotFound notFound, 3: Unavailable unavailable)
   // Ranked components, causes and fixes, each with the evidence behind it.
   RootCauseAnswer rootCause(1: RootCauseRequest request)
+      throws (1: BadRequest bad, 2: Unavailable unavailable)
+  list<RepeatRow> repeatFailures(1: RepeatRequest request)
+      throws (1: BadRequest bad, 2: Unavailable unavailable)
+  TrendReport defectTrends(1: TrendRequest request)
       throws (1: BadRequest bad, 2: Unavailable unavailable)
   // Rebuilds the search index from the graph; returns documents indexed.
   i64 reindex() throws (1: Unavailable unavailable)

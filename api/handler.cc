@@ -433,6 +433,78 @@ void Handler::rootCause(RootCauseAnswer& out, const RootCauseRequest& request) {
   }
 }
 
+void Handler::repeatFailures(std::vector<RepeatRow>& out, const RepeatRequest& request) {
+  if (request.product.size() > kMaxIdBytes) ThrowBad("product", "product is longer than 512 bytes");
+  if (request.windowDays < 1 || request.windowDays > 365)
+    ThrowBad("windowDays", "windowDays must be from 1 to 365");
+  if (request.limit < 1 || request.limit > kMaxLimit)
+    ThrowBad("limit", "limit must be from 1 to " + std::to_string(kMaxLimit));
+  graph::RepeatOptions o;
+  o.product = request.product;
+  o.window_ms = static_cast<int64_t>(request.windowDays) * 86400 * 1000;
+  auto rows = Unwrap(graph::RepeatFailures(*store_, o), "request");
+  for (auto& r : rows) {
+    if (out.size() >= static_cast<size_t>(request.limit)) break;
+    RepeatRow row;
+    row.product = r.product;
+    row.component = r.component;
+    row.fix = r.fix;
+    row.attempts = static_cast<int64_t>(r.attempts);
+    row.repeats = static_cast<int64_t>(r.repeats);
+    row.rate = r.rate;
+    row.chains = std::move(r.chains);
+    row.customers = std::move(r.customers);
+    out.push_back(std::move(row));
+  }
+}
+
+void Handler::defectTrends(TrendReport& out, const TrendRequest& request) {
+  if (request.product.size() > kMaxIdBytes) ThrowBad("product", "product is longer than 512 bytes");
+  if (request.component.size() > kMaxIdBytes)
+    ThrowBad("component", "component is longer than 512 bytes");
+  if (request.baselineMonths < 2 || request.baselineMonths > 36)
+    ThrowBad("baselineMonths", "baselineMonths must be from 2 to 36");
+  if (!(request.alpha > 0 && request.alpha <= 0.1))
+    ThrowBad("alpha", "alpha must be above 0 and at most 0.1");
+  graph::TrendOptions o;
+  o.product = request.product;
+  o.component = request.component;
+  o.baseline_months = request.baselineMonths;
+  o.alpha = request.alpha;
+  auto r = Unwrap(graph::DefectTrends(*store_, o), "request");
+  out.tests = static_cast<int64_t>(r.tests);
+  out.alpha = o.alpha;
+  for (auto& a : r.alerts) {
+    TrendAlert t;
+    t.product = a.product;
+    t.component = a.component;
+    t.month = static_cast<int32_t>(a.month);
+    t.monthsFlagged = static_cast<int32_t>(a.months_flagged);
+    t.rateBefore = a.rate_before;
+    t.rateAfter = a.rate_after;
+    t.failures = static_cast<int64_t>(a.failures);
+    t.expected = a.expected;
+    t.pValue = a.p_value;
+    t.evidence = std::move(a.evidence);
+    out.alerts.push_back(std::move(t));
+  }
+  if (!request.withSeries) return;
+  for (const auto& s : r.series) {
+    RateSeries rs;
+    rs.product = s.product;
+    rs.component = s.component;
+    for (const auto& p : s.points) {
+      RatePoint rp;
+      rp.month = static_cast<int32_t>(p.month);
+      rp.failures = static_cast<int64_t>(p.failures);
+      rp.installed = static_cast<int64_t>(p.installed);
+      rp.per1000 = p.per_1000;
+      rs.points.push_back(rp);
+    }
+    out.series.push_back(std::move(rs));
+  }
+}
+
 int64_t Handler::reindex() {
   if (search_ == nullptr) ThrowIfError(Status::IOError("search is not available"), "index");
   return static_cast<int64_t>(Unwrap(search_->Rebuild(), "index"));

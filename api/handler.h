@@ -8,7 +8,9 @@
 #include "api/gen-cpp/FaultGraph.h"
 #include "api/search_service.h"
 #include "graph/graph_store.h"
+#include "graph/repeats.h"
 #include "graph/root_cause.h"
+#include "graph/trends.h"
 #include "ingest/pipeline.h"
 
 namespace faultgraph::api {
@@ -34,6 +36,8 @@ class Handler : public FaultGraphIf {
   void similarCases(SearchResult& out, const std::string& caseId, const std::string& text,
                     const SearchFilters& filters, int32_t limit) override;
   void rootCause(RootCauseAnswer& out, const RootCauseRequest& request) override;
+  void repeatFailures(std::vector<RepeatRow>& out, const RepeatRequest& request) override;
+  void defectTrends(TrendReport& out, const TrendRequest& request) override;
   int64_t reindex() override;
   void ingestFile(IngestResult& out, const std::string& mappingPath,
                   const std::string& filePath) override;

@@ -366,6 +366,24 @@ Status GraphStore::ForEachComponentCase(const std::string& product, const std::s
   return decode_error;
 }
 
+Result<std::vector<std::pair<int64_t, uint64_t>>> GraphStore::BucketsOf(
+    BucketSeries s, const std::string& a, const std::string& b) const {
+  std::vector<std::pair<int64_t, uint64_t>> out;
+  FG_RETURN_IF_ERROR(ScanPrefix(Cf::kBucket, keys::BucketPrefix(s, a, b), SIZE_MAX,
+                                [&](std::string_view key, std::string_view value) {
+                                  KeyReader r(key);
+                                  uint8_t tag;
+                                  std::string x, y;
+                                  int64_t period = 0;
+                                  uint64_t count = DecodeCounter(value);
+                                  if (r.Tag(&tag) && r.Str(&x) && r.Str(&y) && r.I64(&period) &&
+                                      count != 0 && count < (1ull << 63))
+                                    out.emplace_back(period, count);
+                                  return true;
+                                }));
+  return out;
+}
+
 Result<std::vector<std::pair<std::string, uint64_t>>> GraphStore::CountersOf(
     const std::string& name, const std::string& a) const {
   std::vector<std::pair<std::string, uint64_t>> out;

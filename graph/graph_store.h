@@ -162,6 +162,9 @@ class GraphStore {
   // in time order within an asset, until fn returns false.
   Status ForEachComponentCase(const std::string& product, const std::string& component,
                               const std::function<bool(const ComponentCase&)>& fn) const;
+  // The buckets of series (s, a, b): (period, count) in period order, counts > 0.
+  Result<std::vector<std::pair<int64_t, uint64_t>>> BucketsOf(BucketSeries s, const std::string& a,
+                                                              const std::string& b) const;
   // The counters (name, a, b) for every b, with non-zero counts, in b order.
   Result<std::vector<std::pair<std::string, uint64_t>>> CountersOf(const std::string& name,
                                                                    const std::string& a) const;

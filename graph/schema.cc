@@ -80,6 +80,9 @@ std::string CounterPrefix(std::string_view name, std::string_view a) {
 std::string Bucket(BucketSeries s, std::string_view a, std::string_view b, int64_t period) {
   return KeyBuilder().Tag(static_cast<uint8_t>(s)).Str(a).Str(b).I64(period).Take();
 }
+std::string BucketPrefix(BucketSeries s, std::string_view a, std::string_view b) {
+  return KeyBuilder().Tag(static_cast<uint8_t>(s)).Str(a).Str(b).Take();
+}
 std::string CaseDoc(std::string_view case_id) { return KeyBuilder().Tag('C').Str(case_id).Take(); }
 std::string Event(std::string_view kind, std::string_view id) {
   return KeyBuilder().Tag('E').Str(kind).Str(id).Take();

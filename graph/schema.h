@@ -66,6 +66,7 @@ std::string Redge(EdgeType t, std::string_view scope, std::string_view to, std::
 std::string Counter(std::string_view name, std::string_view a, std::string_view b = {});
 std::string CounterPrefix(std::string_view name, std::string_view a);  // every b of (name, a)
 std::string Bucket(BucketSeries s, std::string_view a, std::string_view b, int64_t period);
+std::string BucketPrefix(BucketSeries s, std::string_view a, std::string_view b);
 std::string CaseDoc(std::string_view case_id);
 std::string Event(std::string_view kind, std::string_view id);
 std::string Timeline(std::string_view asset, int64_t time_ms, std::string_view kind,

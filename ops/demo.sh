@@ -87,6 +87,13 @@ fg rootcause --product AC-350 --codes E4 --text "空调不制冷，外机嗡嗡�
 step "Root cause with the asset's history: AC00001898 frosting again; topping up refrigerant (FX-REGAS) rarely holds"
 fg rootcause --product AC-500 --serial AC00001898 --text "又不制冷了，内机结霜" --at 2025-09-04 --top 1
 
+step "R&D: fixes that did not hold (the asset back with the same component within 30 days)"
+fg repeats --limit 6
+
+step "R&D: failure rates per 1,000 units in service and change alerts (the bad compressor batch from 2025-03)"
+fg trends
+fg trends --product AC-350 --component COMP-R32A --csv | tail -n 12
+
 step "Cases like T00000392 (a compressor of the bad batch)"
 fg similar --case T00000392 --limit 3
 

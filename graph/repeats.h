@@ -1,0 +1,37 @@
+// Repeat failures: the same asset back with the same component within a
+// window after a case closed. The earlier case's fix did not hold.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "graph/graph_store.h"
+
+namespace faultgraph::graph {
+
+struct RepeatOptions {
+  std::string product;  // empty: every product
+  int64_t window_ms = 30LL * 86400 * 1000;
+  size_t max_chains = 10;  // per row
+};
+
+// One product x component x fix.
+struct RepeatRow {
+  std::string product;
+  std::string component;
+  std::string fix;
+  uint64_t attempts = 0;  // cases closed with this fix
+  uint64_t repeats = 0;   // ... followed by the asset back within the window
+  double rate = 0;        // repeats / attempts
+  // Chains of case ids on one asset (first case, then its repeats), longest
+  // first; the customers affected by any chain, as keys.
+  std::vector<std::vector<std::string>> chains;
+  std::vector<std::string> customers;
+};
+
+// Rows with at least one attempt, most repeats first (then rate).
+Result<std::vector<RepeatRow>> RepeatFailures(const GraphStore& store, const RepeatOptions& o);
+
+}  // namespace faultgraph::graph

@@ -1,0 +1,160 @@
+#include "graph/trends.h"
+
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+namespace faultgraph::graph {
+namespace {
+
+int64_t NextMonth(int64_t yyyymm) {
+  int64_t y = yyyymm / 100, m = yyyymm % 100;
+  return m == 12 ? (y + 1) * 100 + 1 : y * 100 + m + 1;
+}
+
+struct Work {
+  std::string product, component;
+  std::vector<std::pair<int64_t, uint64_t>> installed;  // ship month -> units
+};
+
+Status Analyse(const GraphStore& store, const TrendOptions& o, const Work& w, RateSeries* series,
+               std::vector<TrendAlert>* alerts, uint64_t* tests) {
+  auto failures = store.BucketsOf(BucketSeries::kFailures, w.product, w.component);
+  if (!failures.ok()) return failures.status();
+  series->product = w.product;
+  series->component = w.component;
+  if (w.installed.empty()) return Status::Ok();
+  std::map<int64_t, uint64_t> fail(failures->begin(), failures->end());
+  int64_t first = w.installed.front().first;
+  int64_t last = std::max(w.installed.back().first, fail.empty() ? first : fail.rbegin()->first);
+  size_t next_ship = 0;
+  uint64_t units = 0;
+  for (int64_t m = first; m <= last; m = NextMonth(m)) {
+    while (next_ship < w.installed.size() && w.installed[next_ship].first <= m)
+      units += w.installed[next_ship++].second;
+    RatePoint p;
+    p.month = m;
+    p.installed = units;
+    auto it = fail.find(m);
+    p.failures = it == fail.end() ? 0 : it->second;
+    p.per_1000 = units == 0 ? 0 : 1000.0 * static_cast<double>(p.failures) / units;
+    series->points.push_back(p);
+  }
+
+  // Each month against the trailing baseline; consecutive significant
+  // months are one alert, dated by the first.
+  const auto& pts = series->points;
+  TrendAlert* open = nullptr;
+  for (size_t i = static_cast<size_t>(o.baseline_months); i < pts.size(); ++i) {
+    double f = 0, exposure = 0;
+    for (size_t j = i - o.baseline_months; j < i; ++j) {
+      f += static_cast<double>(pts[j].failures);
+      exposure += static_cast<double>(pts[j].installed);
+    }
+    if (exposure <= 0 || pts[i].installed == 0) continue;
+    double rate = f / exposure;
+    double expected = rate * static_cast<double>(pts[i].installed);
+    ++*tests;
+    // Two Poisson rates compared exactly: given all failures of the
+    // baseline and this month, this month's share is binomial with the
+    // share of the exposure when the rate did not change. Unlike a test
+    // against the baseline's estimate, it knows a quiet baseline is uncertain.
+    uint64_t k = pts[i].failures;
+    uint64_t n = k + static_cast<uint64_t>(f);
+    double share =
+        static_cast<double>(pts[i].installed) / (exposure + static_cast<double>(pts[i].installed));
+    double p = BinomialUpperTail(k, n, share);
+    bool significant = pts[i].failures >= o.min_failures && p < o.alpha;
+    if (!significant) {
+      open = nullptr;
+      continue;
+    }
+    if (open != nullptr) {
+      ++open->months_flagged;
+      continue;
+    }
+    TrendAlert a;
+    a.product = w.product;
+    a.component = w.component;
+    a.month = pts[i].month;
+    a.months_flagged = 1;
+    a.rate_before = 1000.0 * rate;
+    a.rate_after = pts[i].per_1000;
+    a.failures = pts[i].failures;
+    a.expected = expected;
+    a.p_value = p;
+    alerts->push_back(std::move(a));
+    open = &alerts->back();
+  }
+  // Evidence: the cases of the alert months.
+  if (!alerts->empty()) {
+    Status s = store.ForEachComponentCase(w.product, w.component, [&](const ComponentCase& c) {
+      int64_t month = MonthOf(c.opened_ms);
+      for (auto& a : *alerts) {
+        if (a.month == month && a.evidence.size() < o.max_evidence) a.evidence.push_back(c.case_id);
+      }
+      return true;
+    });
+    FG_RETURN_IF_ERROR(s);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+double BinomialUpperTail(uint64_t k, uint64_t n, double p) {
+  if (k == 0) return 1.0;
+  if (k > n || p <= 0) return 0.0;
+  if (p >= 1) return 1.0;
+  double tail = 0;
+  for (uint64_t i = k; i <= n; ++i) {
+    double log_term = std::lgamma(n + 1.0) - std::lgamma(i + 1.0) - std::lgamma(n - i + 1.0) +
+                      i * std::log(p) + (n - i) * std::log1p(-p);
+    tail += std::exp(log_term);
+  }
+  return std::min(1.0, tail);
+}
+
+Result<TrendReport> DefectTrends(const GraphStore& store, const TrendOptions& o) {
+  std::vector<std::string> products;
+  if (!o.product.empty()) {
+    products.push_back(o.product);
+  } else {
+    auto list = store.ListEntities("product", 1'000'000);
+    if (!list.ok()) return list.status();
+    for (const auto& e : *list) products.push_back(e.id);
+  }
+  std::vector<Work> work;
+  for (const auto& p : products) {
+    auto installed = store.BucketsOf(BucketSeries::kInstalled, p, "");
+    if (!installed.ok()) return installed.status();
+    auto comps = store.CountersOf("component_cases", p);
+    if (!comps.ok()) return comps.status();
+    for (const auto& [c, n] : *comps) {
+      if (!o.component.empty() && c != o.component) continue;
+      work.push_back({p, c, *installed});
+    }
+  }
+  std::vector<RateSeries> series(work.size());
+  std::vector<std::vector<TrendAlert>> alerts(work.size());
+  std::vector<uint64_t> tests(work.size(), 0);
+  std::vector<Status> errors(work.size());
+  tbb::parallel_for(size_t{0}, work.size(), [&](size_t i) {
+    errors[i] = Analyse(store, o, work[i], &series[i], &alerts[i], &tests[i]);
+  });
+  TrendReport out;
+  for (size_t i = 0; i < work.size(); ++i) {
+    FG_RETURN_IF_ERROR(errors[i]);
+    out.tests += tests[i];
+    out.series.push_back(std::move(series[i]));
+    for (auto& a : alerts[i]) out.alerts.push_back(std::move(a));
+  }
+  std::sort(out.alerts.begin(), out.alerts.end(), [](const TrendAlert& a, const TrendAlert& b) {
+    return a.p_value != b.p_value ? a.p_value < b.p_value : a.month < b.month;
+  });
+  return out;
+}
+
+}  // namespace faultgraph::graph

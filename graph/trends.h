@@ -1,0 +1,60 @@
+// Failure rates normalised by the installed base, and a change detector
+// that raises an alert when a product x component rate rises significantly
+// above its trailing baseline (one-sided exact test of two Poisson rates:
+// the month's share of the failures is binomial given the total).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "graph/graph_store.h"
+
+namespace faultgraph::graph {
+
+struct TrendOptions {
+  std::string product;        // empty: every product
+  std::string component;      // empty: every component of the product(s)
+  int baseline_months = 6;    // the trailing window the rate is compared with
+  double alpha = 0.001;       // false-alarm probability of one monthly test
+  uint64_t min_failures = 3;  // fewer failures in a month never alert
+  size_t max_evidence = 10;   // case ids shown per alert
+};
+
+struct RatePoint {
+  int64_t month = 0;       // yyyymm
+  uint64_t failures = 0;   // cases diagnosed with the component, opened that month
+  uint64_t installed = 0;  // units shipped up to the end of the month
+  double per_1000 = 0;     // failures per 1,000 units in service that month
+};
+
+struct RateSeries {
+  std::string product, component;
+  std::vector<RatePoint> points;
+};
+
+struct TrendAlert {
+  std::string product, component;
+  int64_t month = 0;           // the first month of a significant rise
+  int64_t months_flagged = 0;  // consecutive significant months from there
+  double rate_before = 0;      // per 1,000 units per month, trailing baseline
+  double rate_after = 0;       // per 1,000 units, the alert month
+  uint64_t failures = 0;
+  double expected = 0;                // at the baseline rate
+  double p_value = 0;                 // one-sided, conditional binomial (see above)
+  std::vector<std::string> evidence;  // cases of that month
+};
+
+struct TrendReport {
+  std::vector<RateSeries> series;
+  std::vector<TrendAlert> alerts;  // most significant first
+  uint64_t tests = 0;              // monthly tests run: expected false alarms = tests * alpha
+};
+
+Result<TrendReport> DefectTrends(const GraphStore& store, const TrendOptions& o);
+
+// P(X >= k) for X ~ Binomial(n, p).
+double BinomialUpperTail(uint64_t k, uint64_t n, double p);
+
+}  // namespace faultgraph::graph

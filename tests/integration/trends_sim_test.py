@@ -1,0 +1,88 @@
+"""Repeat failures and defect trends on simulated data with known truth.
+
+The planted defect (a bad compressor batch in AC-350 from 2025-03) must
+raise an alert within two months of its start; the planted bad fix
+(FX-REGAS) must top the repeat-failure list; without a planted defect the
+detector must raise no more alerts than its stated false-alarm rate allows
+(tests x alpha, plus three standard deviations).
+
+usage: trends_sim_test.py FAULTGRAPH_CLI SOURCE_DIR
+"""
+
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+CLI = sys.argv[1] if len(sys.argv) > 1 else "build/api/faultgraph"
+SRC = sys.argv[2] if len(sys.argv) > 2 else "."
+SIM = os.path.join(SRC, "ops/simulator")
+LOADS = [("products", "erp/products.csv"), ("components", "erp/components.csv"),
+         ("bom", "erp/bom.csv"), ("shipments", "erp/shipments.csv"), ("fixes", "crm/fixes.csv"),
+         ("tickets", "crm/tickets.csv")]
+
+
+def load(tmp, *sim_args):
+    out, data = os.path.join(tmp, "sim"), os.path.join(tmp, "db")
+    subprocess.run([sys.executable, os.path.join(SIM, "fgsim.py"), "--out", out, *sim_args],
+                   check=True, capture_output=True)
+    for mapping, rel in LOADS:
+        subprocess.run([CLI, "--data", data, "ingest", "--no-index", "--mapping",
+                        os.path.join(SIM, "mappings", mapping + ".toml"), os.path.join(out, rel)],
+                       check=True, capture_output=True)
+    with open(os.path.join(out, "truth.json"), encoding="utf-8") as f:
+        return data, json.load(f)
+
+
+def fg(data, *args):
+    r = subprocess.run([CLI, "--data", data, "--json", *args], check=True, capture_output=True,
+                       text=True)
+    return json.loads(r.stdout)
+
+
+def month_index(text):
+    y, m = text.split("-")
+    return int(y) * 12 + int(m) - 1
+
+
+class PlantedDefectAndBadFix(unittest.TestCase):
+    def test_alert_within_two_months_and_bad_fix_tops_repeats(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            data, truth = load(tmp, "--cases", "4000", "--seed", "21")
+            defect = truth["planted_defects"][0]
+            report = fg(data, "trends")
+            hits = [a for a in report["alerts"]
+                    if (a["product"], a["component"]) == (defect["product"], defect["component"])]
+            self.assertTrue(hits, report["alerts"])
+            first = min(month_index(a["month"]) for a in hits)
+            start = month_index(defect["from_month"])
+            self.assertGreaterEqual(first, start)
+            self.assertLessEqual(first - start, 2, hits)
+            alert = [a for a in hits if month_index(a["month"]) == first][0]
+            self.assertGreater(alert["rateAfter"], 2 * alert["rateBefore"])
+            self.assertTrue(alert["evidence"])
+
+            repeats = fg(data, "repeats", "--limit", "5")
+            self.assertEqual(repeats[0]["fix"], truth["bad_fixes"][0]["fix"], repeats[:2])
+            self.assertGreater(repeats[0]["rate"], 0.4)
+            self.assertTrue(all(c.startswith("CUST-") for c in repeats[0]["customers"]))
+            self.assertGreaterEqual(len(repeats[0]["chains"][0]), 2)
+
+
+class NoDefectFewFalseAlarms(unittest.TestCase):
+    def test_false_alarms_within_the_stated_rate(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            data, _ = load(tmp, "--cases", "4000", "--seed", "22", "--no-defect")
+            report = fg(data, "trends")
+            expected = report["tests"] * report["alpha"]
+            bound = expected + 3 * math.sqrt(expected) + 1
+            self.assertLessEqual(len(report["alerts"]), bound,
+                                 f"{len(report['alerts'])} alerts from {report['tests']} tests: "
+                                 f"{report['alerts']}")
+
+
+if __name__ == "__main__":
+    unittest.main(argv=sys.argv[:1])
