@@ -54,6 +54,10 @@ constexpr const char* kUsage =
   trends [--product P] [--component C] [--baseline MONTHS] [--alpha A] [--series] [--csv]
                                      failures per 1,000 units in service per month, and
                                      alerts where a rate rose above its trailing baseline
+  trends --since CURSOR [--limit N] [--csv]
+                                     the R&D feed (alerts, repeat findings, monthly rates)
+                                     after CURSOR ("" = from the start), each item once;
+                                     the next cursor is in the JSON or on stderr
   reindex                            rebuild the search index from the graph
 
   FILTERS: --product P --family F --component C --symptom S --region R
@@ -638,7 +642,45 @@ int CmdRepeats(api::FaultGraphIf& fg, const Args& a, bool as_json) {
   return 0;
 }
 
+// The feed: items after --since ("" = from the start); the next cursor is
+// in the JSON, or on stderr for CSV.
+int CmdFeed(api::FaultGraphIf& fg, const Args& a, bool as_json) {
+  api::FeedPage page;
+  fg.defectFeed(page, a.Get("--since"), ParseLimit(a, 1000));
+  if (as_json) {
+    json items = json::array();
+    for (const auto& it : page.items) {
+      json payload = json::parse(it.payload, nullptr, false);
+      items.push_back({{"seq", it.seq},
+                       {"kind", it.kind},
+                       {"key", it.key},
+                       {"createdMs", it.createdMs},
+                       {"product", it.product},
+                       {"component", it.component},
+                       {"fix", it.fix},
+                       {"payload", payload}});
+    }
+    Print({{"items", items}, {"nextCursor", page.nextCursor}});
+    return 0;
+  }
+  auto csv = [](const std::string& s) {
+    std::string out = "\"";
+    for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return out + "\"";
+  };
+  std::printf("seq,kind,product,component,fix,created,key,payload\n");
+  for (const auto& it : page.items) {
+    std::printf("%lld,%s,%s,%s,%s,%s,%s,%s\n", static_cast<long long>(it.seq), it.kind.c_str(),
+                it.product.c_str(), it.component.c_str(), it.fix.c_str(),
+                cli::FormatTime(it.createdMs).c_str(), csv(it.key).c_str(),
+                csv(it.payload).c_str());
+  }
+  std::fprintf(stderr, "next cursor: %s\n", page.nextCursor.c_str());
+  return 0;
+}
+
 int CmdTrends(api::FaultGraphIf& fg, const Args& a, bool as_json) {
+  if (a.Has("--since")) return CmdFeed(fg, a, as_json);
   api::TrendRequest r;
   r.product = a.Get("--product");
   r.component = a.Get("--component");
@@ -735,7 +777,7 @@ int main(int argc, char** argv) {
         "--data",   "--server",    "--mapping",  "--product", "--limit", "--source", "--rules",
         "--family", "--component", "--symptom",  "--region",  "--kind",  "--from",   "--to",
         "--offset", "--case",      "--serial",   "--codes",   "--text",  "--top",    "--batch",
-        "--at",     "--window",    "--baseline", "--alpha"};
+        "--at",     "--window",    "--baseline", "--alpha",   "--since"};
     if (a == "--help" || a == "-h") {
       std::printf("%s", kUsage);
       return 0;

@@ -1,5 +1,6 @@
 // The faultgraph service API: what support agents, R&D tools, operators and
 // the CLI call. Types here never reach below api/.
+namespace py faultgraph_api
 namespace cpp faultgraph.api
 namespace py faultgraph_api
 
@@ -285,6 +286,23 @@ struct TrendReport {
   4: double alpha                  // expected false alarms = tests * alpha
 }
 
+// defectFeed: the append-only R&D feed.
+struct FeedItem {
+  1: i64 seq
+  2: string kind                   // alert | repeat | snapshot
+  3: string key                    // what it is about; never repeated
+  4: i64 createdMs
+  5: string product
+  6: string component
+  7: string fix
+  8: string payload                // JSON: figures and evidence
+}
+
+struct FeedPage {
+  1: list<FeedItem> items
+  2: string nextCursor             // pass it back to get the items after these
+}
+
 service FaultGraph {
   IngestStatus ingestStatus() throws (1: Unavailable unavailable)
   Product getProduct(1: string model)
@@ -311,6 +329,11 @@ service FaultGraph {
   list<RepeatRow> repeatFailures(1: RepeatRequest request)
       throws (1: BadRequest bad, 2: Unavailable unavailable)
   TrendReport defectTrends(1: TrendRequest request)
+      throws (1: BadRequest bad, 2: Unavailable unavailable)
+  // Items after `cursor` ("" = from the start), at most `max` (1..10000).
+  // A client that pulls with the returned cursor gets every item once, in
+  // order, across server restarts.
+  FeedPage defectFeed(1: string cursor, 2: i32 max)
       throws (1: BadRequest bad, 2: Unavailable unavailable)
   // Rebuilds the search index from the graph; returns documents indexed.
   i64 reindex() throws (1: Unavailable unavailable)

@@ -505,6 +505,39 @@ void Handler::defectTrends(TrendReport& out, const TrendRequest& request) {
   }
 }
 
+void Handler::defectFeed(FeedPage& out, const std::string& cursor, int32_t max) {
+  if (max < 1 || max > 10000) ThrowBad("max", "max must be from 1 to 10000");
+  auto after = graph::ParseFeedCursor(cursor);
+  if (!after.ok()) ThrowBad("cursor", after.status().message());
+  {
+    // The feed follows the graph: new findings are appended when cases
+    // were written since the last refresh.
+    std::lock_guard<std::mutex> lock(feed_mu_);
+    uint64_t seq = store_->LastOutboxSeq();
+    if (!feed_refreshed_ || seq != feed_seen_seq_) {
+      Unwrap(graph::RefreshFeed(*store_, graph::FeedOptions{}, SystemClock()->NowMillis()), "feed");
+      feed_seen_seq_ = seq;
+      feed_refreshed_ = true;
+    }
+  }
+  auto items = Unwrap(store_->ReadFeed(*after, static_cast<size_t>(max)), "feed");
+  uint64_t last = *after;
+  for (auto& it : items) {
+    FeedItem f;
+    f.seq = it.seq;
+    f.kind = std::move(it.kind);
+    f.key = std::move(it.key);
+    f.createdMs = it.created_ms;
+    f.product = std::move(it.product);
+    f.component = std::move(it.component);
+    f.fix = std::move(it.fix);
+    f.payload = std::move(it.payload);
+    last = static_cast<uint64_t>(it.seq);
+    out.items.push_back(std::move(f));
+  }
+  out.nextCursor = graph::FeedCursor(last);
+}
+
 int64_t Handler::reindex() {
   if (search_ == nullptr) ThrowIfError(Status::IOError("search is not available"), "index");
   return static_cast<int64_t>(Unwrap(search_->Rebuild(), "index"));

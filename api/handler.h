@@ -4,9 +4,11 @@
 #pragma once
 
 #include <atomic>
+#include <mutex>
 
 #include "api/gen-cpp/FaultGraph.h"
 #include "api/search_service.h"
+#include "graph/feed.h"
 #include "graph/graph_store.h"
 #include "graph/repeats.h"
 #include "graph/root_cause.h"
@@ -38,6 +40,7 @@ class Handler : public FaultGraphIf {
   void rootCause(RootCauseAnswer& out, const RootCauseRequest& request) override;
   void repeatFailures(std::vector<RepeatRow>& out, const RepeatRequest& request) override;
   void defectTrends(TrendReport& out, const TrendRequest& request) override;
+  void defectFeed(FeedPage& out, const std::string& cursor, int32_t max) override;
   int64_t reindex() override;
   void ingestFile(IngestResult& out, const std::string& mappingPath,
                   const std::string& filePath) override;
@@ -53,6 +56,9 @@ class Handler : public FaultGraphIf {
   SearchService* search_;
   const std::atomic<bool>* stop_;
   graph::RootCauseRanker ranker_;
+  std::mutex feed_mu_;          // one feed refresh at a time
+  uint64_t feed_seen_seq_ = 0;  // the outbox sequence the feed was last refreshed at
+  bool feed_refreshed_ = false;
   std::function<void(uint64_t, uint64_t)> progress_;
 };
 

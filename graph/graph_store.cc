@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <set>
 
 #include "common/hash.h"
 #include "graph/counter_merge.h"
@@ -217,6 +218,64 @@ Result<std::vector<OutboxEntry>> GraphStore::ReadOutbox(uint64_t after, size_t l
 }
 
 uint64_t GraphStore::LastOutboxSeq() const { return last_outbox_seq_.load(); }
+
+Result<uint64_t> GraphStore::LastFeedSeq() const {
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), Handle(Cf::kFeed)));
+  std::string upper = PrefixSuccessor(KeyBuilder().Tag('S').Take());
+  it->SeekForPrev(upper);
+  uint64_t seq = 0;
+  if (it->Valid()) {
+    KeyReader r({it->key().data(), it->key().size()});
+    uint8_t tag;
+    if (r.Tag(&tag) && tag == 'S') r.U64(&seq);
+  }
+  FG_RETURN_IF_ERROR(FromRocks(it->status(), "read feed"));
+  return seq;
+}
+
+Result<size_t> GraphStore::AppendFeed(std::vector<storage::FeedItem> items) {
+  std::lock_guard<std::mutex> lock(feed_mu_);
+  auto last = LastFeedSeq();
+  if (!last.ok()) return last.status();
+  uint64_t seq = *last;
+  rocksdb::WriteBatch wb;
+  std::set<std::string> keys;
+  size_t added = 0;
+  for (auto& item : items) {
+    std::string k = KeyBuilder().Tag('K').Str(item.key).Take();
+    std::string v;
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), Handle(Cf::kFeed), k, &v);
+    if (s.ok() || !keys.insert(item.key).second) continue;  // already in the feed
+    if (!s.IsNotFound()) return FromRocks(s, "read feed");
+    item.seq = static_cast<int64_t>(++seq);
+    wb.Put(Handle(Cf::kFeed), KeyBuilder().Tag('S').U64(seq).Take(), Encode(item));
+    wb.Put(Handle(Cf::kFeed), k, KeyBuilder().U64(seq).Take());
+    ++added;
+  }
+  if (added == 0) return added;
+  rocksdb::WriteOptions wo;
+  wo.sync = true;  // a feed item a client may have read must never be numbered again
+  FG_RETURN_IF_ERROR(FromRocks(db_->Write(wo, &wb), "append feed"));
+  return added;
+}
+
+Result<std::vector<storage::FeedItem>> GraphStore::ReadFeed(uint64_t after, size_t limit) const {
+  std::vector<storage::FeedItem> out;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), Handle(Cf::kFeed)));
+  for (it->Seek(KeyBuilder().Tag('S').U64(after + 1).Take()); it->Valid() && out.size() < limit;
+       it->Next()) {
+    KeyReader r({it->key().data(), it->key().size()});
+    uint8_t tag;
+    if (!r.Tag(&tag) || tag != 'S') break;
+    storage::FeedItem item;
+    FG_RETURN_IF_ERROR(Decode({it->value().data(), it->value().size()}, &item));
+    out.push_back(std::move(item));
+  }
+  FG_RETURN_IF_ERROR(FromRocks(it->status(), "read feed"));
+  return out;
+}
 
 Status GraphStore::TrimOutbox(uint64_t upto) {
   return FromRocks(db_->DeleteRange(rocksdb::WriteOptions(), Handle(Cf::kOutbox),
@@ -460,7 +519,7 @@ Result<StoreDigest> GraphStore::Digest() const {
   uint64_t h = kFnvOffset;
   for (int i = 0; i < kNumCfs; ++i) {
     Cf cf = static_cast<Cf>(i);
-    if (cf == Cf::kCheckpoint || cf == Cf::kOutbox) continue;
+    if (cf == Cf::kCheckpoint || cf == Cf::kOutbox || cf == Cf::kFeed) continue;
     bool counter = CfIsCounter(cf);
     Status s = ScanPrefix(cf, "", SIZE_MAX, [&](std::string_view k, std::string_view v) {
       // A counter retracted to zero equals a counter never written.

@@ -168,6 +168,13 @@ class GraphStore {
   // The counters (name, a, b) for every b, with non-zero counts, in b order.
   Result<std::vector<std::pair<std::string, uint64_t>>> CountersOf(const std::string& name,
                                                                    const std::string& a) const;
+  // The R&D feed: appends the items whose key is new, numbering them after
+  // the last (one WriteBatch; items with a key already in the feed are
+  // skipped); returns how many were appended.
+  Result<size_t> AppendFeed(std::vector<storage::FeedItem> items);
+  // Items with seq > after, oldest first, at most `limit`.
+  Result<std::vector<storage::FeedItem>> ReadFeed(uint64_t after, size_t limit) const;
+  Result<uint64_t> LastFeedSeq() const;
   // Calls fn for every stored case until it returns false.
   Status ForEachCase(const std::function<bool(const storage::CaseDoc&)>& fn) const;
 
@@ -179,6 +186,7 @@ class GraphStore {
  private:
   friend class GraphBatch;
   GraphStore() = default;
+  std::mutex feed_mu_;
   rocksdb::ColumnFamilyHandle* Handle(Cf cf) const { return handles_[static_cast<int>(cf)]; }
   Status ScanPrefix(Cf cf, const std::string& prefix, size_t limit,
                     const std::function<bool(std::string_view, std::string_view)>& fn) const;

@@ -11,7 +11,7 @@ namespace faultgraph::graph {
 std::string_view CfName(Cf cf) {
   static constexpr std::string_view kNames[kNumCfs] = {"entity", "edge", "redge", "counter",
                                                        "bucket", "case", "dedup", "checkpoint",
-                                                       "outbox", "dlq",  "audit"};
+                                                       "outbox", "dlq",  "audit",  "feed"};
   return kNames[static_cast<int>(cf)];
 }
 

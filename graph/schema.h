@@ -23,8 +23,9 @@ enum class Cf : uint8_t {
   kOutbox,      // seq -> document to index (written by the search issue's producer)
   kDlq,         // source|stream|byte offset -> storage::DeadLetter
   kAudit,       // time|seq -> audit line
+  kFeed,        // 'S'|seq -> storage::FeedItem; 'K'|finding key -> seq (append-only R&D feed)
 };
-inline constexpr int kNumCfs = 11;
+inline constexpr int kNumCfs = 12;
 std::string_view CfName(Cf cf);
 bool CfIsCounter(Cf cf);  // edge, redge, counter, bucket use the add merge operator
 

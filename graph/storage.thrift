@@ -68,6 +68,18 @@ struct ComponentCaseRef {
   6: list<string> symptoms
 }
 
+// One item of the R&D feed: a finding, written once, never changed.
+struct FeedItem {
+  1: i64 seq
+  2: string kind                  // "alert" | "repeat" | "snapshot"
+  3: string key                   // what the finding is about; an item per key, once
+  4: i64 created_ms
+  5: string product
+  6: string component
+  7: string fix
+  8: string payload               // JSON with the figures and evidence
+}
+
 // A call/chat record or a sensor alarm on an asset's timeline.
 struct EventDoc {
   1: string kind                  // "contact" | "sensor"
