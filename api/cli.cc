@@ -58,6 +58,10 @@ constexpr const char* kUsage =
                                      the R&D feed (alerts, repeat findings, monthly rates)
                                      after CURSOR ("" = from the start), each item once;
                                      the next cursor is in the JSON or on stderr
+  kpi [--by product|region|month|quarter|year|all] [--product P] [--region R]
+      [--from DATE] [--to DATE] [--window DAYS]
+                                     first-time-fix and repeat rates, MTTR, response time,
+                                     satisfaction
   reindex                            rebuild the search index from the graph
 
   FILTERS: --product P --family F --component C --symptom S --region R
@@ -757,6 +761,56 @@ int CmdTrends(api::FaultGraphIf& fg, const Args& a, bool as_json) {
   return 0;
 }
 
+int64_t ParseDateOption(const Args& a, const std::string& name) {
+  if (!a.Has(name)) return 0;
+  auto t = ingest::ParseTime(a.Get(name), "");
+  if (!t.ok()) UsageError(name + ": " + t.status().message());
+  return *t;
+}
+
+int CmdKpi(api::FaultGraphIf& fg, const Args& a, bool as_json) {
+  api::KpiRequest r;
+  r.product = a.Get("--product");
+  r.region = a.Get("--region");
+  r.by = a.Get("--by", "product");
+  r.windowDays = ParseIntOption(a, "--window", 30, 1, 365);
+  r.fromMs = ParseDateOption(a, "--from");
+  r.toMs = ParseDateOption(a, "--to");
+  std::vector<api::KpiRow> rows;
+  fg.kpis(rows, r);
+  if (as_json) {
+    json out = json::array();
+    for (const auto& k : rows)
+      out.push_back({{"group", k.group},
+                     {"cases", k.cases},
+                     {"closed", k.closed},
+                     {"firstTimeFix", k.firstTimeFix},
+                     {"repeatRate", k.repeatRate},
+                     {"mttrHours", k.mttrHours},
+                     {"responseMinutes", k.responseMinutes},
+                     {"satisfaction", k.satisfaction},
+                     {"rated", k.rated}});
+    Print(out);
+    return 0;
+  }
+  auto fmt = [](const char* f, double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, f, v);
+    return std::string(buf);
+  };
+  std::vector<std::vector<std::string>> table;
+  for (const auto& k : rows)
+    table.push_back({k.group, std::to_string(k.cases), std::to_string(k.closed),
+                     fmt("%.1f%%", 100 * k.firstTimeFix), fmt("%.1f%%", 100 * k.repeatRate),
+                     fmt("%.1f", k.mttrHours),
+                     k.responseMinutes < 0 ? "-" : fmt("%.0f", k.responseMinutes),
+                     k.satisfaction < 0 ? "-" : fmt("%.2f", k.satisfaction)});
+  cli::PrintTable({r.by, "cases", "closed", "first-time fix", "repeat", "MTTR h (median)",
+                   "response min (median)", "satisfaction"},
+                  table);
+  return 0;
+}
+
 int CmdReindex(api::FaultGraphIf& fg, bool as_json) {
   int64_t n = fg.reindex();
   if (as_json) {
@@ -777,7 +831,7 @@ int main(int argc, char** argv) {
         "--data",   "--server",    "--mapping",  "--product", "--limit", "--source", "--rules",
         "--family", "--component", "--symptom",  "--region",  "--kind",  "--from",   "--to",
         "--offset", "--case",      "--serial",   "--codes",   "--text",  "--top",    "--batch",
-        "--at",     "--window",    "--baseline", "--alpha",   "--since"};
+        "--at",     "--window",    "--baseline", "--alpha",   "--since", "--by"};
     if (a == "--help" || a == "-h") {
       std::printf("%s", kUsage);
       return 0;
@@ -886,6 +940,7 @@ int main(int argc, char** argv) {
     if (cmd == "rootcause") return CmdRootCause(*fg, args, as_json);
     if (cmd == "repeats") return CmdRepeats(*fg, args, as_json);
     if (cmd == "trends") return CmdTrends(*fg, args, as_json);
+    if (cmd == "kpi") return CmdKpi(*fg, args, as_json);
     if (cmd == "status") return CmdStatus(*fg, as_json);
     if (cmd == "product") return CmdProduct(*fg, args, as_json);
     if (cmd == "neighbours" || cmd == "neighbors") return CmdNeighbours(*fg, args, as_json);

@@ -303,6 +303,28 @@ struct FeedPage {
   2: string nextCursor             // pass it back to get the items after these
 }
 
+// kpis: service KPIs by product, region or period.
+struct KpiRequest {
+  1: string product
+  2: string region
+  3: i64 fromMs                    // cases opened in [fromMs, toMs); 0 = open-ended
+  4: i64 toMs
+  5: string by = "product"         // product | region | month | quarter | year | all
+  6: i32 windowDays = 30           // the repeat window
+}
+
+struct KpiRow {
+  1: string group
+  2: i64 cases
+  3: i64 closed
+  4: double firstTimeFix           // share of closed cases the asset did not come back from
+  5: double repeatRate             // share of closed cases that were a return
+  6: double mttrHours              // median
+  7: double responseMinutes        // median first call -> ticket opened; -1 = no calls
+  8: double satisfaction           // mean; -1 = none given
+  9: i64 rated
+}
+
 service FaultGraph {
   IngestStatus ingestStatus() throws (1: Unavailable unavailable)
   Product getProduct(1: string model)
@@ -335,6 +357,7 @@ service FaultGraph {
   // order, across server restarts.
   FeedPage defectFeed(1: string cursor, 2: i32 max)
       throws (1: BadRequest bad, 2: Unavailable unavailable)
+  list<KpiRow> kpis(1: KpiRequest request) throws (1: BadRequest bad, 2: Unavailable unavailable)
   // Rebuilds the search index from the graph; returns documents indexed.
   i64 reindex() throws (1: Unavailable unavailable)
   // Ingests a file on the daemon's machine through a mapping file there.

@@ -538,6 +538,37 @@ void Handler::defectFeed(FeedPage& out, const std::string& cursor, int32_t max) 
   out.nextCursor = graph::FeedCursor(last);
 }
 
+void Handler::kpis(std::vector<KpiRow>& out, const KpiRequest& request) {
+  if (request.product.size() > kMaxIdBytes) ThrowBad("product", "product is longer than 512 bytes");
+  if (request.region.size() > kMaxIdBytes) ThrowBad("region", "region is longer than 512 bytes");
+  if (request.windowDays < 1 || request.windowDays > 365)
+    ThrowBad("windowDays", "windowDays must be from 1 to 365");
+  if (request.fromMs != 0 && request.toMs != 0 && request.toMs <= request.fromMs)
+    ThrowBad("toMs", "the period ends before it starts");
+  graph::KpiOptions o;
+  o.product = request.product;
+  o.region = request.region;
+  o.from_ms = request.fromMs;
+  o.to_ms = request.toMs;
+  o.by = request.by;
+  o.window_ms = static_cast<int64_t>(request.windowDays) * 86400 * 1000;
+  auto rows = graph::ComputeKpis(*store_, o);
+  if (!rows.ok() && rows.status().IsInvalidArgument()) ThrowBad("by", rows.status().message());
+  for (const auto& r : Unwrap(std::move(rows), "request")) {
+    KpiRow k;
+    k.group = r.group;
+    k.cases = static_cast<int64_t>(r.cases);
+    k.closed = static_cast<int64_t>(r.closed);
+    k.firstTimeFix = r.first_time_fix;
+    k.repeatRate = r.repeat_rate;
+    k.mttrHours = r.mttr_hours;
+    k.responseMinutes = r.response_minutes;
+    k.satisfaction = r.satisfaction;
+    k.rated = static_cast<int64_t>(r.rated);
+    out.push_back(std::move(k));
+  }
+}
+
 int64_t Handler::reindex() {
   if (search_ == nullptr) ThrowIfError(Status::IOError("search is not available"), "index");
   return static_cast<int64_t>(Unwrap(search_->Rebuild(), "index"));

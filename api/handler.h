@@ -9,6 +9,7 @@
 #include "api/gen-cpp/FaultGraph.h"
 #include "api/search_service.h"
 #include "graph/feed.h"
+#include "graph/kpis.h"
 #include "graph/graph_store.h"
 #include "graph/repeats.h"
 #include "graph/root_cause.h"
@@ -41,6 +42,7 @@ class Handler : public FaultGraphIf {
   void repeatFailures(std::vector<RepeatRow>& out, const RepeatRequest& request) override;
   void defectTrends(TrendReport& out, const TrendRequest& request) override;
   void defectFeed(FeedPage& out, const std::string& cursor, int32_t max) override;
+  void kpis(std::vector<KpiRow>& out, const KpiRequest& request) override;
   int64_t reindex() override;
   void ingestFile(IngestResult& out, const std::string& mappingPath,
                   const std::string& filePath) override;

@@ -283,6 +283,18 @@ Status GraphStore::TrimOutbox(uint64_t upto) {
                    "trim outbox");
 }
 
+Status GraphStore::ForEachEvent(const std::string& kind,
+                                const std::function<bool(const storage::EventDoc&)>& fn) const {
+  Status decode_error;
+  FG_RETURN_IF_ERROR(ScanPrefix(Cf::kCase, KeyBuilder().Tag('E').Str(kind).Take(), SIZE_MAX,
+                                [&](std::string_view, std::string_view v) {
+                                  storage::EventDoc e;
+                                  decode_error = Decode(v, &e);
+                                  return decode_error.ok() && fn(e);
+                                }));
+  return decode_error;
+}
+
 Status GraphStore::ForEachCase(const std::function<bool(const storage::CaseDoc&)>& fn) const {
   Status decode_error;
   Status s = ScanPrefix(Cf::kCase, KeyBuilder().Tag('C').Take(), SIZE_MAX,

@@ -175,6 +175,9 @@ class GraphStore {
   // Items with seq > after, oldest first, at most `limit`.
   Result<std::vector<storage::FeedItem>> ReadFeed(uint64_t after, size_t limit) const;
   Result<uint64_t> LastFeedSeq() const;
+  // Calls fn for every stored event of `kind` ("contact", "sensor").
+  Status ForEachEvent(const std::string& kind,
+                      const std::function<bool(const storage::EventDoc&)>& fn) const;
   // Calls fn for every stored case until it returns false.
   Status ForEachCase(const std::function<bool(const storage::CaseDoc&)>& fn) const;
 

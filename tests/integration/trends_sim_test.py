@@ -71,6 +71,26 @@ class PlantedDefectAndBadFix(unittest.TestCase):
             self.assertTrue(all(c.startswith("CUST-") for c in repeats[0]["customers"]))
             self.assertGreaterEqual(len(repeats[0]["chains"][0]), 2)
 
+            # KPIs against the truth: the returns the model made (origin
+            # "repeat", closed) that the data can show — the earlier visit
+            # blamed the same component (a misdiagnosis hides the link).
+            kpi = fg(data, "kpi", "--by", "all")[0]
+            import csv
+            with open(os.path.join(os.path.dirname(data), "sim", "truth_cases.csv"),
+                      encoding="utf-8") as f:
+                cases = list(csv.DictReader(f))
+            closed = [c for c in cases if c["closed"]]
+            by_id = {c["case_id"]: c for c in cases}
+            returns = sum(1 for c in closed if c["origin"] == "repeat" and
+                          by_id[c["repeat_of"]]["diagnosed"] == c["diagnosed"])
+            self.assertLessEqual(abs(kpi["closed"] - len(closed)), 0.01 * len(closed) + 5)
+            got = kpi["repeatRate"] * kpi["closed"]
+            self.assertLessEqual(abs(got - returns), 0.1 * returns + 5, (got, returns))
+            self.assertAlmostEqual(kpi["firstTimeFix"], 1 - kpi["repeatRate"], delta=0.02)
+            self.assertGreater(kpi["mttrHours"], 12)   # lognormal, median 1.5 days
+            self.assertLess(kpi["mttrHours"], 60)
+            self.assertTrue(1 <= kpi["satisfaction"] <= 5)
+
 
 class NoDefectFewFalseAlarms(unittest.TestCase):
     def test_false_alarms_within_the_stated_rate(self):
