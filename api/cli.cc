@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "api/cli_format.h"
+#include "api/cli_plot.h"
 #include "api/client.h"
 #include "api/handler.h"
 #include "api/search_service.h"
@@ -54,6 +55,9 @@ constexpr const char* kUsage =
   trends [--product P] [--component C] [--baseline MONTHS] [--alpha A] [--series] [--csv]
                                      failures per 1,000 units in service per month, and
                                      alerts where a rate rose above its trailing baseline
+  trends [--product P --component C] --plot OUT.svg
+                                     the series as a chart, alerts marked (default: the pair
+                                     of the most significant alert)
   trends --since CURSOR [--limit N] [--csv]
                                      the R&D feed (alerts, repeat findings, monthly rates)
                                      after CURSOR ("" = from the start), each item once;
@@ -695,9 +699,33 @@ int CmdTrends(api::FaultGraphIf& fg, const Args& a, bool as_json) {
     if (*end != '\0' || !(r.alpha > 0 && r.alpha <= 0.1))
       UsageError("--alpha must be a number above 0 and at most 0.1");
   }
-  r.withSeries = a.Has("--series") || a.Has("--csv");
+  r.withSeries = a.Has("--series") || a.Has("--csv") || a.Has("--plot");
   api::TrendReport t;
   fg.defectTrends(t, r);
+  if (a.Has("--plot")) {
+    // The pair asked for, or the one with the most significant alert.
+    std::string product = r.product, component = r.component;
+    if ((product.empty() || component.empty()) && !t.alerts.empty()) {
+      for (const auto& al : t.alerts) {
+        if ((product.empty() || al.product == product) &&
+            (component.empty() || al.component == component)) {
+          product = al.product;
+          component = al.component;
+          break;
+        }
+      }
+    }
+    for (const auto& s : t.series) {
+      if (s.product != product || s.component != component) continue;
+      std::ofstream out(a.Get("--plot"), std::ios::binary);
+      out << cli::PlotRateSeries(s, t);
+      if (!out) UsageError("cannot write " + a.Get("--plot"));
+      std::printf("wrote %s: %s x %s, %zu months\n", a.Get("--plot").c_str(), product.c_str(),
+                  component.c_str(), s.points.size());
+      return 0;
+    }
+    UsageError("--plot needs --product and --component of a series (or an alert to show)");
+  }
   if (a.Has("--csv")) {
     std::printf("product,component,month,failures,installed,per_1000,alert\n");
     for (const auto& s : t.series) {
@@ -831,7 +859,7 @@ int main(int argc, char** argv) {
         "--data",   "--server",    "--mapping",  "--product", "--limit", "--source", "--rules",
         "--family", "--component", "--symptom",  "--region",  "--kind",  "--from",   "--to",
         "--offset", "--case",      "--serial",   "--codes",   "--text",  "--top",    "--batch",
-        "--at",     "--window",    "--baseline", "--alpha",   "--since", "--by"};
+        "--at",     "--window",    "--baseline", "--alpha",   "--since", "--by",     "--plot"};
     if (a == "--help" || a == "-h") {
       std::printf("%s", kUsage);
       return 0;

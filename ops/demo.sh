@@ -93,6 +93,13 @@ fg repeats --limit 6
 step "R&D: failure rates per 1,000 units in service and change alerts (the bad compressor batch from 2025-03)"
 fg trends
 fg trends --product AC-350 --component COMP-R32A --csv | tail -n 12
+fg trends --plot "$DATA/trend.svg"
+
+step "R&D: the feed (pull with the returned cursor: every item once, across restarts)"
+fg trends --since "" --limit 5 | cut -c1-160
+
+step "Service KPIs by product"
+fg kpi
 
 step "Cases like T00000392 (a compressor of the bad batch)"
 fg similar --case T00000392 --limit 3

@@ -65,6 +65,17 @@ class PlantedDefectAndBadFix(unittest.TestCase):
             self.assertGreater(alert["rateAfter"], 2 * alert["rateBefore"])
             self.assertTrue(alert["evidence"])
 
+            # The chart: the defect's series with its alert marked.
+            svg = os.path.join(tmp, "trend.svg")
+            subprocess.run([CLI, "--data", data, "trends", "--plot", svg], check=True,
+                           capture_output=True)
+            import xml.etree.ElementTree as ET
+            root = ET.parse(svg).getroot()
+            texts = " ".join(e.text or "" for e in root.iter() if e.tag.endswith("text"))
+            self.assertIn(defect["product"] + " × " + defect["component"], texts)
+            self.assertIn("alert " + hits[0]["month"][:7], texts)
+            self.assertGreaterEqual(sum(1 for e in root.iter() if e.tag.endswith("circle")), 30)
+
             repeats = fg(data, "repeats", "--limit", "5")
             self.assertEqual(repeats[0]["fix"], truth["bad_fixes"][0]["fix"], repeats[:2])
             self.assertGreater(repeats[0]["rate"], 0.4)
