@@ -455,6 +455,21 @@ Result<std::vector<std::pair<int64_t, uint64_t>>> GraphStore::BucketsOf(
   return out;
 }
 
+Result<std::vector<std::string>> GraphStore::CounterSubjects(const std::string& name) const {
+  std::vector<std::string> out;
+  FG_RETURN_IF_ERROR(ScanPrefix(Cf::kCounter, KeyBuilder().Str(name).Take(), SIZE_MAX,
+                                [&](std::string_view key, std::string_view value) {
+                                  KeyReader r(key);
+                                  std::string n, a;
+                                  uint64_t count = DecodeCounter(value);
+                                  if (r.Str(&n) && r.Str(&a) && count != 0 &&
+                                      count < (1ull << 63) && (out.empty() || out.back() != a))
+                                    out.push_back(std::move(a));
+                                  return true;
+                                }));
+  return out;
+}
+
 Result<std::vector<std::pair<std::string, uint64_t>>> GraphStore::CountersOf(
     const std::string& name, const std::string& a) const {
   std::vector<std::pair<std::string, uint64_t>> out;

@@ -165,6 +165,8 @@ class GraphStore {
   // The buckets of series (s, a, b): (period, count) in period order, counts > 0.
   Result<std::vector<std::pair<int64_t, uint64_t>>> BucketsOf(BucketSeries s, const std::string& a,
                                                               const std::string& b) const;
+  // The distinct `a` of the counters (name, a, *) with a non-zero count, in order.
+  Result<std::vector<std::string>> CounterSubjects(const std::string& name) const;
   // The counters (name, a, b) for every b, with non-zero counts, in b order.
   Result<std::vector<std::pair<std::string, uint64_t>>> CountersOf(const std::string& name,
                                                                    const std::string& a) const;

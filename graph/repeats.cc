@@ -65,9 +65,10 @@ Result<std::vector<RepeatRow>> RepeatFailures(const GraphStore& store, const Rep
   if (!o.product.empty()) {
     products.push_back(o.product);
   } else {
-    auto list = store.ListEntities("product", 1'000'000);
+    // Every product with diagnosed cases, in the product master or not.
+    auto list = store.CounterSubjects("component_cases");
     if (!list.ok()) return list.status();
-    for (const auto& e : *list) products.push_back(e.id);
+    products = std::move(list).value();
   }
   std::vector<Pair> pairs;
   for (const auto& p : products) {

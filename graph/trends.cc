@@ -122,9 +122,10 @@ Result<TrendReport> DefectTrends(const GraphStore& store, const TrendOptions& o)
   if (!o.product.empty()) {
     products.push_back(o.product);
   } else {
-    auto list = store.ListEntities("product", 1'000'000);
+    // Every product with diagnosed cases, in the product master or not.
+    auto list = store.CounterSubjects("component_cases");
     if (!list.ok()) return list.status();
-    for (const auto& e : *list) products.push_back(e.id);
+    products = std::move(list).value();
   }
   std::vector<Work> work;
   for (const auto& p : products) {

@@ -1,5 +1,6 @@
 #include "ingest/time_parse.h"
 
+#include <cctype>
 #include <charconv>
 #include <ctime>
 #include <string>
@@ -47,10 +48,21 @@ Result<int64_t> ParseTime(std::string_view text, std::string_view format) {
       "%Y-%m-%dT%H:%M",     "%Y-%m-%dT%H:%M:%S",   "%Y-%m-%dT%H:%M:%SZ",
       "%Y/%m/%d",           "%Y/%m/%d %H:%M",      "%Y/%m/%d %H:%M:%S",
       "%Y-%m-%d %H:%M:%SZ", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M:%S%z"};
-  for (const char* f : kIsoForms) {
-    if (TryFormat(t, f, &v)) return v;
+  // Fractional seconds ("2015-01-05T06:00:00.123456", ISO 8601 allows any
+  // number of digits): kept to the millisecond, the rest parsed as above.
+  int64_t frac_ms = 0;
+  if (t.size() > 20 && t[19] == '.' && std::isdigit(static_cast<unsigned char>(t[20]))) {
+    size_t end = 20;
+    while (end < t.size() && std::isdigit(static_cast<unsigned char>(t[end]))) ++end;
+    std::string digits = t.substr(20, end - 20);
+    digits = (digits + "000").substr(0, 3);
+    frac_ms = std::stoll(digits);
+    t.erase(19, end - 19);
   }
-  return Status::InvalidArgument("'" + t +
+  for (const char* f : kIsoForms) {
+    if (TryFormat(t, f, &v)) return v + frac_ms;
+  }
+  return Status::InvalidArgument("'" + std::string(text) +
                                  "' is not a date (expected ISO 8601 such as 2024-03-01 or "
                                  "2024-03-01 14:30:00, or set a format in the mapping)");
 }

@@ -10,6 +10,11 @@ TEST(ParseTime, IsoFormsAreUtc) {
   EXPECT_EQ(*ParseTime("2024-03-01T14:30:00Z", ""), 1'709'303'400'000);
   EXPECT_EQ(*ParseTime("2024/03/01 14:30", ""), 1'709'303'400'000);
   EXPECT_EQ(*ParseTime("2024-03-01T22:30:00+0800", ""), 1'709'303'400'000);
+  // Fractional seconds, any number of digits, kept to the millisecond.
+  EXPECT_EQ(*ParseTime("2024-03-01T14:30:00.000000", ""), 1'709'303'400'000);
+  EXPECT_EQ(*ParseTime("2024-03-01 14:30:00.25", ""), 1'709'303'400'250);
+  EXPECT_EQ(*ParseTime("2024-03-01T14:30:00.123456Z", ""), 1'709'303'400'123);
+  EXPECT_FALSE(ParseTime("2024-03-01T14:30:00.", "").ok());
 }
 
 TEST(ParseTime, ExplicitFormatsAndEpochs) {
