@@ -17,6 +17,7 @@
 #include "api/client.h"
 #include "api/handler.h"
 #include "api/search_service.h"
+#include "ingest/text.h"
 #include "ingest/time_parse.h"
 
 namespace {
@@ -471,20 +472,6 @@ json ToJson(const api::RootCauseAnswer& a) {
           {"history", history}};
 }
 
-std::vector<std::string> SplitCodes(const std::string& s) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char ch : s + ",") {
-    if (ch == ',' || ch == ';' || ch == ' ') {
-      if (!cur.empty()) out.push_back(cur);
-      cur.clear();
-    } else {
-      cur += ch;
-    }
-  }
-  return out;
-}
-
 void PrintRootCause(const api::RootCauseAnswer& a) {
   std::printf("%s%s%s   symptoms: %s\n", a.product.empty() ? "(no product)" : a.product.c_str(),
               a.family.empty() ? "" : (" (family " + a.family + ")").c_str(),
@@ -561,7 +548,7 @@ int CmdRootCause(api::FaultGraphIf& fg, const Args& a, bool as_json) {
           }
           if (q.contains("codes")) {
             if (q["codes"].is_string())
-              r.faultCodes = SplitCodes(q["codes"].get<std::string>());
+              r.faultCodes = ingest::SplitList(q["codes"].get<std::string>(), ",; ");
             else
               r.faultCodes = q["codes"].get<std::vector<std::string>>();
           }
@@ -589,7 +576,7 @@ int CmdRootCause(api::FaultGraphIf& fg, const Args& a, bool as_json) {
   r.serial = a.Get("--serial");
   r.text = a.Get("--text");
   if (r.text.empty() && a.positional.size() > 1) r.text = a.positional[1];
-  r.faultCodes = SplitCodes(a.Get("--codes"));
+  r.faultCodes = ingest::SplitList(a.Get("--codes"), ",; ");
   r.topK = ParseIntOption(a, "--top", 3, 1, 20);
   if (a.Has("--at")) {
     auto at = ingest::ParseTime(a.Get("--at"), "");
@@ -604,12 +591,6 @@ int CmdRootCause(api::FaultGraphIf& fg, const Args& a, bool as_json) {
     PrintRootCause(ans);
   }
   return 0;
-}
-
-std::string MonthText(int32_t yyyymm) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02d", yyyymm / 100, yyyymm % 100);
-  return buf;
 }
 
 int CmdRepeats(api::FaultGraphIf& fg, const Args& a, bool as_json) {
@@ -734,7 +715,7 @@ int CmdTrends(api::FaultGraphIf& fg, const Args& a, bool as_json) {
         for (const auto& al : t.alerts)
           alert |= al.product == s.product && al.component == s.component && al.month == p.month;
         std::printf("%s,%s,%s,%lld,%lld,%.4f,%d\n", s.product.c_str(), s.component.c_str(),
-                    MonthText(p.month).c_str(), static_cast<long long>(p.failures),
+                    cli::FormatMonth(p.month).c_str(), static_cast<long long>(p.failures),
                     static_cast<long long>(p.installed), p.per1000, alert ? 1 : 0);
       }
     }
@@ -745,7 +726,7 @@ int CmdTrends(api::FaultGraphIf& fg, const Args& a, bool as_json) {
     for (const auto& al : t.alerts)
       alerts.push_back({{"product", al.product},
                         {"component", al.component},
-                        {"month", MonthText(al.month)},
+                        {"month", cli::FormatMonth(al.month)},
                         {"monthsFlagged", al.monthsFlagged},
                         {"rateBefore", al.rateBefore},
                         {"rateAfter", al.rateAfter},
@@ -756,7 +737,7 @@ int CmdTrends(api::FaultGraphIf& fg, const Args& a, bool as_json) {
     for (const auto& s : t.series) {
       json pts = json::array();
       for (const auto& p : s.points)
-        pts.push_back({{"month", MonthText(p.month)},
+        pts.push_back({{"month", cli::FormatMonth(p.month)},
                        {"failures", p.failures},
                        {"installed", p.installed},
                        {"per1000", p.per1000}});
@@ -775,7 +756,7 @@ int CmdTrends(api::FaultGraphIf& fg, const Args& a, bool as_json) {
     std::string ev;
     for (size_t i = 0; i < al.evidence.size() && i < 3; ++i)
       ev += (ev.empty() ? "" : " ") + al.evidence[i];
-    table.push_back({al.product, al.component, MonthText(al.month),
+    table.push_back({al.product, al.component, cli::FormatMonth(al.month),
                      std::to_string(al.monthsFlagged), before, after,
                      std::to_string(al.failures) + " vs " + exp, p, ev});
   }

@@ -55,6 +55,12 @@ void PrintTable(const std::vector<std::string>& header,
   for (const auto& r : rows) print(r);
 }
 
+std::string FormatMonth(int32_t yyyymm) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d", yyyymm / 100, yyyymm % 100);
+  return buf;
+}
+
 std::string FormatTime(int64_t ms) {
   if (ms == 0) return "-";
   std::time_t secs = static_cast<std::time_t>(ms / 1000);

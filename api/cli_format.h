@@ -15,6 +15,8 @@ void PrintTable(const std::vector<std::string>& header,
 
 // "2024-03-01 14:30" (UTC), or "-" for 0.
 std::string FormatTime(int64_t ms);
+// "2025-03" for the yyyymm months of the graph's buckets.
+std::string FormatMonth(int32_t yyyymm);
 
 // Terminal display width of UTF-8 text.
 size_t DisplayWidth(const std::string& s);

@@ -3,18 +3,14 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "api/cli_format.h"
+
 namespace faultgraph::cli {
 namespace {
 
 std::string Num(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f", v);
-  return buf;
-}
-
-std::string Month(int32_t m) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02d", m / 100, m % 100);
   return buf;
 }
 
@@ -61,7 +57,7 @@ std::string PlotRateSeries(const api::RateSeries& series, const api::TrendReport
   }
   for (size_t i = 0; i < pts.size(); i += std::max<size_t>(1, pts.size() / 12)) {
     svg += "<text x=\"" + Num(x(i)) + "\" y=\"" + Num(H - bottom + 18) +
-           "\" text-anchor=\"middle\">" + Month(pts[i].month) + "</text>\n";
+           "\" text-anchor=\"middle\">" + FormatMonth(pts[i].month) + "</text>\n";
   }
   // Alerts: a red band from the first flagged month, and the month marked.
   for (const auto& a : report.alerts) {
@@ -71,8 +67,8 @@ std::string PlotRateSeries(const api::RateSeries& series, const api::TrendReport
       svg += "<line x1=\"" + Num(x(i)) + "\" x2=\"" + Num(x(i)) + "\" y1=\"" + Num(top) +
              "\" y2=\"" + Num(H - bottom) + "\" stroke=\"#d62728\" stroke-dasharray=\"4 3\"/>\n";
       svg += "<text x=\"" + Num(x(i) + 4) + "\" y=\"" + Num(top + 12) +
-             "\" fill=\"#d62728\">alert " + Month(a.month) + ": " + Num(a.rateBefore) + " → " +
-             Num(a.rateAfter) + "</text>\n";
+             "\" fill=\"#d62728\">alert " + FormatMonth(a.month) + ": " + Num(a.rateBefore) +
+             " → " + Num(a.rateAfter) + "</text>\n";
       svg += "<circle cx=\"" + Num(x(i)) + "\" cy=\"" + Num(y(pts[i].per1000)) +
              "\" r=\"6\" fill=\"none\" stroke=\"#d62728\" stroke-width=\"2\"/>\n";
     }

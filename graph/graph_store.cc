@@ -455,6 +455,28 @@ Result<std::vector<std::pair<int64_t, uint64_t>>> GraphStore::BucketsOf(
   return out;
 }
 
+Result<std::vector<std::pair<std::string, std::string>>> GraphStore::DiagnosedPairs(
+    const std::string& product, const std::string& component) const {
+  const std::string name(kComponentCasesCounter);
+  std::vector<std::string> products;
+  if (!product.empty()) {
+    products.push_back(product);
+  } else {
+    auto list = CounterSubjects(name);
+    if (!list.ok()) return list.status();
+    products = std::move(list).value();
+  }
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& p : products) {
+    auto comps = CountersOf(name, p);
+    if (!comps.ok()) return comps.status();
+    for (const auto& [c, n] : *comps) {
+      if (component.empty() || c == component) out.emplace_back(p, c);
+    }
+  }
+  return out;
+}
+
 Result<std::vector<std::string>> GraphStore::CounterSubjects(const std::string& name) const {
   std::vector<std::string> out;
   FG_RETURN_IF_ERROR(ScanPrefix(Cf::kCounter, KeyBuilder().Str(name).Take(), SIZE_MAX,

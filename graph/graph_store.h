@@ -165,6 +165,11 @@ class GraphStore {
   // The buckets of series (s, a, b): (period, count) in period order, counts > 0.
   Result<std::vector<std::pair<int64_t, uint64_t>>> BucketsOf(BucketSeries s, const std::string& a,
                                                               const std::string& b) const;
+  // The (product, component) pairs with diagnosed cases, in order: of one
+  // product and/or one component when given, else of every product — in
+  // the product master or not.
+  Result<std::vector<std::pair<std::string, std::string>>> DiagnosedPairs(
+      const std::string& product, const std::string& component) const;
   // The distinct `a` of the counters (name, a, *) with a non-zero count, in order.
   Result<std::vector<std::string>> CounterSubjects(const std::string& name) const;
   // The counters (name, a, b) for every b, with non-zero counts, in b order.

@@ -22,7 +22,7 @@ std::string GroupOf(const storage::CaseDoc& c, const std::string& by) {
   if (by == "region") return c.region.empty() ? "(no region)" : c.region;
   if (by == "all") return "all";
   int64_t m = MonthOf(c.opened_ms);
-  char buf[16];
+  char buf[48];
   if (by == "year")
     std::snprintf(buf, sizeof buf, "%04lld", static_cast<long long>(m / 100));
   else if (by == "quarter")

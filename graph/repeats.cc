@@ -61,21 +61,10 @@ Status ScanPair(const GraphStore& store, const Pair& p, int64_t window_ms,
 }  // namespace
 
 Result<std::vector<RepeatRow>> RepeatFailures(const GraphStore& store, const RepeatOptions& o) {
-  std::vector<std::string> products;
-  if (!o.product.empty()) {
-    products.push_back(o.product);
-  } else {
-    // Every product with diagnosed cases, in the product master or not.
-    auto list = store.CounterSubjects("component_cases");
-    if (!list.ok()) return list.status();
-    products = std::move(list).value();
-  }
+  auto listed = store.DiagnosedPairs(o.product, "");
+  if (!listed.ok()) return listed.status();
   std::vector<Pair> pairs;
-  for (const auto& p : products) {
-    auto comps = store.CountersOf("component_cases", p);
-    if (!comps.ok()) return comps.status();
-    for (const auto& [c, n] : *comps) pairs.push_back({p, c});
-  }
+  for (auto& [p, c] : *listed) pairs.push_back({std::move(p), std::move(c)});
 
   std::vector<std::map<std::string, PerFix>> per(pairs.size());
   std::vector<Status> errors(pairs.size());

@@ -11,8 +11,8 @@
 namespace faultgraph::graph {
 namespace {
 
-constexpr double kBackoff = 5.0;    // pseudo-counts pulling a scope towards the wider one
-constexpr double kFixShrink = 3.0;  // pseudo-attempts pulling a fix towards the average
+constexpr double kBackoff = 5.0;       // pseudo-counts pulling a scope towards the wider one
+constexpr double kFixShrink = 3.0;     // pseudo-attempts pulling a fix towards the average
 constexpr double kFloor = 1e-4;        // no candidate's conditional probability is zero
 constexpr double kPriorWeight = 0.05;  // share of the product's base rate in the blend
 constexpr size_t kNeighbours = 64;     // components read per symptom and scope
@@ -171,7 +171,7 @@ Result<RootCauseAnswer> RootCauseRanker::Rank(const RootCauseQuery& q) const {
   // How often each component fails on the product: the prior.
   std::map<std::string, double> prior;
   if (!q.product.empty()) {
-    auto counts = store_->CountersOf("component_cases", q.product);
+    auto counts = store_->CountersOf(std::string(kComponentCasesCounter), q.product);
     if (!counts.ok()) return counts.status();
     for (const auto& [c, n] : *counts) prior[c] = static_cast<double>(n);
   }
@@ -195,6 +195,7 @@ Result<RootCauseAnswer> RootCauseRanker::Rank(const RootCauseQuery& q) const {
   struct PerSymptom {
     std::string symptom;
     Counts product, family, global;
+    double product_total = 0, family_total = 0, global_total = 0;  // sums of the counts
   };
   std::vector<PerSymptom> per_symptom;
   std::set<std::string> seen_symptoms;
@@ -219,6 +220,9 @@ Result<RootCauseAnswer> RootCauseRanker::Rank(const RootCauseQuery& q) const {
         if (fp == q.product) ps.product[e.id] += static_cast<double>(e.count);
       }
     }
+    ps.product_total = Sum(ps.product);
+    ps.family_total = Sum(ps.family);
+    ps.global_total = Sum(ps.global);
     out.symptoms_used.push_back(s);
     per_symptom.push_back(std::move(ps));
   }
@@ -250,9 +254,9 @@ Result<RootCauseAnswer> RootCauseRanker::Rank(const RootCauseQuery& q) const {
           return it == m.end() ? 0.0 : it->second;
         };
         double base = prior.count(c) ? prior[c] : 0.0;
-        double pg = (get(ps.global) + base) / (Sum(ps.global) + 1.0);
-        double pf = (get(ps.family) + kBackoff * pg) / (Sum(ps.family) + kBackoff);
-        double pp = (get(ps.product) + kBackoff * pf) / (Sum(ps.product) + kBackoff);
+        double pg = (get(ps.global) + base) / (ps.global_total + 1.0);
+        double pf = (get(ps.family) + kBackoff * pg) / (ps.family_total + kBackoff);
+        double pp = (get(ps.product) + kBackoff * pf) / (ps.product_total + kBackoff);
         log_sum += std::log(std::max(pp, kFloor));
       }
       from_symptoms[c] = std::exp(log_sum / static_cast<double>(per_symptom.size()));
@@ -357,13 +361,9 @@ Result<RootCauseAnswer> RootCauseRanker::Rank(const RootCauseQuery& q) const {
   if (ranked.size() > q.top_k) ranked.resize(q.top_k);
 
   // The fix and cause figures come from the product's cases of the
-  // component, or the family's / every product's when it has few.
+  // component, or the family's / every product's when it has few. Every
+  // product is listed only when that last fallback is taken.
   std::vector<std::string> all_products;
-  if (!ranked.empty()) {
-    auto list = store_->ListEntities("product", 100000);
-    if (!list.ok()) return list.status();
-    for (const auto& e : *list) all_products.push_back(e.id);
-  }
 
   for (const auto& [p, c] : ranked) {
     ComponentAnswer a;
@@ -379,17 +379,20 @@ Result<RootCauseAnswer> RootCauseRanker::Rank(const RootCauseQuery& q) const {
       SymptomEvidence e;
       e.symptom = ps.symptom;
       const Counts* scope = &ps.global;
+      double total = ps.global_total;
       e.scope = "all products";
-      if (Sum(ps.product) > 0) {
+      if (ps.product_total > 0) {
         scope = &ps.product;
+        total = ps.product_total;
         e.scope = "product";
-      } else if (Sum(ps.family) > 0) {
+      } else if (ps.family_total > 0) {
         scope = &ps.family;
+        total = ps.family_total;
         e.scope = "family";
       }
       auto it = scope->find(c);
       e.count = it == scope->end() ? 0 : static_cast<uint64_t>(it->second);
-      e.total = static_cast<uint64_t>(Sum(*scope));
+      e.total = static_cast<uint64_t>(total);
       a.evidence.push_back(std::move(e));
     }
 
@@ -402,6 +405,11 @@ Result<RootCauseAnswer> RootCauseRanker::Rank(const RootCauseQuery& q) const {
       stats = std::move(*s);
     }
     if (stats->cases < kMinScopeCases) {
+      if (family_products.empty() && all_products.empty()) {
+        auto list = store_->ListEntities("product", 100000);
+        if (!list.ok()) return list.status();
+        for (const auto& e : *list) all_products.push_back(e.id);
+      }
       scope_products = !family_products.empty() ? family_products : all_products;
       a.fix_scope = !family_products.empty() ? "family " + out.family : "all products";
       auto s = CachedFixStats(scope_products, c, q.repeat_window_ms);

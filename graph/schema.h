@@ -44,6 +44,9 @@ std::optional<EdgeType> ParseEdgeType(std::string_view name);  // case-insensiti
 // the other edge types have the one empty scope.
 bool EdgeTypeIsScoped(EdgeType t);
 
+// Counter (name, product, component): cases diagnosed with the component.
+inline constexpr std::string_view kComponentCasesCounter = "component_cases";
+
 // Scopes of evidence counters: one product, or every product.
 inline constexpr std::string_view kGlobalScope = "*";
 std::string ProductScope(std::string_view model);  // "p:MODEL"

@@ -118,24 +118,18 @@ double BinomialUpperTail(uint64_t k, uint64_t n, double p) {
 }
 
 Result<TrendReport> DefectTrends(const GraphStore& store, const TrendOptions& o) {
-  std::vector<std::string> products;
-  if (!o.product.empty()) {
-    products.push_back(o.product);
-  } else {
-    // Every product with diagnosed cases, in the product master or not.
-    auto list = store.CounterSubjects("component_cases");
-    if (!list.ok()) return list.status();
-    products = std::move(list).value();
-  }
+  auto pairs = store.DiagnosedPairs(o.product, o.component);
+  if (!pairs.ok()) return pairs.status();
   std::vector<Work> work;
-  for (const auto& p : products) {
-    auto installed = store.BucketsOf(BucketSeries::kInstalled, p, "");
-    if (!installed.ok()) return installed.status();
-    auto comps = store.CountersOf("component_cases", p);
-    if (!comps.ok()) return comps.status();
-    for (const auto& [c, n] : *comps) {
-      if (!o.component.empty() && c != o.component) continue;
-      work.push_back({p, c, *installed});
+  for (auto& [p, c] : *pairs) {
+    // The installed base is per product: read once for its pairs.
+    if (work.empty() || work.back().product != p) {
+      auto installed = store.BucketsOf(BucketSeries::kInstalled, p, "");
+      if (!installed.ok()) return installed.status();
+      work.push_back({p, std::move(c), std::move(installed).value()});
+    } else {
+      auto installed = work.back().installed;  // a copy: push_back may move the vector
+      work.push_back({p, std::move(c), std::move(installed)});
     }
   }
   std::vector<RateSeries> series(work.size());

@@ -117,7 +117,7 @@ class Deriver {
       out_.case_index.emplace_back(
           keys::ComponentCase(c.product, comp, c.asset_serial, c.opened_ms, c.case_id),
           graph::Encode(ref));
-      Add(Cf::kCounter, keys::Counter("component_cases", c.product, comp), 1);
+      Add(Cf::kCounter, keys::Counter(graph::kComponentCasesCounter, c.product, comp), 1);
       if (!c.product.empty()) {
         Add(Cf::kBucket,
             keys::Bucket(BucketSeries::kFailures, c.product, comp, graph::MonthOf(c.opened_ms)), 1);

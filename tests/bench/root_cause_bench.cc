@@ -29,6 +29,7 @@
 #include "connectors/csv_reader.h"
 #include "connectors/file_connector.h"
 #include "connectors/mapping.h"
+#include "ingest/text.h"
 #include "ingest/time_parse.h"
 
 namespace {
@@ -38,18 +39,6 @@ using Steady = std::chrono::steady_clock;
 
 double Seconds(Steady::time_point a, Steady::time_point b) {
   return std::chrono::duration<double>(b - a).count();
-}
-
-std::vector<std::string> Split(const std::string& s) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= s.size()) {
-    size_t end = s.find(';', start);
-    if (end == std::string::npos) end = s.size();
-    if (end > start) out.push_back(s.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
 }
 
 std::vector<api::RootCauseRequest> Queries(const std::string& tickets, size_t n, bool as_of) {
@@ -72,7 +61,7 @@ std::vector<api::RootCauseRequest> Queries(const std::string& tickets, size_t n,
     api::RootCauseRequest r;
     r.product = row.fields[model];
     r.text = row.fields[text];
-    r.faultCodes = Split(row.fields[codes]);
+    r.faultCodes = ingest::SplitList(row.fields[codes], ";");
     r.serial = row.fields[serial];
     auto at = ingest::ParseTime(row.fields[opened], "%Y-%m-%d %H:%M");
     r.asOfMs = as_of && at.ok() ? *at : 0;
