@@ -53,6 +53,12 @@ constexpr const char* kUsage =
   repeats [--product P] [--window DAYS] [--limit N]
                                      fixes that did not hold: the asset back with the same
                                      component within the window (default 30 days)
+  repeats --contacts [--product P] [--min-calls N] [--open] [--limit N]
+                                     cases the customer had to chase: N (default 2) or more
+                                     calls before the case closed (--open: still open ones)
+  trends --cohort [--product P] [--component C] [--csv]
+                                     failures by shipment month and months in service, per
+                                     1,000 units shipped that month
   trends [--product P] [--component C] [--baseline MONTHS] [--alpha A] [--series] [--csv]
                                      failures per 1,000 units in service per month, and
                                      alerts where a rate rose above its trailing baseline
@@ -66,7 +72,7 @@ constexpr const char* kUsage =
   kpi [--by product|region|month|quarter|year|all] [--product P] [--region R]
       [--from DATE] [--to DATE] [--window DAYS]
                                      first-time-fix and repeat rates, MTTR, response time,
-                                     satisfaction
+                                     satisfaction, repeat contacts
   reindex                            rebuild the search index from the graph
 
   FILTERS: --product P --family F --component C --symptom S --region R
@@ -593,7 +599,40 @@ int CmdRootCause(api::FaultGraphIf& fg, const Args& a, bool as_json) {
   return 0;
 }
 
+int CmdRepeatContacts(api::FaultGraphIf& fg, const Args& a, bool as_json) {
+  api::RepeatContactRequest r;
+  r.product = a.Get("--product");
+  r.minCalls = ParseIntOption(a, "--min-calls", 2, 2, 1000);
+  r.openOnly = a.Has("--open");
+  r.limit = ParseLimit(a, 20);
+  std::vector<api::RepeatContactRow> rows;
+  fg.repeatContacts(rows, r);
+  if (as_json) {
+    json out = json::array();
+    for (const auto& x : rows)
+      out.push_back({{"case", x.caseId},
+                     {"product", x.product},
+                     {"asset", x.assetSerial},
+                     {"calls", x.calls},
+                     {"firstCallMs", x.firstCallMs},
+                     {"lastCallMs", x.lastCallMs},
+                     {"openedMs", x.openedMs},
+                     {"closedMs", x.closedMs}});
+    Print(out);
+    return 0;
+  }
+  std::vector<std::vector<std::string>> table;
+  for (const auto& x : rows)
+    table.push_back({x.caseId, x.product, x.assetSerial, std::to_string(x.calls),
+                     cli::FormatTime(x.firstCallMs), cli::FormatTime(x.lastCallMs),
+                     x.closedMs == 0 ? "open" : cli::FormatTime(x.closedMs)});
+  cli::PrintTable({"case", "product", "asset", "calls", "first call", "last call", "closed"},
+                  table);
+  return 0;
+}
+
 int CmdRepeats(api::FaultGraphIf& fg, const Args& a, bool as_json) {
+  if (a.Has("--contacts")) return CmdRepeatContacts(fg, a, as_json);
   api::RepeatRequest r;
   r.product = a.Get("--product");
   r.windowDays = ParseIntOption(a, "--window", 30, 1, 365);
@@ -668,8 +707,50 @@ int CmdFeed(api::FaultGraphIf& fg, const Args& a, bool as_json) {
   return 0;
 }
 
+int CmdCohorts(api::FaultGraphIf& fg, const Args& a, bool as_json) {
+  api::CohortRequest r;
+  r.product = a.Get("--product");
+  r.component = a.Get("--component");
+  std::vector<api::CohortCell> cells;
+  fg.cohortRates(cells, r);
+  if (as_json) {
+    json out = json::array();
+    for (const auto& c : cells)
+      out.push_back({{"product", c.product},
+                     {"component", c.component},
+                     {"shipMonth", cli::FormatMonth(c.shipMonth)},
+                     {"monthsInService", c.monthsInService},
+                     {"failures", c.failures},
+                     {"units", c.units},
+                     {"per1000", c.per1000}});
+    Print(out);
+    return 0;
+  }
+  if (a.Has("--csv")) {
+    std::printf("product,component,ship_month,months_in_service,failures,units,per_1000\n");
+    for (const auto& c : cells)
+      std::printf("%s,%s,%s,%d,%lld,%lld,%.4f\n", c.product.c_str(), c.component.c_str(),
+                  cli::FormatMonth(c.shipMonth).c_str(), c.monthsInService,
+                  static_cast<long long>(c.failures), static_cast<long long>(c.units), c.per1000);
+    return 0;
+  }
+  std::vector<std::vector<std::string>> table;
+  for (const auto& c : cells) {
+    char rate[32];
+    std::snprintf(rate, sizeof rate, "%.2f", c.per1000);
+    table.push_back({c.product, c.component, cli::FormatMonth(c.shipMonth),
+                     std::to_string(c.monthsInService), std::to_string(c.failures),
+                     std::to_string(c.units), rate});
+  }
+  cli::PrintTable(
+      {"product", "component", "shipped", "months in service", "failures", "units", "per 1000"},
+      table);
+  return 0;
+}
+
 int CmdTrends(api::FaultGraphIf& fg, const Args& a, bool as_json) {
   if (a.Has("--since")) return CmdFeed(fg, a, as_json);
+  if (a.Has("--cohort")) return CmdCohorts(fg, a, as_json);
   api::TrendRequest r;
   r.product = a.Get("--product");
   r.component = a.Get("--component");
@@ -798,7 +879,10 @@ int CmdKpi(api::FaultGraphIf& fg, const Args& a, bool as_json) {
                      {"mttrHours", k.mttrHours},
                      {"responseMinutes", k.responseMinutes},
                      {"satisfaction", k.satisfaction},
-                     {"rated", k.rated}});
+                     {"rated", k.rated},
+                     {"contacted", k.contacted},
+                     {"repeatContacts", k.repeatContacts},
+                     {"repeatContactRate", k.repeatContactRate}});
     Print(out);
     return 0;
   }
@@ -813,9 +897,10 @@ int CmdKpi(api::FaultGraphIf& fg, const Args& a, bool as_json) {
                      fmt("%.1f%%", 100 * k.firstTimeFix), fmt("%.1f%%", 100 * k.repeatRate),
                      fmt("%.1f", k.mttrHours),
                      k.responseMinutes < 0 ? "-" : fmt("%.0f", k.responseMinutes),
-                     k.satisfaction < 0 ? "-" : fmt("%.2f", k.satisfaction)});
+                     k.satisfaction < 0 ? "-" : fmt("%.2f", k.satisfaction),
+                     k.contacted == 0 ? "-" : fmt("%.1f%%", 100 * k.repeatContactRate)});
   cli::PrintTable({r.by, "cases", "closed", "first-time fix", "repeat", "MTTR h (median)",
-                   "response min (median)", "satisfaction"},
+                   "response min (median)", "satisfaction", "repeat contacts"},
                   table);
   return 0;
 }
@@ -837,10 +922,11 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     static const std::vector<std::string> kWithValue = {
-        "--data",   "--server",    "--mapping",  "--product", "--limit", "--source", "--rules",
-        "--family", "--component", "--symptom",  "--region",  "--kind",  "--from",   "--to",
-        "--offset", "--case",      "--serial",   "--codes",   "--text",  "--top",    "--batch",
-        "--at",     "--window",    "--baseline", "--alpha",   "--since", "--by",     "--plot"};
+        "--data",  "--server", "--mapping",   "--product", "--limit",    "--source",
+        "--rules", "--family", "--component", "--symptom", "--region",   "--kind",
+        "--from",  "--to",     "--offset",    "--case",    "--serial",   "--codes",
+        "--text",  "--top",    "--batch",     "--at",      "--window",   "--baseline",
+        "--alpha", "--since",  "--by",        "--plot",    "--min-calls"};
     if (a == "--help" || a == "-h") {
       std::printf("%s", kUsage);
       return 0;
@@ -848,10 +934,10 @@ int main(int argc, char** argv) {
     if (a.starts_with("--")) {
       bool takes_value = std::find(kWithValue.begin(), kWithValue.end(), a) != kWithValue.end();
       if (takes_value && i + 1 >= argc) UsageError(a + " needs a value");
-      if (!takes_value && a != "--json" && a != "--in" && a != "--no-index" && a != "--series" &&
-          a != "--csv") {
+      static const std::vector<std::string> kFlags = {
+          "--json", "--in", "--no-index", "--series", "--csv", "--contacts", "--open", "--cohort"};
+      if (!takes_value && std::find(kFlags.begin(), kFlags.end(), a) == kFlags.end())
         UsageError("unknown option " + a);
-      }
       args.options.emplace_back(a, takes_value ? argv[++i] : "");
     } else {
       args.positional.push_back(a);

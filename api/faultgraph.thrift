@@ -323,6 +323,46 @@ struct KpiRow {
   7: double responseMinutes        // median first call -> ticket opened; -1 = no calls
   8: double satisfaction           // mean; -1 = none given
   9: i64 rated
+  10: i64 contacted                // cases some call names
+  11: i64 repeatContacts           // ... with two or more calls before they closed
+  12: double repeatContactRate     // repeatContacts / contacted
+}
+
+// repeatContacts: cases the customer had to chase (several calls about one
+// case before it closed, or while it is open).
+struct RepeatContactRequest {
+  1: string product                // empty: every product
+  2: i32 minCalls = 2              // 2..1000
+  3: bool openOnly = false
+  4: i32 limit = 50                // 1..1000
+}
+
+struct RepeatContactRow {
+  1: string caseId
+  2: string product
+  3: string assetSerial
+  4: i64 calls
+  5: i64 firstCallMs
+  6: i64 lastCallMs
+  7: i64 openedMs
+  8: i64 closedMs                  // 0 = still open
+}
+
+// cohortRates: failures by shipment month and months in service, per
+// 1,000 units shipped that month.
+struct CohortRequest {
+  1: string product                // empty: every product
+  2: string component              // empty: every component
+}
+
+struct CohortCell {
+  1: string product
+  2: string component
+  3: i32 shipMonth                 // yyyymm
+  4: i32 monthsInService           // 0 = the month it shipped
+  5: i64 failures
+  6: i64 units                     // shipped that month
+  7: double per1000
 }
 
 service FaultGraph {
@@ -358,6 +398,10 @@ service FaultGraph {
   FeedPage defectFeed(1: string cursor, 2: i32 max)
       throws (1: BadRequest bad, 2: Unavailable unavailable)
   list<KpiRow> kpis(1: KpiRequest request) throws (1: BadRequest bad, 2: Unavailable unavailable)
+  list<RepeatContactRow> repeatContacts(1: RepeatContactRequest request)
+      throws (1: BadRequest bad, 2: Unavailable unavailable)
+  list<CohortCell> cohortRates(1: CohortRequest request)
+      throws (1: BadRequest bad, 2: Unavailable unavailable)
   // Rebuilds the search index from the graph; returns documents indexed.
   i64 reindex() throws (1: Unavailable unavailable)
   // Ingests a file on the daemon's machine through a mapping file there.

@@ -565,7 +565,54 @@ void Handler::kpis(std::vector<KpiRow>& out, const KpiRequest& request) {
     k.responseMinutes = r.response_minutes;
     k.satisfaction = r.satisfaction;
     k.rated = static_cast<int64_t>(r.rated);
+    k.contacted = static_cast<int64_t>(r.contacted);
+    k.repeatContacts = static_cast<int64_t>(r.repeat_contacts);
+    k.repeatContactRate = r.repeat_contact_rate;
     out.push_back(std::move(k));
+  }
+}
+
+void Handler::repeatContacts(std::vector<RepeatContactRow>& out,
+                             const RepeatContactRequest& request) {
+  if (request.product.size() > kMaxIdBytes) ThrowBad("product", "product is longer than 512 bytes");
+  if (request.minCalls < 2 || request.minCalls > 1000)
+    ThrowBad("minCalls", "minCalls must be from 2 to 1000");
+  if (request.limit < 1 || request.limit > kMaxLimit)
+    ThrowBad("limit", "limit must be from 1 to " + std::to_string(kMaxLimit));
+  graph::RepeatContactOptions o;
+  o.product = request.product;
+  o.min_calls = static_cast<size_t>(request.minCalls);
+  o.open_only = request.openOnly;
+  o.limit = static_cast<size_t>(request.limit);
+  for (auto& r : Unwrap(graph::RepeatContacts(*store_, o), "request")) {
+    RepeatContactRow row;
+    row.caseId = std::move(r.case_id);
+    row.product = std::move(r.product);
+    row.assetSerial = std::move(r.asset);
+    row.calls = static_cast<int64_t>(r.calls);
+    row.firstCallMs = r.first_call_ms;
+    row.lastCallMs = r.last_call_ms;
+    row.openedMs = r.opened_ms;
+    row.closedMs = r.closed_ms;
+    out.push_back(std::move(row));
+  }
+}
+
+void Handler::cohortRates(std::vector<CohortCell>& out, const CohortRequest& request) {
+  if (request.product.size() > kMaxIdBytes) ThrowBad("product", "product is longer than 512 bytes");
+  if (request.component.size() > kMaxIdBytes)
+    ThrowBad("component", "component is longer than 512 bytes");
+  for (auto& c :
+       Unwrap(graph::CohortRates(*store_, {request.product, request.component}), "request")) {
+    CohortCell cell;
+    cell.product = std::move(c.product);
+    cell.component = std::move(c.component);
+    cell.shipMonth = static_cast<int32_t>(c.ship_month);
+    cell.monthsInService = static_cast<int32_t>(c.months_in_service);
+    cell.failures = static_cast<int64_t>(c.failures);
+    cell.units = static_cast<int64_t>(c.units);
+    cell.per1000 = c.per_1000;
+    out.push_back(std::move(cell));
   }
 }
 

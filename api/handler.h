@@ -9,8 +9,8 @@
 #include "api/gen-cpp/FaultGraph.h"
 #include "api/search_service.h"
 #include "graph/feed.h"
-#include "graph/kpis.h"
 #include "graph/graph_store.h"
+#include "graph/kpis.h"
 #include "graph/repeats.h"
 #include "graph/root_cause.h"
 #include "graph/trends.h"
@@ -43,6 +43,9 @@ class Handler : public FaultGraphIf {
   void defectTrends(TrendReport& out, const TrendRequest& request) override;
   void defectFeed(FeedPage& out, const std::string& cursor, int32_t max) override;
   void kpis(std::vector<KpiRow>& out, const KpiRequest& request) override;
+  void repeatContacts(std::vector<RepeatContactRow>& out,
+                      const RepeatContactRequest& request) override;
+  void cohortRates(std::vector<CohortCell>& out, const CohortRequest& request) override;
   int64_t reindex() override;
   void ingestFile(IngestResult& out, const std::string& mappingPath,
                   const std::string& filePath) override;

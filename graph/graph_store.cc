@@ -30,8 +30,6 @@ Status FromRocks(const rocksdb::Status& s, const std::string& what) {
   return Status::IOError(what + ": " + s.ToString());
 }
 
-rocksdb::Slice AsSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
-
 }  // namespace
 
 // ---- GraphBatch ----
@@ -168,7 +166,38 @@ Result<std::unique_ptr<GraphStore>> GraphStore::Open(const std::string& dir,
   uint64_t last = 0;
   if (it->Valid()) KeyReader({it->key().data(), it->key().size()}).U64(&last);
   store->last_outbox_seq_ = last;
+  FG_RETURN_IF_ERROR(store->CheckSchema(dir));
   return store;
+}
+
+// A new store is stamped with the layout version; a store written before
+// facts existed (cases, no stamp) or by another version is refused, since
+// the analytics would silently miss what it never wrote.
+Status GraphStore::CheckSchema(const std::string& dir) {
+  std::string value;
+  rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), Handle(Cf::kFact), keys::SchemaVersion(), &value);
+  if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "read schema version");
+  uint64_t version = 1;  // graphs before the stamp
+  if (s.ok()) {
+    if (!KeyReader(value).U64(&version)) return Status::Corruption("bad schema version in " + dir);
+  } else {
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(rocksdb::ReadOptions(), Handle(Cf::kDedup)));
+    it->SeekToFirst();
+    if (!it->Valid()) {  // nothing ingested yet: stamp it
+      return FromRocks(db_->Put(rocksdb::WriteOptions(), Handle(Cf::kFact), keys::SchemaVersion(),
+                                KeyBuilder().U64(kSchemaVersion).Take()),
+                       "write schema version");
+    }
+  }
+  if (version != kSchemaVersion) {
+    return Status::InvalidArgument("the graph in " + dir + " has layout version " +
+                                   std::to_string(version) + ", this faultgraph reads version " +
+                                   std::to_string(kSchemaVersion) +
+                                   ": load the sources again into a new data directory");
+  }
+  return Status::Ok();
 }
 
 GraphStore::~GraphStore() {
@@ -292,6 +321,44 @@ Status GraphStore::ForEachEvent(const std::string& kind,
                                   decode_error = Decode(v, &e);
                                   return decode_error.ok() && fn(e);
                                 }));
+  return decode_error;
+}
+
+Status GraphStore::ForEachCaseFact(int shard,
+                                   const std::function<bool(const CaseFactRow&)>& fn) const {
+  Status decode_error;
+  CaseFactRow row;
+  FG_RETURN_IF_ERROR(ScanPrefix(
+      Cf::kFact, keys::FactShardPrefix('A', shard), SIZE_MAX,
+      [&](std::string_view key, std::string_view value) {
+        KeyReader r(key);
+        uint8_t tag, sh;
+        if (!(r.Tag(&tag) && r.Tag(&sh) && r.Str(&row.asset) && r.I64(&row.opened_ms) &&
+              r.Str(&row.case_id) && DecodeCaseFact(value, &row.fact))) {
+          decode_error = Status::Corruption("bad case fact in shard " + std::to_string(shard));
+          return false;
+        }
+        return fn(row);
+      }));
+  return decode_error;
+}
+
+Status GraphStore::ForEachContactFact(
+    int shard, const std::function<bool(const std::string&, int64_t)>& fn) const {
+  Status decode_error;
+  std::string case_ref;
+  FG_RETURN_IF_ERROR(ScanPrefix(
+      Cf::kFact, keys::FactShardPrefix('B', shard), SIZE_MAX,
+      [&](std::string_view key, std::string_view) {
+        KeyReader r(key);
+        uint8_t tag, sh;
+        int64_t time_ms;
+        if (!(r.Tag(&tag) && r.Tag(&sh) && r.Str(&case_ref) && r.I64(&time_ms))) {
+          decode_error = Status::Corruption("bad contact fact in shard " + std::to_string(shard));
+          return false;
+        }
+        return fn(case_ref, time_ms);
+      }));
   return decode_error;
 }
 

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "graph/case_fact.h"
 #include "graph/gen-cpp/storage_types.h"
 #include "graph/schema.h"
 
@@ -182,6 +183,13 @@ class GraphStore {
   // Items with seq > after, oldest first, at most `limit`.
   Result<std::vector<storage::FeedItem>> ReadFeed(uint64_t after, size_t limit) const;
   Result<uint64_t> LastFeedSeq() const;
+  // The case facts of one of the kFactShards shards (graph/case_fact.h):
+  // grouped by asset, in time order within an asset, until fn returns false.
+  // Shards are disjoint, so callers scan them in parallel.
+  Status ForEachCaseFact(int shard, const std::function<bool(const CaseFactRow&)>& fn) const;
+  // The calls that name a case, of one shard: grouped by case, in time order.
+  Status ForEachContactFact(
+      int shard, const std::function<bool(const std::string& case_ref, int64_t time_ms)>& fn) const;
   // Calls fn for every stored event of `kind` ("contact", "sensor").
   Status ForEachEvent(const std::string& kind,
                       const std::function<bool(const storage::EventDoc&)>& fn) const;
@@ -198,6 +206,7 @@ class GraphStore {
   GraphStore() = default;
   std::mutex feed_mu_;
   rocksdb::ColumnFamilyHandle* Handle(Cf cf) const { return handles_[static_cast<int>(cf)]; }
+  Status CheckSchema(const std::string& dir);
   Status ScanPrefix(Cf cf, const std::string& prefix, size_t limit,
                     const std::function<bool(std::string_view, std::string_view)>& fn) const;
   // The values under `prefix`, decoded as T; Corruption on the first that is not.

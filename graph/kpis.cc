@@ -1,25 +1,18 @@
 #include "graph/kpis.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <map>
-#include <unordered_map>
+
+#include "graph/fact_scan.h"
 
 namespace faultgraph::graph {
 namespace {
 
-// What one case contributes, kept small: a million of them fit in memory.
-struct Fact {
-  std::string group, asset, case_id;
-  std::vector<std::string> keys;  // components, or symptoms when none was diagnosed
-  int64_t opened = 0, closed = 0;
-  double csat = -1;
-  bool repeat = false, returned = false;
-};
-
-std::string GroupOf(const storage::CaseDoc& c, const std::string& by) {
-  if (by == "product") return c.product.empty() ? "(no product)" : c.product;
-  if (by == "region") return c.region.empty() ? "(no region)" : c.region;
+std::string GroupOf(const CaseFactRow& c, const std::string& by) {
+  if (by == "product") return c.fact.product.empty() ? "(no product)" : c.fact.product;
+  if (by == "region") return c.fact.region.empty() ? "(no region)" : c.fact.region;
   if (by == "all") return "all";
   int64_t m = MonthOf(c.opened_ms);
   char buf[48];
@@ -40,6 +33,39 @@ double Median(std::vector<double>& v) {
   return v[v.size() / 2];
 }
 
+struct Acc {
+  uint64_t cases = 0, closed = 0, ftf = 0, repeats = 0, rated = 0, contacted = 0,
+           repeat_contacts = 0;
+  double csat = 0;
+  std::vector<double> mttr, response;
+
+  void Merge(Acc&& o) {
+    cases += o.cases;
+    closed += o.closed;
+    ftf += o.ftf;
+    repeats += o.repeats;
+    rated += o.rated;
+    contacted += o.contacted;
+    repeat_contacts += o.repeat_contacts;
+    csat += o.csat;
+    mttr.insert(mttr.end(), o.mttr.begin(), o.mttr.end());
+    response.insert(response.end(), o.response.begin(), o.response.end());
+  }
+};
+
+// The components of a case, or its symptoms when none was diagnosed: what
+// "the same problem again" is judged by.
+const std::vector<std::string>& ProblemKeys(const CaseFact& f) {
+  return !f.components.empty() ? f.components : f.symptoms;
+}
+
+bool Shares(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  for (const auto& x : a) {
+    if (std::find(b.begin(), b.end(), x) != b.end()) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 Result<std::vector<KpiRow>> ComputeKpis(const GraphStore& store, const KpiOptions& o) {
@@ -47,81 +73,72 @@ Result<std::vector<KpiRow>> ComputeKpis(const GraphStore& store, const KpiOption
   if (std::find(std::begin(kBy), std::end(kBy), o.by) == std::end(kBy))
     return Status::InvalidArgument("group by product, region, month, quarter, year or all, not '" +
                                    o.by + "'");
-  std::vector<Fact> facts;
-  FG_RETURN_IF_ERROR(store.ForEachCase([&](const storage::CaseDoc& c) {
-    if (!o.product.empty() && c.product != o.product) return true;
-    if (!o.region.empty() && c.region != o.region) return true;
-    if (o.from_ms != 0 && c.opened_ms < o.from_ms) return true;
-    if (o.to_ms != 0 && c.opened_ms >= o.to_ms) return true;
-    Fact f;
-    f.group = GroupOf(c, o.by);
-    f.asset = c.asset_serial;
-    f.case_id = c.case_id;
-    f.keys = !c.components.empty() ? c.components : c.symptoms;
-    f.opened = c.opened_ms;
-    f.closed = c.closed_ms;
-    f.csat = c.satisfaction;
-    facts.push_back(std::move(f));
-    return true;
-  }));
+  auto calls = CallIndex::Load(store);
+  if (!calls.ok()) return calls.status();
 
-  // Returns: per asset in time order, a case sharing a component (or
-  // symptom) with an earlier closed one that opened within the window.
-  std::vector<size_t> order(facts.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    return std::tie(facts[a].asset, facts[a].opened) < std::tie(facts[b].asset, facts[b].opened);
-  });
-  for (size_t k = 0; k < order.size(); ++k) {
-    Fact& cur = facts[order[k]];
-    if (cur.asset.empty()) continue;
-    for (size_t j = k; j-- > 0;) {
-      Fact& prev = facts[order[j]];
-      if (prev.asset != cur.asset) break;
-      if (prev.closed == 0 || cur.opened - prev.closed > o.window_ms || cur.opened < prev.closed)
-        continue;
-      bool shared = false;
-      for (const auto& x : cur.keys)
-        shared |= std::find(prev.keys.begin(), prev.keys.end(), x) != prev.keys.end();
-      if (shared) {
-        cur.repeat = true;
-        prev.returned = true;
+  std::array<std::map<std::string, Acc>, kFactShards> shard_groups;
+  std::array<std::vector<char>, kFactShards> repeat_of, returned_of;
+  FG_RETURN_IF_ERROR(ForEachAssetHistory(store, [&](int shard, std::span<const CaseFactRow> cases) {
+    // Returns: a case sharing a component (or symptom) with an earlier
+    // closed case of the asset that it followed within the window.
+    auto& rep = repeat_of[shard];
+    auto& ret = returned_of[shard];
+    rep.assign(cases.size(), 0);
+    ret.assign(cases.size(), 0);
+    if (!cases.front().asset.empty()) {
+      for (size_t k = 1; k < cases.size(); ++k) {
+        const auto& cur = cases[k];
+        for (size_t j = 0; j < k; ++j) {
+          const auto& prev = cases[j];
+          int64_t closed = prev.fact.closed_ms;
+          if (closed == 0 || cur.opened_ms - closed > o.window_ms || cur.opened_ms < closed)
+            continue;
+          if (Shares(ProblemKeys(cur.fact), ProblemKeys(prev.fact))) {
+            rep[k] = 1;
+            ret[j] = 1;
+          }
+        }
       }
     }
-  }
-
-  // First calls about each case.
-  std::unordered_map<std::string, int64_t> first_call;
-  FG_RETURN_IF_ERROR(store.ForEachEvent("contact", [&](const storage::EventDoc& e) {
-    if (e.case_ref.empty()) return true;
-    auto [it, fresh] = first_call.emplace(e.case_ref, e.time_ms);
-    if (!fresh) it->second = std::min(it->second, e.time_ms);
-    return true;
+    auto& groups = shard_groups[shard];
+    for (size_t k = 0; k < cases.size(); ++k) {
+      const auto& c = cases[k];
+      const auto& f = c.fact;
+      if (!o.product.empty() && f.product != o.product) continue;
+      if (!o.region.empty() && f.region != o.region) continue;
+      if (o.from_ms != 0 && c.opened_ms < o.from_ms) continue;
+      if (o.to_ms != 0 && c.opened_ms >= o.to_ms) continue;
+      Acc& a = groups[GroupOf(c, o.by)];
+      ++a.cases;
+      if (f.satisfaction >= 0) {
+        ++a.rated;
+        a.csat += f.satisfaction;
+      }
+      auto times = calls->CallsOf(c.case_id);
+      if (!times.empty()) {
+        ++a.contacted;
+        if (times.front() <= c.opened_ms)
+          a.response.push_back(static_cast<double>(c.opened_ms - times.front()) / 60000.0);
+        size_t while_open = 0;
+        for (int64_t t : times) while_open += f.closed_ms == 0 || t <= f.closed_ms;
+        a.repeat_contacts += while_open >= 2;
+      }
+      if (f.closed_ms == 0) continue;
+      ++a.closed;
+      a.ftf += !ret[k];
+      a.repeats += rep[k];
+      a.mttr.push_back(static_cast<double>(f.closed_ms - c.opened_ms) / 3600000.0);
+    }
   }));
 
-  struct Acc {
-    uint64_t cases = 0, closed = 0, ftf = 0, repeats = 0, rated = 0;
-    double csat = 0;
-    std::vector<double> mttr, response;
-  };
   std::map<std::string, Acc> groups;
+  for (auto& sg : shard_groups) {
+    for (auto& [name, a] : sg) groups[name].Merge(std::move(a));
+  }
   Acc all;
-  for (const auto& f : facts) {
-    for (Acc* a : {&groups[f.group], &all}) {
-      ++a->cases;
-      if (f.csat >= 0) {
-        ++a->rated;
-        a->csat += f.csat;
-      }
-      auto call = first_call.find(f.case_id);
-      if (call != first_call.end() && call->second <= f.opened)
-        a->response.push_back((f.opened - call->second) / 60000.0);
-      if (f.closed == 0) continue;
-      ++a->closed;
-      a->ftf += !f.returned;
-      a->repeats += f.repeat;
-      a->mttr.push_back((f.closed - f.opened) / 3600000.0);
-    }
+  for (auto& [name, a] : groups) {
+    Acc copy = a;
+    all.Merge(std::move(copy));
   }
   auto row = [](const std::string& name, Acc& a) {
     KpiRow r;
@@ -134,6 +151,9 @@ Result<std::vector<KpiRow>> ComputeKpis(const GraphStore& store, const KpiOption
     r.response_minutes = Median(a.response);
     r.rated = a.rated;
     r.satisfaction = a.rated ? a.csat / a.rated : -1;
+    r.contacted = a.contacted;
+    r.repeat_contacts = a.repeat_contacts;
+    r.repeat_contact_rate = a.contacted ? static_cast<double>(a.repeat_contacts) / a.contacted : 0;
     return r;
   };
   std::vector<KpiRow> out;

@@ -30,9 +30,14 @@ struct KpiRow {
   double response_minutes = -1;  // median first call about the case -> ticket opened; -1: no calls
   double satisfaction = -1;      // mean score given; -1: none given
   uint64_t rated = 0;
+  uint64_t contacted = 0;          // cases some call names
+  uint64_t repeat_contacts = 0;    // ... with two or more calls before the case closed
+  double repeat_contact_rate = 0;  // repeat_contacts / contacted
 };
 
 // Groups in name order, then a row "all" over everything the filters keep.
+// Read from the analytics facts, shards in parallel; a case is a repeat
+// (or returned) by the asset's whole history, also outside the filters.
 Result<std::vector<KpiRow>> ComputeKpis(const GraphStore& store, const KpiOptions& o);
 
 }  // namespace faultgraph::graph

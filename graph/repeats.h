@@ -31,7 +31,26 @@ struct RepeatRow {
   std::vector<std::string> customers;
 };
 
-// Rows with at least one attempt, most repeats first (then rate).
+// Rows with at least one attempt, most repeats first (then rate). Read
+// from the analytics facts (graph/fact_scan.h), shards in parallel.
 Result<std::vector<RepeatRow>> RepeatFailures(const GraphStore& store, const RepeatOptions& o);
+
+// Repeat contacts: several calls about one case before it closed (or while
+// it is still open): the customer had to chase it.
+struct RepeatContactOptions {
+  std::string product;     // empty: every product
+  size_t min_calls = 2;    // calls before the close that make it a repeat contact
+  bool open_only = false;  // only cases still open
+  size_t limit = 50;
+};
+struct RepeatContactRow {
+  std::string case_id, product, asset;
+  uint64_t calls = 0;  // before the close (all, when open)
+  int64_t first_call_ms = 0, last_call_ms = 0;
+  int64_t opened_ms = 0, closed_ms = 0;  // closed 0: still open
+};
+// Most calls first, then the latest last call.
+Result<std::vector<RepeatContactRow>> RepeatContacts(const GraphStore& store,
+                                                     const RepeatContactOptions& o);
 
 }  // namespace faultgraph::graph

@@ -4,14 +4,15 @@
 #include <cctype>
 #include <ctime>
 
+#include "common/hash.h"
 #include "graph/key_codec.h"
 
 namespace faultgraph::graph {
 
 std::string_view CfName(Cf cf) {
-  static constexpr std::string_view kNames[kNumCfs] = {"entity", "edge", "redge", "counter",
-                                                       "bucket", "case", "dedup", "checkpoint",
-                                                       "outbox", "dlq",  "audit",  "feed"};
+  static constexpr std::string_view kNames[kNumCfs] = {
+      "entity",     "edge",   "redge", "counter", "bucket", "case", "dedup",
+      "checkpoint", "outbox", "dlq",   "audit",   "feed",   "fact"};
   return kNames[static_cast<int>(cf)];
 }
 
@@ -47,6 +48,12 @@ int64_t MonthOf(int64_t time_ms) {
   gmtime_r(&secs, &tm);
   return (tm.tm_year + 1900) * 100 + (tm.tm_mon + 1);
 }
+
+int64_t MonthsBetween(int64_t from_yyyymm, int64_t to_yyyymm) {
+  return (to_yyyymm / 100 - from_yyyymm / 100) * 12 + (to_yyyymm % 100 - from_yyyymm % 100);
+}
+
+int FactShard(std::string_view id) { return static_cast<int>(Fnv1a64(id) % kFactShards); }
 
 int64_t WeekOf(int64_t time_ms) {
   int64_t day = time_ms / 86'400'000;
@@ -108,6 +115,28 @@ std::string ComponentCase(std::string_view product, std::string_view component,
 std::string ComponentCasePrefix(std::string_view product, std::string_view component) {
   return KeyBuilder().Tag('K').Str(product).Str(component).Take();
 }
+std::string CaseFact(std::string_view asset, int64_t opened_ms, std::string_view case_id) {
+  return KeyBuilder()
+      .Tag('A')
+      .Tag(static_cast<uint8_t>(FactShard(asset)))
+      .Str(asset)
+      .I64(opened_ms)
+      .Str(case_id)
+      .Take();
+}
+std::string ContactFact(std::string_view case_ref, int64_t time_ms, std::string_view contact_id) {
+  return KeyBuilder()
+      .Tag('B')
+      .Tag(static_cast<uint8_t>(FactShard(case_ref)))
+      .Str(case_ref)
+      .I64(time_ms)
+      .Str(contact_id)
+      .Take();
+}
+std::string FactShardPrefix(uint8_t tag, int shard) {
+  return KeyBuilder().Tag(tag).Tag(static_cast<uint8_t>(shard)).Take();
+}
+std::string SchemaVersion() { return KeyBuilder().Tag('V').Take(); }
 std::string Dedup(std::string_view source, std::string_view source_id) {
   return KeyBuilder().Str(source).Str(source_id).Take();
 }

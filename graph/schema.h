@@ -24,8 +24,11 @@ enum class Cf : uint8_t {
   kDlq,         // source|stream|byte offset -> storage::DeadLetter
   kAudit,       // time|seq -> audit line
   kFeed,        // 'S'|seq -> storage::FeedItem; 'K'|finding key -> seq (append-only R&D feed)
+  kFact,        // compact per-record facts the analytics scan (graph/case_fact.h):
+                // 'A'|shard|asset|opened|case_id -> CaseFact; 'B'|shard|case_ref|time|contact_id
+                // -> ""; 'V' -> schema version of the graph
 };
-inline constexpr int kNumCfs = 12;
+inline constexpr int kNumCfs = 13;
 std::string_view CfName(Cf cf);
 bool CfIsCounter(Cf cf);  // edge, redge, counter, bucket use the add merge operator
 
@@ -52,13 +55,21 @@ inline constexpr std::string_view kGlobalScope = "*";
 std::string ProductScope(std::string_view model);  // "p:MODEL"
 
 enum class BucketSeries : uint8_t {
-  kFailures = 1,  // product|component|month
-  kInstalled,     // product|month
-  kCases,         // product|symptom|week
+  kFailures = 1,    // product|component|month
+  kInstalled,       // product|month
+  kCases,           // product|symptom|week
+  kCohortFailures,  // product|component|ship month * 1000 + months in service
 };
 
 // Months are yyyymm (202611); weeks are days-since-epoch / 7 of the Monday.
 int64_t MonthOf(int64_t time_ms);
+int64_t MonthsBetween(int64_t from_yyyymm, int64_t to_yyyymm);  // 202501 -> 202603: 14
+
+inline constexpr int kFactShards = 16;
+int FactShard(std::string_view id);  // stable: a hash of the id
+// The graph layout this build writes and reads; older graphs are refused
+// with a message (their analytics facts were never written).
+inline constexpr uint64_t kSchemaVersion = 2;
 int64_t WeekOf(int64_t time_ms);
 
 namespace keys {
@@ -81,6 +92,13 @@ std::string TimelinePrefix(std::string_view asset);
 std::string ComponentCase(std::string_view product, std::string_view component,
                           std::string_view asset, int64_t opened_ms, std::string_view case_id);
 std::string ComponentCasePrefix(std::string_view product, std::string_view component);
+// Facts are spread over kFactShards key ranges (by asset for cases, by
+// case for contacts) so that analytics scan them in parallel; one asset's
+// cases sit together in time order, as do the calls about one case.
+std::string CaseFact(std::string_view asset, int64_t opened_ms, std::string_view case_id);
+std::string ContactFact(std::string_view case_ref, int64_t time_ms, std::string_view contact_id);
+std::string FactShardPrefix(uint8_t tag, int shard);  // tag 'A' (cases) or 'B' (contacts)
+std::string SchemaVersion();
 std::string Dedup(std::string_view source, std::string_view source_id);
 std::string Checkpoint(std::string_view source, std::string_view stream);
 std::string DeadLetter(std::string_view source, std::string_view stream, uint64_t offset);

@@ -88,14 +88,17 @@ Status Analyse(const GraphStore& store, const TrendOptions& o, const Work& w, Ra
     alerts->push_back(std::move(a));
     open = &alerts->back();
   }
-  // Evidence: the cases of the alert months.
+  // Evidence: the cases of the alert months, until each alert has enough.
   if (!alerts->empty()) {
+    size_t missing = alerts->size();
     Status s = store.ForEachComponentCase(w.product, w.component, [&](const ComponentCase& c) {
       int64_t month = MonthOf(c.opened_ms);
       for (auto& a : *alerts) {
-        if (a.month == month && a.evidence.size() < o.max_evidence) a.evidence.push_back(c.case_id);
+        if (a.month != month || a.evidence.size() >= o.max_evidence) continue;
+        a.evidence.push_back(c.case_id);
+        missing -= a.evidence.size() == o.max_evidence || a.evidence.size() == a.failures;
       }
-      return true;
+      return missing > 0;
     });
     FG_RETURN_IF_ERROR(s);
   }
@@ -108,11 +111,19 @@ double BinomialUpperTail(uint64_t k, uint64_t n, double p) {
   if (k == 0) return 1.0;
   if (k > n || p <= 0) return 0.0;
   if (p >= 1) return 1.0;
+  // The first term from logs, each next one from the one before
+  // (P(i+1) = P(i) (n-i)/(i+1) p/(1-p)); past the mode the terms only
+  // shrink, so the sum stops once they no longer change it.
+  const double odds = p / (1 - p);
+  const double mode = std::floor((static_cast<double>(n) + 1) * p);
+  double term =
+      std::exp(std::lgamma(n + 1.0) - std::lgamma(k + 1.0) - std::lgamma(n - k + 1.0) +
+               static_cast<double>(k) * std::log(p) + static_cast<double>(n - k) * std::log1p(-p));
   double tail = 0;
   for (uint64_t i = k; i <= n; ++i) {
-    double log_term = std::lgamma(n + 1.0) - std::lgamma(i + 1.0) - std::lgamma(n - i + 1.0) +
-                      i * std::log(p) + (n - i) * std::log1p(-p);
-    tail += std::exp(log_term);
+    tail += term;
+    if (static_cast<double>(i) > mode && term < tail * 1e-17) break;
+    term *= static_cast<double>(n - i) / static_cast<double>(i + 1) * odds;
   }
   return std::min(1.0, tail);
 }
@@ -149,6 +160,47 @@ Result<TrendReport> DefectTrends(const GraphStore& store, const TrendOptions& o)
   std::sort(out.alerts.begin(), out.alerts.end(), [](const TrendAlert& a, const TrendAlert& b) {
     return a.p_value != b.p_value ? a.p_value < b.p_value : a.month < b.month;
   });
+  return out;
+}
+
+Result<std::vector<CohortCell>> CohortRates(const GraphStore& store, const CohortOptions& o) {
+  auto pairs = store.DiagnosedPairs(o.product, o.component);
+  if (!pairs.ok()) return pairs.status();
+  std::vector<std::vector<CohortCell>> per(pairs->size());
+  std::vector<Status> errors(pairs->size());
+  std::map<std::string, std::map<int64_t, uint64_t>> installed;  // per product: month -> units
+  for (const auto& [p, c] : *pairs) {
+    if (installed.count(p)) continue;
+    auto units = store.BucketsOf(BucketSeries::kInstalled, p, "");
+    if (!units.ok()) return units.status();
+    installed[p] = std::map<int64_t, uint64_t>(units->begin(), units->end());
+  }
+  tbb::parallel_for(size_t{0}, pairs->size(), [&](size_t i) {
+    const auto& [p, c] = (*pairs)[i];
+    auto cells = store.BucketsOf(BucketSeries::kCohortFailures, p, c);
+    if (!cells.ok()) {
+      errors[i] = cells.status();
+      return;
+    }
+    const auto& units = installed.at(p);
+    for (const auto& [period, failures] : *cells) {
+      CohortCell cell;
+      cell.product = p;
+      cell.component = c;
+      cell.ship_month = period / 1000;
+      cell.months_in_service = period % 1000;
+      cell.failures = failures;
+      auto u = units.find(cell.ship_month);
+      cell.units = u == units.end() ? 0 : u->second;
+      cell.per_1000 = cell.units == 0 ? 0 : 1000.0 * static_cast<double>(failures) / cell.units;
+      per[i].push_back(std::move(cell));
+    }
+  });
+  std::vector<CohortCell> out;
+  for (size_t i = 0; i < per.size(); ++i) {
+    FG_RETURN_IF_ERROR(errors[i]);
+    for (auto& c : per[i]) out.push_back(std::move(c));
+  }
   return out;
 }
 

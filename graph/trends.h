@@ -54,6 +54,25 @@ struct TrendReport {
 
 Result<TrendReport> DefectTrends(const GraphStore& store, const TrendOptions& o);
 
+// Failures by shipment cohort and age: of the units of a product shipped in
+// one month, how many failed with the component k months after shipment,
+// per 1,000 of them. A cohort worse than its neighbours at the same age
+// points at a production batch; a rise with age at wear-out.
+struct CohortOptions {
+  std::string product, component;  // empty: every one with cases
+};
+struct CohortCell {
+  std::string product, component;
+  int64_t ship_month = 0;         // yyyymm
+  int64_t months_in_service = 0;  // 0: the month it shipped
+  uint64_t failures = 0;
+  uint64_t units = 0;  // shipped in ship_month
+  double per_1000 = 0;
+};
+// Cells with failures, by product, component, cohort, age. Cases whose
+// asset's shipment was unknown when they were loaded are not in any cohort.
+Result<std::vector<CohortCell>> CohortRates(const GraphStore& store, const CohortOptions& o);
+
 // P(X >= k) for X ~ Binomial(n, p).
 double BinomialUpperTail(uint64_t k, uint64_t n, double p);
 

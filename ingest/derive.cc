@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "graph/case_fact.h"
 #include "graph/thrift_codec.h"
 
 namespace faultgraph::ingest {
@@ -106,6 +107,18 @@ class Deriver {
         for (const auto& s : scopes) AddEdge(EdgeType::kFixedBy, s, y, fix);
       }
     }
+    const int64_t ship_month = c.ship_ms != 0 ? graph::MonthOf(c.ship_ms) : 0;
+    graph::CaseFact fact;
+    fact.product = c.product;
+    fact.region = c.region;
+    fact.closed_ms = c.closed_ms;
+    fact.satisfaction = c.satisfaction;
+    fact.ship_month = ship_month;
+    fact.components = c.components;
+    fact.symptoms = d.symptoms;
+    fact.fixes = c.fixes;
+    out_.owned_puts.push_back({Cf::kFact, keys::CaseFact(c.asset_serial, c.opened_ms, c.case_id),
+                               graph::EncodeCaseFact(fact)});
     for (const auto& comp : c.components) {
       graph::storage::ComponentCaseRef ref;
       ref.closed_ms = c.closed_ms;
@@ -114,13 +127,20 @@ class Deriver {
       ref.parts = c.parts;
       ref.failure_cause = c.failure_cause;
       ref.symptoms = d.symptoms;
-      out_.case_index.emplace_back(
-          keys::ComponentCase(c.product, comp, c.asset_serial, c.opened_ms, c.case_id),
-          graph::Encode(ref));
+      out_.owned_puts.push_back(
+          {Cf::kCase, keys::ComponentCase(c.product, comp, c.asset_serial, c.opened_ms, c.case_id),
+           graph::Encode(ref)});
       Add(Cf::kCounter, keys::Counter(graph::kComponentCasesCounter, c.product, comp), 1);
       if (!c.product.empty()) {
         Add(Cf::kBucket,
             keys::Bucket(BucketSeries::kFailures, c.product, comp, graph::MonthOf(c.opened_ms)), 1);
+        if (ship_month != 0 && c.opened_ms >= c.ship_ms) {
+          int64_t in_service = graph::MonthsBetween(ship_month, graph::MonthOf(c.opened_ms));
+          Add(Cf::kBucket,
+              keys::Bucket(BucketSeries::kCohortFailures, c.product, comp,
+                           ship_month * 1000 + in_service),
+              1);
+        }
       }
       for (const auto& fix : c.fixes) {
         for (const auto& s : scopes) AddEdge(EdgeType::kFixedBy, s, comp, fix);
@@ -134,7 +154,11 @@ class Deriver {
     e.caller_key = k.caller_key;
     e.duration_s = static_cast<int32_t>(k.duration_s);
     e.text = k.text;
-    if (!k.case_ref.empty()) Add(Cf::kCounter, keys::Counter("contacts", k.case_ref), 1);
+    if (!k.case_ref.empty()) {
+      Add(Cf::kCounter, keys::Counter("contacts", k.case_ref), 1);
+      out_.owned_puts.push_back(
+          {Cf::kFact, keys::ContactFact(k.case_ref, k.time_ms, k.contact_id), ""});
+    }
   }
   void operator()(const SensorEvent& s) {
     storage::EventDoc& e = Event("sensor", rec_.source_id, s.asset_serial, s.time_ms);

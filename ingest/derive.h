@@ -17,9 +17,13 @@ struct Derived {
   std::optional<graph::storage::Entity> entity;
   std::optional<graph::storage::CaseDoc> case_doc;
   std::optional<graph::storage::EventDoc> event;
-  std::vector<std::string> timeline_keys;                       // in Cf::kCase
-  std::vector<std::pair<std::string, std::string>> case_index;  // Cf::kCase key -> value
-  std::vector<graph::storage::Contribution> counters;           // edge / counter / bucket deltas
+  std::vector<std::string> timeline_keys;  // in Cf::kCase
+  struct OwnedPut {
+    graph::Cf cf;
+    std::string key, value;
+  };
+  std::vector<OwnedPut> owned_puts;                    // component-case index, analytics facts
+  std::vector<graph::storage::Contribution> counters;  // edge / counter / bucket deltas
 };
 
 // Canonical symptom id of a fault code: "<family or product>:<CODE>".

@@ -54,7 +54,8 @@ bool IsValidResidentId(std::string_view id) {
 }
 
 PiiMasker::PiiMasker(const std::vector<std::string>& name_labels)
-    : email_(std::make_unique<re2::RE2>("([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*(@[A-Za-z0-9.-]+\\.[A-Za-z]{2,})")) {
+    : email_(std::make_unique<re2::RE2>(
+          "([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*(@[A-Za-z0-9.-]+\\.[A-Za-z]{2,})")) {
   std::string alternatives;
   for (const auto& label : name_labels) {
     if (!alternatives.empty()) alternatives += "|";
@@ -81,14 +82,16 @@ std::string PiiMasker::MaskDigitRuns(std::string_view text) const {
     }
     if (i > 0 && std::isalpha(static_cast<unsigned char>(text[i - 1]))) {
       // Digits inside a code or serial ("E4", "AC00043"): not a number of its own.
-      while (i < text.size() && std::isalnum(static_cast<unsigned char>(text[i]))) out.push_back(text[i++]);
+      while (i < text.size() && std::isalnum(static_cast<unsigned char>(text[i])))
+        out.push_back(text[i++]);
       continue;
     }
     size_t j = i;
     while (j < text.size()) {
       if (IsDigit(text[j])) {
         ++j;
-      } else if ((text[j] == '-' || text[j] == ' ') && j + 1 < text.size() && IsDigit(text[j + 1])) {
+      } else if ((text[j] == '-' || text[j] == ' ') && j + 1 < text.size() &&
+                 IsDigit(text[j + 1])) {
         ++j;
       } else if ((text[j] == 'X' || text[j] == 'x') && j - i == 17) {
         ++j;
@@ -117,9 +120,12 @@ std::string PiiMasker::Mask(std::string_view text) const {
       // Keep the first character (a surname, or an initial), star the rest.
       size_t first = 1;
       unsigned char c = static_cast<unsigned char>(name[0]);
-      if (c >= 0xF0) first = 4;
-      else if (c >= 0xE0) first = 3;
-      else if (c >= 0xC0) first = 2;
+      if (c >= 0xF0)
+        first = 4;
+      else if (c >= 0xE0)
+        first = 3;
+      else if (c >= 0xC0)
+        first = 2;
       out.append(name.data(), first);
       size_t rest_chars = 0;
       for (size_t k = first; k < name.size(); ++k) {

@@ -17,7 +17,8 @@ TEST(PiiMask, MobileLandlineIdAndEmailKeepAReadableShape) {
 TEST(PiiMask, InvalidIdChecksumAndCodesAreLeftAlone) {
   PiiMasker m({});
   EXPECT_EQ(m.Mask("110105194912310021"), "110105194912310021");  // bad check digit
-  EXPECT_EQ(m.Mask("E4 code on AC00043, cost 350, 2025-03-01"), "E4 code on AC00043, cost 350, 2025-03-01");
+  EXPECT_EQ(m.Mask("E4 code on AC00043, cost 350, 2025-03-01"),
+            "E4 code on AC00043, cost 350, 2025-03-01");
 }
 
 TEST(PiiMask, NamesAfterLabels) {

@@ -119,9 +119,9 @@ Status IngestPipeline::ApplyRecord(graph::GraphBatch& gb, const Record& record, 
     gb.Put(Cf::kCase, k, "");
     own(Cf::kCase, std::move(k));
   }
-  for (auto& [k, v] : d.case_index) {
-    gb.Put(Cf::kCase, k, v);
-    own(Cf::kCase, std::move(k));
+  for (auto& p : d.owned_puts) {
+    gb.Put(p.cf, p.key, p.value);
+    own(p.cf, std::move(p.key));
   }
   for (const auto& c : d.counters) gb.Add(static_cast<Cf>(c.cf), c.key, c.delta);
   entry.counters = std::move(d.counters);
@@ -133,11 +133,12 @@ Status IngestPipeline::ApplyRecord(graph::GraphBatch& gb, const Record& record, 
 Status IngestPipeline::Enrich(Record& record) {
   auto* c = std::get_if<Case>(&record.body);
   if (c == nullptr) return Status::Ok();
-  if ((c->product.empty() || c->region.empty()) && !c->asset_serial.empty()) {
+  if (!c->asset_serial.empty()) {  // the asset's product, region and ship date
     auto asset = store_->GetEntity("asset", c->asset_serial);
     if (asset.ok()) {
       if (c->product.empty()) c->product = asset->product;
       if (c->region.empty()) c->region = asset->region;
+      if (asset->product == c->product) c->ship_ms = asset->time_ms;
     } else if (!asset.status().IsNotFound()) {
       return asset.status();
     }

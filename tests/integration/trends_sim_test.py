@@ -22,7 +22,7 @@ SRC = sys.argv[2] if len(sys.argv) > 2 else "."
 SIM = os.path.join(SRC, "ops/simulator")
 LOADS = [("products", "erp/products.csv"), ("components", "erp/components.csv"),
          ("bom", "erp/bom.csv"), ("shipments", "erp/shipments.csv"), ("fixes", "crm/fixes.csv"),
-         ("tickets", "crm/tickets.csv")]
+         ("tickets", "crm/tickets.csv"), ("calls", "callcenter/calls.csv")]
 
 
 def load(tmp, *sim_args):
@@ -101,6 +101,56 @@ class PlantedDefectAndBadFix(unittest.TestCase):
             self.assertGreater(kpi["mttrHours"], 12)   # lognormal, median 1.5 days
             self.assertLess(kpi["mttrHours"], 60)
             self.assertTrue(1 <= kpi["satisfaction"] <= 5)
+
+            # Repeat contacts: two or more calls naming a ticket before it
+            # closed, counted from the call export and the truth's close times.
+            from datetime import datetime
+            calls = {}
+            with open(os.path.join(os.path.dirname(data), "sim", "callcenter", "calls.csv"),
+                      encoding="gb18030") as f:
+                for row in csv.DictReader(f):
+                    try:
+                        t = datetime.strptime(row["来电时间"], "%Y-%m-%d %H:%M")
+                    except ValueError:
+                        continue  # a damaged row: in the dead-letter store
+                    calls.setdefault(row["工单号"], []).append(t)
+            chased = 0
+            for case_id, times in calls.items():
+                c = by_id.get(case_id)
+                if c is None:
+                    continue
+                end = datetime.strptime(c["closed"], "%Y-%m-%d %H:%M") if c["closed"] else None
+                chased += sum(1 for t in times if end is None or t <= end) >= 2
+            self.assertGreater(chased, 20)
+            self.assertLessEqual(abs(kpi["repeatContacts"] - chased), 0.03 * chased + 3,
+                                 (kpi["repeatContacts"], chased))
+            top = fg(data, "repeats", "--contacts", "--limit", "3")
+            self.assertEqual(len(top), 3)
+            self.assertGreaterEqual(top[0]["calls"], top[-1]["calls"])
+            self.assertGreaterEqual(top[-1]["calls"], 2)
+            self.assertLessEqual(top[0]["firstCallMs"], top[0]["lastCallMs"])
+
+            # Cohorts: the units of each cell are the shipments of its month
+            # (ERP is never damaged), and the ages add up to the failures.
+            cells = fg(data, "trends", "--cohort", "--product", defect["product"],
+                       "--component", defect["component"])
+            self.assertTrue(cells)
+            shipped = {}
+            with open(os.path.join(os.path.dirname(data), "sim", "erp", "shipments.csv"),
+                      encoding="utf-8") as f:
+                for row in csv.DictReader(f):
+                    if row["model"] == defect["product"]:
+                        shipped[row["ship_date"][:7]] = shipped.get(row["ship_date"][:7], 0) + 1
+            for cell in cells:
+                self.assertEqual(cell["units"], shipped[cell["shipMonth"]], cell)
+                self.assertGreaterEqual(cell["monthsInService"], 0)
+                self.assertAlmostEqual(cell["per1000"], 1000 * cell["failures"] / cell["units"])
+            series = fg(data, "trends", "--series", "--product", defect["product"],
+                        "--component", defect["component"])["series"][0]
+            in_series = sum(p["failures"] for p in series["points"])
+            in_cohorts = sum(c["failures"] for c in cells)
+            self.assertLessEqual(in_cohorts, in_series)
+            self.assertGreaterEqual(in_cohorts, 0.9 * in_series)
 
 
 class NoDefectFewFalseAlarms(unittest.TestCase):
