@@ -84,6 +84,7 @@ std::string EncodeCaseFact(const CaseFact& f) {
   std::memcpy(buf, &f.satisfaction, sizeof buf);
   out.append(buf, sizeof buf);
   PutVarint(&out, static_cast<uint64_t>(f.ship_month));
+  PutStr(&out, f.customer);
   PutList(&out, f.components);
   PutList(&out, f.symptoms);
   PutList(&out, f.fixes);
@@ -96,8 +97,8 @@ bool DecodeCaseFact(std::string_view data, CaseFact* f) {
   uint64_t closed, ship;
   if (!r.Byte(&version) || version != kVersion) return false;
   if (!(r.Str(&f->product) && r.Str(&f->region) && r.Varint(&closed) &&
-        r.Double(&f->satisfaction) && r.Varint(&ship) && r.List(&f->components) &&
-        r.List(&f->symptoms) && r.List(&f->fixes)))
+        r.Double(&f->satisfaction) && r.Varint(&ship) && r.Str(&f->customer) &&
+        r.List(&f->components) && r.List(&f->symptoms) && r.List(&f->fixes)))
     return false;
   f->closed_ms = static_cast<int64_t>(closed);
   f->ship_month = static_cast<int64_t>(ship);

@@ -17,6 +17,7 @@ struct CaseFact {
   int64_t closed_ms = 0;     // 0 = still open
   double satisfaction = -1;  // < 0 = not given
   int64_t ship_month = 0;    // yyyymm the asset shipped; 0 = unknown
+  std::string customer;      // the asset's customer key (never a name)
   std::vector<std::string> components, symptoms, fixes;
 };
 

@@ -2,6 +2,8 @@
 
 #include <tbb/parallel_for.h>
 
+#include "common/hash.h"
+
 namespace faultgraph::graph {
 
 Status ForEachShard(const std::function<Status(int)>& fn) {
@@ -40,28 +42,40 @@ Status ForEachAssetHistory(const GraphStore& store,
 Result<CallIndex> CallIndex::Load(const GraphStore& store) {
   CallIndex index;
   Status s = ForEachShard([&](int shard) {
-    auto& map = index.shards_[shard];
-    std::vector<int64_t>* calls = nullptr;
-    const std::string* current = nullptr;
-    return store.ForEachContactFact(shard, [&](const std::string& case_ref, int64_t time_ms) {
-      if (current == nullptr || *current != case_ref) {
-        auto it = map.try_emplace(case_ref).first;
-        current = &it->first;
-        calls = &it->second;
-      }
-      calls->push_back(time_ms);
+    Shard& sh = index.shards_[shard];
+    // Contacts come in key order: the calls about one case are together.
+    Status scan = store.ForEachContactFact(shard, [&](const std::string& case_ref, int64_t t) {
+      if (sh.cases.empty() || sh.cases.back().case_id != case_ref)
+        sh.cases.push_back({case_ref, static_cast<uint32_t>(sh.times.size()), 0});
+      sh.times.push_back(t);
+      ++sh.cases.back().count;
       return true;
     });
+    size_t size = 16;
+    while (size < 2 * sh.cases.size()) size *= 2;
+    sh.slots.assign(size, Slot{});
+    for (size_t c = 0; c < sh.cases.size(); ++c) {
+      uint64_t hash = Fnv1a64(sh.cases[c].case_id);
+      size_t i = (hash >> 8) & (size - 1);  // the low bits chose the shard
+      while (sh.slots[i].case_plus_1 != 0) i = (i + 1) & (size - 1);
+      sh.slots[i] = {hash, static_cast<uint32_t>(c + 1)};
+    }
+    return scan;
   });
   if (!s.ok()) return s;
   return index;
 }
 
 std::span<const int64_t> CallIndex::CallsOf(const std::string& case_id) const {
-  const auto& map = shards_[FactShard(case_id)];
-  auto it = map.find(case_id);
-  if (it == map.end()) return {};
-  return it->second;
+  uint64_t hash = Fnv1a64(case_id);
+  const Shard& sh = shards_[hash % kFactShards];
+  const size_t mask = sh.slots.size() - 1;
+  for (size_t i = (hash >> 8) & mask; sh.slots[i].case_plus_1 != 0; i = (i + 1) & mask) {
+    if (sh.slots[i].hash != hash) continue;
+    const Case& c = sh.cases[sh.slots[i].case_plus_1 - 1];
+    if (c.case_id == case_id) return {sh.times.data() + c.begin, c.count};
+  }
+  return {};
 }
 
 }  // namespace faultgraph::graph

@@ -8,7 +8,6 @@
 #include <functional>
 #include <span>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "common/status.h"
@@ -22,7 +21,9 @@ namespace faultgraph::graph {
 Status ForEachAssetHistory(const GraphStore& store,
                            const std::function<void(int, std::span<const CaseFactRow>)>& fn);
 
-// The times of the calls that name each case, in order.
+// The times of the calls that name each case, in order. One flat
+// open-addressing table per shard: a lookup is about one cache miss, which
+// matters when a KPI run asks for a million cases.
 class CallIndex {
  public:
   static Result<CallIndex> Load(const GraphStore& store);
@@ -30,7 +31,20 @@ class CallIndex {
   std::span<const int64_t> CallsOf(const std::string& case_id) const;
 
  private:
-  std::array<std::unordered_map<std::string, std::vector<int64_t>>, kFactShards> shards_;
+  struct Case {
+    std::string case_id;
+    uint32_t begin = 0, count = 0;  // in times
+  };
+  struct Slot {
+    uint64_t hash = 0;
+    uint32_t case_plus_1 = 0;  // 0: empty
+  };
+  struct Shard {
+    std::vector<Case> cases;
+    std::vector<Slot> slots;  // a power of two, at most half full
+    std::vector<int64_t> times;
+  };
+  std::array<Shard, kFactShards> shards_;
 };
 
 // Runs fn(shard) for every shard on oneTBB; the first error wins.

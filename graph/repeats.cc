@@ -1,7 +1,5 @@
 #include "graph/repeats.h"
 
-#include <tbb/parallel_for.h>
-
 #include <algorithm>
 #include <array>
 #include <map>
@@ -18,28 +16,58 @@ using RowKey = std::tuple<std::string, std::string, std::string>;  // product, c
 struct PerFix {
   uint64_t attempts = 0, repeats = 0;
   std::vector<std::vector<std::string>> chains;
-  std::set<std::string> assets;
+  std::set<std::string> customers;
 };
 
 // One asset's cases of one product x component, in time order: consecutive
 // cases within the window of the previous one's close form a chain, and each
-// is a repeat against the fixes of the closed case before it.
+// is a repeat against the fixes of the closed case before it. The pointers
+// point into the asset's cases, valid while they are scanned.
 struct PairState {
+  const std::string* product = nullptr;
+  const std::string* component = nullptr;
   int64_t prev_end = 0;
-  std::vector<std::string> prev_fixes;
+  const std::vector<std::string>* prev_fixes = nullptr;  // of the case before, when closed
   std::vector<std::string> chain;
-  std::string chain_fix;
+  const std::string* chain_fix = nullptr;
+  const std::string* customer = nullptr;  // of the chain's first case
 };
 
-void ScanAsset(std::span<const CaseFactRow> cases, const RepeatOptions& o,
-               std::map<RowKey, PerFix>* out) {
-  std::map<std::pair<std::string, std::string>, PairState> pairs;
+// Per shard: the rows found so far, and the pair states of the asset being
+// scanned (kept from asset to asset so that their buffers are reused).
+struct ShardScan {
+  std::map<RowKey, PerFix, std::less<>> rows;
+  std::vector<PairState> pairs;
+  size_t active = 0;
+
+  PerFix& Row(const std::string& product, const std::string& component, const std::string& fix) {
+    auto it = rows.find(std::tie(product, component, fix));
+    if (it == rows.end()) it = rows.try_emplace(RowKey(product, component, fix)).first;
+    return it->second;
+  }
+};
+
+const std::string kNoFix;
+const std::vector<std::string> kNoFixes;
+
+void ScanAsset(std::span<const CaseFactRow> cases, const RepeatOptions& o, ShardScan* scan) {
   const std::string& asset = cases.front().asset;
-  auto close_chain = [&](const std::string& product, const std::string& component, PairState& st) {
+  if (cases.size() == 1 || asset.empty()) {  // no history: attempts only
+    for (const auto& c : cases) {
+      const CaseFact& f = c.fact;
+      if (f.closed_ms == 0 || (!o.product.empty() && f.product != o.product)) continue;
+      for (const auto& comp : f.components) {
+        for (const auto& fix : f.fixes) ++scan->Row(f.product, comp, fix).attempts;
+      }
+    }
+    return;
+  }
+  scan->active = 0;
+  auto close_chain = [&](PairState& st) {
     if (st.chain.size() > 1) {
-      auto& pf = (*out)[{product, component, st.chain_fix}];
+      auto& pf = scan->Row(*st.product, *st.component, *st.chain_fix);
       pf.chains.push_back(st.chain);
-      pf.assets.insert(asset);
+      if (!st.customer->empty()) pf.customers.insert(*st.customer);
     }
     st.chain.clear();
   };
@@ -47,47 +75,57 @@ void ScanAsset(std::span<const CaseFactRow> cases, const RepeatOptions& o,
     const CaseFact& f = c.fact;
     if (!o.product.empty() && f.product != o.product) continue;
     for (const auto& comp : f.components) {
-      auto [it, fresh] = pairs.try_emplace({f.product, comp});
-      PairState& st = it->second;
-      bool repeat = !fresh && !asset.empty() && c.opened_ms - st.prev_end <= o.window_ms;
+      PairState* st = nullptr;
+      for (size_t i = 0; i < scan->active && st == nullptr; ++i) {
+        auto& p = scan->pairs[i];
+        if (*p.product == f.product && *p.component == comp) st = &p;
+      }
+      bool repeat = st != nullptr && c.opened_ms - st->prev_end <= o.window_ms;
+      if (st == nullptr) {
+        if (scan->active == scan->pairs.size()) scan->pairs.emplace_back();
+        st = &scan->pairs[scan->active++];
+        st->product = &f.product;
+        st->component = &comp;
+        st->chain.clear();
+      }
       if (repeat) {
-        for (const auto& fix : st.prev_fixes) ++(*out)[{f.product, comp, fix}].repeats;
-        st.chain.push_back(c.case_id);
+        for (const auto& fix : *st->prev_fixes) ++scan->Row(f.product, comp, fix).repeats;
+        st->chain.push_back(c.case_id);
       } else {
-        close_chain(f.product, comp, st);
-        st.chain = {c.case_id};
-        st.chain_fix = f.fixes.empty() ? "" : f.fixes.front();
+        close_chain(*st);
+        st->chain.push_back(c.case_id);
+        st->chain_fix = f.fixes.empty() ? &kNoFix : &f.fixes.front();
+        st->customer = &f.customer;
       }
       if (f.closed_ms != 0) {
-        for (const auto& fix : f.fixes) ++(*out)[{f.product, comp, fix}].attempts;
+        for (const auto& fix : f.fixes) ++scan->Row(f.product, comp, fix).attempts;
       }
-      st.prev_end = f.closed_ms != 0 ? f.closed_ms : c.opened_ms;
-      st.prev_fixes = f.closed_ms != 0 ? f.fixes : std::vector<std::string>{};
+      st->prev_end = f.closed_ms != 0 ? f.closed_ms : c.opened_ms;
+      st->prev_fixes = f.closed_ms != 0 ? &f.fixes : &kNoFixes;
     }
   }
-  for (auto& [pc, st] : pairs) close_chain(pc.first, pc.second, st);
+  for (size_t i = 0; i < scan->active; ++i) close_chain(scan->pairs[i]);
 }
 
 }  // namespace
 
 Result<std::vector<RepeatRow>> RepeatFailures(const GraphStore& store, const RepeatOptions& o) {
-  std::array<std::map<RowKey, PerFix>, kFactShards> per_shard;
+  std::array<ShardScan, kFactShards> per_shard;
   FG_RETURN_IF_ERROR(ForEachAssetHistory(store, [&](int shard, std::span<const CaseFactRow> cases) {
     ScanAsset(cases, o, &per_shard[shard]);
   }));
   std::map<RowKey, PerFix> merged;
   for (auto& shard : per_shard) {
-    for (auto& [key, pf] : shard) {
+    for (auto& [key, pf] : shard.rows) {
       auto& m = merged[key];
       m.attempts += pf.attempts;
       m.repeats += pf.repeats;
       for (auto& ch : pf.chains) m.chains.push_back(std::move(ch));
-      m.assets.merge(pf.assets);
+      m.customers.merge(pf.customers);
     }
   }
 
   std::vector<RepeatRow> rows;
-  std::vector<std::set<std::string>*> assets;
   for (auto& [key, pf] : merged) {
     const auto& [product, component, fix] = key;
     if (pf.attempts == 0 || fix.empty()) continue;
@@ -105,18 +143,9 @@ Result<std::vector<RepeatRow>> RepeatFailures(const GraphStore& store, const Rep
     });
     if (pf.chains.size() > o.max_chains) pf.chains.resize(o.max_chains);
     r.chains = std::move(pf.chains);
+    r.customers.assign(pf.customers.begin(), pf.customers.end());
     rows.push_back(std::move(r));
-    assets.push_back(&pf.assets);
   }
-  // The customers behind each row's chains: point reads, on both cores.
-  tbb::parallel_for(size_t{0}, rows.size(), [&](size_t i) {
-    std::set<std::string> customers;
-    for (const auto& a : *assets[i]) {
-      auto e = store.GetEntity("asset", a);
-      if (e.ok() && !e->customer_key.empty()) customers.insert(e->customer_key);
-    }
-    rows[i].customers.assign(customers.begin(), customers.end());
-  });
   std::sort(rows.begin(), rows.end(), [](const RepeatRow& a, const RepeatRow& b) {
     if (a.repeats != b.repeats) return a.repeats > b.repeats;
     if (a.rate != b.rate) return a.rate > b.rate;

@@ -114,6 +114,7 @@ class Deriver {
     fact.closed_ms = c.closed_ms;
     fact.satisfaction = c.satisfaction;
     fact.ship_month = ship_month;
+    fact.customer = c.customer_key;
     fact.components = c.components;
     fact.symptoms = d.symptoms;
     fact.fixes = c.fixes;

@@ -139,6 +139,7 @@ Status IngestPipeline::Enrich(Record& record) {
       if (c->product.empty()) c->product = asset->product;
       if (c->region.empty()) c->region = asset->region;
       if (asset->product == c->product) c->ship_ms = asset->time_ms;
+      c->customer_key = asset->customer_key;
     } else if (!asset.status().IsNotFound()) {
       return asset.status();
     }
