@@ -98,6 +98,12 @@ fg trends --plot "$DATA/trend.svg"
 step "R&D: the feed (pull with the returned cursor: every item once, across restarts)"
 fg trends --since "" --limit 5 | cut -c1-160
 
+step "R&D: cases the customer had to chase (two or more calls before the case closed)"
+fg repeats --contacts --limit 5
+
+step "R&D: AC-350 compressor failures by shipment month and months in service (first rows)"
+fg trends --cohort --product AC-350 --component COMP-R32A | head -n 8
+
 step "Service KPIs by product"
 fg kpi
 
