@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "api/cli_connectors.h"
 #include "api/cli_format.h"
 #include "api/cli_plot.h"
 #include "api/client.h"
@@ -74,6 +75,18 @@ constexpr const char* kUsage =
                                      first-time-fix and repeat rates, MTTR, response time,
                                      satisfaction, repeat contacts
   reindex                            rebuild the search index from the graph
+  digest                             a hash of the graph's content: equal for two data
+                                     directories holding the same records (checks, tests)
+  connectors check --config FILE     validate a connectors file (and its mappings); names
+                                     the file, line and key of a problem
+  connectors run NAME [--full] [--no-index] --config FILE
+                                     pull one connector now, from where it stopped (--full:
+                                     from the start; records already in are skipped)
+  connectors status|history [NAME] [--limit N] --config FILE
+                                     each connector's last run and next scheduled run; past
+                                     runs with rows read, written, rejected and errors
+  connectors reset NAME --config FILE
+                                     forget a connector's position (daemon stopped)
 
   FILTERS: --product P --family F --component C --symptom S --region R
            --kind case|fix --from DATE --to DATE
@@ -922,11 +935,11 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     static const std::vector<std::string> kWithValue = {
-        "--data",  "--server", "--mapping",   "--product", "--limit",    "--source",
-        "--rules", "--family", "--component", "--symptom", "--region",   "--kind",
-        "--from",  "--to",     "--offset",    "--case",    "--serial",   "--codes",
-        "--text",  "--top",    "--batch",     "--at",      "--window",   "--baseline",
-        "--alpha", "--since",  "--by",        "--plot",    "--min-calls"};
+        "--data",  "--server", "--mapping",   "--product", "--limit",     "--source",
+        "--rules", "--family", "--component", "--symptom", "--region",    "--kind",
+        "--from",  "--to",     "--offset",    "--case",    "--serial",    "--codes",
+        "--text",  "--top",    "--batch",     "--at",      "--window",    "--baseline",
+        "--alpha", "--since",  "--by",        "--plot",    "--min-calls", "--config"};
     if (a == "--help" || a == "-h") {
       std::printf("%s", kUsage);
       return 0;
@@ -934,8 +947,9 @@ int main(int argc, char** argv) {
     if (a.starts_with("--")) {
       bool takes_value = std::find(kWithValue.begin(), kWithValue.end(), a) != kWithValue.end();
       if (takes_value && i + 1 >= argc) UsageError(a + " needs a value");
-      static const std::vector<std::string> kFlags = {
-          "--json", "--in", "--no-index", "--series", "--csv", "--contacts", "--open", "--cohort"};
+      static const std::vector<std::string> kFlags = {"--json",   "--in",     "--no-index",
+                                                      "--series", "--csv",    "--contacts",
+                                                      "--open",   "--cohort", "--full"};
       if (!takes_value && std::find(kFlags.begin(), kFlags.end(), a) == kFlags.end())
         UsageError("unknown option " + a);
       args.options.emplace_back(a, takes_value ? argv[++i] : "");
@@ -948,6 +962,22 @@ int main(int argc, char** argv) {
   bool as_json = args.Has("--json");
 
   signal(SIGPIPE, SIG_IGN);
+  cli::ConnectorsCommand connectors_cmd;
+  if (cmd == "connectors") {
+    if (args.positional.size() < 2)
+      UsageError("connectors takes check, run, status, history or reset");
+    const char* env = std::getenv("FAULTGRAPH_CONNECTORS");
+    connectors_cmd.verb = args.positional[1];
+    connectors_cmd.name = args.positional.size() > 2 ? args.positional[2] : "";
+    connectors_cmd.config = args.Get("--config", env != nullptr ? env : "");
+    connectors_cmd.full = args.Has("--full");
+    connectors_cmd.as_json = as_json;
+    connectors_cmd.limit = ParseLimit(args, 20);
+    if (connectors_cmd.verb == "check")
+      return cli::RunConnectorsCommand(connectors_cmd, nullptr, nullptr, nullptr);
+    if (args.Has("--server"))
+      UsageError("connectors works on a data directory (--data), not through --server");
+  }
   std::unique_ptr<ingest::TextRules> rules;
   std::unique_ptr<graph::GraphStore> store;
   std::unique_ptr<ingest::IngestPipeline> pipeline;
@@ -977,7 +1007,7 @@ int main(int argc, char** argv) {
     }
     api::DataPaths paths(dir);
     graph::GraphOptions options;
-    options.create_if_missing = cmd == "ingest";
+    options.create_if_missing = cmd == "ingest" || cmd == "connectors";
     auto s = graph::GraphStore::Open(paths.graph, options);
     if (!s.ok()) {
       std::string hint = s.status().code() == Status::Code::kBusy
@@ -1025,6 +1055,25 @@ int main(int argc, char** argv) {
         std::fprintf(
             stderr,
             "faultgraph: the files are in, but indexing failed; run 'faultgraph reindex'\n");
+        return 1;
+      }
+      return rc;
+    }
+    if (cmd == "digest" && store != nullptr) {
+      auto d = store->Digest();
+      if (!d.ok()) {
+        std::fprintf(stderr, "faultgraph: %s\n", d.status().message().c_str());
+        return 1;
+      }
+      std::printf("%s keys=%llu\n", d->hex.c_str(), static_cast<unsigned long long>(d->keys));
+      return 0;
+    }
+    if (cmd == "connectors") {
+      int rc = cli::RunConnectorsCommand(connectors_cmd, store.get(), pipeline.get(), &g_stop);
+      if (connectors_cmd.verb == "run" && !g_stop && !index_after_ingest()) {
+        std::fprintf(stderr,
+                     "faultgraph: the rows are in, but indexing failed; run 'faultgraph "
+                     "reindex'\n");
         return 1;
       }
       return rc;

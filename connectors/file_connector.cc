@@ -11,6 +11,7 @@
 
 #include "common/hash.h"
 #include "connectors/encoding.h"
+#include "connectors/row_mapper.h"
 #include "connectors/row_source.h"
 #include "ingest/text.h"
 #include "ingest/time_parse.h"
@@ -71,134 +72,6 @@ bool DecodePosition(const std::string& s, uint64_t* offset, int64_t* line) {
   auto r2 = std::from_chars(s.data() + colon + 1, s.data() + s.size(), *line);
   return r1.ec == std::errc() && r2.ec == std::errc();
 }
-
-// The columns a mapping reads, each once, in a fixed order.
-constexpr std::string_view kKeyColumn = "$key";
-
-std::vector<std::string> ReferencedColumns(const Mapping& m) {
-  std::vector<std::string> cols;
-  auto add = [&](const std::string& c) {
-    if (std::find(cols.begin(), cols.end(), c) == cols.end()) cols.push_back(c);
-  };
-  for (const auto& c : m.key_columns) add(c);
-  if (!m.version_column.empty()) add(m.version_column);
-  for (const auto& f : m.fields) {
-    for (const auto& c : f.columns) {
-      if (c != kKeyColumn) add(c);
-    }
-  }
-  return cols;
-}
-
-size_t IndexOf(const std::vector<std::string>& cols, const std::string& c) {
-  return static_cast<size_t>(std::find(cols.begin(), cols.end(), c) - cols.begin());
-}
-
-class RowMapper {
- public:
-  static constexpr size_t kKeyIndex = SIZE_MAX - 1;  // "$key": the row's source id
-
-  RowMapper(const Mapping& m, const std::vector<std::string>& cols, Encoding enc,
-            const std::string& stream, const std::string& path)
-      : m_(m), enc_(enc), stream_(stream), path_(path) {
-    for (const auto& c : m.key_columns) key_idx_.push_back(IndexOf(cols, c));
-    if (!m.version_column.empty()) version_idx_ = IndexOf(cols, m.version_column);
-    for (const auto& f : m.fields) {
-      std::vector<size_t> idx;
-      for (const auto& c : f.columns) idx.push_back(c == kKeyColumn ? kKeyIndex : IndexOf(cols, c));
-      field_idx_.push_back(std::move(idx));
-    }
-  }
-
-  Result<std::string> Decode(std::string_view bytes) const {
-    if (enc_ == Encoding::kUtf8) return std::string(bytes);
-    return gb_.Decode(bytes);
-  }
-
-  std::string RawText(std::string_view raw) const {
-    if (enc_ == Encoding::kGb18030) {
-      auto r = gb_.Decode(raw);
-      if (r.ok()) return *r;
-    }
-    return EscapeInvalidUtf8(raw);
-  }
-
-  ingest::SourcePosition Position(const SourceRow& row) const {
-    return {stream_, path_, row.line, row.begin, row.end};
-  }
-
-  // Fills `out` from `row`, or returns the reason the row is rejected.
-  Status Map(SourceRow& row, const std::vector<std::string>& columns,
-             ingest::RawRecord* out) const {
-    for (size_t i = 0; i < row.values.size(); ++i) {
-      auto text = Decode(row.values[i]);
-      if (!text.ok())
-        return Status::InvalidArgument("column '" + columns[i] + "': " + text.status().message());
-      row.values[i] = std::move(text).value();
-    }
-    out->type = m_.record;
-    out->source = m_.source;
-    out->fields.clear();
-    if (key_idx_.empty()) {
-      out->source_id = "#" + Hex64(Fnv1a64(row.raw));
-    } else {
-      out->source_id.clear();
-      for (size_t k = 0; k < key_idx_.size(); ++k) {
-        if (k > 0) out->source_id += "|";
-        out->source_id += ingest::Trim(row.values[key_idx_[k]]);
-      }
-    }
-    if (version_idx_ != SIZE_MAX) {
-      std::string v(ingest::Trim(row.values[version_idx_]));
-      if (v.empty())
-        return Status::InvalidArgument("version column '" + m_.version_column + "' is empty");
-      if (!m_.version_format.empty()) {
-        auto t = ingest::ParseTime(v, m_.version_format);
-        if (!t.ok())
-          return Status::InvalidArgument("version column '" + m_.version_column +
-                                         "': " + t.status().message());
-        v = std::to_string(*t);
-      }
-      out->source_version = std::move(v);
-    } else {
-      uint64_t h = kFnvOffset;
-      for (const auto& v : row.values) {
-        h = Fnv1a64(v, h);
-        h = Fnv1a64(std::string_view("\x1f", 1), h);
-      }
-      out->source_version = "#" + Hex64(h);
-    }
-    for (size_t f = 0; f < m_.fields.size(); ++f) {
-      const FieldMapping& fm = m_.fields[f];
-      ingest::RawField& rf = out->fields[fm.field];
-      rf.time_format = fm.time_format;
-      rf.list_separators = fm.split;
-      if (fm.columns.empty()) {
-        rf.text = fm.constant;
-        continue;
-      }
-      for (size_t i : field_idx_[f]) {
-        std::string_view v =
-            i == kKeyIndex ? std::string_view(out->source_id) : ingest::Trim(row.values[i]);
-        if (v.empty()) continue;
-        if (!rf.text.empty()) rf.text += fm.join;
-        rf.text += v;
-      }
-    }
-    out->position = Position(row);
-    out->raw = RawText(row.raw);
-    return Status::Ok();
-  }
-
- private:
-  const Mapping& m_;
-  Encoding enc_;
-  std::string stream_, path_;
-  Gb18030Decoder gb_;
-  std::vector<size_t> key_idx_;
-  size_t version_idx_ = SIZE_MAX;
-  std::vector<std::vector<size_t>> field_idx_;
-};
 
 }  // namespace
 

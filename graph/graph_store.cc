@@ -362,6 +362,34 @@ Status GraphStore::ForEachContactFact(
   return decode_error;
 }
 
+Result<std::vector<std::pair<std::string, std::string>>> GraphStore::ScanRaw(
+    Cf cf, const std::string& prefix, size_t limit, bool reverse) const {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (!reverse) {
+    FG_RETURN_IF_ERROR(ScanPrefix(cf, prefix, limit, [&](std::string_view k, std::string_view v) {
+      out.emplace_back(k, v);
+      return true;
+    }));
+    return out;
+  }
+  rocksdb::ReadOptions ro;
+  std::string upper = PrefixSuccessor(prefix);
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, Handle(cf)));
+  if (upper.empty())
+    it->SeekToLast();
+  else
+    it->SeekForPrev(upper);
+  for (; it->Valid() && out.size() < limit; it->Prev()) {
+    if (!it->key().starts_with(prefix)) {
+      if (it->key().compare(prefix) < 0) break;
+      continue;  // the upper bound itself
+    }
+    out.emplace_back(it->key().ToString(), it->value().ToString());
+  }
+  FG_RETURN_IF_ERROR(FromRocks(it->status(), "scan " + std::string(CfName(cf))));
+  return out;
+}
+
 Status GraphStore::ForEachCase(const std::function<bool(const storage::CaseDoc&)>& fn) const {
   Status decode_error;
   Status s = ScanPrefix(Cf::kCase, KeyBuilder().Tag('C').Take(), SIZE_MAX,
@@ -635,7 +663,8 @@ Result<StoreDigest> GraphStore::Digest() const {
   uint64_t h = kFnvOffset;
   for (int i = 0; i < kNumCfs; ++i) {
     Cf cf = static_cast<Cf>(i);
-    if (cf == Cf::kCheckpoint || cf == Cf::kOutbox || cf == Cf::kFeed) continue;
+    if (cf == Cf::kCheckpoint || cf == Cf::kOutbox || cf == Cf::kFeed || cf == Cf::kAudit)
+      continue;  // positions and operational records, not content
     bool counter = CfIsCounter(cf);
     Status s = ScanPrefix(cf, "", SIZE_MAX, [&](std::string_view k, std::string_view v) {
       // A counter retracted to zero equals a counter never written.

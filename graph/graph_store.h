@@ -190,14 +190,20 @@ class GraphStore {
   // The calls that name a case, of one shard: grouped by case, in time order.
   Status ForEachContactFact(
       int shard, const std::function<bool(const std::string& case_ref, int64_t time_ms)>& fn) const;
+  // Raw keys and values under `prefix` in `cf`, last first when `reverse`;
+  // for small administrative key spaces (connector runs).
+  Result<std::vector<std::pair<std::string, std::string>>> ScanRaw(Cf cf, const std::string& prefix,
+                                                                   size_t limit,
+                                                                   bool reverse) const;
   // Calls fn for every stored event of `kind` ("contact", "sensor").
   Status ForEachEvent(const std::string& kind,
                       const std::function<bool(const storage::EventDoc&)>& fn) const;
   // Calls fn for every stored case until it returns false.
   Status ForEachCase(const std::function<bool(const storage::CaseDoc&)>& fn) const;
 
-  // A content hash of the whole graph (all column families but checkpoint
-  // and outbox, which are positions rather than content),
+  // A content hash of the whole graph (all column families but checkpoint,
+  // outbox and feed, which are positions, and audit, which holds connector
+  // runs: operational records rather than content),
   // equal for two stores that hold the same data however it got there.
   Result<StoreDigest> Digest() const;
 

@@ -137,6 +137,12 @@ std::string FactShardPrefix(uint8_t tag, int shard) {
   return KeyBuilder().Tag(tag).Tag(static_cast<uint8_t>(shard)).Take();
 }
 std::string SchemaVersion() { return KeyBuilder().Tag('V').Take(); }
+std::string ConnectorRun(std::string_view connector, int64_t started_ms) {
+  return KeyBuilder().Tag('R').Str(connector).I64(started_ms).Take();
+}
+std::string ConnectorRunPrefix(std::string_view connector) {
+  return KeyBuilder().Tag('R').Str(connector).Take();
+}
 std::string Dedup(std::string_view source, std::string_view source_id) {
   return KeyBuilder().Str(source).Str(source_id).Take();
 }

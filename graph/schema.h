@@ -99,6 +99,9 @@ std::string CaseFact(std::string_view asset, int64_t opened_ms, std::string_view
 std::string ContactFact(std::string_view case_ref, int64_t time_ms, std::string_view contact_id);
 std::string FactShardPrefix(uint8_t tag, int shard);  // tag 'A' (cases) or 'B' (contacts)
 std::string SchemaVersion();
+// A connector run record in Cf::kAudit (JSON, connectors/runner.h).
+std::string ConnectorRun(std::string_view connector, int64_t started_ms);
+std::string ConnectorRunPrefix(std::string_view connector);
 std::string Dedup(std::string_view source, std::string_view source_id);
 std::string Checkpoint(std::string_view source, std::string_view stream);
 std::string DeadLetter(std::string_view source, std::string_view stream, uint64_t offset);

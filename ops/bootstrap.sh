@@ -16,6 +16,7 @@ PACKAGES=(
   libsimdjson-dev nlohmann-json3-dev
   libutf8proc-dev
   libopencc-dev libopencc-data
+  libpq-dev postgresql
   python3
 )
 

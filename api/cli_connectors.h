@@ -1,0 +1,30 @@
+// `faultgraph connectors ...`: check, run, status, history and reset of the
+// connectors configured in a connectors file (connectors/connector_config.h).
+// Embedded only: it works on the store directly, so it cannot run while
+// faultgraphd holds the data directory (which is also what makes `reset`
+// safe: only a stopped connector can be reset).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "graph/graph_store.h"
+#include "ingest/pipeline.h"
+
+namespace faultgraph::cli {
+
+struct ConnectorsCommand {
+  std::string verb;  // check | run | status | history | reset
+  std::string name;  // run / reset: required; history: optional
+  std::string config;
+  bool full = false;
+  bool as_json = false;
+  int limit = 20;
+};
+
+// `check` needs no store (null store and pipeline). Returns the exit code:
+// 0 done, 1 a run failed or the store failed, 2 a bad config or request.
+int RunConnectorsCommand(const ConnectorsCommand& cmd, graph::GraphStore* store,
+                         ingest::IngestPipeline* pipeline, const std::atomic<bool>* stop);
+
+}  // namespace faultgraph::cli

@@ -1,0 +1,185 @@
+#include "connectors/connector_config.h"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+#include "common/file_util.h"
+#include "ingest/toml_parse.h"
+
+namespace faultgraph::connectors {
+namespace {
+
+class Checker {
+ public:
+  explicit Checker(std::string path) : path_(std::move(path)) {}
+
+  Status Error(const toml::node* node, const std::string& what) const {
+    std::string where = path_;
+    if (node != nullptr && node->source().begin.line > 0)
+      where += ":" + std::to_string(node->source().begin.line);
+    return Status::InvalidArgument(where + ": " + what);
+  }
+  Status Keys(const toml::table& t, const std::string& section,
+              std::initializer_list<std::string_view> allowed) const {
+    for (const auto& [k, v] : t) {
+      if (std::find(allowed.begin(), allowed.end(), k.str()) == allowed.end())
+        return Error(&v, "unknown key '" + std::string(k.str()) + "' in " + section);
+    }
+    return Status::Ok();
+  }
+  Status Str(const toml::table& t, std::string_view key, const std::string& section,
+             std::string* out, bool required = false) const {
+    const toml::node* n = t.get(key);
+    if (n == nullptr) {
+      if (required) return Error(&t, section + " needs '" + std::string(key) + "'");
+      return Status::Ok();
+    }
+    if (!n->is_string() || n->value<std::string>()->empty())
+      return Error(n, "'" + std::string(key) + "' in " + section + " must be a non-empty string");
+    *out = *n->value<std::string>();
+    return Status::Ok();
+  }
+  Status Int(const toml::table& t, std::string_view key, const std::string& section, int64_t lo,
+             int64_t hi, int64_t* out) const {
+    const toml::node* n = t.get(key);
+    if (n == nullptr) return Status::Ok();
+    if (!n->is_integer() || *n->value<int64_t>() < lo || *n->value<int64_t>() > hi)
+      return Error(n, "'" + std::string(key) + "' in " + section + " must be a whole number from " +
+                          std::to_string(lo) + " to " + std::to_string(hi));
+    *out = *n->value<int64_t>();
+    return Status::Ok();
+  }
+
+ private:
+  std::string path_;
+};
+
+Status LoadPostgres(const Checker& ck, const toml::table& t, const std::string& section,
+                    PostgresConfig* pg) {
+  FG_RETURN_IF_ERROR(ck.Keys(t, section,
+                             {"conninfo", "password_file", "table", "query", "cursor_column",
+                              "cursor_type", "key_column", "page_size"}));
+  FG_RETURN_IF_ERROR(ck.Str(t, "conninfo", section, &pg->conninfo, true));
+  if (pg->conninfo.find("password") != std::string::npos)
+    return ck.Error(t.get("conninfo"),
+                    "'conninfo' in " + section +
+                        " holds a password: put it in a file named by 'password_file'");
+  FG_RETURN_IF_ERROR(ck.Str(t, "password_file", section, &pg->password_file));
+  FG_RETURN_IF_ERROR(ck.Str(t, "table", section, &pg->table));
+  FG_RETURN_IF_ERROR(ck.Str(t, "query", section, &pg->query));
+  if (pg->table.empty() == pg->query.empty())
+    return ck.Error(&t, section + " needs exactly one of 'table' and 'query'");
+  FG_RETURN_IF_ERROR(ck.Str(t, "cursor_column", section, &pg->cursor_column));
+  FG_RETURN_IF_ERROR(ck.Str(t, "cursor_type", section, &pg->cursor_type));
+  if (pg->cursor_type != "timestamp" && pg->cursor_type != "integer")
+    return ck.Error(t.get("cursor_type"),
+                    "'cursor_type' in " + section + " must be \"timestamp\" or \"integer\"");
+  FG_RETURN_IF_ERROR(ck.Str(t, "key_column", section, &pg->key_column, true));
+  return ck.Int(t, "page_size", section, 1, 1'000'000, &pg->page_size);
+}
+
+Status LoadFolder(const Checker& ck, const toml::table& t, const std::string& section,
+                  FolderConfig* f) {
+  FG_RETURN_IF_ERROR(ck.Keys(t, section, {"path", "pattern"}));
+  FG_RETURN_IF_ERROR(ck.Str(t, "path", section, &f->path, true));
+  return ck.Str(t, "pattern", section, &f->pattern);
+}
+
+bool ValidName(const std::string& n) {
+  return !n.empty() && n.size() <= 64 && std::all_of(n.begin(), n.end(), [](unsigned char c) {
+    return std::isalnum(c) || c == '_' || c == '-';
+  });
+}
+
+}  // namespace
+
+const ConnectorConfig* ConnectorsFile::Find(const std::string& name) const {
+  for (const auto& c : connectors) {
+    if (c.name == name) return &c;
+  }
+  return nullptr;
+}
+
+Result<ConnectorsFile> LoadConnectors(const std::string& path) {
+  auto text = ReadFileToString(path, "connectors file");
+  if (!text.ok()) return text.status();
+  auto doc = ingest::ParseToml(*text, path);
+  if (!doc.ok()) return doc.status();
+  Checker ck(path);
+  FG_RETURN_IF_ERROR(ck.Keys(*doc, "the file (only [[connector]] tables)", {"connector"}));
+  const toml::array* list = doc->get_as<toml::array>("connector");
+  if (list == nullptr || list->empty())
+    return Status::InvalidArgument(path + ": no [[connector]] defined");
+  ConnectorsFile out;
+  out.path = path;
+  std::set<std::string> names;
+  const auto dir = std::filesystem::path(path).parent_path();
+  for (size_t i = 0; i < list->size(); ++i) {
+    const toml::table* t = (*list)[i].as_table();
+    std::string section = "[[connector]] #" + std::to_string(i + 1);
+    if (t == nullptr) return ck.Error(&(*list)[i], section + " must be a table");
+    FG_RETURN_IF_ERROR(
+        ck.Keys(*t, section,
+                {"name", "type", "mapping", "schedule", "error_budget", "postgres", "folder"}));
+    ConnectorConfig c;
+    c.line = static_cast<int>(t->source().begin.line);
+    FG_RETURN_IF_ERROR(ck.Str(*t, "name", section, &c.name, true));
+    if (!ValidName(c.name))
+      return ck.Error(t->get("name"),
+                      "connector name '" + c.name + "' must be 1-64 letters, digits, '_' or '-'");
+    if (!names.insert(c.name).second)
+      return ck.Error(t->get("name"), "connector name '" + c.name + "' is used twice");
+    section = "connector '" + c.name + "'";
+    FG_RETURN_IF_ERROR(ck.Str(*t, "type", section, &c.type, true));
+    FG_RETURN_IF_ERROR(ck.Str(*t, "mapping", section, &c.mapping_path, true));
+    std::filesystem::path mp(c.mapping_path);
+    if (mp.is_relative()) mp = dir / mp;
+    c.mapping_path = mp.lexically_normal().string();
+    auto mapping = LoadMapping(c.mapping_path);
+    if (!mapping.ok())
+      return ck.Error(t->get("mapping"),
+                      "mapping of " + section + ": " + mapping.status().message());
+    c.mapping = std::move(mapping).value();
+    if (const toml::node* s = t->get("schedule")) {
+      if (!s->is_string()) return ck.Error(s, "'schedule' in " + section + " must be a string");
+      auto cron = CronSchedule::Parse(*s->value<std::string>());
+      if (!cron.ok()) return ck.Error(s, section + ": " + cron.status().message());
+      c.schedule = std::move(cron).value();
+    }
+    if (const toml::node* b = t->get("error_budget")) {
+      auto v = b->value<double>();
+      if (!v || *v < 0 || *v > 1)
+        return ck.Error(b, "'error_budget' in " + section + " must be a number from 0 to 1");
+      c.error_budget = *v;
+    }
+    const toml::table* pg = t->get_as<toml::table>("postgres");
+    const toml::table* folder = t->get_as<toml::table>("folder");
+    if (c.type == "postgres") {
+      if (pg == nullptr)
+        return ck.Error(t, section + " of type postgres needs [connector.postgres]");
+      FG_RETURN_IF_ERROR(LoadPostgres(ck, *pg, section + " [postgres]", &c.postgres));
+      if (!c.postgres.password_file.empty()) {
+        std::filesystem::path pw(c.postgres.password_file);
+        if (pw.is_relative()) c.postgres.password_file = (dir / pw).lexically_normal().string();
+      }
+    } else if (c.type == "folder") {
+      if (folder == nullptr)
+        return ck.Error(t, section + " of type folder needs [connector.folder]");
+      FG_RETURN_IF_ERROR(LoadFolder(ck, *folder, section + " [folder]", &c.folder));
+      std::filesystem::path fp(c.folder.path);
+      if (fp.is_relative()) c.folder.path = (dir / fp).lexically_normal().string();
+    } else {
+      return ck.Error(t->get("type"),
+                      "'type' of " + section + " must be postgres or folder, not '" + c.type + "'");
+    }
+    if ((pg != nullptr && c.type != "postgres") || (folder != nullptr && c.type != "folder"))
+      return ck.Error(t, section + " of type " + c.type + " has settings of another type");
+    out.connectors.push_back(std::move(c));
+  }
+  return out;
+}
+
+}  // namespace faultgraph::connectors

@@ -1,0 +1,73 @@
+// The connectors file (TOML) that operations IT writes: which sources to
+// pull, through which mapping, on which schedule, with which error budget.
+//
+//   [[connector]]
+//   name = "crm_tickets"           # unique; letters, digits, '_', '-'
+//   type = "postgres"              # postgres | folder
+//   mapping = "mappings/tickets.toml"   # relative to this file
+//   schedule = "*/5 * * * *"       # cron (UTC); absent: on demand only
+//   error_budget = 0.05            # a run fails when more of its rows are rejected
+//
+//   [connector.postgres]
+//   conninfo = "host=127.0.0.1 port=5432 dbname=crm user=faultgraph"
+//   password_file = "/etc/faultgraph/crm.pw"   # never a password in this file
+//   table = "tickets"              # or query = "SELECT ... FROM ..."
+//   cursor_column = "updated_at"   # timestamp (or integer with cursor_type)
+//   cursor_type = "timestamp"      # timestamp | integer
+//   key_column = "ticket_no"       # ties on the cursor are ordered by this key
+//   page_size = 5000
+//
+//   [connector.folder]
+//   path = "/var/spool/faultgraph/calls"   # a drop folder
+//   pattern = "*.csv"              # file names to pick up (glob)
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "connectors/cron.h"
+#include "connectors/mapping.h"
+
+namespace faultgraph::connectors {
+
+struct PostgresConfig {
+  std::string conninfo;
+  std::string password_file;
+  std::string table, query;  // one of them
+  std::string cursor_column = "updated_at";
+  std::string cursor_type = "timestamp";
+  std::string key_column;
+  int64_t page_size = 5000;
+};
+
+struct FolderConfig {
+  std::string path;
+  std::string pattern = "*";
+};
+
+struct ConnectorConfig {
+  std::string name;
+  std::string type;  // "postgres" | "folder"
+  std::string mapping_path;
+  Mapping mapping;
+  std::optional<CronSchedule> schedule;
+  double error_budget = 0.05;
+  int line = 0;  // where it is defined, for messages
+  PostgresConfig postgres;
+  FolderConfig folder;
+};
+
+struct ConnectorsFile {
+  std::string path;
+  std::vector<ConnectorConfig> connectors;
+  const ConnectorConfig* Find(const std::string& name) const;
+};
+
+// Validates the whole file, mappings included; InvalidArgument naming the
+// file, line and key of the first problem.
+Result<ConnectorsFile> LoadConnectors(const std::string& path);
+
+}  // namespace faultgraph::connectors
