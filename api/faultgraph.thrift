@@ -365,6 +365,22 @@ struct CohortCell {
   7: double per1000
 }
 
+// Connector runs (faultgraphd --connectors FILE): what each run read,
+// wrote and rejected.
+struct ConnectorRun {
+  1: string connector
+  2: string status                 // running | ok | failed | stopped | interrupted
+  3: string error
+  4: i64 startedMs
+  5: i64 endedMs
+  6: i64 rowsRead
+  7: i64 rowsWritten
+  8: i64 rowsSkipped
+  9: i64 rowsRejected
+  10: string position              // where the source is, for people
+  11: bool full
+}
+
 service FaultGraph {
   IngestStatus ingestStatus() throws (1: Unavailable unavailable)
   Product getProduct(1: string model)
@@ -402,6 +418,13 @@ service FaultGraph {
       throws (1: BadRequest bad, 2: Unavailable unavailable)
   list<CohortCell> cohortRates(1: CohortRequest request)
       throws (1: BadRequest bad, 2: Unavailable unavailable)
+  // Queues a run of a configured connector (after the one in progress);
+  // Unavailable when the daemon runs no connectors.
+  void runConnector(1: string name, 2: bool full)
+      throws (1: BadRequest bad, 2: NotFound notFound, 3: Unavailable unavailable)
+  // Runs of one connector (or of all: empty name), newest first.
+  list<ConnectorRun> connectorRuns(1: string name, 2: i32 limit)
+      throws (1: BadRequest bad, 2: NotFound notFound, 3: Unavailable unavailable)
   // Rebuilds the search index from the graph; returns documents indexed.
   i64 reindex() throws (1: Unavailable unavailable)
   // Ingests a file on the daemon's machine through a mapping file there.

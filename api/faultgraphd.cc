@@ -6,11 +6,16 @@
 #include <atomic>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <string>
 
 #include "api/handler.h"
+#include "api/metrics_server.h"
+#include "api/metrics_text.h"
 #include "api/server.h"
 #include "common/log.h"
+#include "connectors/connector_config.h"
+#include "connectors/scheduler.h"
 
 namespace {
 
@@ -18,12 +23,18 @@ void Usage() {
   std::fprintf(stderr,
                "usage: faultgraphd --data DIR [--rules FILE] [--host ADDR] [--port N]\n"
                "                   [--max-message-bytes N] [--port-file FILE]\n"
+               "                   [--connectors FILE] [--metrics-port N] | --check-config FILE\n"
                "  --data DIR              the data directory (created when missing)\n"
                "  --rules FILE            text rules: codes, PII labels, symptom rules (TOML)\n"
                "  --host ADDR             listen address (default 127.0.0.1)\n"
                "  --port N                listen port (default 9090; 0 = any free port)\n"
                "  --max-message-bytes N   largest request accepted (default 16777216)\n"
-               "  --port-file FILE        write the bound port to FILE once listening\n");
+               "  --port-file FILE        write the bound port to FILE once listening\n"
+               "  --connectors FILE       run the connectors of FILE on their cron schedules\n"
+               "  --check-config FILE     validate a connectors file (and its mappings), exit\n"
+               "  --metrics-port N        serve /metrics, /healthz, /readyz on --host:N\n"
+               "                          (0 = any free port; default: not served)\n"
+               "  --metrics-port-file FILE  write the metrics port to FILE once listening\n");
 }
 
 bool ParseInt(const char* s, int* out) {
@@ -34,11 +45,20 @@ bool ParseInt(const char* s, int* out) {
   return true;
 }
 
+// Written whole or not at all (readers poll for the file).
+bool WritePortFile(const std::string& path, int port) {
+  std::string tmp = path + ".tmp";
+  FILE* f = std::fopen(tmp.c_str(), "w");
+  return f != nullptr && std::fprintf(f, "%d\n", port) >= 0 && std::fclose(f) == 0 &&
+         std::rename(tmp.c_str(), path.c_str()) == 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   using namespace faultgraph;
-  std::string data, port_file, rules_path;
+  std::string data, port_file, rules_path, connectors_path, metrics_port_file;
+  int metrics_port = -1;
   api::ServerOptions options;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -67,6 +87,23 @@ int main(int argc, char** argv) {
       rules_path = value();
     } else if (a == "--port-file") {
       port_file = value();
+    } else if (a == "--connectors") {
+      connectors_path = value();
+    } else if (a == "--check-config") {
+      auto file = connectors::LoadConnectors(value());
+      if (!file.ok()) {
+        std::fprintf(stderr, "faultgraphd: %s\n", file.status().message().c_str());
+        return 2;
+      }
+      std::printf("%s: %zu connectors, all valid\n", file->path.c_str(), file->connectors.size());
+      return 0;
+    } else if (a == "--metrics-port") {
+      if (!ParseInt(value(), &metrics_port) || metrics_port > 65535) {
+        std::fprintf(stderr, "faultgraphd: --metrics-port must be 0..65535\n");
+        return 2;
+      }
+    } else if (a == "--metrics-port-file") {
+      metrics_port_file = value();
     } else if (a == "--help" || a == "-h") {
       Usage();
       return 0;
@@ -90,6 +127,15 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  std::optional<connectors::ConnectorsFile> connectors_file;
+  if (!connectors_path.empty()) {
+    auto file = connectors::LoadConnectors(connectors_path);
+    if (!file.ok()) {
+      LogError(file.status().message());
+      return 2;
+    }
+    connectors_file = std::move(file).value();
+  }
   std::unique_ptr<ingest::TextRules> rules;
   if (!rules_path.empty()) {
     auto r = ingest::TextRules::Load(rules_path);
@@ -112,22 +158,41 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::atomic<bool> stopping{false};
-  auto handler =
-      std::make_shared<api::Handler>(store->get(), &pipeline, search->get(), &stopping);
+  auto handler = std::make_shared<api::Handler>(store->get(), &pipeline, search->get(), &stopping);
   auto server = api::Server::Start(handler, options);
   if (!server.ok()) {
     LogError(server.status().ToString());
     return 1;
   }
   int port = (*server)->port();
-  if (!port_file.empty()) {
-    std::string tmp = port_file + ".tmp";
-    FILE* f = std::fopen(tmp.c_str(), "w");
-    if (f == nullptr || std::fprintf(f, "%d\n", port) < 0 || std::fclose(f) != 0 ||
-        std::rename(tmp.c_str(), port_file.c_str()) != 0) {
-      LogError("cannot write --port-file " + port_file);
+  std::unique_ptr<connectors::Scheduler> scheduler;
+  if (connectors_file) {
+    scheduler =
+        std::make_unique<connectors::Scheduler>(pipeline, **store, std::move(*connectors_file));
+    scheduler->Start();
+    handler->SetScheduler(scheduler.get());
+  }
+  std::unique_ptr<api::MetricsServer> metrics;
+  if (metrics_port >= 0) {
+    api::MetricsServer::Handlers h;
+    h.metrics = [&] { return api::MetricsText(**store, scheduler.get()); };
+    h.ready = [&] { return !stopping.load(); };
+    auto m = api::MetricsServer::Start(options.host, metrics_port, std::move(h));
+    if (!m.ok()) {
+      LogError(m.status().ToString());
       return 1;
     }
+    metrics = std::move(m).value();
+    if (!metrics_port_file.empty() && !WritePortFile(metrics_port_file, metrics->port())) {
+      LogError("cannot write --metrics-port-file " + metrics_port_file);
+      return 1;
+    }
+    LogInfo("metrics on " + options.host + ":" + std::to_string(metrics->port()) +
+            " (/metrics, /healthz, /readyz)");
+  }
+  if (!port_file.empty() && !WritePortFile(port_file, port)) {
+    LogError("cannot write --port-file " + port_file);
+    return 1;
   }
   LogInfo("faultgraphd serving " + data + " on " + options.host + ":" + std::to_string(port));
 
@@ -136,9 +201,12 @@ int main(int argc, char** argv) {
   LogInfo(std::string("received ") + strsignal(sig) +
           ": finishing open calls and batches, then stopping");
   stopping = true;
+  if (scheduler) scheduler->Stop();  // a running connector commits its batch in hand
   (*server)->Stop();
   server->reset();
   (*search)->Stop();  // indexes what the last batches committed
+  metrics.reset();
+  scheduler.reset();
   handler.reset();
   search->reset();
   store->reset();

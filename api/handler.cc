@@ -616,6 +616,55 @@ void Handler::cohortRates(std::vector<CohortCell>& out, const CohortRequest& req
   }
 }
 
+void Handler::runConnector(const std::string& name, bool full) {
+  if (scheduler_ == nullptr)
+    ThrowIfError(Status::IOError("this daemon runs no connectors (start it with --connectors)"),
+                 "connectors");
+  if (name.empty() || name.size() > kMaxIdBytes) ThrowBad("name", "name a configured connector");
+  Status s = scheduler_->RunNow(name, full);
+  if (s.IsNotFound()) {
+    NotFound nf;
+    nf.kind = "name";
+    nf.message = s.message();
+    throw nf;
+  }
+  ThrowIfError(s, "connectors");
+}
+
+void Handler::connectorRuns(std::vector<ConnectorRun>& out, const std::string& name,
+                            int32_t limit) {
+  if (scheduler_ == nullptr)
+    ThrowIfError(Status::IOError("this daemon runs no connectors (start it with --connectors)"),
+                 "connectors");
+  if (limit < 1 || limit > kMaxLimit)
+    ThrowBad("limit", "limit must be from 1 to " + std::to_string(kMaxLimit));
+  if (!name.empty() && scheduler_->file().Find(name) == nullptr) {
+    NotFound nf;
+    nf.kind = "name";
+    nf.message = "no connector '" + name + "'";
+    throw nf;
+  }
+  for (const auto& c : scheduler_->file().connectors) {
+    if (!name.empty() && c.name != name) continue;
+    for (auto& r : Unwrap(connectors::ConnectorHistory(*store_, c.name, static_cast<size_t>(limit)),
+                          "connectors")) {
+      ConnectorRun run;
+      run.connector = std::move(r.connector);
+      run.status = std::move(r.status);
+      run.error = std::move(r.error);
+      run.startedMs = r.started_ms;
+      run.endedMs = r.ended_ms;
+      run.rowsRead = r.read;
+      run.rowsWritten = r.written;
+      run.rowsSkipped = r.skipped;
+      run.rowsRejected = r.rejected;
+      run.position = std::move(r.position);
+      run.full = r.full;
+      out.push_back(std::move(run));
+    }
+  }
+}
+
 int64_t Handler::reindex() {
   if (search_ == nullptr) ThrowIfError(Status::IOError("search is not available"), "index");
   return static_cast<int64_t>(Unwrap(search_->Rebuild(), "index"));

@@ -8,6 +8,7 @@
 
 #include "api/gen-cpp/FaultGraph.h"
 #include "api/search_service.h"
+#include "connectors/scheduler.h"
 #include "graph/feed.h"
 #include "graph/graph_store.h"
 #include "graph/kpis.h"
@@ -46,6 +47,11 @@ class Handler : public FaultGraphIf {
   void repeatContacts(std::vector<RepeatContactRow>& out,
                       const RepeatContactRequest& request) override;
   void cohortRates(std::vector<CohortCell>& out, const CohortRequest& request) override;
+  void runConnector(const std::string& name, bool full) override;
+  void connectorRuns(std::vector<ConnectorRun>& out, const std::string& name,
+                     int32_t limit) override;
+  // The daemon's connector scheduler (not owned; null: no connectors).
+  void SetScheduler(connectors::Scheduler* s) { scheduler_ = s; }
   int64_t reindex() override;
   void ingestFile(IngestResult& out, const std::string& mappingPath,
                   const std::string& filePath) override;
@@ -56,6 +62,7 @@ class Handler : public FaultGraphIf {
   }
 
  private:
+  connectors::Scheduler* scheduler_ = nullptr;
   graph::GraphStore* store_;
   ingest::IngestPipeline* pipeline_;
   SearchService* search_;

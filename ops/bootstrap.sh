@@ -17,6 +17,7 @@ PACKAGES=(
   libutf8proc-dev
   libopencc-dev libopencc-data
   libpq-dev postgresql
+  libmicrohttpd-dev
   python3
 )
 

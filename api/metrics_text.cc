@@ -1,0 +1,113 @@
+#include "api/metrics_text.h"
+
+#include <cstdio>
+
+#include "common/clock.h"
+
+namespace faultgraph::api {
+namespace {
+
+std::string Label(const std::string& v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\\' || c == '"') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+void Family(std::string* out, const char* name, const char* type, const char* help) {
+  *out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
+}
+
+void Sample(std::string* out, const char* name, const std::string& labels, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  *out += std::string(name) + "{" + labels + "} " + buf + "\n";
+}
+
+}  // namespace
+
+std::string MetricsText(const graph::GraphStore& store, const connectors::Scheduler* scheduler) {
+  std::string out;
+  Family(&out, "faultgraph_outbox_sequence", "counter",
+         "Records committed to the graph that feed the search index (outbox sequence).");
+  out += "faultgraph_outbox_sequence " + std::to_string(store.LastOutboxSeq()) + "\n";
+  if (scheduler == nullptr) return out;
+  auto metrics = scheduler->Metrics();
+  auto checkpoints = store.ListCheckpoints();
+  int64_t now = SystemClock()->NowMillis();
+  struct Def {
+    const char* name;
+    const char* type;
+    const char* help;
+  };
+  const Def defs[] = {
+      {"faultgraph_connector_rows_read_total", "counter",
+       "Rows a connector read since the daemon started."},
+      {"faultgraph_connector_rows_written_total", "counter",
+       "Rows that changed the graph since the daemon started."},
+      {"faultgraph_connector_rows_rejected_total", "counter",
+       "Rows sent to the dead-letter store since the daemon started."},
+      {"faultgraph_connector_runs_total", "counter", "Connector runs by outcome."},
+      {"faultgraph_connector_last_success_timestamp_seconds", "gauge",
+       "End of the last successful run (0: none since the daemon started)."},
+      {"faultgraph_connector_cursor_lag_seconds", "gauge",
+       "Seconds since the connector's committed position last moved (-1: never committed)."},
+      {"faultgraph_connector_checkpoint_commit_seconds", "gauge",
+       "Atomic commit (rows + checkpoint) duration in the last run: mean and max."},
+      {"faultgraph_connector_running", "gauge", "1 while a run is in progress."},
+  };
+  for (size_t d = 0; d < std::size(defs); ++d) {
+    Family(&out, defs[d].name, defs[d].type, defs[d].help);
+    for (const auto& c : scheduler->file().connectors) {
+      const auto& m = metrics[c.name];
+      std::string l = "connector=\"" + Label(c.name) + "\"";
+      switch (d) {
+        case 0:
+          Sample(&out, defs[d].name, l, static_cast<double>(m.read));
+          break;
+        case 1:
+          Sample(&out, defs[d].name, l, static_cast<double>(m.written));
+          break;
+        case 2:
+          Sample(&out, defs[d].name, l, static_cast<double>(m.rejected));
+          break;
+        case 3:
+          Sample(&out, defs[d].name, l + ",outcome=\"ok\"", static_cast<double>(m.runs_ok));
+          Sample(&out, defs[d].name, l + ",outcome=\"failed\"", static_cast<double>(m.runs_failed));
+          break;
+        case 4:
+          Sample(&out, defs[d].name, l, static_cast<double>(m.last_success_ms) / 1000);
+          break;
+        case 5: {
+          int64_t moved = -1;
+          if (checkpoints.ok()) {
+            for (const auto& cp : *checkpoints) {
+              bool mine = cp.source == c.mapping.source &&
+                          (c.type == "postgres" ? cp.stream == connectors::PostgresStream(c)
+                                                : cp.stream.starts_with("file:"));
+              if (mine) moved = std::max(moved, cp.updated_ms);
+            }
+          }
+          Sample(&out, defs[d].name, l, moved < 0 ? -1.0 : static_cast<double>(now - moved) / 1000);
+          break;
+        }
+        case 6:
+          Sample(&out, defs[d].name, l + ",stat=\"mean\"", m.last_commit_ms / 1000);
+          Sample(&out, defs[d].name, l + ",stat=\"max\"", m.max_commit_ms / 1000);
+          break;
+        case 7:
+          Sample(&out, defs[d].name, l, m.running ? 1 : 0);
+          break;
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace faultgraph::api

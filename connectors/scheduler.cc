@@ -1,0 +1,117 @@
+#include "connectors/scheduler.h"
+
+#include "common/clock.h"
+#include "common/log.h"
+
+namespace faultgraph::connectors {
+
+Scheduler::Scheduler(ingest::IngestPipeline& pipeline, graph::GraphStore& store,
+                     ConnectorsFile file)
+    : pipeline_(pipeline), store_(store), file_(std::move(file)) {
+  for (const auto& c : file_.connectors) metrics_[c.name];
+}
+
+Scheduler::~Scheduler() { Stop(); }
+
+void Scheduler::Start() {
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void Scheduler::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+Status Scheduler::RunNow(const std::string& name, bool full) {
+  if (file_.Find(name) == nullptr) return Status::NotFound("no connector '" + name + "'");
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    requests_.emplace_back(name, full);
+  }
+  cv_.notify_all();
+  return Status::Ok();
+}
+
+std::map<std::string, ConnectorMetrics> Scheduler::Metrics() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return metrics_;
+}
+
+void Scheduler::Loop() {
+  std::map<std::string, int64_t> next;  // due time per scheduled connector
+  int64_t now = SystemClock()->NowMillis();
+  for (const auto& c : file_.connectors) {
+    if (c.schedule) next[c.name] = c.schedule->NextAfter(now);
+  }
+  while (true) {
+    std::string name;
+    bool full = false;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      while (true) {
+        if (stop_) return;
+        if (!requests_.empty()) {
+          std::tie(name, full) = requests_.front();
+          requests_.erase(requests_.begin());
+          break;
+        }
+        now = SystemClock()->NowMillis();
+        int64_t soonest = INT64_MAX;
+        for (auto& [n, due] : next) {
+          if (due >= 0 && due <= now) {
+            name = n;
+            break;
+          }
+          if (due >= 0) soonest = std::min(soonest, due);
+        }
+        if (!name.empty()) break;
+        if (soonest == INT64_MAX)
+          cv_.wait(lock);
+        else
+          cv_.wait_for(lock, std::chrono::milliseconds(soonest - now));
+      }
+      metrics_[name].running = true;
+    }
+    const ConnectorConfig* c = file_.Find(name);
+    if (c->schedule) next[name] = c->schedule->NextAfter(SystemClock()->NowMillis());
+    RunOptions o;
+    o.full = full;
+    o.stop = &stop_;
+    LogInfo("connector " + name + ": run started" + (full ? " (full)" : ""));
+    auto r = RunConnector(pipeline_, store_, *c, o);
+    std::lock_guard<std::mutex> lock(mu_);
+    ConnectorMetrics& m = metrics_[name];
+    m.running = false;
+    if (!r.ok()) {
+      ++m.runs_failed;
+      m.last_status = "failed";
+      LogError("connector " + name + ": " + r.status().ToString());
+      continue;
+    }
+    m.read += r->read;
+    m.written += r->written;
+    m.rejected += r->rejected;
+    m.last_status = r->status;
+    m.last_commit_ms = r->batches > 0 ? r->commit_ms / static_cast<double>(r->batches) : 0;
+    m.max_commit_ms = r->max_commit_ms;
+    if (r->status == "ok") {
+      ++m.runs_ok;
+      m.last_success_ms = r->ended_ms;
+    } else if (r->status == "failed") {
+      ++m.runs_failed;
+    }
+    std::string line = "connector " + name + ": " + r->status + ", read " +
+                       std::to_string(r->read) + ", written " + std::to_string(r->written) +
+                       ", rejected " + std::to_string(r->rejected);
+    if (r->status == "failed")
+      LogError(line + ": " + r->error);
+    else
+      LogInfo(line);
+  }
+}
+
+}  // namespace faultgraph::connectors

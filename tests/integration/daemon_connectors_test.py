@@ -1,0 +1,179 @@
+"""faultgraphd running connectors: a drop folder of call-centre exports
+(GB18030 CSV), a run queued through the API (`faultgraph --server ...
+connectors run`), each file read once across renames and daemon restarts, a
+file still being written (dot-name) left alone, /healthz, /readyz and
+/metrics, and --check-config naming the file, line and key of a mistake.
+
+usage: daemon_connectors_test.py FAULTGRAPH_CLI FAULTGRAPHD SOURCE_DIR
+"""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+import urllib.error
+import urllib.request
+
+CLI = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build/api/faultgraph")
+DAEMON = os.path.abspath(sys.argv[2] if len(sys.argv) > 2 else "build/api/faultgraphd")
+SRC = os.path.abspath(sys.argv[3] if len(sys.argv) > 3 else ".")
+CALLS = os.path.join(SRC, "ops", "sample", "callcenter", "calls.csv")
+
+
+def wait_file(path, proc, log):
+    for _ in range(400):
+        if os.path.exists(path):
+            with open(path) as f:
+                text = f.read().strip()
+            if text:
+                return int(text)
+        if proc.poll() is not None:
+            break
+        time.sleep(0.05)
+    with open(log) as f:
+        raise RuntimeError("faultgraphd did not start: " + f.read())
+
+
+def get(port, path):
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+
+
+class Daemon:
+    def __init__(self, tmp, config):
+        self.tmp, self.config = tmp, config
+
+    def start(self):
+        for f in ("port", "mport"):
+            if os.path.exists(os.path.join(self.tmp, f)):
+                os.remove(os.path.join(self.tmp, f))
+        self.log = os.path.join(self.tmp, "daemon.log")
+        self.log_file = open(self.log, "a")
+        self.proc = subprocess.Popen(
+            [DAEMON, "--data", os.path.join(self.tmp, "db"), "--port", "0", "--port-file",
+             os.path.join(self.tmp, "port"), "--connectors", self.config, "--metrics-port", "0",
+             "--metrics-port-file", os.path.join(self.tmp, "mport")],
+            stdout=subprocess.DEVNULL, stderr=self.log_file)
+        self.port = wait_file(os.path.join(self.tmp, "port"), self.proc, self.log)
+        self.mport = wait_file(os.path.join(self.tmp, "mport"), self.proc, self.log)
+        return self
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        self.assert_rc = self.proc.wait(timeout=60)
+        self.log_file.close()
+
+    def fg(self, *args):
+        r = subprocess.run([CLI, "--server", f"127.0.0.1:{self.port}", *args],
+                           capture_output=True, text=True)
+        if r.returncode != 0:
+            raise AssertionError(f"{args}: exit {r.returncode}: {r.stderr}")
+        return r.stdout
+
+    def run_and_wait(self, name):
+        before = len(json.loads(self.fg("--json", "connectors", "history", name,
+                                        "--limit", "100")))
+        self.fg("connectors", "run", name)
+        for _ in range(600):
+            runs = json.loads(self.fg("--json", "connectors", "history", name, "--limit", "100"))
+            if len(runs) > before and runs[0]["status"] not in ("running",):
+                return runs[0]
+            time.sleep(0.05)
+        raise AssertionError("the queued run did not finish")
+
+
+class DaemonConnectors(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="fg_dconn_")
+        self.drop = os.path.join(self.tmp, "drop")
+        os.makedirs(self.drop)
+        self.config = os.path.join(self.tmp, "connectors.toml")
+        with open(self.config, "w", encoding="utf-8") as f:
+            f.write(f'''# call-centre exports dropped by the telephony system
+[[connector]]
+name = "calls_drop"
+type = "folder"
+mapping = "{os.path.join(SRC, "ops/simulator/mappings/calls.toml")}"
+schedule = "0 3 1 1 *"
+error_budget = 0.2
+
+[connector.folder]
+path = "drop"
+pattern = "*.csv"
+''')
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def test_check_config_names_file_line_and_key(self):
+        bad = os.path.join(self.tmp, "bad.toml")
+        with open(self.config, encoding="utf-8") as f:
+            text = f.read()
+        with open(bad, "w", encoding="utf-8") as f:
+            f.write(text.replace('pattern = "*.csv"', 'pattern = "*.csv"\nrecursive = true'))
+        r = subprocess.run([DAEMON, "--check-config", bad], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("bad.toml:12", r.stderr)
+        self.assertIn("unknown key 'recursive'", r.stderr)
+        with open(bad, "w", encoding="utf-8") as f:
+            f.write(text.replace('schedule = "0 3 1 1 *"', 'schedule = "0 25 * * *"'))
+        r = subprocess.run([DAEMON, "--check-config", bad], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("bad.toml:6", r.stderr)
+        self.assertIn("hour field '25'", r.stderr)
+        r = subprocess.run([DAEMON, "--check-config", self.config], capture_output=True,
+                           text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+    def test_drop_folder_each_file_once_across_renames_and_restarts(self):
+        d = Daemon(self.tmp, self.config).start()
+        try:
+            self.assertEqual(get(d.mport, "/healthz"), (200, "ok\n"))
+            self.assertEqual(get(d.mport, "/readyz")[0], 200)
+            # A file still being written is not picked up; renamed into place, it is.
+            part = os.path.join(self.drop, ".calls.csv.part")
+            shutil.copy(CALLS, part)
+            first = d.run_and_wait("calls_drop")
+            self.assertEqual((first["status"], first["read"]), ("ok", 0), first)
+            os.rename(part, os.path.join(self.drop, "calls-0901.csv"))
+            run = d.run_and_wait("calls_drop")
+            self.assertEqual(run["status"], "ok", run)
+            self.assertGreater(run["written"], 100)
+            self.assertEqual(run["read"], run["written"] + run["rejected"])
+            written = run["written"]
+            os.rename(os.path.join(self.drop, "calls-0901.csv"),
+                      os.path.join(self.drop, "calls-renamed.csv"))
+            again = d.run_and_wait("calls_drop")
+            self.assertEqual((again["read"], again["written"]), (0, 0), again)
+            status, metrics = get(d.mport, "/metrics")
+            self.assertEqual(status, 200)
+            self.assertIn(f'faultgraph_connector_rows_written_total{{connector="calls_drop"}} '
+                          f'{written}', metrics)
+            self.assertIn('faultgraph_connector_runs_total{connector="calls_drop",outcome="ok"} 3',
+                          metrics)
+            lag = [l for l in metrics.splitlines()
+                   if l.startswith("faultgraph_connector_cursor_lag_seconds")][0]
+            self.assertGreaterEqual(float(lag.split()[-1]), 0)
+        finally:
+            d.stop()
+        self.assertEqual(d.assert_rc, 0)
+        d.start()
+        try:
+            again = d.run_and_wait("calls_drop")
+            self.assertEqual((again["read"], again["written"]), (0, 0), again)
+            history = json.loads(d.fg("--json", "connectors", "history", "calls_drop"))
+            self.assertEqual(len(history), 4)
+        finally:
+            d.stop()
+
+
+if __name__ == "__main__":
+    unittest.main(argv=sys.argv[:1])
