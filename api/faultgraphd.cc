@@ -45,6 +45,9 @@ bool ParseInt(const char* s, int* out) {
   return true;
 }
 
+const faultgraph::ingest::TextRules* g_log_rules = nullptr;
+std::string MaskForLog(std::string_view message) { return g_log_rules->MaskPii(message); }
+
 // Written whole or not at all (readers poll for the file).
 bool WritePortFile(const std::string& path, int port) {
   std::string tmp = path + ".tmp";
@@ -152,6 +155,9 @@ int main(int argc, char** argv) {
     return 1;
   }
   ingest::IngestPipeline pipeline(store->get(), rules.get());
+  // From here on, log lines (connector errors can quote rows) are masked.
+  g_log_rules = &pipeline.rules();
+  SetLogFilter(&MaskForLog);
   auto search = api::SearchService::Open(store->get(), paths.index, /*background=*/true);
   if (!search.ok()) {
     LogError("cannot open the search index: " + search.status().ToString());

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <ctime>
 #include <mutex>
+#include <string>
 
 namespace faultgraph {
 namespace {
@@ -16,21 +17,62 @@ LogLevel InitialLevel() {
 }
 std::atomic<LogLevel> g_level{InitialLevel()};
 std::mutex g_mu;
+std::atomic<std::string (*)(std::string_view)> g_filter{nullptr};
 }  // namespace
 
 void SetLogLevel(LogLevel level) { g_level = level; }
 
+void SetLogFilter(std::string (*filter)(std::string_view)) { g_filter = filter; }
+
+std::string JsonString(std::string_view s) {
+  std::string out = "\"";
+  for (size_t i = 0; i < s.size();) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+      ++i;
+    } else if (c < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out += buf;
+      ++i;
+    } else if (c < 0x80) {
+      out += static_cast<char>(c);
+      ++i;
+    } else {
+      // A whole, valid UTF-8 sequence is kept; anything else becomes U+FFFD.
+      size_t n = c >= 0xF0 && c < 0xF5 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0;
+      bool ok = n > 0 && i + n <= s.size();
+      for (size_t k = 1; ok && k < n; ++k)
+        ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
+      if (ok) {
+        out.append(s.substr(i, n));
+        i += n;
+      } else {
+        out += "\xEF\xBF\xBD";
+        ++i;
+      }
+    }
+  }
+  return out + "\"";
+}
+
 void Log(LogLevel level, std::string_view message) {
   if (level < g_level.load()) return;
-  static const char* kNames[] = {"DEBUG", "INFO", "WARN", "ERROR"};
+  static const char* kNames[] = {"debug", "info", "warn", "error"};
   std::time_t now = std::time(nullptr);
   std::tm tm{};
   gmtime_r(&now, &tm);
   char ts[32];
   std::strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  auto filter = g_filter.load();
+  std::string line =
+      std::string("{\"ts\":\"") + ts + "\",\"level\":\"" + kNames[static_cast<int>(level)] +
+      "\",\"msg\":" + JsonString(filter != nullptr ? filter(message) : std::string(message)) +
+      "}\n";
   std::lock_guard<std::mutex> lock(g_mu);
-  std::fprintf(stderr, "%s %s %.*s\n", ts, kNames[static_cast<int>(level)],
-               static_cast<int>(message.size()), message.data());
+  std::fwrite(line.data(), 1, line.size(), stderr);
 }
 
 }  // namespace faultgraph

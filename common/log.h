@@ -1,6 +1,10 @@
-// One-line logging to stderr: "2026-11-22T10:00:00Z INFO message".
+// One-line JSON logging to stderr:
+//   {"ts":"2026-11-22T10:00:00Z","level":"info","msg":"..."}
+// Messages pass through the filter set with SetLogFilter (the daemon masks
+// PII with its text rules) before they are written.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 namespace faultgraph {
@@ -11,6 +15,11 @@ enum class LogLevel { kDebug, kInfo, kWarn, kError };
 // in the environment lowers it.
 void SetLogLevel(LogLevel level);
 void Log(LogLevel level, std::string_view message);
+// Applied to every message (set once at startup, before threads log).
+void SetLogFilter(std::string (*filter)(std::string_view));
+// A JSON string literal of `s` (quotes, escapes; invalid UTF-8 bytes as
+// U+FFFD so that every line parses).
+std::string JsonString(std::string_view s);
 
 inline void LogInfo(std::string_view m) { Log(LogLevel::kInfo, m); }
 inline void LogWarn(std::string_view m) { Log(LogLevel::kWarn, m); }
