@@ -90,6 +90,7 @@ std::string MetricsText(const graph::GraphStore& store, const connectors::Schedu
             for (const auto& cp : *checkpoints) {
               bool mine = cp.source == c.mapping.source &&
                           (c.type == "postgres" ? cp.stream == connectors::PostgresStream(c)
+                           : c.type == "http"   ? cp.stream == connectors::HttpStream(c)
                                                 : cp.stream.starts_with("file:"));
               if (mine) moved = std::max(moved, cp.updated_ms);
             }

@@ -81,6 +81,28 @@ Status LoadPostgres(const Checker& ck, const toml::table& t, const std::string& 
   return ck.Int(t, "page_size", section, 1, 1'000'000, &pg->page_size);
 }
 
+Status LoadHttp(const Checker& ck, const toml::table& t, const std::string& section,
+                HttpConfig* h) {
+  FG_RETURN_IF_ERROR(ck.Keys(t, section,
+                             {"url", "token_file", "items_field", "next_field", "cursor_param",
+                              "since_param", "limit_param", "modified_field", "key_field",
+                              "page_size", "timeout_seconds", "max_retries"}));
+  FG_RETURN_IF_ERROR(ck.Str(t, "url", section, &h->url, true));
+  if (!h->url.starts_with("http://") && !h->url.starts_with("https://"))
+    return ck.Error(t.get("url"), "'url' in " + section + " must start with http:// or https://");
+  FG_RETURN_IF_ERROR(ck.Str(t, "token_file", section, &h->token_file));
+  for (auto [key, out] :
+       {std::pair{"items_field", &h->items_field}, std::pair{"next_field", &h->next_field},
+        std::pair{"cursor_param", &h->cursor_param}, std::pair{"since_param", &h->since_param},
+        std::pair{"limit_param", &h->limit_param}})
+    FG_RETURN_IF_ERROR(ck.Str(t, key, section, out));
+  FG_RETURN_IF_ERROR(ck.Str(t, "modified_field", section, &h->modified_field, true));
+  FG_RETURN_IF_ERROR(ck.Str(t, "key_field", section, &h->key_field, true));
+  FG_RETURN_IF_ERROR(ck.Int(t, "page_size", section, 1, 100'000, &h->page_size));
+  FG_RETURN_IF_ERROR(ck.Int(t, "timeout_seconds", section, 1, 3600, &h->timeout_seconds));
+  return ck.Int(t, "max_retries", section, 0, 100, &h->max_retries);
+}
+
 Status LoadFolder(const Checker& ck, const toml::table& t, const std::string& section,
                   FolderConfig* f) {
   FG_RETURN_IF_ERROR(ck.Keys(t, section, {"path", "pattern"}));
@@ -121,9 +143,9 @@ Result<ConnectorsFile> LoadConnectors(const std::string& path) {
     const toml::table* t = (*list)[i].as_table();
     std::string section = "[[connector]] #" + std::to_string(i + 1);
     if (t == nullptr) return ck.Error(&(*list)[i], section + " must be a table");
-    FG_RETURN_IF_ERROR(
-        ck.Keys(*t, section,
-                {"name", "type", "mapping", "schedule", "error_budget", "postgres", "folder"}));
+    FG_RETURN_IF_ERROR(ck.Keys(
+        *t, section,
+        {"name", "type", "mapping", "schedule", "error_budget", "postgres", "folder", "http"}));
     ConnectorConfig c;
     c.line = static_cast<int>(t->source().begin.line);
     FG_RETURN_IF_ERROR(ck.Str(*t, "name", section, &c.name, true));
@@ -171,11 +193,21 @@ Result<ConnectorsFile> LoadConnectors(const std::string& path) {
       FG_RETURN_IF_ERROR(LoadFolder(ck, *folder, section + " [folder]", &c.folder));
       std::filesystem::path fp(c.folder.path);
       if (fp.is_relative()) c.folder.path = (dir / fp).lexically_normal().string();
+    } else if (c.type == "http") {
+      const toml::table* http = t->get_as<toml::table>("http");
+      if (http == nullptr) return ck.Error(t, section + " of type http needs [connector.http]");
+      FG_RETURN_IF_ERROR(LoadHttp(ck, *http, section + " [http]", &c.http));
+      if (!c.http.token_file.empty()) {
+        std::filesystem::path tf(c.http.token_file);
+        if (tf.is_relative()) c.http.token_file = (dir / tf).lexically_normal().string();
+      }
     } else {
-      return ck.Error(t->get("type"),
-                      "'type' of " + section + " must be postgres or folder, not '" + c.type + "'");
+      return ck.Error(
+          t->get("type"),
+          "'type' of " + section + " must be postgres, http or folder, not '" + c.type + "'");
     }
-    if ((pg != nullptr && c.type != "postgres") || (folder != nullptr && c.type != "folder"))
+    if ((pg != nullptr && c.type != "postgres") || (folder != nullptr && c.type != "folder") ||
+        (t->get("http") != nullptr && c.type != "http"))
       return ck.Error(t, section + " of type " + c.type + " has settings of another type");
     out.connectors.push_back(std::move(c));
   }

@@ -17,6 +17,12 @@
 //   key_column = "ticket_no"       # ties on the cursor are ordered by this key
 //   page_size = 5000
 //
+//   [connector.http]               # a REST API: pages of JSON items
+//   url = "https://crm.example.com/api/v2/tickets"
+//   token_file = "/etc/faultgraph/crm.token"
+//   modified_field = "updated_at"  # ISO 8601; the server returns items modified
+//   key_field = "id"               #   at or after modified_since, oldest first
+//
 //   [connector.folder]
 //   path = "/var/spool/faultgraph/calls"   # a drop folder
 //   pattern = "*.csv"              # file names to pick up (glob)
@@ -43,6 +49,21 @@ struct PostgresConfig {
   int64_t page_size = 5000;
 };
 
+struct HttpConfig {
+  std::string url;         // the collection: GET url?since=..&cursor=..&limit=..
+  std::string token_file;  // "Authorization: Bearer <token>"; never a token in the config
+  std::string items_field = "items";  // the page's array of items
+  std::string next_field = "next";    // the page's next cursor; absent/null/"": last page
+  std::string cursor_param = "cursor";
+  std::string since_param = "modified_since";  // items modified at or after (ISO 8601, UTC)
+  std::string limit_param = "limit";
+  std::string modified_field;  // an item's modification time (ISO 8601): its version
+  std::string key_field;       // an item's id
+  int64_t page_size = 500;
+  int64_t timeout_seconds = 30;  // per request
+  int64_t max_retries = 5;       // per request, on 429, 5xx, timeouts and broken pages
+};
+
 struct FolderConfig {
   std::string path;
   std::string pattern = "*";
@@ -50,7 +71,7 @@ struct FolderConfig {
 
 struct ConnectorConfig {
   std::string name;
-  std::string type;  // "postgres" | "folder"
+  std::string type;  // "postgres" | "folder" | "http"
   std::string mapping_path;
   Mapping mapping;
   std::optional<CronSchedule> schedule;
@@ -58,6 +79,7 @@ struct ConnectorConfig {
   int line = 0;  // where it is defined, for messages
   PostgresConfig postgres;
   FolderConfig folder;
+  HttpConfig http;
 };
 
 struct ConnectorsFile {

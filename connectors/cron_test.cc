@@ -33,15 +33,15 @@ TEST(Cron, NextRunTimes) {
 }
 
 TEST(Cron, BadSchedulesNameTheField) {
-  for (auto [text, field] : std::vector<std::pair<std::string, std::string>>{
-           {"* * * *", "5 fields"},
-           {"60 * * * *", "minute field '60'"},
-           {"0 24 * * *", "hour field '24'"},
-           {"0 0 0 * *", "day-of-month field '0'"},
-           {"0 0 * 13 *", "month field '13'"},
-           {"*/0 * * * *", "step"},
-           {"a * * * *", "'a' is not a number"},
-           {"5-1 * * * *", "minute field '5-1'"}}) {
+  for (auto [text, field] :
+       std::vector<std::pair<std::string, std::string>>{{"* * * *", "5 fields"},
+                                                        {"60 * * * *", "minute field '60'"},
+                                                        {"0 24 * * *", "hour field '24'"},
+                                                        {"0 0 0 * *", "day-of-month field '0'"},
+                                                        {"0 0 * 13 *", "month field '13'"},
+                                                        {"*/0 * * * *", "step"},
+                                                        {"a * * * *", "'a' is not a number"},
+                                                        {"5-1 * * * *", "minute field '5-1'"}}) {
     auto c = CronSchedule::Parse(text);
     ASSERT_FALSE(c.ok()) << text;
     EXPECT_NE(c.status().message().find(field), std::string::npos)
@@ -78,8 +78,9 @@ TEST_F(ConnectorConfigTest, LoadsAPostgresConnectorAndResolvesPaths) {
 }
 
 TEST_F(ConnectorConfigTest, MistakesNameFileLineAndKey) {
-  const std::string head = "[[connector]]\nname = \"crm_pg\"\ntype = \"postgres\"\nmapping = "
-                           "\"m.toml\"\n[connector.postgres]\n";
+  const std::string head =
+      "[[connector]]\nname = \"crm_pg\"\ntype = \"postgres\"\nmapping = "
+      "\"m.toml\"\n[connector.postgres]\n";
   struct Case {
     std::string body, expect;
   };
@@ -94,7 +95,7 @@ TEST_F(ConnectorConfigTest, MistakesNameFileLineAndKey) {
             "c.toml:9: 'page_size'"},
            {"[[connector]]\nname = \"x y\"\n", "c.toml:2: connector name 'x y'"},
            {"[[connector]]\nname = \"a\"\ntype = \"kafka\"\nmapping = \"m.toml\"\n",
-            "c.toml:3: 'type' of connector 'a' must be postgres or folder"},
+            "c.toml:3: 'type' of connector 'a' must be postgres, http or folder"},
            {"[[connector]]\nname = \"a\"\ntype = \"folder\"\nmapping = \"nope.toml\"\n",
             "c.toml:4: mapping of connector 'a'"},
        }) {

@@ -54,6 +54,7 @@ struct Mapping {
   std::vector<std::string> key_columns;
   std::string version_column;
   std::string version_format;
+  bool version_is_time = false;  // parse the version as a time even without a format (ISO)
   std::vector<FieldMapping> fields;
 };
 

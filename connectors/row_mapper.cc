@@ -75,7 +75,7 @@ Status RowMapper::Map(SourceRow& row, const std::vector<std::string>& columns,
     std::string v(ingest::Trim(row.values[version_idx_]));
     if (v.empty())
       return Status::InvalidArgument("version column '" + m_.version_column + "' is empty");
-    if (!m_.version_format.empty()) {
+    if (!m_.version_format.empty() || m_.version_is_time) {
       auto t = ingest::ParseTime(v, m_.version_format);
       if (!t.ok())
         return Status::InvalidArgument("version column '" + m_.version_column +

@@ -238,6 +238,14 @@ Result<RunRecord> RunConnector(ingest::IngestPipeline& pipeline, graph::GraphSto
     } else {
       s = RunBatches(pipeline, **source, c, options, &r);
     }
+  } else if (c.type == "http") {
+    auto source = NewHttpSource(pipeline, c, options.full);
+    if (!source.ok()) {
+      r.status = "failed";
+      r.error = source.status().message();
+    } else {
+      s = RunBatches(pipeline, **source, c, options, &r);
+    }
   } else if (c.type == "folder") {
     s = RunFolder(pipeline, c, options, &r);
   } else {
@@ -278,6 +286,7 @@ Status ResetConnector(graph::GraphStore& store, const ConnectorConfig& c) {
     if (cp.source != c.mapping.source) continue;
     if (c.type == "postgres" && cp.stream != PostgresStream(c)) continue;
     if (c.type == "folder" && !cp.stream.starts_with("file:")) continue;
+    if (c.type == "http" && cp.stream != HttpStream(c)) continue;
     b.Delete(graph::Cf::kCheckpoint, graph::keys::Checkpoint(cp.source, cp.stream));
   }
   return store.Commit(b);

@@ -65,5 +65,9 @@ Result<std::unique_ptr<BatchSource>> NewPostgresSource(ingest::IngestPipeline& p
                                                        const ConnectorConfig& c, bool full);
 // The stream under which a PostgreSQL connector keeps its cursor.
 std::string PostgresStream(const ConnectorConfig& c);
+// The HTTP/JSON source of a connector (connectors/http_source.cc).
+Result<std::unique_ptr<BatchSource>> NewHttpSource(ingest::IngestPipeline& pipeline,
+                                                   const ConnectorConfig& c, bool full);
+std::string HttpStream(const ConnectorConfig& c);
 
 }  // namespace faultgraph::connectors

@@ -17,7 +17,7 @@ PACKAGES=(
   libutf8proc-dev
   libopencc-dev libopencc-data
   libpq-dev postgresql
-  libmicrohttpd-dev
+  libmicrohttpd-dev libcurl4-openssl-dev
   python3
 )
 
