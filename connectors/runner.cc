@@ -230,16 +230,9 @@ Result<RunRecord> RunConnector(ingest::IngestPipeline& pipeline, graph::GraphSto
     r.started_ms = previous->front().started_ms + 1;  // keys stay unique and ordered
   FG_RETURN_IF_ERROR(SaveRun(store, r));
   Status s;
-  if (c.type == "postgres") {
-    auto source = NewPostgresSource(pipeline, c, options.full);
-    if (!source.ok()) {
-      r.status = "failed";
-      r.error = source.status().message();
-    } else {
-      s = RunBatches(pipeline, **source, c, options, &r);
-    }
-  } else if (c.type == "http") {
-    auto source = NewHttpSource(pipeline, c, options.full);
+  if (c.type == "postgres" || c.type == "http") {
+    auto source = c.type == "postgres" ? NewPostgresSource(pipeline, c, options.full)
+                                       : NewHttpSource(pipeline, c, options.full);
     if (!source.ok()) {
       r.status = "failed";
       r.error = source.status().message();

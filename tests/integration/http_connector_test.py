@@ -17,10 +17,7 @@ usage: http_connector_test.py FAULTGRAPH_CLI SOURCE_DIR
 import csv
 import json
 import os
-import random
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 import threading
@@ -30,11 +27,11 @@ from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
-CLI = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build/api/faultgraph")
-SRC = os.path.abspath(sys.argv[2] if len(sys.argv) > 2 else ".")
-SIM = os.path.join(SRC, "ops/simulator")
-ERP = [("products", "erp/products.csv"), ("components", "erp/components.csv"),
-       ("bom", "erp/bom.csv"), ("shipments", "erp/shipments.csv"), ("fixes", "crm/fixes.csv")]
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from connector_test_util import Cli, copy_dir  # noqa: E402
+
+T = Cli(sys.argv[1] if len(sys.argv) > 1 else "build/api/faultgraph",
+        sys.argv[2] if len(sys.argv) > 2 else ".")
 TOKEN = "s3cret-token"
 
 
@@ -109,34 +106,22 @@ def make_handler(api):
 
 
 def fg(data, *args, check=True):
-    r = subprocess.run([CLI, "--data", data, *args], capture_output=True, text=True)
-    if check and r.returncode != 0:
-        raise AssertionError(f"{args}: exit {r.returncode}: {r.stderr}")
-    return r
+    return T.fg(data, *args, check=check)
 
 
 def run(data, config, check=True):
-    r = fg(data, "--json", "connectors", "run", "crm_api", "--no-index", "--config", config,
-           check=check)
-    return json.loads(r.stdout) if r.stdout.strip() else None
+    return T.run(data, config, "crm_api", check=check)
 
 
 def digest(data):
-    return fg(data, "digest").stdout.strip()
+    return T.digest(data)
 
 
 class HttpConnector(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="fg_httptest_")
-        sim = os.path.join(cls.tmp, "sim")
-        subprocess.run([sys.executable, os.path.join(SIM, "fgsim.py"), "--out", sim, "--cases",
-                        "1200", "--seed", "6", "--malformed-rate", "0"], check=True,
-                       capture_output=True)
-        cls.erp = os.path.join(cls.tmp, "erp")
-        for mapping, rel in ERP:
-            fg(cls.erp, "ingest", "--no-index", "--mapping",
-               os.path.join(SIM, "mappings", mapping + ".toml"), os.path.join(sim, rel))
+        sim, cls.erp = T.simulate(cls.tmp, 1200, 6)
         latest = {}
         with open(os.path.join(sim, "crm", "tickets.csv"), encoding="utf-8") as f:
             for row in csv.DictReader(f):
@@ -179,7 +164,7 @@ class HttpConnector(unittest.TestCase):
             f.write(f'''[[connector]]
 name = "crm_api"
 type = "http"
-mapping = "{os.path.join(SIM, "mappings", "tickets.toml")}"
+mapping = "{os.path.join(T.mappings, "tickets.toml")}"
 error_budget = 0.5
 
 [connector.http]
@@ -194,10 +179,7 @@ max_retries = 8
         return path
 
     def data_dir(self, name):
-        d = os.path.join(self.tmp, name)
-        shutil.rmtree(d, ignore_errors=True)
-        shutil.copytree(self.erp, d)
-        return d
+        return copy_dir(self.erp, os.path.join(self.tmp, name))
 
     def test_1_clean_kill9_resume_and_updates(self):
         clean = self.data_dir("clean")
@@ -217,18 +199,7 @@ max_retries = 8
         want = digest(clean)
 
         crashed = self.data_dir("crashed")
-        rng = random.Random(5)
-        kills = 0
-        for _ in range(80):
-            if kills >= 12:
-                break
-            p = subprocess.Popen([CLI, "--data", crashed, "connectors", "run", "crm_api",
-                                  "--no-index", "--config", self.config],
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            time.sleep(rng.uniform(0.1, 1.5))
-            p.send_signal(signal.SIGKILL)
-            if p.wait() == -signal.SIGKILL:
-                kills += 1
+        kills = T.kill_until(crashed, self.config, "crm_api", 12, seed=5, max_delay=1.5)
         self.assertGreaterEqual(kills, 10)
         final = run(crashed, self.config)
         self.assertEqual(final["status"], "ok", final)

@@ -17,23 +17,17 @@ usage: postgres_connector_test.py FAULTGRAPH_CLI SOURCE_DIR
 
 import json
 import os
-import random
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
-import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from connector_test_util import Cli, copy_dir  # noqa: E402
 from pg_cluster import PgCluster  # noqa: E402
 
-CLI = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build/api/faultgraph")
-SRC = os.path.abspath(sys.argv[2] if len(sys.argv) > 2 else ".")
-SIM = os.path.join(SRC, "ops/simulator")
-ERP = [("products", "erp/products.csv"), ("components", "erp/components.csv"),
-       ("bom", "erp/bom.csv"), ("shipments", "erp/shipments.csv"), ("fixes", "crm/fixes.csv")]
+T = Cli(sys.argv[1] if len(sys.argv) > 1 else "build/api/faultgraph",
+        sys.argv[2] if len(sys.argv) > 2 else ".")
 COLUMNS = ["ticket_no", "serial", "model", "opened_at", "closed_at", "channel", "symptom",
            "agent_notes", "fault_codes", "diagnosed_part", "failure_cause", "fix_code",
            "parts_replaced", "labour_min", "cost", "csat", "status", "last_modified"]
@@ -41,34 +35,22 @@ BAD_ROWS = 3
 
 
 def fg(data, *args, check=True):
-    r = subprocess.run([CLI, "--data", data, *args], capture_output=True, text=True)
-    if check and r.returncode != 0:
-        raise AssertionError(f"{args}: exit {r.returncode}: {r.stderr}")
-    return r
+    return T.fg(data, *args, check=check)
 
 
 def run(data, config, *extra, check=True):
-    r = fg(data, "--json", "connectors", "run", "crm_pg", "--no-index", "--config", config,
-           *extra, check=check)
-    return json.loads(r.stdout) if r.stdout.strip() else None
+    return T.run(data, config, "crm_pg", *extra, check=check)
 
 
 def digest(data):
-    return fg(data, "digest").stdout.strip()
+    return T.digest(data)
 
 
 class PostgresConnector(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="fg_pgtest_")
-        sim = os.path.join(cls.tmp, "sim")
-        subprocess.run([sys.executable, os.path.join(SIM, "fgsim.py"), "--out", sim, "--cases",
-                        "1500", "--seed", "5", "--malformed-rate", "0"], check=True,
-                       capture_output=True)
-        cls.erp = os.path.join(cls.tmp, "erp")
-        for mapping, rel in ERP:
-            fg(cls.erp, "ingest", "--no-index", "--mapping",
-               os.path.join(SIM, "mappings", mapping + ".toml"), os.path.join(sim, rel))
+        sim, cls.erp = T.simulate(cls.tmp, 1500, 5)
         cls.pg = PgCluster().__enter__()
         cols = ", ".join(f"{c} text" for c in COLUMNS)
         cls.pg.sql(f"CREATE TABLE staging ({cols})")
@@ -98,7 +80,7 @@ class PostgresConnector(unittest.TestCase):
             f.write(f'''[[connector]]
 name = "crm_pg"
 type = "postgres"
-mapping = "{os.path.join(SIM, "mappings", "tickets.toml")}"
+mapping = "{os.path.join(T.mappings, "tickets.toml")}"
 schedule = "*/10 * * * *"
 error_budget = {budget}
 
@@ -112,10 +94,7 @@ page_size = {page_size}
         return path
 
     def data_dir(self, name):
-        d = os.path.join(self.tmp, name)
-        shutil.rmtree(d, ignore_errors=True)
-        shutil.copytree(self.erp, d)
-        return d
+        return copy_dir(self.erp, os.path.join(self.tmp, name))
 
     def test_1_clean_run_kill9_resume_updates_and_reset(self):
         clean = self.data_dir("clean")
@@ -137,18 +116,7 @@ page_size = {page_size}
 
         # kill -9 at random points, then resume.
         crashed = self.data_dir("crashed")
-        rng = random.Random(11)
-        kills = 0
-        for attempt in range(80):
-            if kills >= 12:
-                break
-            p = subprocess.Popen([CLI, "--data", crashed, "connectors", "run", "crm_pg",
-                                  "--no-index", "--config", self.config],
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            time.sleep(rng.uniform(0.05, 0.6))
-            p.send_signal(signal.SIGKILL)
-            if p.wait() == -signal.SIGKILL:
-                kills += 1
+        kills = T.kill_until(crashed, self.config, "crm_pg", 12, seed=11, max_delay=0.6)
         self.assertGreaterEqual(kills, 10)
         final = run(crashed, self.config)
         self.assertEqual(final["status"], "ok", final)
