@@ -18,6 +18,7 @@
 #include "api/client.h"
 #include "api/handler.h"
 #include "api/search_service.h"
+#include "connectors/dlq_retry.h"
 #include "ingest/text.h"
 #include "ingest/time_parse.h"
 
@@ -39,7 +40,10 @@ constexpr const char* kUsage =
                                      IN_FAMILY, APPLIES_TO) out of (or into) ID, with counts
   case ID                            one service case
   asset SERIAL [--limit N]           an asset's cases, contacts and alarms in time order
-  dlq list [--source S] [--limit N]  records rejected at ingest, with the reason
+  dlq list [--source S] [--limit N]  records rejected at ingest, with the reason and an id
+  dlq show ID                        one dead letter whole (the row as read, PII masked)
+  dlq retry ID... --mapping FILE     map rows again (after fixing the mapping) and apply the
+                                     ones that are valid now; their dead letters go away
   search TEXT [FILTERS] [--offset N] [--limit N]
                                      past cases and fixes matching TEXT (中文/English),
                                      with marked snippets and facet counts
@@ -349,13 +353,44 @@ int CmdAsset(api::FaultGraphIf& fg, const Args& a, bool as_json) {
 }
 
 int CmdDlq(api::FaultGraphIf& fg, const Args& a, bool as_json) {
-  if (a.positional.size() != 2 || a.positional[1] != "list") UsageError("dlq takes 'list'");
+  const std::string verb = a.positional.size() >= 2 ? a.positional[1] : "";
+  if (verb == "show") {
+    if (a.positional.size() != 3) UsageError("dlq show takes one id (from 'dlq list')");
+    std::vector<api::DeadLetter> all;
+    fg.deadLetters(all, a.Get("--source"), 1000);
+    for (const auto& d : all) {
+      if (d.id != a.positional[2]) continue;
+      if (as_json) {
+        Print({{"id", d.id},
+               {"source", d.source},
+               {"stream", d.stream},
+               {"position", d.position},
+               {"reason", d.reason},
+               {"raw", d.raw},
+               {"line", d.line},
+               {"byteOffset", d.byteOffset}});
+      } else {
+        std::printf(
+            "id:       %s\nsource:   %s\nstream:   %s\nposition: %s\nreason:   %s\nraw:\n%s\n",
+            d.id.c_str(), d.source.c_str(), d.stream.c_str(), d.position.c_str(), d.reason.c_str(),
+            d.raw.c_str());
+      }
+      return 0;
+    }
+    std::fprintf(stderr, "faultgraph: no dead letter with id %s among the first %zu%s\n",
+                 a.positional[2].c_str(), all.size(),
+                 all.size() < 1000 ? " (see 'dlq list')" : " (narrow with --source)");
+    return 3;
+  }
+  if (verb != "list" || a.positional.size() != 2)
+    UsageError("dlq takes list, show ID or retry ID... --mapping FILE");
   std::vector<api::DeadLetter> dl;
   fg.deadLetters(dl, a.Get("--source"), ParseLimit(a, 100));
   if (as_json) {
     json out = json::array();
     for (const auto& d : dl) {
-      out.push_back({{"source", d.source},
+      out.push_back({{"id", d.id},
+                     {"source", d.source},
                      {"stream", d.stream},
                      {"position", d.position},
                      {"reason", d.reason},
@@ -367,8 +402,8 @@ int CmdDlq(api::FaultGraphIf& fg, const Args& a, bool as_json) {
     return 0;
   }
   std::vector<std::vector<std::string>> rows;
-  for (const auto& d : dl) rows.push_back({d.source, d.position, d.reason});
-  cli::PrintTable({"source", "position", "reason"}, rows);
+  for (const auto& d : dl) rows.push_back({d.id, d.source, d.position, d.reason});
+  cli::PrintTable({"id", "source", "position", "reason"}, rows);
   return 0;
 }
 
@@ -1101,6 +1136,33 @@ int main(int argc, char** argv) {
         return 1;
       }
       return rc;
+    }
+    if (cmd == "dlq" && args.positional.size() >= 2 && args.positional[1] == "retry") {
+      if (store == nullptr) UsageError("dlq retry works on a data directory (--data)");
+      if (args.positional.size() < 3 || !args.Has("--mapping"))
+        UsageError("dlq retry takes ids (from 'dlq list') and --mapping FILE");
+      auto mapping = connectors::LoadMapping(args.Get("--mapping"));
+      if (!mapping.ok()) {
+        std::fprintf(stderr, "faultgraph: %s\n", mapping.status().message().c_str());
+        return 2;
+      }
+      int failed = 0;
+      json out = json::array();
+      for (size_t i = 2; i < args.positional.size(); ++i) {
+        auto r = connectors::RetryDeadLetter(*pipeline, *store, *mapping, args.positional[i]);
+        if (!r.ok()) {
+          std::fprintf(stderr, "faultgraph: %s\n", r.status().message().c_str());
+          return r.status().IsNotFound() ? 3 : 1;
+        }
+        failed += !r->applied;
+        out.push_back({{"id", r->id}, {"applied", r->applied}, {"message", r->message}});
+        if (!as_json)
+          std::printf("%s: %s: %s\n", r->id.c_str(), r->applied ? "applied" : "not applied",
+                      r->message.c_str());
+      }
+      if (as_json) Print(out);
+      if (!index_after_ingest()) return 1;
+      return failed == 0 ? 0 : 1;
     }
     if (cmd == "digest" && store != nullptr) {
       auto d = store->Digest();

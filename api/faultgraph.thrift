@@ -102,6 +102,7 @@ struct DeadLetter {
   5: string raw
   6: i64 line
   7: i64 byteOffset
+  8: string id                     // for `dlq show` and `dlq retry`
 }
 
 struct IngestResult {

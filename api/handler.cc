@@ -205,6 +205,7 @@ void Handler::deadLetters(std::vector<DeadLetter>& out, const std::string& sourc
     a.raw = d.raw;
     a.line = d.line;
     a.byteOffset = d.byte_offset;
+    a.id = graph::DeadLetterId(d);
     out.push_back(std::move(a));
   }
 }

@@ -79,6 +79,36 @@ std::string FileStreamId(std::string_view head) {
   return "file:" + Hex64(Fnv1a64(head.substr(0, kIdentityBytes)));
 }
 
+Status MapFileRowAt(const Mapping& mapping, const std::string& path, const std::string& stream,
+                    uint64_t offset, int64_t line, ingest::RawRecord* out) {
+  auto file = MappedFile::Open(path);
+  if (!file.ok()) return Status::NotFound(file.status().message());
+  std::string_view data = file->view();
+  if (FileStreamId(data) != stream)
+    return Status::NotFound(path + " is not the file the row came from any more");
+  if (offset >= data.size()) return Status::NotFound(path + " is shorter than it was");
+  Encoding enc = Encoding::kUtf8;
+  if (mapping.encoding == "gb18030") enc = Encoding::kGb18030;
+  if (mapping.encoding == "auto") enc = DetectEncoding(data.substr(0, kDetectBytes));
+  std::vector<std::string> columns = ReferencedColumns(mapping);
+  RowMapper mapper(mapping, columns, enc, stream, path);
+  std::unique_ptr<RowSource> source;
+  if (mapping.format == "csv") {
+    auto src = NewCsvSource(data, mapping.delimiter, columns,
+                            [&](std::string_view b) { return mapper.Decode(b); });
+    if (!src.ok()) return Status::InvalidArgument(src.status().message());
+    source = std::move(src).value();
+  } else {
+    source = NewJsonlSource(data, columns);
+  }
+  source->Seek(offset, line);
+  SourceRow row;
+  if (!source->Next(&row))
+    return Status::NotFound(path + " has no row at byte " + std::to_string(offset));
+  if (!row.error.empty()) return Status::InvalidArgument(row.error);
+  return mapper.Map(row, columns, out);
+}
+
 Result<FileIngestResult> IngestFile(ingest::IngestPipeline& pipeline, const Mapping& mapping,
                                     const std::string& path, const FileIngestOptions& options) {
   auto file = MappedFile::Open(path);

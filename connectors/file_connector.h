@@ -44,4 +44,12 @@ Result<FileIngestResult> IngestFile(ingest::IngestPipeline& pipeline, const Mapp
 // The stream id of a file's content (exposed for tests and status output).
 std::string FileStreamId(std::string_view head);
 
+// The row of `path` that starts at byte `offset` (line `line`), mapped with
+// `mapping` into `out` — how a dead letter of a file is retried from the
+// original bytes. NotFound when the file is gone or is not the file of
+// `stream` any more; InvalidArgument with the reason when the row is still
+// rejected by the mapping.
+Status MapFileRowAt(const Mapping& mapping, const std::string& path, const std::string& stream,
+                    uint64_t offset, int64_t line, ingest::RawRecord* out);
+
 }  // namespace faultgraph::connectors

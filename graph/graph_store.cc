@@ -648,6 +648,20 @@ Result<std::vector<storage::DeadLetter>> GraphStore::ListDeadLetters(const std::
   return ScanDecoded<storage::DeadLetter>(Cf::kDlq, prefix, limit);
 }
 
+std::string DeadLetterId(const storage::DeadLetter& d) {
+  return Hex64(Fnv1a64(d.source + '\x1f' + d.stream + '\x1f' + std::to_string(d.byte_offset)))
+      .substr(0, 12);
+}
+
+Result<storage::DeadLetter> GraphStore::FindDeadLetter(const std::string& id) const {
+  auto all = ListDeadLetters("", SIZE_MAX);
+  if (!all.ok()) return all.status();
+  for (auto& d : *all) {
+    if (DeadLetterId(d) == id) return std::move(d);
+  }
+  return Status::NotFound("no dead letter with id " + id + " (see `faultgraph dlq list`)");
+}
+
 Result<uint64_t> GraphStore::CountKeys(Cf cf) const {
   uint64_t n = 0;
   Status s = ScanPrefix(cf, "", SIZE_MAX, [&](std::string_view, std::string_view) {

@@ -108,6 +108,10 @@ struct OutboxEntry {
   std::string id;
 };
 
+// A dead letter's short, stable id for people and commands (12 hex digits
+// of a hash of source, stream and offset).
+std::string DeadLetterId(const storage::DeadLetter& d);
+
 class GraphStore {
  public:
   // Opens (creating when allowed) the store in `dir`. Busy when another
@@ -152,6 +156,8 @@ class GraphStore {
   Result<std::vector<storage::DeadLetter>> ListDeadLetters(const std::string& source,
                                                            size_t limit) const;
   Result<uint64_t> CountKeys(Cf cf) const;
+  // A dead letter by its id (DeadLetterId); NotFound when none has it.
+  Result<storage::DeadLetter> FindDeadLetter(const std::string& id) const;
 
   // Outbox entries with seq > `after`, oldest first, at most `limit`.
   Result<std::vector<OutboxEntry>> ReadOutbox(uint64_t after, size_t limit) const;

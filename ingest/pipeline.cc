@@ -32,7 +32,8 @@ storage::DeadLetter MakeDeadLetter(const TextRules& rules, const std::string& so
   storage::DeadLetter dl;
   dl.source = source;
   dl.stream = stream;
-  dl.position = (pos.file.empty() ? stream : pos.file) + ":" + std::to_string(pos.line);
+  dl.position = (pos.file.empty() ? stream : pos.file) +
+                (pos.line > 0 ? ":" + std::to_string(pos.line) : std::string());
   // Masked: a dead letter is shown to people and must not leak PII.
   dl.reason = rules.MaskPii(reason);
   dl.raw = rules.MaskPii(Utf8Prefix(raw, kMaxDeadLetterRaw));
