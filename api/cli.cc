@@ -352,6 +352,13 @@ int CmdAsset(api::FaultGraphIf& fg, const Args& a, bool as_json) {
   return 0;
 }
 
+json DeadLetterJson(const api::DeadLetter& d) {
+  return {{"id", d.id},         {"source", d.source},
+          {"stream", d.stream}, {"position", d.position},
+          {"reason", d.reason}, {"raw", d.raw},
+          {"line", d.line},     {"byteOffset", d.byteOffset}};
+}
+
 int CmdDlq(api::FaultGraphIf& fg, const Args& a, bool as_json) {
   const std::string verb = a.positional.size() >= 2 ? a.positional[1] : "";
   if (verb == "show") {
@@ -361,14 +368,7 @@ int CmdDlq(api::FaultGraphIf& fg, const Args& a, bool as_json) {
     for (const auto& d : all) {
       if (d.id != a.positional[2]) continue;
       if (as_json) {
-        Print({{"id", d.id},
-               {"source", d.source},
-               {"stream", d.stream},
-               {"position", d.position},
-               {"reason", d.reason},
-               {"raw", d.raw},
-               {"line", d.line},
-               {"byteOffset", d.byteOffset}});
+        Print(DeadLetterJson(d));
       } else {
         std::printf(
             "id:       %s\nsource:   %s\nstream:   %s\nposition: %s\nreason:   %s\nraw:\n%s\n",
@@ -389,14 +389,7 @@ int CmdDlq(api::FaultGraphIf& fg, const Args& a, bool as_json) {
   if (as_json) {
     json out = json::array();
     for (const auto& d : dl) {
-      out.push_back({{"id", d.id},
-                     {"source", d.source},
-                     {"stream", d.stream},
-                     {"position", d.position},
-                     {"reason", d.reason},
-                     {"raw", d.raw},
-                     {"line", d.line},
-                     {"byteOffset", d.byteOffset}});
+      out.push_back(DeadLetterJson(d));
     }
     Print(out);
     return 0;
