@@ -86,6 +86,10 @@ constexpr const char* kUsage =
   connectors run NAME [--full] [--no-index] --config FILE
                                      pull one connector now, from where it stopped (--full:
                                      from the start; records already in are skipped)
+  connectors backfill NAME --from X --to Y --config FILE
+                                     read again the rows whose cursor (postgres) or
+                                     modification time (http) is in [X, Y), under a position
+                                     of its own: the connector's position does not move
   connectors status|history [NAME] [--limit N] --config FILE
                                      each connector's last run and next scheduled run; past
                                      runs with rows read, written, rejected and errors
@@ -1042,6 +1046,8 @@ int main(int argc, char** argv) {
     connectors_cmd.name = args.positional.size() > 2 ? args.positional[2] : "";
     connectors_cmd.config = args.Get("--config", env != nullptr ? env : "");
     connectors_cmd.full = args.Has("--full");
+    connectors_cmd.from = args.Get("--from");
+    connectors_cmd.to = args.Get("--to");
     connectors_cmd.as_json = as_json;
     connectors_cmd.limit = ParseLimit(args, 20);
     if (connectors_cmd.verb == "check")
@@ -1169,7 +1175,8 @@ int main(int argc, char** argv) {
     if (cmd == "connectors" && local == nullptr) return CmdConnectorsRemote(*fg, connectors_cmd);
     if (cmd == "connectors") {
       int rc = cli::RunConnectorsCommand(connectors_cmd, store.get(), pipeline.get(), &g_stop);
-      if (connectors_cmd.verb == "run" && !g_stop && !index_after_ingest()) {
+      if ((connectors_cmd.verb == "run" || connectors_cmd.verb == "backfill") && !g_stop &&
+          !index_after_ingest()) {
         std::fprintf(stderr,
                      "faultgraph: the rows are in, but indexing failed; run 'faultgraph "
                      "reindex'\n");

@@ -80,14 +80,22 @@ int RunConnectorsCommand(const ConnectorsCommand& cmd, graph::GraphStore* store,
       return 2;
     }
   }
-  if (cmd.verb == "run") {
+  if (cmd.verb == "run" || cmd.verb == "backfill") {
     if (one == nullptr) {
-      std::fprintf(stderr, "faultgraph: connectors run needs a connector name\n");
+      std::fprintf(stderr, "faultgraph: connectors %s needs a connector name\n", cmd.verb.c_str());
       return 2;
     }
     connectors::RunOptions o;
     o.full = cmd.full;
     o.stop = stop;
+    if (cmd.verb == "backfill") {
+      if (cmd.from.empty() || cmd.to.empty()) {
+        std::fprintf(stderr, "faultgraph: connectors backfill needs --from and --to\n");
+        return 2;
+      }
+      o.from = cmd.from;
+      o.to = cmd.to;
+    }
     auto r = connectors::RunConnector(*pipeline, *store, *one, o);
     if (!r.ok()) {
       std::fprintf(stderr, "faultgraph: %s\n", r.status().message().c_str());

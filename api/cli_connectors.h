@@ -14,10 +14,11 @@
 namespace faultgraph::cli {
 
 struct ConnectorsCommand {
-  std::string verb;  // check | run | status | history | reset
+  std::string verb;  // check | run | backfill | status | history | reset
   std::string name;  // run / reset: required; history: optional
   std::string config;
   bool full = false;
+  std::string from, to;  // backfill window
   bool as_json = false;
   int limit = 20;
 };

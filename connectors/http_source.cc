@@ -58,7 +58,8 @@ class HttpSource : public BatchSource {
     if (curl_ != nullptr) curl_easy_cleanup(curl_);
   }
 
-  Status Open(ingest::IngestPipeline& pipeline, bool full) {
+  Status Open(ingest::IngestPipeline& pipeline, const RunOptions& o) {
+    stream_ = HttpStream(c_, o);
     if (curl_ == nullptr) return Status::IOError("connector " + c_.name + ": curl init failed");
     if (!c_.http.token_file.empty()) {
       auto token = ReadFileToString(c_.http.token_file, "token file");
@@ -70,10 +71,16 @@ class HttpSource : public BatchSource {
     mapping_.version_format.clear();
     mapping_.version_is_time = true;
     columns_ = ReferencedColumns(mapping_);
-    mapper_ = std::make_unique<RowMapper>(mapping_, columns_, Encoding::kUtf8, HttpStream(c_),
-                                          c_.http.url);
-    if (!full) {
-      auto pos = pipeline.CheckpointPosition(mapping_.source, HttpStream(c_));
+    mapper_ =
+        std::make_unique<RowMapper>(mapping_, columns_, Encoding::kUtf8, stream_, c_.http.url);
+    if (!o.to.empty()) {
+      auto to = ingest::ParseTime(o.to, "");
+      if (!to.ok()) return Status::InvalidArgument("--to: " + to.status().message());
+      to_ms_ = *to;
+    }
+    watermark_ = o.from;  // a backfill starts at its window
+    if (!o.full) {
+      auto pos = pipeline.CheckpointPosition(mapping_.source, stream_);
       if (!pos.ok()) return pos.status();
       if (!pos->empty()) {
         json j = json::parse(*pos, nullptr, false);
@@ -103,7 +110,7 @@ class HttpSource : public BatchSource {
     ++pages_;
 
     batch->source = mapping_.source;
-    batch->stream = HttpStream(c_);
+    batch->stream = stream_;
     batch->rows.clear();
     batch->rejected.clear();
     // Each item as one JSON line, read by the JSON Lines source: the same
@@ -141,6 +148,11 @@ class HttpSource : public BatchSource {
         continue;
       }
       rec.position.file = where;
+      if (to_ms_ != 0 && !rec.source_version.empty() &&
+          std::atoll(rec.source_version.c_str()) >= to_ms_) {
+        done_ = true;  // past the backfill window: items come oldest first
+        continue;
+      }
       batch->rows.push_back(std::move(rec));
       // The watermark: the latest modification committed (versions are ms).
       int64_t ms = std::atoll(batch->rows.back().source_version.c_str());
@@ -230,6 +242,8 @@ class HttpSource : public BatchSource {
   std::unique_ptr<RowMapper> mapper_;
   std::string watermark_, since_, cursor_;
   int64_t watermark_ms_ = 0;
+  int64_t to_ms_ = 0;  // a backfill's end (exclusive); 0: none
+  std::string stream_;
   int64_t retry_after_ = 0;
   int64_t pages_ = 0;
   bool done_ = false;
@@ -237,12 +251,14 @@ class HttpSource : public BatchSource {
 
 }  // namespace
 
-std::string HttpStream(const ConnectorConfig& c) { return "http:" + c.name; }
+std::string HttpStream(const ConnectorConfig& c, const RunOptions& o) {
+  return "http:" + c.name + (o.from.empty() ? "" : " backfill " + o.from + " to " + o.to);
+}
 
 Result<std::unique_ptr<BatchSource>> NewHttpSource(ingest::IngestPipeline& pipeline,
-                                                   const ConnectorConfig& c, bool full) {
+                                                   const ConnectorConfig& c, const RunOptions& o) {
   auto src = std::make_unique<HttpSource>(c);
-  FG_RETURN_IF_ERROR(src->Open(pipeline, full));
+  FG_RETURN_IF_ERROR(src->Open(pipeline, o));
   return std::unique_ptr<BatchSource>(std::move(src));
 }
 

@@ -45,7 +45,9 @@ class PostgresSource : public BatchSource {
     if (conn_ != nullptr) PQfinish(conn_);
   }
 
-  Status Open(ingest::IngestPipeline& pipeline, bool full) {
+  Status Open(ingest::IngestPipeline& pipeline, const RunOptions& o) {
+    stream_ = PostgresStream(c_, o);
+    window_ = {o.from, o.to};
     std::string conninfo = c_.postgres.conninfo;
     if (!c_.postgres.password_file.empty()) {
       auto pw = ReadFileToString(c_.postgres.password_file, "password file");
@@ -72,7 +74,7 @@ class PostgresSource : public BatchSource {
     mapping_.version_column = kVersionCol;
     mapping_.version_format.clear();
     columns_ = ReferencedColumns(mapping_);
-    mapper_ = std::make_unique<RowMapper>(mapping_, columns_, Encoding::kUtf8, PostgresStream(c_),
+    mapper_ = std::make_unique<RowMapper>(mapping_, columns_, Encoding::kUtf8, stream_,
                                           "postgres:" + c_.name);
 
     std::string from = !c_.postgres.table.empty() ? "SELECT * FROM " + Ident(c_.postgres.table)
@@ -87,11 +89,16 @@ class PostgresSource : public BatchSource {
                          "\" FROM (" + from + ") AS q ";
     std::string tail =
         " ORDER BY " + cur + ", " + key + " LIMIT " + std::to_string(c_.postgres.page_size);
-    first_sql_ = select + "WHERE " + cur + " IS NOT NULL" + tail;
-    next_sql_ = select + "WHERE (" + cur + ", " + key + ") > ($1, $2)" + tail;
+    // A backfill reads one window of the cursor, [from, to), under a stream
+    // of its own: the connector's position does not move, and the same
+    // backfill run again resumes.
+    std::string window = o.from.empty() ? "" : " AND " + cur + " >= $3 AND " + cur + " < $4";
+    first_sql_ = select + "WHERE " + cur + " IS NOT NULL" +
+                 (o.from.empty() ? "" : " AND " + cur + " >= $1 AND " + cur + " < $2") + tail;
+    next_sql_ = select + "WHERE (" + cur + ", " + key + ") > ($1, $2)" + window + tail;
 
-    if (!full) {
-      auto pos = pipeline.CheckpointPosition(mapping_.source, PostgresStream(c_));
+    if (!o.full) {
+      auto pos = pipeline.CheckpointPosition(mapping_.source, stream_);
       if (!pos.ok()) return pos.status();
       if (!pos->empty()) {
         json j = json::parse(*pos, nullptr, false);
@@ -107,12 +114,15 @@ class PostgresSource : public BatchSource {
 
   Result<bool> NextBatch(ingest::SourceBatch* batch) override {
     PgResult res;
-    if (has_cursor_) {
-      const char* params[2] = {cursor_.c_str(), key_.c_str()};
-      res.r = PQexecParams(conn_, next_sql_.c_str(), 2, nullptr, params, nullptr, nullptr, 0);
-    } else {
-      res.r = PQexec(conn_, first_sql_.c_str());
+    std::vector<const char*> params;
+    if (has_cursor_) params = {cursor_.c_str(), key_.c_str()};
+    if (!window_.first.empty()) {
+      params.push_back(window_.first.c_str());
+      params.push_back(window_.second.c_str());
     }
+    res.r =
+        PQexecParams(conn_, has_cursor_ ? next_sql_.c_str() : first_sql_.c_str(),
+                     static_cast<int>(params.size()), nullptr, params.data(), nullptr, nullptr, 0);
     if (PQresultStatus(res.r) != PGRES_TUPLES_OK)
       return Status::IOError("connector " + c_.name + ": query failed: " + Message());
     int rows = PQntuples(res.r);
@@ -120,7 +130,7 @@ class PostgresSource : public BatchSource {
     if (index_.empty()) FG_RETURN_IF_ERROR(ResolveColumns(res.r));
 
     batch->source = mapping_.source;
-    batch->stream = PostgresStream(c_);
+    batch->stream = stream_;
     batch->rows.clear();
     batch->rejected.clear();
     batch->rows.reserve(static_cast<size_t>(rows));
@@ -225,16 +235,21 @@ class PostgresSource : public BatchSource {
   std::string first_sql_, next_sql_;
   std::string cursor_, key_;
   bool has_cursor_ = false;
+  std::string stream_;
+  std::pair<std::string, std::string> window_;  // backfill [from, to); empty: none
 };
 
 }  // namespace
 
-std::string PostgresStream(const ConnectorConfig& c) { return "pg:" + c.name; }
+std::string PostgresStream(const ConnectorConfig& c, const RunOptions& o) {
+  return "pg:" + c.name + (o.from.empty() ? "" : " backfill " + o.from + " to " + o.to);
+}
 
 Result<std::unique_ptr<BatchSource>> NewPostgresSource(ingest::IngestPipeline& pipeline,
-                                                       const ConnectorConfig& c, bool full) {
+                                                       const ConnectorConfig& c,
+                                                       const RunOptions& o) {
   auto src = std::make_unique<PostgresSource>(c);
-  FG_RETURN_IF_ERROR(src->Open(pipeline, full));
+  FG_RETURN_IF_ERROR(src->Open(pipeline, o));
   return std::unique_ptr<BatchSource>(std::move(src));
 }
 

@@ -225,14 +225,15 @@ Result<RunRecord> RunConnector(ingest::IngestPipeline& pipeline, graph::GraphSto
   r.connector = c.name;
   r.status = "running";
   r.full = options.full;
+  if (!options.from.empty()) r.position = "backfill " + options.from + " to " + options.to;
   r.started_ms = SystemClock()->NowMillis();
   if (!previous->empty() && previous->front().started_ms >= r.started_ms)
     r.started_ms = previous->front().started_ms + 1;  // keys stay unique and ordered
   FG_RETURN_IF_ERROR(SaveRun(store, r));
   Status s;
   if (c.type == "postgres" || c.type == "http") {
-    auto source = c.type == "postgres" ? NewPostgresSource(pipeline, c, options.full)
-                                       : NewHttpSource(pipeline, c, options.full);
+    auto source = c.type == "postgres" ? NewPostgresSource(pipeline, c, options)
+                                       : NewHttpSource(pipeline, c, options);
     if (!source.ok()) {
       r.status = "failed";
       r.error = source.status().message();
@@ -240,7 +241,12 @@ Result<RunRecord> RunConnector(ingest::IngestPipeline& pipeline, graph::GraphSto
       s = RunBatches(pipeline, **source, c, options, &r);
     }
   } else if (c.type == "folder") {
-    s = RunFolder(pipeline, c, options, &r);
+    if (!options.from.empty()) {
+      r.status = "failed";
+      r.error = "a drop folder has no backfill: copy the files again (each is read once)";
+    } else {
+      s = RunFolder(pipeline, c, options, &r);
+    }
   } else {
     r.status = "failed";
     r.error = "unknown connector type " + c.type;

@@ -32,6 +32,9 @@ struct RunOptions {
   bool full = false;                        // read everything again (from no cursor)
   const std::atomic<bool>* stop = nullptr;  // set: stop after the batch in hand
   size_t queue_batches = 2;                 // batches read ahead of ingest
+  // A backfill: only rows whose cursor (postgres) or modification time
+  // (http) is in [from, to), under a position of its own.
+  std::string from, to;
 };
 
 struct RunRecord {
@@ -62,12 +65,14 @@ Status ResetConnector(graph::GraphStore& store, const ConnectorConfig& c);
 
 // The PostgreSQL source of a connector (connectors/postgres_source.cc).
 Result<std::unique_ptr<BatchSource>> NewPostgresSource(ingest::IngestPipeline& pipeline,
-                                                       const ConnectorConfig& c, bool full);
-// The stream under which a PostgreSQL connector keeps its cursor.
-std::string PostgresStream(const ConnectorConfig& c);
+                                                       const ConnectorConfig& c,
+                                                       const RunOptions& o);
+// The stream under which a PostgreSQL connector keeps its cursor (a
+// backfill's own when o.from is set).
+std::string PostgresStream(const ConnectorConfig& c, const RunOptions& o = {});
 // The HTTP/JSON source of a connector (connectors/http_source.cc).
 Result<std::unique_ptr<BatchSource>> NewHttpSource(ingest::IngestPipeline& pipeline,
-                                                   const ConnectorConfig& c, bool full);
-std::string HttpStream(const ConnectorConfig& c);
+                                                   const ConnectorConfig& c, const RunOptions& o);
+std::string HttpStream(const ConnectorConfig& c, const RunOptions& o = {});
 
 }  // namespace faultgraph::connectors

@@ -143,6 +143,25 @@ page_size = {page_size}
         self.assertEqual(again["read"], self.rows)
         self.assertEqual(again["written"], 0, again)
         self.assertEqual(digest(crashed), before)
+        # A backfill of one month: only its rows, the position untouched.
+        start = self.pg.sql("SELECT to_char(date_trunc('month', percentile_disc(0.5) WITHIN "
+                            "GROUP (ORDER BY updated_at)), 'YYYY-MM-DD') FROM tickets").strip()
+        end = self.pg.sql(f"SELECT to_char(date '{start}' + interval '1 month', "
+                          "'YYYY-MM-DD')").strip()
+        window = (start, end)
+        in_window = int(self.pg.sql(f"SELECT count(*) FROM tickets WHERE updated_at >= "
+                                    f"'{window[0]}' AND updated_at < '{window[1]}'"))
+        self.assertGreater(in_window, 10)
+        back = fg(self.data_dir("backfill"), "--json", "connectors", "backfill", "crm_pg",
+                  "--from", window[0], "--to", window[1], "--no-index", "--config", self.config)
+        back = json.loads(back.stdout)
+        self.assertEqual((back["status"], back["read"]), ("ok", in_window), back)
+        self.assertEqual(back["written"], in_window)
+        back = json.loads(fg(crashed, "--json", "connectors", "backfill", "crm_pg", "--from",
+                             window[0], "--to", window[1], "--no-index", "--config",
+                             self.config).stdout)
+        self.assertEqual((back["read"], back["written"]), (in_window, 0), back)
+        self.assertEqual(run(crashed, self.config)["read"], 0)
         status = json.loads(fg(crashed, "--json", "connectors", "status", "--config",
                                self.config).stdout)
         self.assertEqual(status[0]["connector"], "crm_pg")
