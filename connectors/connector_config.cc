@@ -103,6 +103,29 @@ Status LoadHttp(const Checker& ck, const toml::table& t, const std::string& sect
   return ck.Int(t, "max_retries", section, 0, 100, &h->max_retries);
 }
 
+Status LoadMqtt(const Checker& ck, const toml::table& t, const std::string& section,
+                MqttConfig* m) {
+  FG_RETURN_IF_ERROR(ck.Keys(t, section,
+                             {"host", "port", "topics", "client_id", "username", "password_file",
+                              "batch_size", "idle_ms"}));
+  FG_RETURN_IF_ERROR(ck.Str(t, "host", section, &m->host));
+  FG_RETURN_IF_ERROR(ck.Int(t, "port", section, 1, 65535, &m->port));
+  const toml::array* topics = t.get_as<toml::array>("topics");
+  if (topics == nullptr || topics->empty())
+    return ck.Error(t.get("topics") != nullptr ? t.get("topics") : &t,
+                    section + " needs 'topics', a non-empty array of topic filters");
+  for (const auto& topic : *topics) {
+    if (!topic.is_string() || topic.value<std::string>()->empty())
+      return ck.Error(&topic, "'topics' in " + section + " must hold non-empty strings");
+    m->topics.push_back(*topic.value<std::string>());
+  }
+  FG_RETURN_IF_ERROR(ck.Str(t, "client_id", section, &m->client_id, true));
+  FG_RETURN_IF_ERROR(ck.Str(t, "username", section, &m->username));
+  FG_RETURN_IF_ERROR(ck.Str(t, "password_file", section, &m->password_file));
+  FG_RETURN_IF_ERROR(ck.Int(t, "batch_size", section, 1, 1'000'000, &m->batch_size));
+  return ck.Int(t, "idle_ms", section, 10, 3'600'000, &m->idle_ms);
+}
+
 Status LoadFolder(const Checker& ck, const toml::table& t, const std::string& section,
                   FolderConfig* f) {
   FG_RETURN_IF_ERROR(ck.Keys(t, section, {"path", "pattern"}));
@@ -143,9 +166,9 @@ Result<ConnectorsFile> LoadConnectors(const std::string& path) {
     const toml::table* t = (*list)[i].as_table();
     std::string section = "[[connector]] #" + std::to_string(i + 1);
     if (t == nullptr) return ck.Error(&(*list)[i], section + " must be a table");
-    FG_RETURN_IF_ERROR(ck.Keys(
-        *t, section,
-        {"name", "type", "mapping", "schedule", "error_budget", "postgres", "folder", "http"}));
+    FG_RETURN_IF_ERROR(ck.Keys(*t, section,
+                               {"name", "type", "mapping", "schedule", "error_budget", "postgres",
+                                "folder", "http", "mqtt"}));
     ConnectorConfig c;
     c.line = static_cast<int>(t->source().begin.line);
     FG_RETURN_IF_ERROR(ck.Str(*t, "name", section, &c.name, true));
@@ -201,13 +224,22 @@ Result<ConnectorsFile> LoadConnectors(const std::string& path) {
         std::filesystem::path tf(c.http.token_file);
         if (tf.is_relative()) c.http.token_file = (dir / tf).lexically_normal().string();
       }
+    } else if (c.type == "mqtt") {
+      const toml::table* mqtt = t->get_as<toml::table>("mqtt");
+      if (mqtt == nullptr) return ck.Error(t, section + " of type mqtt needs [connector.mqtt]");
+      FG_RETURN_IF_ERROR(LoadMqtt(ck, *mqtt, section + " [mqtt]", &c.mqtt));
+      if (!c.mqtt.password_file.empty()) {
+        std::filesystem::path pf(c.mqtt.password_file);
+        if (pf.is_relative()) c.mqtt.password_file = (dir / pf).lexically_normal().string();
+      }
     } else {
       return ck.Error(
           t->get("type"),
-          "'type' of " + section + " must be postgres, http or folder, not '" + c.type + "'");
+          "'type' of " + section + " must be postgres, http, mqtt or folder, not '" + c.type + "'");
     }
     if ((pg != nullptr && c.type != "postgres") || (folder != nullptr && c.type != "folder") ||
-        (t->get("http") != nullptr && c.type != "http"))
+        (t->get("http") != nullptr && c.type != "http") ||
+        (t->get("mqtt") != nullptr && c.type != "mqtt"))
       return ck.Error(t, section + " of type " + c.type + " has settings of another type");
     out.connectors.push_back(std::move(c));
   }

@@ -23,6 +23,12 @@
 //   modified_field = "updated_at"  # ISO 8601; the server returns items modified
 //   key_field = "id"               #   at or after modified_since, oldest first
 //
+//   [connector.mqtt]               # sensor alarms; the broker keeps the session
+//   host = "127.0.0.1"             #   (client_id) while no run is connected
+//   port = 1883
+//   topics = ["plant/+/alarms"]
+//   client_id = "faultgraph-alarms"
+//
 //   [connector.folder]
 //   path = "/var/spool/faultgraph/calls"   # a drop folder
 //   pattern = "*.csv"              # file names to pick up (glob)
@@ -64,6 +70,16 @@ struct HttpConfig {
   int64_t max_retries = 5;       // per request, on 429, 5xx, timeouts and broken pages
 };
 
+struct MqttConfig {
+  std::string host = "127.0.0.1";
+  int64_t port = 1883;
+  std::vector<std::string> topics;  // subscribed with QoS 1
+  std::string client_id;            // the broker keeps this persistent session's messages
+  std::string username, password_file;
+  int64_t batch_size = 5000;
+  int64_t idle_ms = 2000;  // a run ends after this long without a message
+};
+
 struct FolderConfig {
   std::string path;
   std::string pattern = "*";
@@ -80,6 +96,7 @@ struct ConnectorConfig {
   PostgresConfig postgres;
   FolderConfig folder;
   HttpConfig http;
+  MqttConfig mqtt;
 };
 
 struct ConnectorsFile {

@@ -95,7 +95,7 @@ TEST_F(ConnectorConfigTest, MistakesNameFileLineAndKey) {
             "c.toml:9: 'page_size'"},
            {"[[connector]]\nname = \"x y\"\n", "c.toml:2: connector name 'x y'"},
            {"[[connector]]\nname = \"a\"\ntype = \"kafka\"\nmapping = \"m.toml\"\n",
-            "c.toml:3: 'type' of connector 'a' must be postgres, http or folder"},
+            "c.toml:3: 'type' of connector 'a' must be postgres, http, mqtt or folder"},
            {"[[connector]]\nname = \"a\"\ntype = \"folder\"\nmapping = \"nope.toml\"\n",
             "c.toml:4: mapping of connector 'a'"},
        }) {

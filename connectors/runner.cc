@@ -240,6 +240,17 @@ Result<RunRecord> RunConnector(ingest::IngestPipeline& pipeline, graph::GraphSto
     } else {
       s = RunBatches(pipeline, **source, c, options, &r);
     }
+  } else if (c.type == "mqtt") {
+    auto source = NewMqttSource(pipeline, store, c);
+    if (!options.from.empty()) {
+      r.status = "failed";
+      r.error = "an MQTT feed has no backfill: the broker keeps only what is not yet delivered";
+    } else if (!source.ok()) {
+      r.status = "failed";
+      r.error = source.status().message();
+    } else {
+      s = RunBatches(pipeline, **source, c, options, &r);
+    }
   } else if (c.type == "folder") {
     if (!options.from.empty()) {
       r.status = "failed";
@@ -286,6 +297,7 @@ Status ResetConnector(graph::GraphStore& store, const ConnectorConfig& c) {
     if (c.type == "postgres" && cp.stream != PostgresStream(c)) continue;
     if (c.type == "folder" && !cp.stream.starts_with("file:")) continue;
     if (c.type == "http" && cp.stream != HttpStream(c)) continue;
+    if (c.type == "mqtt" && cp.stream != MqttStream(c)) continue;
     b.Delete(graph::Cf::kCheckpoint, graph::keys::Checkpoint(cp.source, cp.stream));
   }
   return store.Commit(b);

@@ -74,5 +74,11 @@ std::string PostgresStream(const ConnectorConfig& c, const RunOptions& o = {});
 Result<std::unique_ptr<BatchSource>> NewHttpSource(ingest::IngestPipeline& pipeline,
                                                    const ConnectorConfig& c, const RunOptions& o);
 std::string HttpStream(const ConnectorConfig& c, const RunOptions& o = {});
+// The MQTT source of a connector (connectors/mqtt_source.cc): spools each
+// message in `store` before it is acknowledged.
+Result<std::unique_ptr<BatchSource>> NewMqttSource(ingest::IngestPipeline& pipeline,
+                                                   graph::GraphStore& store,
+                                                   const ConnectorConfig& c);
+std::string MqttStream(const ConnectorConfig& c);
 
 }  // namespace faultgraph::connectors

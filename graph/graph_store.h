@@ -201,6 +201,14 @@ class GraphStore {
   Result<std::vector<std::pair<std::string, std::string>>> ScanRaw(Cf cf, const std::string& prefix,
                                                                    size_t limit,
                                                                    bool reverse) const;
+  // One key written on its own (WAL, not synced: it survives a killed
+  // process), for spools that must be durable before they are acknowledged.
+  Status PutRaw(Cf cf, const std::string& key, const std::string& value);
+  // Raw keys and values under `prefix` from `start` (inclusive) on, at most `limit`.
+  Result<std::vector<std::pair<std::string, std::string>>> ScanFrom(Cf cf,
+                                                                    const std::string& prefix,
+                                                                    const std::string& start,
+                                                                    size_t limit) const;
   // Calls fn for every stored event of `kind` ("contact", "sensor").
   Status ForEachEvent(const std::string& kind,
                       const std::function<bool(const storage::EventDoc&)>& fn) const;

@@ -18,6 +18,7 @@ PACKAGES=(
   libopencc-dev libopencc-data
   libpq-dev postgresql
   libmicrohttpd-dev libcurl4-openssl-dev
+  libpaho-mqtt-dev mosquitto mosquitto-clients
   python3
 )
 
