@@ -438,8 +438,7 @@ void Handler::repeatFailures(std::vector<RepeatRow>& out, const RepeatRequest& r
   if (request.product.size() > kMaxIdBytes) ThrowBad("product", "product is longer than 512 bytes");
   if (request.windowDays < 1 || request.windowDays > 365)
     ThrowBad("windowDays", "windowDays must be from 1 to 365");
-  if (request.limit < 1 || request.limit > kMaxLimit)
-    ThrowBad("limit", "limit must be from 1 to " + std::to_string(kMaxLimit));
+  CheckLimit(request.limit);
   graph::RepeatOptions o;
   o.product = request.product;
   o.window_ms = static_cast<int64_t>(request.windowDays) * 86400 * 1000;
@@ -578,8 +577,7 @@ void Handler::repeatContacts(std::vector<RepeatContactRow>& out,
   if (request.product.size() > kMaxIdBytes) ThrowBad("product", "product is longer than 512 bytes");
   if (request.minCalls < 2 || request.minCalls > 1000)
     ThrowBad("minCalls", "minCalls must be from 2 to 1000");
-  if (request.limit < 1 || request.limit > kMaxLimit)
-    ThrowBad("limit", "limit must be from 1 to " + std::to_string(kMaxLimit));
+  CheckLimit(request.limit);
   graph::RepeatContactOptions o;
   o.product = request.product;
   o.min_calls = static_cast<size_t>(request.minCalls);
@@ -617,35 +615,26 @@ void Handler::cohortRates(std::vector<CohortCell>& out, const CohortRequest& req
   }
 }
 
-void Handler::runConnector(const std::string& name, bool full) {
+connectors::Scheduler& Handler::Scheduler() const {
   if (scheduler_ == nullptr)
     ThrowIfError(Status::IOError("this daemon runs no connectors (start it with --connectors)"),
                  "connectors");
+  return *scheduler_;
+}
+
+void Handler::runConnector(const std::string& name, bool full) {
+  connectors::Scheduler& scheduler = Scheduler();
   if (name.empty() || name.size() > kMaxIdBytes) ThrowBad("name", "name a configured connector");
-  Status s = scheduler_->RunNow(name, full);
-  if (s.IsNotFound()) {
-    NotFound nf;
-    nf.kind = "name";
-    nf.message = s.message();
-    throw nf;
-  }
-  ThrowIfError(s, "connectors");
+  ThrowIfError(scheduler.RunNow(name, full), "name");
 }
 
 void Handler::connectorRuns(std::vector<ConnectorRun>& out, const std::string& name,
                             int32_t limit) {
-  if (scheduler_ == nullptr)
-    ThrowIfError(Status::IOError("this daemon runs no connectors (start it with --connectors)"),
-                 "connectors");
-  if (limit < 1 || limit > kMaxLimit)
-    ThrowBad("limit", "limit must be from 1 to " + std::to_string(kMaxLimit));
-  if (!name.empty() && scheduler_->file().Find(name) == nullptr) {
-    NotFound nf;
-    nf.kind = "name";
-    nf.message = "no connector '" + name + "'";
-    throw nf;
-  }
-  for (const auto& c : scheduler_->file().connectors) {
+  const connectors::Scheduler& scheduler = Scheduler();
+  CheckLimit(limit);
+  if (!name.empty() && scheduler.file().Find(name) == nullptr)
+    ThrowIfError(Status::NotFound("no connector '" + name + "'"), "name");
+  for (const auto& c : scheduler.file().connectors) {
     if (!name.empty() && c.name != name) continue;
     for (auto& r : Unwrap(connectors::ConnectorHistory(*store_, c.name, static_cast<size_t>(limit)),
                           "connectors")) {

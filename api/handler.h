@@ -62,6 +62,8 @@ class Handler : public FaultGraphIf {
   }
 
  private:
+  // The connector scheduler; Unavailable when the daemon runs none.
+  connectors::Scheduler& Scheduler() const;
   connectors::Scheduler* scheduler_ = nullptr;
   graph::GraphStore* store_;
   ingest::IngestPipeline* pipeline_;

@@ -88,11 +88,7 @@ std::string MetricsText(const graph::GraphStore& store, const connectors::Schedu
           int64_t moved = -1;
           if (checkpoints.ok()) {
             for (const auto& cp : *checkpoints) {
-              bool mine = cp.source == c.mapping.source &&
-                          (c.type == "postgres" ? cp.stream == connectors::PostgresStream(c)
-                           : c.type == "http"   ? cp.stream == connectors::HttpStream(c)
-                                                : cp.stream.starts_with("file:"));
-              if (mine) moved = std::max(moved, cp.updated_ms);
+              if (connectors::OwnsCheckpoint(c, cp)) moved = std::max(moved, cp.updated_ms);
             }
           }
           Sample(&out, defs[d].name, l, moved < 0 ? -1.0 : static_cast<double>(now - moved) / 1000);

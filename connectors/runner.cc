@@ -73,6 +73,18 @@ std::string BudgetMessage(const RunRecord& r, double budget) {
   return buf;
 }
 
+// After each batch (or file): the run ends when it went over its error
+// budget, or when a stop was asked. True when it ends.
+bool EndsAfterBatch(RunRecord* r, double budget, bool stop_asked) {
+  if (OverBudget(*r, budget)) {
+    r->status = "failed";
+    r->error = BudgetMessage(*r, budget);
+    return true;
+  }
+  if (stop_asked) r->status = "stopped";
+  return stop_asked;
+}
+
 void Count(RunRecord* r, const ingest::BatchStats& s) {
   r->written += s.applied;
   r->skipped += s.skipped;
@@ -134,15 +146,7 @@ Status RunBatches(ingest::IngestPipeline& pipeline, BatchSource& source, const C
     ++r->batches;
     Count(r, *stats);
     r->position = item.batch.checkpoint_description;
-    if (OverBudget(*r, c.error_budget)) {
-      r->status = "failed";
-      r->error = BudgetMessage(*r, c.error_budget);
-      break;
-    }
-    if (o.stop != nullptr && o.stop->load()) {
-      r->status = "stopped";
-      break;
-    }
+    if (EndsAfterBatch(r, c.error_budget, o.stop != nullptr && o.stop->load())) break;
   }
   abort = true;
   while (!producer_done) {  // let the producer finish its batch in hand
@@ -195,15 +199,8 @@ Status RunFolder(ingest::IngestPipeline& pipeline, const ConnectorConfig& c, con
     r->batches += static_cast<int64_t>(res->batches);
     Count(r, res->stats);
     r->position = f.filename().string() + " byte " + std::to_string(res->end_offset);
-    if (OverBudget(*r, c.error_budget)) {
-      r->status = "failed";
-      r->error = BudgetMessage(*r, c.error_budget);
+    if (EndsAfterBatch(r, c.error_budget, res->stopped || (o.stop != nullptr && o.stop->load())))
       return Status::Ok();
-    }
-    if (res->stopped || (o.stop != nullptr && o.stop->load())) {
-      r->status = "stopped";
-      return Status::Ok();
-    }
   }
   if (!r->error.empty()) r->status = "failed";
   return Status::Ok();
@@ -288,16 +285,20 @@ Result<std::vector<RunRecord>> ConnectorHistory(const graph::GraphStore& store,
   return out;
 }
 
+bool OwnsCheckpoint(const ConnectorConfig& c, const graph::storage::Checkpoint& cp) {
+  if (cp.source != c.mapping.source) return false;
+  if (c.type == "postgres") return cp.stream == PostgresStream(c);
+  if (c.type == "http") return cp.stream == HttpStream(c);
+  if (c.type == "mqtt") return cp.stream == MqttStream(c);
+  return cp.stream.starts_with("file:");  // a drop folder: each file its own stream
+}
+
 Status ResetConnector(graph::GraphStore& store, const ConnectorConfig& c) {
   auto checkpoints = store.ListCheckpoints();
   if (!checkpoints.ok()) return checkpoints.status();
   graph::GraphBatch b = store.NewBatch();
   for (const auto& cp : *checkpoints) {
-    if (cp.source != c.mapping.source) continue;
-    if (c.type == "postgres" && cp.stream != PostgresStream(c)) continue;
-    if (c.type == "folder" && !cp.stream.starts_with("file:")) continue;
-    if (c.type == "http" && cp.stream != HttpStream(c)) continue;
-    if (c.type == "mqtt" && cp.stream != MqttStream(c)) continue;
+    if (!OwnsCheckpoint(c, cp)) continue;
     b.Delete(graph::Cf::kCheckpoint, graph::keys::Checkpoint(cp.source, cp.stream));
   }
   return store.Commit(b);

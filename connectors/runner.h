@@ -59,6 +59,10 @@ Result<RunRecord> RunConnector(ingest::IngestPipeline& pipeline, graph::GraphSto
 Result<std::vector<RunRecord>> ConnectorHistory(const graph::GraphStore& store,
                                                 const std::string& connector, size_t limit);
 
+// Whether a committed position is `c`'s own (its stream; for a drop
+// folder, any file of its source; a backfill's position is not).
+bool OwnsCheckpoint(const ConnectorConfig& c, const graph::storage::Checkpoint& cp);
+
 // Forgets where `c` is, so that its next run reads everything (records
 // already applied are skipped by version, so nothing counts twice).
 Status ResetConnector(graph::GraphStore& store, const ConnectorConfig& c);

@@ -117,7 +117,7 @@ idle_ms = 1500
         self.assertEqual(T.digest(crashed), want)
 
     def test_unreachable_broker_fails_the_run(self):
-        path = self.config("fg-nowhere").replace("fg-nowhere", "fg-nowhere")
+        path = self.config("fg-nowhere")
         with open(path, encoding="utf-8") as f:
             text = f.read().replace(f"port = {self.port}", f"port = {free_port()}")
         with open(path, "w", encoding="utf-8") as f:
