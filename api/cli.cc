@@ -953,46 +953,6 @@ int CmdKpi(api::FaultGraphIf& fg, const Args& a, bool as_json) {
   return 0;
 }
 
-// Connectors of a running faultgraphd: queue a run, or list runs.
-int CmdConnectorsRemote(api::FaultGraphIf& fg, const cli::ConnectorsCommand& c) {
-  if (c.verb == "run") {
-    if (c.name.empty()) UsageError("connectors run needs a connector name");
-    fg.runConnector(c.name, c.full);
-    std::printf("%s: run queued in the daemon; see 'connectors history %s'\n", c.name.c_str(),
-                c.name.c_str());
-    return 0;
-  }
-  if (c.verb != "history" && c.verb != "status")
-    UsageError("through --server, connectors takes run, status or history");
-  std::vector<api::ConnectorRun> runs;
-  fg.connectorRuns(runs, c.name, c.verb == "status" ? 1 : c.limit);
-  if (c.as_json) {
-    json out = json::array();
-    for (const auto& r : runs)
-      out.push_back({{"connector", r.connector},
-                     {"status", r.status},
-                     {"error", r.error},
-                     {"startedMs", r.startedMs},
-                     {"endedMs", r.endedMs},
-                     {"read", r.rowsRead},
-                     {"written", r.rowsWritten},
-                     {"skipped", r.rowsSkipped},
-                     {"rejected", r.rowsRejected},
-                     {"position", r.position},
-                     {"full", r.full}});
-    Print(out);
-    return 0;
-  }
-  std::vector<std::vector<std::string>> rows;
-  for (const auto& r : runs)
-    rows.push_back({r.connector, cli::FormatTime(r.startedMs), r.status, std::to_string(r.rowsRead),
-                    std::to_string(r.rowsWritten), std::to_string(r.rowsRejected),
-                    r.error.empty() ? r.position : r.error});
-  cli::PrintTable(
-      {"connector", "started", "status", "read", "written", "rejected", "position / error"}, rows);
-  return 0;
-}
-
 int CmdReindex(api::FaultGraphIf& fg, bool as_json) {
   int64_t n = fg.reindex();
   if (as_json) {
@@ -1172,7 +1132,8 @@ int main(int argc, char** argv) {
       std::printf("%s keys=%llu\n", d->hex.c_str(), static_cast<unsigned long long>(d->keys));
       return 0;
     }
-    if (cmd == "connectors" && local == nullptr) return CmdConnectorsRemote(*fg, connectors_cmd);
+    if (cmd == "connectors" && local == nullptr)
+      return cli::RunRemoteConnectorsCommand(connectors_cmd, *fg);
     if (cmd == "connectors") {
       int rc = cli::RunConnectorsCommand(connectors_cmd, store.get(), pipeline.get(), &g_stop);
       if ((connectors_cmd.verb == "run" || connectors_cmd.verb == "backfill") && !g_stop &&

@@ -171,4 +171,49 @@ int RunConnectorsCommand(const ConnectorsCommand& cmd, graph::GraphStore* store,
   return 2;
 }
 
+int RunRemoteConnectorsCommand(const ConnectorsCommand& cmd, api::FaultGraphIf& fg) {
+  if (cmd.verb == "run") {
+    if (cmd.name.empty()) {
+      std::fprintf(stderr, "faultgraph: connectors run needs a connector name\n");
+      return 2;
+    }
+    fg.runConnector(cmd.name, cmd.full);
+    std::printf("%s: run queued in the daemon; see 'connectors history %s'\n", cmd.name.c_str(),
+                cmd.name.c_str());
+    return 0;
+  }
+  if (cmd.verb != "history" && cmd.verb != "status") {
+    std::fprintf(stderr, "faultgraph: through --server, connectors takes run, status or history\n");
+    return 2;
+  }
+  std::vector<api::ConnectorRun> runs;
+  fg.connectorRuns(runs, cmd.name, cmd.verb == "status" ? 1 : cmd.limit);
+  json out = json::array();
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& a : runs) {
+    connectors::RunRecord r;
+    r.connector = a.connector;
+    r.status = a.status;
+    r.error = a.error;
+    r.started_ms = a.startedMs;
+    r.ended_ms = a.endedMs;
+    r.read = a.rowsRead;
+    r.written = a.rowsWritten;
+    r.skipped = a.rowsSkipped;
+    r.rejected = a.rowsRejected;
+    r.batches = a.batches;
+    r.commit_ms = a.commitMs;
+    r.position = a.position;
+    r.full = a.full;
+    out.push_back(RunJson(r));
+    rows.push_back(RunRow(r));
+  }
+  if (cmd.as_json) {
+    std::printf("%s\n", out.dump(2).c_str());
+  } else {
+    PrintTable(kRunHeader, rows);
+  }
+  return 0;
+}
+
 }  // namespace faultgraph::cli

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "api/gen-cpp/FaultGraph.h"
 #include "graph/graph_store.h"
 #include "ingest/pipeline.h"
 
@@ -27,5 +28,9 @@ struct ConnectorsCommand {
 // 0 done, 1 a run failed or the store failed, 2 a bad config or request.
 int RunConnectorsCommand(const ConnectorsCommand& cmd, graph::GraphStore* store,
                          ingest::IngestPipeline* pipeline, const std::atomic<bool>* stop);
+
+// The same against a running faultgraphd --connectors: `run` queues a run
+// there; `status` and `history` list its runs. Thrift exceptions propagate.
+int RunRemoteConnectorsCommand(const ConnectorsCommand& cmd, api::FaultGraphIf& fg);
 
 }  // namespace faultgraph::cli

@@ -380,6 +380,8 @@ struct ConnectorRun {
   9: i64 rowsRejected
   10: string position              // where the source is, for people
   11: bool full
+  12: i64 batches
+  13: double commitMs              // time in atomic commits
 }
 
 service FaultGraph {

@@ -650,6 +650,8 @@ void Handler::connectorRuns(std::vector<ConnectorRun>& out, const std::string& n
       run.rowsRejected = r.rejected;
       run.position = std::move(r.position);
       run.full = r.full;
+      run.batches = r.batches;
+      run.commitMs = r.commit_ms;
       out.push_back(std::move(run));
     }
   }
