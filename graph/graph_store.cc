@@ -39,8 +39,8 @@ GraphBatch::GraphBatch(GraphStore* store)
 GraphBatch::~GraphBatch() = default;
 GraphBatch::GraphBatch(GraphBatch&&) noexcept = default;
 
-void GraphBatch::Put(Cf cf, const std::string& key, const std::string& value) {
-  wb_->Put(store_->Handle(cf), key, value);
+void GraphBatch::Put(Cf cf, std::string key, std::string value) {
+  ops_.push_back({cf, /*del=*/false, std::move(key), std::move(value)});
 }
 
 void GraphBatch::PutEntity(const storage::Entity& e) {
@@ -91,13 +91,32 @@ void GraphBatch::FlushCounters() {
   for (const auto& [key, value] : redges) wb_->Merge(store_->Handle(Cf::kRedge), key, value);
 }
 
-void GraphBatch::Delete(Cf cf, const std::string& key) { wb_->Delete(store_->Handle(cf), key); }
+void GraphBatch::Delete(Cf cf, std::string key) {
+  ops_.push_back({cf, /*del=*/true, std::move(key), {}});
+}
+
+void GraphBatch::FlushOps() {
+  // In (column family, key) order, so that the memtable inserts land next
+  // to each other (RocksDB's skiplist reuses the last insert position);
+  // a stable sort keeps a delete and a put of the same key in their order.
+  std::stable_sort(ops_.begin(), ops_.end(), [](const PendingOp& a, const PendingOp& b) {
+    return a.cf != b.cf ? a.cf < b.cf : a.key < b.key;
+  });
+  for (const PendingOp& op : ops_) {
+    if (op.del) {
+      wb_->Delete(store_->Handle(op.cf), op.key);
+    } else {
+      wb_->Put(store_->Handle(op.cf), op.key, op.value);
+    }
+  }
+  ops_.clear();
+}
 
 void GraphBatch::PutDedup(const std::string& source, const std::string& source_id,
-                          const storage::DedupEntry& entry) {
+                          storage::DedupEntry entry) {
   std::string key = keys::Dedup(source, source_id);
   Put(Cf::kDedup, key, Encode(entry));
-  dedup_[key] = entry;
+  dedup_[std::move(key)] = std::move(entry);
 }
 
 void GraphBatch::PutCheckpoint(const storage::Checkpoint& cp) {
@@ -116,7 +135,7 @@ void GraphBatch::AddOutbox(const std::string& kind, const std::string& id) {
 }
 
 size_t GraphBatch::mutations() const {
-  size_t n = wb_->Count();
+  size_t n = wb_->Count() + ops_.size();
   for (const auto& c : counters_) n += c.size();
   return n;
 }
@@ -210,6 +229,7 @@ GraphStore::~GraphStore() {
 GraphBatch GraphStore::NewBatch() { return GraphBatch(this); }
 
 Status GraphStore::Commit(GraphBatch& batch) {
+  batch.FlushOps();
   batch.FlushCounters();
   std::lock_guard<std::mutex> lock(commit_mu_);
   uint64_t seq = last_outbox_seq_.load();
@@ -467,6 +487,45 @@ Result<storage::Entity> GraphStore::GetEntity(const std::string& kind,
                                      kind + " '" + id + "' not found");
 }
 
+namespace {
+// Values of `keys` in one MultiGet, decoded; nullopt where absent.
+template <typename T>
+Result<std::vector<std::optional<T>>> MultiGetDecoded(rocksdb::DB* db,
+                                                      rocksdb::ColumnFamilyHandle* h,
+                                                      const std::vector<std::string>& keys,
+                                                      const std::string& what) {
+  std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
+  std::vector<rocksdb::PinnableSlice> values(keys.size());
+  std::vector<rocksdb::Status> statuses(keys.size());
+  db->MultiGet(rocksdb::ReadOptions(), h, keys.size(), slices.data(), values.data(),
+               statuses.data());
+  std::vector<std::optional<T>> out(keys.size());
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (statuses[i].IsNotFound()) continue;
+    if (!statuses[i].ok()) return FromRocks(statuses[i], what);
+    out[i].emplace();
+    FG_RETURN_IF_ERROR(Decode(std::string_view(values[i].data(), values[i].size()), &*out[i]));
+  }
+  return out;
+}
+}  // namespace
+
+Result<std::vector<std::optional<storage::Entity>>> GraphStore::GetEntities(
+    const std::string& kind, const std::vector<std::string>& ids) const {
+  std::vector<std::string> keys;
+  keys.reserve(ids.size());
+  for (const auto& id : ids) keys.push_back(keys::Entity(kind, id));
+  return MultiGetDecoded<storage::Entity>(db_.get(), Handle(Cf::kEntity), keys, kind);
+}
+
+Result<std::vector<std::optional<storage::DedupEntry>>> GraphStore::GetDedups(
+    const std::string& source, const std::vector<std::string>& source_ids) const {
+  std::vector<std::string> keys;
+  keys.reserve(source_ids.size());
+  for (const auto& id : source_ids) keys.push_back(keys::Dedup(source, id));
+  return MultiGetDecoded<storage::DedupEntry>(db_.get(), Handle(Cf::kDedup), keys, "dedup");
+}
+
 Result<storage::CaseDoc> GraphStore::GetCase(const std::string& case_id) const {
   return GetDecoded<storage::CaseDoc>(db_.get(), Handle(Cf::kCase), keys::CaseDoc(case_id),
                                       "case '" + case_id + "' not found");
@@ -648,6 +707,13 @@ Result<std::optional<storage::DedupEntry>> GraphStore::GetDedup(
     if (it != batch->dedup_.end()) return std::optional<storage::DedupEntry>(it->second);
   }
   return GetOptional<storage::DedupEntry>(db_.get(), Handle(Cf::kDedup), key, "dedup");
+}
+
+const storage::DedupEntry* GraphBatch::PendingDedup(const std::string& source,
+                                                    const std::string& source_id) const {
+  if (dedup_.empty()) return nullptr;
+  auto it = dedup_.find(keys::Dedup(source, source_id));
+  return it == dedup_.end() ? nullptr : &it->second;
 }
 
 Result<std::optional<storage::Checkpoint>> GraphStore::GetCheckpoint(

@@ -65,16 +65,18 @@ class GraphBatch {
   void PutEntity(const storage::Entity& e);
   void PutCase(const storage::CaseDoc& c);    // the doc; the timeline key is the caller's
   void PutEvent(const storage::EventDoc& e);  // the doc; the timeline key is the caller's
-  void Put(Cf cf, const std::string& key, const std::string& value);
+  void Put(Cf cf, std::string key, std::string value);
   // Adds delta (wrapping) to a counter-family key; an edge key also updates
   // its reverse twin in `redge` unless it is per-product evidence ("p:"
   // scope), which is only read forwards. Deltas to one key are summed within the
   // batch and written as one merge at commit (hot keys such as global
   // evidence edges are hit by most records of a batch).
   void Add(Cf cf, const std::string& key, int64_t delta);
-  void Delete(Cf cf, const std::string& key);
-  void PutDedup(const std::string& source, const std::string& source_id,
-                const storage::DedupEntry& entry);
+  void Delete(Cf cf, std::string key);
+  void PutDedup(const std::string& source, const std::string& source_id, storage::DedupEntry entry);
+  // The entry this batch already holds for (source, source_id), or null.
+  const storage::DedupEntry* PendingDedup(const std::string& source,
+                                          const std::string& source_id) const;
   void PutCheckpoint(const storage::Checkpoint& cp);
   void PutDeadLetter(const storage::DeadLetter& dl, uint64_t offset);
   // Queues kind/id for the search index; numbered in commit order.
@@ -85,10 +87,18 @@ class GraphBatch {
   friend class GraphStore;
   explicit GraphBatch(GraphStore* store);
   // Writes the summed counter deltas into wb_ (once, at commit).
+  void FlushOps();
   void FlushCounters();
+  struct PendingOp {
+    Cf cf;
+    bool del;
+    std::string key;
+    std::string value;
+  };
 
   GraphStore* store_;
   std::unique_ptr<rocksdb::WriteBatch> wb_;
+  std::vector<PendingOp> ops_;  // puts and deletes, written in key order at commit
   std::unordered_map<std::string, storage::DedupEntry> dedup_;
   std::unordered_map<std::string, int64_t> counters_[kNumCfs];
   std::vector<storage::OutboxItem> outbox_;
@@ -128,6 +138,10 @@ class GraphStore {
   // NotFound when absent.
   Result<storage::Entity> GetEntity(const std::string& kind, const std::string& id) const;
   Result<storage::CaseDoc> GetCase(const std::string& case_id) const;
+  // Many entities of one kind in one batched read (RocksDB MultiGet): one
+  // slot per id, nullopt where absent. Far cheaper than a Get per id.
+  Result<std::vector<std::optional<storage::Entity>>> GetEntities(
+      const std::string& kind, const std::vector<std::string>& ids) const;
   Result<storage::EventDoc> GetEvent(const std::string& kind, const std::string& id) const;
   // Edges of `type` in `scope` leaving (kOut) or entering (kIn; not for
   // "p:" scopes, which have no reverse index) `id`, with
@@ -148,6 +162,10 @@ class GraphStore {
   Result<std::optional<storage::DedupEntry>> GetDedup(const GraphBatch* batch,
                                                       const std::string& source,
                                                       const std::string& source_id) const;
+  // The applied versions of many records of one source from the store (not
+  // from a batch), read together; one slot per id.
+  Result<std::vector<std::optional<storage::DedupEntry>>> GetDedups(
+      const std::string& source, const std::vector<std::string>& source_ids) const;
   Result<std::optional<storage::Checkpoint>> GetCheckpoint(const std::string& source,
                                                            const std::string& stream) const;
   Result<std::vector<storage::Checkpoint>> ListCheckpoints() const;

@@ -65,8 +65,7 @@ IngestPipeline::IngestPipeline(graph::GraphStore* store, const TextRules* rules,
       clock_(clock) {}
 
 Status IngestPipeline::Prepare(std::vector<Record>& records, std::vector<Derived>* derived) {
-  family_cache_.clear();  // valid for one batch
-  for (Record& r : records) FG_RETURN_IF_ERROR(Enrich(r));
+  FG_RETURN_IF_ERROR(Enrich(records));
   // Normalising (folding, masking, rules) and deriving are pure and take
   // most of the CPU of a batch: spread them over the cores.
   derived->resize(records.size());
@@ -81,17 +80,18 @@ Status IngestPipeline::Prepare(std::vector<Record>& records, std::vector<Derived
 }
 
 Status IngestPipeline::ApplyRecord(graph::GraphBatch& gb, const Record& record, Derived& d,
-                                   BatchStats* stats) {
-  auto prev = store_->GetDedup(&gb, record.source, record.source_id);
-  if (!prev.ok()) return prev.status();
-  if (prev->has_value() && !IsNewerVersion(record.source_version, (*prev)->version)) {
+                                   std::optional<storage::DedupEntry> stored, BatchStats* stats) {
+  // An earlier record of this batch with the same id comes after the store.
+  const storage::DedupEntry* prev = gb.PendingDedup(record.source, record.source_id);
+  if (prev == nullptr && stored.has_value()) prev = &*stored;
+  if (prev != nullptr && !IsNewerVersion(record.source_version, prev->version)) {
     ++stats->skipped;
     return Status::Ok();
   }
 
-  if (prev->has_value()) {  // retract the old version
-    for (const auto& c : (*prev)->counters) gb.Add(static_cast<Cf>(c.cf), c.key, -c.delta);
-    for (const auto& k : (*prev)->owned) gb.Delete(static_cast<Cf>(k.cf), k.key);
+  if (prev != nullptr) {  // retract the old version
+    for (const auto& c : prev->counters) gb.Add(static_cast<Cf>(c.cf), c.key, -c.delta);
+    for (const auto& k : prev->owned) gb.Delete(static_cast<Cf>(k.cf), k.key);
   }
 
   storage::DedupEntry entry;
@@ -126,26 +126,35 @@ Status IngestPipeline::ApplyRecord(graph::GraphBatch& gb, const Record& record, 
   }
   for (const auto& c : d.counters) gb.Add(static_cast<Cf>(c.cf), c.key, c.delta);
   entry.counters = std::move(d.counters);
-  gb.PutDedup(record.source, record.source_id, entry);
+  gb.PutDedup(record.source, record.source_id, std::move(entry));
   ++stats->applied;
   return Status::Ok();
 }
 
-Status IngestPipeline::Enrich(Record& record) {
-  auto* c = std::get_if<Case>(&record.body);
-  if (c == nullptr) return Status::Ok();
-  if (!c->asset_serial.empty()) {  // the asset's product, region and ship date
-    auto asset = store_->GetEntity("asset", c->asset_serial);
-    if (asset.ok()) {
-      if (c->product.empty()) c->product = asset->product;
-      if (c->region.empty()) c->region = asset->region;
-      if (asset->product == c->product) c->ship_ms = asset->time_ms;
-      c->customer_key = asset->customer_key;
-    } else if (!asset.status().IsNotFound()) {
-      return asset.status();
-    }
+Status IngestPipeline::Enrich(std::vector<Record>& records) {
+  family_cache_.clear();  // valid for one batch
+  std::vector<Case*> cases;
+  std::vector<std::string> serials;
+  for (Record& r : records) {
+    auto* c = std::get_if<Case>(&r.body);
+    if (c == nullptr || c->asset_serial.empty()) continue;
+    cases.push_back(c);
+    serials.push_back(c->asset_serial);
   }
-  if (c->family.empty() && !c->product.empty()) {
+  auto assets = store_->GetEntities("asset", serials);
+  if (!assets.ok()) return assets.status();
+  for (size_t i = 0; i < cases.size(); ++i) {  // the asset's product, region and ship date
+    const auto& asset = (*assets)[i];
+    if (!asset.has_value()) continue;
+    Case* c = cases[i];
+    if (c->product.empty()) c->product = asset->product;
+    if (c->region.empty()) c->region = asset->region;
+    if (asset->product == c->product) c->ship_ms = asset->time_ms;
+    c->customer_key = asset->customer_key;
+  }
+  for (Record& r : records) {
+    auto* c = std::get_if<Case>(&r.body);
+    if (c == nullptr || !c->family.empty() || c->product.empty()) continue;
     auto it = family_cache_.find(c->product);
     if (it == family_cache_.end()) {
       auto product = store_->GetEntity("product", c->product);
@@ -155,6 +164,23 @@ Status IngestPipeline::Enrich(Record& record) {
     c->family = it->second;
   }
   return Status::Ok();
+}
+
+Result<std::vector<std::optional<storage::DedupEntry>>> IngestPipeline::StoredVersions(
+    const std::vector<Record>& records) {
+  std::vector<std::optional<storage::DedupEntry>> out(records.size());
+  // Grouped by source: a batch normally holds one.
+  std::unordered_map<std::string, std::vector<size_t>> by_source;
+  for (size_t i = 0; i < records.size(); ++i) by_source[records[i].source].push_back(i);
+  for (const auto& [source, indices] : by_source) {
+    std::vector<std::string> ids;
+    ids.reserve(indices.size());
+    for (size_t i : indices) ids.push_back(records[i].source_id);
+    auto stored = store_->GetDedups(source, ids);
+    if (!stored.ok()) return stored.status();
+    for (size_t j = 0; j < indices.size(); ++j) out[indices[j]] = std::move((*stored)[j]);
+  }
+  return out;
 }
 
 Status IngestPipeline::Commit(graph::GraphBatch& gb, const std::string& source,
@@ -235,8 +261,10 @@ Status IngestPipeline::ApplyAndCommit(graph::GraphBatch& gb, std::vector<Record>
                                       const std::string& description) {
   std::vector<Derived> derived;
   FG_RETURN_IF_ERROR(Prepare(records, &derived));
+  auto stored = StoredVersions(records);
+  if (!stored.ok()) return stored.status();
   for (size_t i = 0; i < records.size(); ++i) {
-    FG_RETURN_IF_ERROR(ApplyRecord(gb, records[i], derived[i], stats));
+    FG_RETURN_IF_ERROR(ApplyRecord(gb, records[i], derived[i], std::move((*stored)[i]), stats));
   }
   return Commit(gb, source, stream, position, description, *stats);
 }

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -85,8 +86,16 @@ class IngestPipeline {
                         const std::string& position, const std::string& description);
   // Skips a record that is not newer than the applied one; otherwise writes
   // its derived mutations, retracting the old version's.
-  Status ApplyRecord(graph::GraphBatch& gb, const Record& record, Derived& d, BatchStats* stats);
-  Status Enrich(Record& record);
+  // `stored` is the record's applied version as the store held it before
+  // this batch.
+  Status ApplyRecord(graph::GraphBatch& gb, const Record& record, Derived& d,
+                     std::optional<graph::storage::DedupEntry> stored, BatchStats* stats);
+  // Cases get product, region, ship date and customer of their asset, and
+  // the family of their product (assets read together in one MultiGet).
+  Status Enrich(std::vector<Record>& records);
+  // The applied versions of `records` before this batch, read together.
+  Result<std::vector<std::optional<graph::storage::DedupEntry>>> StoredVersions(
+      const std::vector<Record>& records);
   Status Commit(graph::GraphBatch& gb, const std::string& source, const std::string& stream,
                 const std::string& position, const std::string& description,
                 const BatchStats& stats);

@@ -34,14 +34,17 @@ def main():
     ap.add_argument("src")
     ap.add_argument("--cases", type=int, default=200000)
     ap.add_argument("--page", type=int, default=5000)
+    ap.add_argument("--sim", help="simulator output to use (made there when missing)")
+    ap.add_argument("--perf", help="record the CRM run with `perf record -g` into this file")
     a = ap.parse_args()
     cli, src = os.path.abspath(a.cli), os.path.abspath(a.src)
     maps = os.path.join(src, "ops", "simulator", "mappings")
     with tempfile.TemporaryDirectory(prefix="fg_pgbench_") as tmp, PgCluster() as pg:
-        sim = os.path.join(tmp, "sim")
-        subprocess.run([sys.executable, os.path.join(src, "ops/simulator/fgsim.py"), "--out", sim,
-                        "--cases", str(a.cases), "--seed", "3", "--malformed-rate", "0"],
-                       check=True, capture_output=True)
+        sim = os.path.abspath(a.sim) if a.sim else os.path.join(tmp, "sim")
+        if not os.path.exists(os.path.join(sim, "crm/tickets.csv")):
+            subprocess.run([sys.executable, os.path.join(src, "ops/simulator/fgsim.py"), "--out", sim,
+                            "--cases", str(a.cases), "--seed", "3", "--malformed-rate", "0"],
+                           check=True, capture_output=True)
         pg.sql("CREATE TABLE shipments (" + ", ".join(f"{c} text" for c in SHIPMENTS) +
                ", updated_at timestamptz DEFAULT now())")
         pg.copy_in("shipments", os.path.join(sim, "erp/shipments.csv"), SHIPMENTS)
@@ -77,12 +80,16 @@ page_size = {a.page}
                            check=True, capture_output=True)
         for name in ("erp_pg", "crm_pg"):
             t0 = time.monotonic()
-            r = subprocess.run([cli, "--data", data, "--json", "connectors", "run", name,
-                                "--no-index", "--config", config], check=True,
+            prefix = ["perf", "record", "-g", "-o", a.perf] if a.perf and name == "crm_pg" else []
+            r = subprocess.run(prefix + [cli, "--data", data, "--json", "connectors", "run", name,
+                                         "--no-index", "--config", config], check=True,
                                capture_output=True, text=True)
             secs = time.monotonic() - t0
             rec = json.loads(r.stdout)
+            run_s = (rec["endedMs"] - rec["startedMs"]) / 1000
             print(f"{name}: {rec['read']} rows in {secs:.2f} s = {rec['read'] / secs:,.0f} rows/s "
+                  f"with process start and close; the run itself {run_s:.2f} s = "
+                  f"{rec['read'] / run_s:,.0f} rows/s "
                   f"(written {rec['written']}, rejected {rec['rejected']}, {rec['batches']} "
                   f"batches, commits {rec['commitMs'] / 1000:.2f} s)")
 
