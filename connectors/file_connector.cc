@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "common/hash.h"
+#include "connectors/batch_pump.h"
 #include "connectors/encoding.h"
 #include "connectors/row_mapper.h"
 #include "connectors/row_source.h"
@@ -155,56 +156,67 @@ Result<FileIngestResult> IngestFile(ingest::IngestPipeline& pipeline, const Mapp
   result.end_offset = offset;
   if (!committed->empty() && offset == data.size()) return result;  // nothing new
 
-  ingest::SourceBatch batch;
-  batch.source = mapping.source;
-  batch.stream = result.stream;
+  // Read and prepared on the pump's thread while the batch before commits.
   SourceRow row;
   uint64_t next_offset = offset;
   int64_t next_line = line;
-  auto commit = [&]() -> Status {
-    batch.checkpoint_position = EncodePosition(next_offset, next_line);
-    batch.checkpoint_description = path + " byte " + std::to_string(next_offset) + " of " +
-                                   std::to_string(data.size()) + " (line " +
-                                   std::to_string(next_line) + ")";
-    auto stats = pipeline.Apply(batch);
-    if (!stats.ok()) return stats.status();
-    result.stats.applied += stats->applied;
-    result.stats.skipped += stats->skipped;
-    result.stats.rejected += stats->rejected;
-    result.end_offset = next_offset;
-    ++result.batches;
-    batch.rows.clear();
-    batch.rejected.clear();
-    if (options.progress) options.progress(next_offset, data.size());
-    return Status::Ok();
-  };
-
-  bool any = false;
-  while (source->Next(&row)) {
-    any = true;
-    ingest::RawRecord rec;
-    Status mapped =
-        row.error.empty() ? mapper.Map(row, columns, &rec) : Status::InvalidArgument(row.error);
-    if (!mapped.ok()) {
-      batch.rejected.push_back({mapper.Position(row), mapped.message(), mapper.RawText(row.raw)});
-    } else {
-      batch.rows.push_back(std::move(rec));
-    }
-    next_offset = row.end;
-    next_line =
-        row.line + 1 + static_cast<int64_t>(std::count(row.raw.begin(), row.raw.end(), '\n'));
-    if (batch.rows.size() + batch.rejected.size() >= mapping.batch_size) {
-      FG_RETURN_IF_ERROR(commit());
-      if (options.stop != nullptr && options.stop->load()) {
-        result.stopped = true;
-        return result;
+  uint64_t emitted_offset = offset;  // where the last batch handed on ends
+  bool any = false, ended = false;
+  auto next = [&](ingest::SourceBatch* batch) -> Result<bool> {
+    if (ended) return false;
+    batch->source = mapping.source;
+    batch->stream = result.stream;
+    bool full = false;
+    while (!full && source->Next(&row)) {
+      any = true;
+      ingest::RawRecord rec;
+      Status mapped =
+          row.error.empty() ? mapper.Map(row, columns, &rec) : Status::InvalidArgument(row.error);
+      if (!mapped.ok()) {
+        batch->rejected.push_back(
+            {mapper.Position(row), mapped.message(), mapper.RawText(row.raw)});
+      } else {
+        batch->rows.push_back(std::move(rec));
       }
+      next_offset = row.end;
+      next_line =
+          row.line + 1 + static_cast<int64_t>(std::count(row.raw.begin(), row.raw.end(), '\n'));
+      full = batch->rows.size() + batch->rejected.size() >= mapping.batch_size;
     }
-  }
-  next_offset = data.size();  // trailing blank lines are consumed too
-  if (!batch.rows.empty() || !batch.rejected.empty() || !any || next_offset != result.end_offset) {
-    FG_RETURN_IF_ERROR(commit());
-  }
+    if (!full) {
+      ended = true;
+      next_offset = data.size();  // trailing blank lines are consumed too
+      // The last batch: its rows, or the checkpoint of an empty file, or
+      // trailing bytes past the last full batch.
+      if (batch->rows.empty() && batch->rejected.empty() && any && next_offset == emitted_offset)
+        return false;
+    }
+    batch->checkpoint_position = EncodePosition(next_offset, next_line);
+    batch->checkpoint_description = path + " byte " + std::to_string(next_offset) + " of " +
+                                    std::to_string(data.size()) + " (line " +
+                                    std::to_string(next_line) + ")";
+    emitted_offset = next_offset;
+    return true;
+  };
+  auto on_commit = [&](const ingest::PreparedBatch& batch, const ingest::BatchStats& stats,
+                       double) {
+    result.stats.applied += stats.applied;
+    result.stats.skipped += stats.skipped;
+    result.stats.rejected += stats.rejected;
+    uint64_t end = 0;
+    int64_t end_line = 0;
+    if (DecodePosition(batch.checkpoint_position, &end, &end_line)) result.end_offset = end;
+    ++result.batches;
+    if (options.progress) options.progress(result.end_offset, data.size());
+    if (result.end_offset < data.size() && options.stop != nullptr && options.stop->load()) {
+      result.stopped = true;
+      return false;
+    }
+    return true;
+  };
+  auto pumped = PumpBatches(pipeline, next, on_commit, options.queue_batches);
+  FG_RETURN_IF_ERROR(pumped.store_error);
+  FG_RETURN_IF_ERROR(pumped.source_error);
   return result;
 }
 

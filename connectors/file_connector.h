@@ -21,6 +21,8 @@ struct FileIngestOptions {
   std::function<void(uint64_t done, uint64_t total)> progress;
   // When set and true, stops after the batch being built is committed.
   const std::atomic<bool>* stop = nullptr;
+  // Batches read and prepared ahead of the one committing.
+  size_t queue_batches = 2;
 };
 
 struct FileIngestResult {

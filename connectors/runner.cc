@@ -1,7 +1,6 @@
 #include "connectors/runner.h"
 
 #include <fnmatch.h>
-#include <tbb/concurrent_queue.h>
 
 #include <chrono>
 #include <filesystem>
@@ -9,6 +8,7 @@
 #include <thread>
 
 #include "common/clock.h"
+#include "connectors/batch_pump.h"
 #include "connectors/file_connector.h"
 #include "graph/key_codec.h"
 
@@ -92,70 +92,26 @@ void Count(RunRecord* r, const ingest::BatchStats& s) {
   r->read += s.applied + s.skipped + s.rejected;
 }
 
-// A source's batches applied through a bounded queue: the source reads the
-// next batches while ingest commits the one before.
+// A source's batches through the two-stage pump: the source reads and
+// prepares the next batches while ingest commits the one before.
 Status RunBatches(ingest::IngestPipeline& pipeline, BatchSource& source, const ConnectorConfig& c,
                   const RunOptions& o, RunRecord* r) {
-  struct Item {
-    ingest::SourceBatch batch;
-    bool end = false;
-    Status error;
-  };
-  tbb::concurrent_bounded_queue<Item> queue;
-  queue.set_capacity(static_cast<std::ptrdiff_t>(std::max<size_t>(1, o.queue_batches)));
-  std::atomic<bool> abort{false};
-  std::thread producer([&] {
-    while (!abort.load()) {
-      Item item;
-      auto more = source.NextBatch(&item.batch);
-      if (!more.ok() || !*more) {
-        item.end = true;
-        if (!more.ok()) item.error = more.status();
-        queue.push(std::move(item));
-        return;
-      }
-      queue.push(std::move(item));
-    }
-    Item end;
-    end.end = true;
-    queue.push(std::move(end));
-  });
-  Status store_error;
-  bool producer_done = false;
-  while (true) {
-    Item item;
-    queue.pop(item);
-    if (item.end) {
-      producer_done = true;
-      if (!item.error.ok()) {
-        r->status = "failed";
-        r->error = item.error.message();
-      }
-      break;
-    }
-    auto t0 = std::chrono::steady_clock::now();
-    auto stats = pipeline.Apply(item.batch);
-    double ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-    if (!stats.ok()) {
-      store_error = stats.status();
-      break;
-    }
-    r->commit_ms += ms;
-    r->max_commit_ms = std::max(r->max_commit_ms, ms);
-    ++r->batches;
-    Count(r, *stats);
-    r->position = item.batch.checkpoint_description;
-    if (EndsAfterBatch(r, c.error_budget, o.stop != nullptr && o.stop->load())) break;
+  auto result = PumpBatches(
+      pipeline, [&](ingest::SourceBatch* b) { return source.NextBatch(b); },
+      [&](const ingest::PreparedBatch& b, const ingest::BatchStats& stats, double ms) {
+        r->commit_ms += ms;
+        r->max_commit_ms = std::max(r->max_commit_ms, ms);
+        ++r->batches;
+        Count(r, stats);
+        r->position = b.checkpoint_description;
+        return !EndsAfterBatch(r, c.error_budget, o.stop != nullptr && o.stop->load());
+      },
+      o.queue_batches);
+  if (!result.source_error.ok()) {
+    r->status = "failed";
+    r->error = result.source_error.message();
   }
-  abort = true;
-  while (!producer_done) {  // let the producer finish its batch in hand
-    Item item;
-    queue.pop(item);
-    producer_done = item.end;
-  }
-  producer.join();
-  return store_error;
+  return result.store_error;
 }
 
 Status RunFolder(ingest::IngestPipeline& pipeline, const ConnectorConfig& c, const RunOptions& o,

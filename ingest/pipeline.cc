@@ -64,7 +64,8 @@ IngestPipeline::IngestPipeline(graph::GraphStore* store, const TextRules* rules,
       rules_(rules != nullptr ? rules : default_rules_.get()),
       clock_(clock) {}
 
-Status IngestPipeline::Prepare(std::vector<Record>& records, std::vector<Derived>* derived) {
+Status IngestPipeline::PrepareRecords(std::vector<Record>& records,
+                                      std::vector<Derived>* derived) const {
   FG_RETURN_IF_ERROR(Enrich(records));
   // Normalising (folding, masking, rules) and deriving are pure and take
   // most of the CPU of a batch: spread them over the cores.
@@ -131,8 +132,7 @@ Status IngestPipeline::ApplyRecord(graph::GraphBatch& gb, const Record& record, 
   return Status::Ok();
 }
 
-Status IngestPipeline::Enrich(std::vector<Record>& records) {
-  family_cache_.clear();  // valid for one batch
+Status IngestPipeline::Enrich(std::vector<Record>& records) const {
   std::vector<Case*> cases;
   std::vector<std::string> serials;
   for (Record& r : records) {
@@ -152,14 +152,15 @@ Status IngestPipeline::Enrich(std::vector<Record>& records) {
     if (asset->product == c->product) c->ship_ms = asset->time_ms;
     c->customer_key = asset->customer_key;
   }
+  std::unordered_map<std::string, std::string> families;  // product -> family
   for (Record& r : records) {
     auto* c = std::get_if<Case>(&r.body);
     if (c == nullptr || !c->family.empty() || c->product.empty()) continue;
-    auto it = family_cache_.find(c->product);
-    if (it == family_cache_.end()) {
+    auto it = families.find(c->product);
+    if (it == families.end()) {
       auto product = store_->GetEntity("product", c->product);
       if (!product.ok() && !product.status().IsNotFound()) return product.status();
-      it = family_cache_.emplace(c->product, product.ok() ? product->family : "").first;
+      it = families.emplace(c->product, product.ok() ? product->family : "").first;
     }
     c->family = it->second;
   }
@@ -183,17 +184,16 @@ Result<std::vector<std::optional<storage::DedupEntry>>> IngestPipeline::StoredVe
   return out;
 }
 
-Status IngestPipeline::Commit(graph::GraphBatch& gb, const std::string& source,
-                              const std::string& stream, const std::string& position,
-                              const std::string& description, const BatchStats& stats) {
-  auto prev = store_->GetCheckpoint(source, stream);
+Status IngestPipeline::CommitWithCheckpoint(graph::GraphBatch& gb, const PreparedBatch& batch,
+                                            const BatchStats& stats) {
+  auto prev = store_->GetCheckpoint(batch.source, batch.stream);
   if (!prev.ok()) return prev.status();
   storage::Checkpoint cp;
   if (prev->has_value()) cp = **prev;
-  cp.source = source;
-  cp.stream = stream;
-  cp.position = position;
-  cp.description = description;
+  cp.source = batch.source;
+  cp.stream = batch.stream;
+  cp.position = batch.checkpoint_position;
+  cp.description = batch.checkpoint_description;
   cp.records_applied += stats.applied;
   cp.records_skipped += stats.skipped;
   cp.records_rejected += stats.rejected;
@@ -203,14 +203,21 @@ Status IngestPipeline::Commit(graph::GraphBatch& gb, const std::string& source,
 }
 
 Result<BatchStats> IngestPipeline::Apply(const SourceBatch& batch) {
-  std::lock_guard<std::mutex> lock(mu_);
-  graph::GraphBatch gb = store_->NewBatch();
-  BatchStats stats;
+  auto prepared = Prepare(batch);
+  if (!prepared.ok()) return prepared.status();
+  return Commit(*prepared);
+}
+
+Result<PreparedBatch> IngestPipeline::Prepare(const SourceBatch& batch) const {
+  PreparedBatch out;
+  out.source = batch.source;
+  out.stream = batch.stream;
+  out.checkpoint_position = batch.checkpoint_position;
+  out.checkpoint_description = batch.checkpoint_description;
   for (const RejectedRow& r : batch.rejected) {
-    gb.PutDeadLetter(
-        MakeDeadLetter(*rules_, batch.source, batch.stream, r.position, r.reason, r.raw),
+    out.dead_letters.emplace_back(
+        MakeDeadLetter(*rules_, out.source, out.stream, r.position, r.reason, r.raw),
         r.position.byte_offset);
-    ++stats.rejected;
   }
   std::vector<std::optional<Result<Record>>> built(batch.rows.size());
   tbb::parallel_for(tbb::blocked_range<size_t>(0, batch.rows.size(), 64),
@@ -219,20 +226,36 @@ Result<BatchStats> IngestPipeline::Apply(const SourceBatch& batch) {
                         built[i].emplace(BuildRecord(batch.rows[i]));
                       }
                     });
-  std::vector<Record> records;
+  out.records.reserve(built.size());
   for (size_t i = 0; i < built.size(); ++i) {
     const RawRecord& raw = batch.rows[i];
     if (!built[i]->ok()) {
-      gb.PutDeadLetter(MakeDeadLetter(*rules_, batch.source, batch.stream, raw.position,
-                                      built[i]->status().message(), raw.raw),
-                       raw.position.byte_offset);
-      ++stats.rejected;
+      out.dead_letters.emplace_back(MakeDeadLetter(*rules_, out.source, out.stream, raw.position,
+                                                   built[i]->status().message(), raw.raw),
+                                    raw.position.byte_offset);
       continue;
     }
-    records.push_back(std::move(*built[i]).value());
+    out.records.push_back(std::move(*built[i]).value());
   }
-  FG_RETURN_IF_ERROR(ApplyAndCommit(gb, records, &stats, batch.source, batch.stream,
-                                    batch.checkpoint_position, batch.checkpoint_description));
+  FG_RETURN_IF_ERROR(PrepareRecords(out.records, &out.derived));
+  return out;
+}
+
+Result<BatchStats> IngestPipeline::Commit(PreparedBatch& batch) {
+  std::lock_guard<std::mutex> lock(mu_);
+  graph::GraphBatch gb = store_->NewBatch();
+  BatchStats stats;
+  for (const auto& [dl, offset] : batch.dead_letters) {
+    gb.PutDeadLetter(dl, offset);
+    ++stats.rejected;
+  }
+  auto stored = StoredVersions(batch.records);
+  if (!stored.ok()) return stored.status();
+  for (size_t i = 0; i < batch.records.size(); ++i) {
+    FG_RETURN_IF_ERROR(
+        ApplyRecord(gb, batch.records[i], batch.derived[i], std::move((*stored)[i]), &stats));
+  }
+  FG_RETURN_IF_ERROR(CommitWithCheckpoint(gb, batch, stats));
   return stats;
 }
 
@@ -247,26 +270,14 @@ Result<BatchStats> IngestPipeline::ApplyRecords(const std::string& source,
                                                 const std::string& stream,
                                                 std::vector<Record> records,
                                                 const std::string& checkpoint_position) {
-  std::lock_guard<std::mutex> lock(mu_);
-  graph::GraphBatch gb = store_->NewBatch();
-  BatchStats stats;
-  FG_RETURN_IF_ERROR(ApplyAndCommit(gb, records, &stats, source, stream, checkpoint_position,
-                                    checkpoint_position));
-  return stats;
-}
-
-Status IngestPipeline::ApplyAndCommit(graph::GraphBatch& gb, std::vector<Record>& records,
-                                      BatchStats* stats, const std::string& source,
-                                      const std::string& stream, const std::string& position,
-                                      const std::string& description) {
-  std::vector<Derived> derived;
-  FG_RETURN_IF_ERROR(Prepare(records, &derived));
-  auto stored = StoredVersions(records);
-  if (!stored.ok()) return stored.status();
-  for (size_t i = 0; i < records.size(); ++i) {
-    FG_RETURN_IF_ERROR(ApplyRecord(gb, records[i], derived[i], std::move((*stored)[i]), stats));
-  }
-  return Commit(gb, source, stream, position, description, *stats);
+  PreparedBatch batch;
+  batch.source = source;
+  batch.stream = stream;
+  batch.checkpoint_position = checkpoint_position;
+  batch.checkpoint_description = checkpoint_position;
+  batch.records = std::move(records);
+  FG_RETURN_IF_ERROR(PrepareRecords(batch.records, &batch.derived));
+  return Commit(batch);
 }
 
 }  // namespace faultgraph::ingest

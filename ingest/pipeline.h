@@ -15,13 +15,12 @@
 #include "common/clock.h"
 #include "common/status.h"
 #include "graph/graph_store.h"
+#include "ingest/derive.h"
 #include "ingest/raw_record.h"
 #include "ingest/records.h"
 #include "ingest/text_rules.h"
 
 namespace faultgraph::ingest {
-
-struct Derived;  // derive.h
 
 // A row the connector could not even map (broken CSV, bad JSON, bad bytes).
 struct RejectedRow {
@@ -39,6 +38,19 @@ struct SourceBatch {
   std::vector<RejectedRow> rejected;
   std::string checkpoint_position;     // opaque to ingest; stored verbatim
   std::string checkpoint_description;  // for people: "byte 1234 of 5678"
+};
+
+// A batch mapped to typed records, enriched, normalised and derived: all
+// the work that does not depend on what earlier batches wrote, so that it
+// can run while the batch before commits.
+struct PreparedBatch {
+  std::string source;
+  std::string stream;
+  std::string checkpoint_position;
+  std::string checkpoint_description;
+  std::vector<std::pair<graph::storage::DeadLetter, uint64_t>> dead_letters;  // with offsets
+  std::vector<Record> records;
+  std::vector<Derived> derived;  // one per record
 };
 
 struct BatchStats {
@@ -63,7 +75,16 @@ class IngestPipeline {
 
   // Applies the batch atomically. Bad rows become dead letters, never
   // errors; an error Status means the store failed and nothing was written.
+  // The same as Commit(Prepare(batch)).
   Result<BatchStats> Apply(const SourceBatch& batch);
+
+  // The two halves of Apply. Prepare only reads the store (assets and
+  // products for enrichment) and may run on another thread while an
+  // earlier batch commits; Commit decides each record against the applied
+  // versions and writes the batch with its checkpoint. Batches of one
+  // stream must be committed in the order they were read.
+  Result<PreparedBatch> Prepare(const SourceBatch& batch) const;
+  Result<BatchStats> Commit(PreparedBatch& batch);
 
   // The committed position of (source, stream): empty when the stream was
   // never committed. Connectors resume from here.
@@ -76,14 +97,9 @@ class IngestPipeline {
                                   const std::string& checkpoint_position);
 
  private:
-  // Enriches (sequentially: store reads), then normalises and derives
-  // every record (in parallel).
-  Status Prepare(std::vector<Record>& records, std::vector<Derived>* derived);
-  // Prepares `records`, applies them to `gb` and commits it with the
-  // checkpoint of (source, stream).
-  Status ApplyAndCommit(graph::GraphBatch& gb, std::vector<Record>& records, BatchStats* stats,
-                        const std::string& source, const std::string& stream,
-                        const std::string& position, const std::string& description);
+  // Enriches (assets read together), then normalises and derives every
+  // record (in parallel).
+  Status PrepareRecords(std::vector<Record>& records, std::vector<Derived>* derived) const;
   // Skips a record that is not newer than the applied one; otherwise writes
   // its derived mutations, retracting the old version's.
   // `stored` is the record's applied version as the store held it before
@@ -92,21 +108,18 @@ class IngestPipeline {
                      std::optional<graph::storage::DedupEntry> stored, BatchStats* stats);
   // Cases get product, region, ship date and customer of their asset, and
   // the family of their product (assets read together in one MultiGet).
-  Status Enrich(std::vector<Record>& records);
+  Status Enrich(std::vector<Record>& records) const;
   // The applied versions of `records` before this batch, read together.
   Result<std::vector<std::optional<graph::storage::DedupEntry>>> StoredVersions(
       const std::vector<Record>& records);
-  Status Commit(graph::GraphBatch& gb, const std::string& source, const std::string& stream,
-                const std::string& position, const std::string& description,
-                const BatchStats& stats);
+  Status CommitWithCheckpoint(graph::GraphBatch& gb, const PreparedBatch& batch,
+                              const BatchStats& stats);
 
   graph::GraphStore* store_;
   std::unique_ptr<TextRules> default_rules_;
   const TextRules* rules_;
   const Clock* clock_;
-  std::mutex mu_;  // one batch at a time
-  // product -> family, valid for one batch (cleared at each batch start)
-  std::unordered_map<std::string, std::string> family_cache_;
+  std::mutex mu_;  // one commit at a time
 };
 
 }  // namespace faultgraph::ingest

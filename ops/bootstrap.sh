@@ -19,6 +19,7 @@ PACKAGES=(
   libpq-dev postgresql
   libmicrohttpd-dev libcurl4-openssl-dev
   libpaho-mqtt-dev mosquitto mosquitto-clients
+  libgoogle-perftools-dev
   python3
 )
 
