@@ -99,6 +99,16 @@ void GraphBatch::FlushOps() {
   // In (column family, key) order, so that the memtable inserts land next
   // to each other (RocksDB's skiplist reuses the last insert position);
   // a stable sort keeps a delete and a put of the same key in their order.
+  if (wb_->Count() == 0) {
+    // Sized once: growing a batch of tens of MB by doubling copies it
+    // several times over.
+    size_t bytes = 64;
+    for (const PendingOp& op : ops_) bytes += op.key.size() + op.value.size() + 16;
+    for (const auto& cf : counters_) {
+      for (const auto& [key, delta] : cf) bytes += 2 * (key.size() + 24);  // with reverse edges
+    }
+    wb_ = std::make_unique<rocksdb::WriteBatch>(bytes);
+  }
   std::stable_sort(ops_.begin(), ops_.end(), [](const PendingOp& a, const PendingOp& b) {
     return a.cf != b.cf ? a.cf < b.cf : a.key < b.key;
   });
@@ -114,8 +124,14 @@ void GraphBatch::FlushOps() {
 
 void GraphBatch::PutDedup(const std::string& source, const std::string& source_id,
                           storage::DedupEntry entry) {
+  std::string encoded = Encode(entry);
+  PutDedup(source, source_id, std::move(entry), std::move(encoded));
+}
+
+void GraphBatch::PutDedup(const std::string& source, const std::string& source_id,
+                          storage::DedupEntry entry, std::string encoded) {
   std::string key = keys::Dedup(source, source_id);
-  Put(Cf::kDedup, key, Encode(entry));
+  Put(Cf::kDedup, key, std::move(encoded));
   dedup_[std::move(key)] = std::move(entry);
 }
 

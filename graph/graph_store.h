@@ -74,6 +74,9 @@ class GraphBatch {
   void Add(Cf cf, const std::string& key, int64_t delta);
   void Delete(Cf cf, std::string key);
   void PutDedup(const std::string& source, const std::string& source_id, storage::DedupEntry entry);
+  // The same with `entry` already encoded.
+  void PutDedup(const std::string& source, const std::string& source_id, storage::DedupEntry entry,
+                std::string encoded);
   // The entry this batch already holds for (source, source_id), or null.
   const storage::DedupEntry* PendingDedup(const std::string& source,
                                           const std::string& source_id) const;

@@ -20,7 +20,30 @@ class Deriver {
 
   Derived Run() {
     std::visit(*this, rec_.body);
-    return std::move(out_);
+    Derived out;
+    storage::DedupEntry& entry = out.dedup;
+    entry.version = rec_.source_version;
+    auto put = [&](Cf cf, std::string key, std::string value) {
+      storage::OwnedKey k;
+      k.cf = static_cast<int8_t>(cf);
+      k.key = key;
+      entry.owned.push_back(std::move(k));
+      out.puts.push_back({cf, std::move(key), std::move(value)});
+    };
+    if (entity_) {
+      put(Cf::kEntity, keys::Entity(entity_->kind, entity_->id), graph::Encode(*entity_));
+      if (entity_->kind == "fix") out.outbox.emplace("fix", entity_->id);
+    }
+    if (case_doc_) {
+      put(Cf::kCase, keys::CaseDoc(case_doc_->case_id), graph::Encode(*case_doc_));
+      out.outbox.emplace("case", case_doc_->case_id);
+    }
+    if (event_) put(Cf::kCase, keys::Event(event_->kind, event_->id), graph::Encode(*event_));
+    for (auto& k : timeline_keys_) put(Cf::kCase, std::move(k), "");
+    for (auto& p : owned_puts_) put(p.cf, std::move(p.key), std::move(p.value));
+    entry.counters = std::move(counters_);
+    out.dedup_value = graph::Encode(entry);
+    return out;
   }
 
   void operator()(const Product& p) {
@@ -86,7 +109,7 @@ class Deriver {
     }
     for (const auto& rule : c.rule_symptoms) d.symptoms.push_back(rule);
     if (!c.asset_serial.empty()) {
-      out_.timeline_keys.push_back(keys::Timeline(c.asset_serial, c.opened_ms, "case", c.case_id));
+      timeline_keys_.push_back(keys::Timeline(c.asset_serial, c.opened_ms, "case", c.case_id));
     }
     // Evidence counters. Without a product only the global scope is counted.
     std::vector<std::string> scopes = {std::string(graph::kGlobalScope)};
@@ -118,8 +141,8 @@ class Deriver {
     fact.components = c.components;
     fact.symptoms = d.symptoms;
     fact.fixes = c.fixes;
-    out_.owned_puts.push_back({Cf::kFact, keys::CaseFact(c.asset_serial, c.opened_ms, c.case_id),
-                               graph::EncodeCaseFact(fact)});
+    owned_puts_.push_back({Cf::kFact, keys::CaseFact(c.asset_serial, c.opened_ms, c.case_id),
+                           graph::EncodeCaseFact(fact)});
     for (const auto& comp : c.components) {
       graph::storage::ComponentCaseRef ref;
       ref.closed_ms = c.closed_ms;
@@ -128,7 +151,7 @@ class Deriver {
       ref.parts = c.parts;
       ref.failure_cause = c.failure_cause;
       ref.symptoms = d.symptoms;
-      out_.owned_puts.push_back(
+      owned_puts_.push_back(
           {Cf::kCase, keys::ComponentCase(c.product, comp, c.asset_serial, c.opened_ms, c.case_id),
            graph::Encode(ref)});
       Add(Cf::kCounter, keys::Counter(graph::kComponentCasesCounter, c.product, comp), 1);
@@ -147,7 +170,7 @@ class Deriver {
         for (const auto& s : scopes) AddEdge(EdgeType::kFixedBy, s, comp, fix);
       }
     }
-    out_.case_doc = std::move(d);
+    case_doc_ = std::move(d);
   }
   void operator()(const Contact& k) {
     storage::EventDoc& e = Event("contact", k.contact_id, k.asset_serial, k.time_ms);
@@ -157,7 +180,7 @@ class Deriver {
     e.text = k.text;
     if (!k.case_ref.empty()) {
       Add(Cf::kCounter, keys::Counter("contacts", k.case_ref), 1);
-      out_.owned_puts.push_back(
+      owned_puts_.push_back(
           {Cf::kFact, keys::ContactFact(k.case_ref, k.time_ms, k.contact_id), ""});
     }
   }
@@ -189,29 +212,29 @@ class Deriver {
     doc.source_version = rec_.source_version;
   }
   storage::Entity& Entity(const char* kind, const std::string& id) {
-    out_.entity.emplace();
-    out_.entity->kind = kind;
-    out_.entity->id = id;
-    SetHeader(*out_.entity);
-    return *out_.entity;
+    entity_.emplace();
+    entity_->kind = kind;
+    entity_->id = id;
+    SetHeader(*entity_);
+    return *entity_;
   }
   storage::EventDoc& Event(const char* kind, const std::string& id, const std::string& serial,
                            int64_t time_ms) {
-    out_.event.emplace();
-    out_.event->kind = kind;
-    out_.event->id = id;
-    out_.event->asset_serial = serial;
-    out_.event->time_ms = time_ms;
-    SetHeader(*out_.event);
-    if (!serial.empty()) out_.timeline_keys.push_back(keys::Timeline(serial, time_ms, kind, id));
-    return *out_.event;
+    event_.emplace();
+    event_->kind = kind;
+    event_->id = id;
+    event_->asset_serial = serial;
+    event_->time_ms = time_ms;
+    SetHeader(*event_);
+    if (!serial.empty()) timeline_keys_.push_back(keys::Timeline(serial, time_ms, kind, id));
+    return *event_;
   }
   void Add(Cf cf, std::string key, int64_t delta) {
     storage::Contribution c;
     c.cf = static_cast<int8_t>(cf);
     c.key = std::move(key);
     c.delta = delta;
-    out_.counters.push_back(std::move(c));
+    counters_.push_back(std::move(c));
   }
   void AddEdge(EdgeType t, const std::string& scope, const std::string& from,
                const std::string& to) {
@@ -219,7 +242,16 @@ class Deriver {
   }
 
   const Record& rec_;
-  Derived out_;
+  std::optional<storage::Entity> entity_;
+  std::optional<storage::CaseDoc> case_doc_;
+  std::optional<storage::EventDoc> event_;
+  std::vector<std::string> timeline_keys_;  // in Cf::kCase
+  struct OwnedPut {
+    Cf cf;
+    std::string key, value;
+  };
+  std::vector<OwnedPut> owned_puts_;             // component-case index, analytics facts
+  std::vector<storage::Contribution> counters_;  // edge / counter / bucket deltas
 };
 
 }  // namespace

@@ -13,17 +13,20 @@
 
 namespace faultgraph::ingest {
 
+// Everything one record writes, encoded: prepared off the commit path
+// (in parallel), so that committing is only deciding and copying.
 struct Derived {
-  std::optional<graph::storage::Entity> entity;
-  std::optional<graph::storage::CaseDoc> case_doc;
-  std::optional<graph::storage::EventDoc> event;
-  std::vector<std::string> timeline_keys;  // in Cf::kCase
-  struct OwnedPut {
+  struct Put {
     graph::Cf cf;
     std::string key, value;
   };
-  std::vector<OwnedPut> owned_puts;                    // component-case index, analytics facts
-  std::vector<graph::storage::Contribution> counters;  // edge / counter / bucket deltas
+  std::vector<Put> puts;  // owned keys: documents, timeline, indexes, analytics facts
+  // The search indexer's work item ("case" or "fix" and the id), if any.
+  std::optional<std::pair<std::string, std::string>> outbox;
+  // Version, owned keys and counter deltas (edge / counter / bucket): what
+  // a later version retracts. The counters are also what this one adds.
+  graph::storage::DedupEntry dedup;
+  std::string dedup_value;  // `dedup`, encoded
 };
 
 // Canonical symptom id of a fault code: "<family or product>:<CODE>".

@@ -95,39 +95,10 @@ Status IngestPipeline::ApplyRecord(graph::GraphBatch& gb, const Record& record, 
     for (const auto& k : prev->owned) gb.Delete(static_cast<Cf>(k.cf), k.key);
   }
 
-  storage::DedupEntry entry;
-  entry.version = record.source_version;
-  auto own = [&entry](Cf cf, std::string key) {
-    storage::OwnedKey k;
-    k.cf = static_cast<int8_t>(cf);
-    k.key = std::move(key);
-    entry.owned.push_back(std::move(k));
-  };
-  if (d.entity) {
-    gb.PutEntity(*d.entity);
-    own(Cf::kEntity, graph::keys::Entity(d.entity->kind, d.entity->id));
-    if (d.entity->kind == "fix") gb.AddOutbox("fix", d.entity->id);
-  }
-  if (d.case_doc) {
-    gb.PutCase(*d.case_doc);
-    own(Cf::kCase, graph::keys::CaseDoc(d.case_doc->case_id));
-    gb.AddOutbox("case", d.case_doc->case_id);
-  }
-  if (d.event) {
-    gb.PutEvent(*d.event);
-    own(Cf::kCase, graph::keys::Event(d.event->kind, d.event->id));
-  }
-  for (auto& k : d.timeline_keys) {
-    gb.Put(Cf::kCase, k, "");
-    own(Cf::kCase, std::move(k));
-  }
-  for (auto& p : d.owned_puts) {
-    gb.Put(p.cf, p.key, p.value);
-    own(p.cf, std::move(p.key));
-  }
-  for (const auto& c : d.counters) gb.Add(static_cast<Cf>(c.cf), c.key, c.delta);
-  entry.counters = std::move(d.counters);
-  gb.PutDedup(record.source, record.source_id, std::move(entry));
+  for (auto& p : d.puts) gb.Put(p.cf, std::move(p.key), std::move(p.value));
+  if (d.outbox) gb.AddOutbox(d.outbox->first, d.outbox->second);
+  for (const auto& c : d.dedup.counters) gb.Add(static_cast<Cf>(c.cf), c.key, c.delta);
+  gb.PutDedup(record.source, record.source_id, std::move(d.dedup), std::move(d.dedup_value));
   ++stats->applied;
   return Status::Ok();
 }

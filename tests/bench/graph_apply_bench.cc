@@ -82,7 +82,7 @@ int main(int argc, char** argv) {
   size_t contributions = 0;
   for (int i = 0; i < cases; ++i) {
     all.push_back(MakeCase(i, rng));
-    contributions += ingest::Derive(all.back()).counters.size();
+    contributions += ingest::Derive(all.back()).dedup.counters.size();
   }
 
   double seconds = 0;
