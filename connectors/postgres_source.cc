@@ -18,6 +18,7 @@
 
 #include "common/file_util.h"
 #include "common/hash.h"
+#include "common/log.h"
 #include "connectors/row_mapper.h"
 #include "connectors/runner.h"
 #include "ingest/text.h"
@@ -113,21 +114,21 @@ class PostgresSource : public BatchSource {
   }
 
   Result<bool> NextBatch(ingest::SourceBatch* batch) override {
+    if (!pending_) FG_RETURN_IF_ERROR(SendPage());
     PgResult res;
-    std::vector<const char*> params;
-    if (has_cursor_) params = {cursor_.c_str(), key_.c_str()};
-    if (!window_.first.empty()) {
-      params.push_back(window_.first.c_str());
-      params.push_back(window_.second.c_str());
-    }
-    res.r =
-        PQexecParams(conn_, has_cursor_ ? next_sql_.c_str() : first_sql_.c_str(),
-                     static_cast<int>(params.size()), nullptr, params.data(), nullptr, nullptr, 0);
+    res.r = PQgetResult(conn_);
+    while (PGresult* extra = PQgetResult(conn_)) PQclear(extra);  // the query is done
+    pending_ = false;
     if (PQresultStatus(res.r) != PGRES_TUPLES_OK)
       return Status::IOError("connector " + c_.name + ": query failed: " + Message());
     int rows = PQntuples(res.r);
     if (rows == 0) return false;
     if (index_.empty()) FG_RETURN_IF_ERROR(ResolveColumns(res.r));
+    // The server reads the next page while this one is mapped and prepared.
+    cursor_ = PQgetvalue(res.r, rows - 1, cursor_index_);
+    key_ = PQgetvalue(res.r, rows - 1, key_index_);
+    has_cursor_ = true;
+    if (rows == c_.postgres.page_size) (void)SendPage();  // a failure shows at the next call
 
     batch->source = mapping_.source;
     batch->stream = stream_;
@@ -138,37 +139,39 @@ class PostgresSource : public BatchSource {
     std::string raw;
     for (int i = 0; i < rows; ++i) {
       row.values.resize(columns_.size());
-      json shown = json::object();
+      raw = "{";  // the row as people see it in a dead letter
       for (size_t k = 0; k < columns_.size(); ++k) {
         int col = index_[k];
-        row.values[k] = PQgetisnull(res.r, i, col)
-                            ? std::string()
-                            : std::string(PQgetvalue(res.r, i, col), PQgetlength(res.r, i, col));
-        if (columns_[k] != kVersionCol && columns_[k] != kKeyCol)
-          shown[columns_[k]] = PQgetisnull(res.r, i, col) ? json() : json(row.values[k]);
+        bool null = PQgetisnull(res.r, i, col);
+        row.values[k] = null ? std::string()
+                             : std::string(PQgetvalue(res.r, i, col), PQgetlength(res.r, i, col));
+        if (columns_[k] == kVersionCol || columns_[k] == kKeyCol) continue;
+        if (raw.size() > 1) raw += ',';
+        raw += JsonString(columns_[k]);
+        raw += ':';
+        raw += null ? std::string("null") : JsonString(row.values[k]);
       }
-      std::string cursor(PQgetvalue(res.r, i, cursor_index_));
-      std::string key(PQgetvalue(res.r, i, key_index_));
-      raw = shown.dump(-1, ' ', false, json::error_handler_t::replace);
+      raw += '}';
+      std::string_view cursor(PQgetvalue(res.r, i, cursor_index_));
+      std::string_view key(PQgetvalue(res.r, i, key_index_));
       row.raw = raw;
       row.line = 0;
       // Dead letters are keyed by this: the same row version, the same key.
-      row.begin = Fnv1a64(key + "\x1f" + cursor);
+      row.begin = Fnv1a64(std::string(key) + "\x1f" + std::string(cursor));
       row.end = row.begin;
       ingest::RawRecord rec;
       Status mapped = mapper_->Map(row, columns_, &rec);
+      std::string where =
+          "postgres:" + c_.name + " key " + std::string(key) + " at " + std::string(cursor);
       if (mapped.ok()) {
-        rec.position.file = "postgres:" + c_.name + " key " + key + " at " + cursor;
+        rec.position.file = std::move(where);
         batch->rows.push_back(std::move(rec));
       } else {
         auto pos = mapper_->Position(row);
-        pos.file = "postgres:" + c_.name + " key " + key + " at " + cursor;
+        pos.file = std::move(where);
         batch->rejected.push_back({pos, mapped.message(), raw});
       }
-      cursor_ = std::move(cursor);
-      key_ = std::move(key);
     }
-    has_cursor_ = true;
     batch->checkpoint_position = json::array({cursor_, key_}).dump();
     batch->checkpoint_description =
         c_.postgres.cursor_column + " " + cursor_ + ", " + c_.postgres.key_column + " " + key_;
@@ -176,6 +179,22 @@ class PostgresSource : public BatchSource {
   }
 
  private:
+  // Sends the query for the page after (cursor_, key_), or for the first
+  // page; its result is taken by the next NextBatch.
+  Status SendPage() {
+    std::vector<const char*> params;
+    if (has_cursor_) params = {cursor_.c_str(), key_.c_str()};
+    if (!window_.first.empty()) {
+      params.push_back(window_.first.c_str());
+      params.push_back(window_.second.c_str());
+    }
+    if (PQsendQueryParams(conn_, has_cursor_ ? next_sql_.c_str() : first_sql_.c_str(),
+                          static_cast<int>(params.size()), nullptr, params.data(), nullptr, nullptr,
+                          0) != 1)
+      return Status::IOError("connector " + c_.name + ": query failed: " + Message());
+    pending_ = true;
+    return Status::Ok();
+  }
   std::string Message() const {
     std::string m = conn_ != nullptr ? PQerrorMessage(conn_) : "out of memory";
     while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
@@ -235,6 +254,7 @@ class PostgresSource : public BatchSource {
   std::string first_sql_, next_sql_;
   std::string cursor_, key_;
   bool has_cursor_ = false;
+  bool pending_ = false;  // a page query was sent and its result not yet taken
   std::string stream_;
   std::pair<std::string, std::string> window_;  // backfill [from, to); empty: none
 };

@@ -13,6 +13,8 @@ and the run records.
 import argparse
 import json
 import os
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -34,6 +36,8 @@ def main():
     ap.add_argument("src")
     ap.add_argument("--cases", type=int, default=200000)
     ap.add_argument("--page", type=int, default=5000)
+    ap.add_argument("--runs", type=int, default=1, help="CRM loads, each into a fresh copy")
+    ap.add_argument("--compare", help="another faultgraph CLI, run in turn with the first")
     ap.add_argument("--sim", help="simulator output to use (made there when missing)")
     ap.add_argument("--perf", help="record the CRM run with `perf record -g` into this file")
     a = ap.parse_args()
@@ -78,11 +82,11 @@ page_size = {a.page}
             subprocess.run([cli, "--data", data, "ingest", "--no-index", "--mapping",
                             os.path.join(maps, mapping + ".toml"), os.path.join(sim, rel)],
                            check=True, capture_output=True)
-        for name in ("erp_pg", "crm_pg"):
+        def run(name, data_dir, perf=None, program=cli):
             t0 = time.monotonic()
-            prefix = ["perf", "record", "-g", "-o", a.perf] if a.perf and name == "crm_pg" else []
-            r = subprocess.run(prefix + [cli, "--data", data, "--json", "connectors", "run", name,
-                                         "--no-index", "--config", config], check=True,
+            prefix = ["perf", "record", "-g", "-o", perf] if perf else []
+            r = subprocess.run(prefix + [program, "--data", data_dir, "--json", "connectors", "run",
+                                         name, "--no-index", "--config", config], check=True,
                                capture_output=True, text=True)
             secs = time.monotonic() - t0
             rec = json.loads(r.stdout)
@@ -91,7 +95,28 @@ page_size = {a.page}
                   f"with process start and close; the run itself {run_s:.2f} s = "
                   f"{rec['read'] / run_s:,.0f} rows/s "
                   f"(written {rec['written']}, rejected {rec['rejected']}, {rec['batches']} "
-                  f"batches, commits {rec['commitMs'] / 1000:.2f} s)")
+                  f"batches, commits {rec['commitMs'] / 1000:.2f} s)", flush=True)
+            return rec["read"] / secs, rec["read"] / run_s
+
+        run("erp_pg", data)
+        # The tickets into copies of the store with the installed base, so
+        # that every run starts from the same state.
+        programs = [cli] + ([os.path.abspath(a.compare)] if a.compare else [])
+        rates = {p: [] for p in programs}
+        for i in range(a.runs):
+            for p in programs:  # interleaved, so that a slow minute hits both
+                copy = os.path.join(tmp, "db_copy")
+                shutil.copytree(data, copy)
+                if len(programs) > 1:
+                    print(p, end=": ")
+                rates[p].append(run("crm_pg", copy, a.perf if i == 0 else None, p))
+                shutil.rmtree(copy)
+        if a.runs > 1:
+            for p in programs:
+                for k, what in [(0, "with process start and close"), (1, "the run itself")]:
+                    xs = sorted(r[k] for r in rates[p])
+                    print(f"{p}: crm_pg over {a.runs} runs, {what}: median "
+                          f"{statistics.median(xs):,.0f} rows/s, {xs[0]:,.0f}-{xs[-1]:,.0f}")
 
 
 if __name__ == "__main__":
