@@ -112,7 +112,9 @@ class MqttSource : public BatchSource {
         if (!spool_error_.empty()) return Status::IOError(spool_error_);
         auto quiet = std::chrono::steady_clock::now() - last_arrival_;
         if (quiet >= idle) return false;
+        reader_waiting_ = true;
         cv_.wait_for(lock, idle - quiet);
+        reader_waiting_ = false;
       }
     }
     auto rows = store_.ScanFrom(graph::Cf::kAudit, graph::keys::SpoolPrefix(c_.name),
@@ -199,7 +201,9 @@ class MqttSource : public BatchSource {
     }
     self->spooled_ = self->next_++;
     self->last_arrival_ = std::chrono::steady_clock::now();
-    self->cv_.notify_all();
+    // A wake-up is a system call, and costly on a VM: only when the run
+    // waits for messages.
+    if (self->reader_waiting_) self->cv_.notify_all();
     MQTTAsync_freeMessage(&m);
     MQTTAsync_free(topic);
     return 1;
@@ -252,6 +256,7 @@ class MqttSource : public BatchSource {
   uint64_t read_ = 0;     // the last handed to ingest
   uint64_t committed_ = 0, deleted_ = 0;
   std::chrono::steady_clock::time_point last_arrival_;
+  bool reader_waiting_ = false;  // NextBatch waits for a message (under mu_)
 };
 
 }  // namespace

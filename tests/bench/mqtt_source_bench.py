@@ -31,6 +31,7 @@ def main():
     ap.add_argument("cli")
     ap.add_argument("alarms")
     ap.add_argument("--messages", type=int, default=100000)
+    ap.add_argument("--perf", help="record the timed run with `perf record -a -g` into this file")
     a = ap.parse_args()
     cli = os.path.abspath(a.cli)
     mapping = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "ops",
@@ -68,6 +69,8 @@ idle_ms = 1000
                                 "-t", "plant/bench/alarms", "-l"],
                                input="".join(lines[i:i + 2000]).encode(), check=True)
             t0 = time.monotonic()
+            if a.perf:  # the whole machine: the broker works for the run too
+                cmd = ["perf", "record", "-a", "-g", "-o", a.perf, "--"] + cmd
             r = json.loads(subprocess.run(cmd, check=True, capture_output=True,
                                           text=True).stdout)
             secs = time.monotonic() - t0 - 1.0
