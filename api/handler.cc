@@ -51,6 +51,13 @@ void CheckId(const std::string& field, const std::string& value) {
   }
 }
 
+// An optional id (a filter): empty means "all", but not too long.
+void CheckOptionalId(const std::string& field, const std::string& value) {
+  if (value.size() > kMaxIdBytes) {
+    ThrowBad(field, field + " is longer than " + std::to_string(kMaxIdBytes) + " bytes");
+  }
+}
+
 int32_t CheckLimit(int32_t limit) {
   if (limit < 1 || limit > kMaxLimit) {
     ThrowBad("limit", "limit is " + std::to_string(limit) + "; it must be from 1 to " +
@@ -306,8 +313,8 @@ void Handler::similarCases(SearchResult& out, const std::string& caseId, const s
 }
 
 void Handler::rootCause(RootCauseAnswer& out, const RootCauseRequest& request) {
-  if (request.product.size() > kMaxIdBytes) ThrowBad("product", "product is longer than 512 bytes");
-  if (request.serial.size() > kMaxIdBytes) ThrowBad("serial", "serial is longer than 512 bytes");
+  CheckOptionalId("product", request.product);
+  CheckOptionalId("serial", request.serial);
   if (request.text.size() > kMaxQueryBytes) ThrowBad("text", "the text is longer than 8192 bytes");
   if (request.topK < 1 || request.topK > 20) ThrowBad("topK", "topK must be from 1 to 20");
   if (request.faultCodes.size() > 50) ThrowBad("faultCodes", "at most 50 fault codes");
@@ -435,7 +442,7 @@ void Handler::rootCause(RootCauseAnswer& out, const RootCauseRequest& request) {
 }
 
 void Handler::repeatFailures(std::vector<RepeatRow>& out, const RepeatRequest& request) {
-  if (request.product.size() > kMaxIdBytes) ThrowBad("product", "product is longer than 512 bytes");
+  CheckOptionalId("product", request.product);
   if (request.windowDays < 1 || request.windowDays > 365)
     ThrowBad("windowDays", "windowDays must be from 1 to 365");
   CheckLimit(request.limit);
@@ -459,9 +466,8 @@ void Handler::repeatFailures(std::vector<RepeatRow>& out, const RepeatRequest& r
 }
 
 void Handler::defectTrends(TrendReport& out, const TrendRequest& request) {
-  if (request.product.size() > kMaxIdBytes) ThrowBad("product", "product is longer than 512 bytes");
-  if (request.component.size() > kMaxIdBytes)
-    ThrowBad("component", "component is longer than 512 bytes");
+  CheckOptionalId("product", request.product);
+  CheckOptionalId("component", request.component);
   if (request.baselineMonths < 2 || request.baselineMonths > 36)
     ThrowBad("baselineMonths", "baselineMonths must be from 2 to 36");
   if (!(request.alpha > 0 && request.alpha <= 0.1))
@@ -539,8 +545,8 @@ void Handler::defectFeed(FeedPage& out, const std::string& cursor, int32_t max) 
 }
 
 void Handler::kpis(std::vector<KpiRow>& out, const KpiRequest& request) {
-  if (request.product.size() > kMaxIdBytes) ThrowBad("product", "product is longer than 512 bytes");
-  if (request.region.size() > kMaxIdBytes) ThrowBad("region", "region is longer than 512 bytes");
+  CheckOptionalId("product", request.product);
+  CheckOptionalId("region", request.region);
   if (request.windowDays < 1 || request.windowDays > 365)
     ThrowBad("windowDays", "windowDays must be from 1 to 365");
   if (request.fromMs != 0 && request.toMs != 0 && request.toMs <= request.fromMs)
@@ -574,7 +580,7 @@ void Handler::kpis(std::vector<KpiRow>& out, const KpiRequest& request) {
 
 void Handler::repeatContacts(std::vector<RepeatContactRow>& out,
                              const RepeatContactRequest& request) {
-  if (request.product.size() > kMaxIdBytes) ThrowBad("product", "product is longer than 512 bytes");
+  CheckOptionalId("product", request.product);
   if (request.minCalls < 2 || request.minCalls > 1000)
     ThrowBad("minCalls", "minCalls must be from 2 to 1000");
   CheckLimit(request.limit);
@@ -598,9 +604,8 @@ void Handler::repeatContacts(std::vector<RepeatContactRow>& out,
 }
 
 void Handler::cohortRates(std::vector<CohortCell>& out, const CohortRequest& request) {
-  if (request.product.size() > kMaxIdBytes) ThrowBad("product", "product is longer than 512 bytes");
-  if (request.component.size() > kMaxIdBytes)
-    ThrowBad("component", "component is longer than 512 bytes");
+  CheckOptionalId("product", request.product);
+  CheckOptionalId("component", request.component);
   for (auto& c :
        Unwrap(graph::CohortRates(*store_, {request.product, request.component}), "request")) {
     CohortCell cell;
