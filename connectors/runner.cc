@@ -5,7 +5,6 @@
 #include <chrono>
 #include <filesystem>
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include "common/clock.h"
 #include "connectors/batch_pump.h"

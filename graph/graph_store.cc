@@ -47,14 +47,6 @@ void GraphBatch::PutEntity(const storage::Entity& e) {
   Put(Cf::kEntity, keys::Entity(e.kind, e.id), Encode(e));
 }
 
-void GraphBatch::PutCase(const storage::CaseDoc& c) {
-  Put(Cf::kCase, keys::CaseDoc(c.case_id), Encode(c));
-}
-
-void GraphBatch::PutEvent(const storage::EventDoc& e) {
-  Put(Cf::kCase, keys::Event(e.kind, e.id), Encode(e));
-}
-
 void GraphBatch::Add(Cf cf, const std::string& key, int64_t delta) {
   assert(CfIsCounter(cf) && cf != Cf::kRedge);
   counters_[static_cast<int>(cf)][key] += delta;
@@ -717,12 +709,12 @@ Result<std::vector<TimelineItem>> GraphStore::AssetTimeline(const std::string& s
 
 Result<std::optional<storage::DedupEntry>> GraphStore::GetDedup(
     const GraphBatch* batch, const std::string& source, const std::string& source_id) const {
-  std::string key = keys::Dedup(source, source_id);
   if (batch != nullptr) {
-    auto it = batch->dedup_.find(key);
-    if (it != batch->dedup_.end()) return std::optional<storage::DedupEntry>(it->second);
+    if (const auto* pending = batch->PendingDedup(source, source_id))
+      return std::optional<storage::DedupEntry>(*pending);
   }
-  return GetOptional<storage::DedupEntry>(db_.get(), Handle(Cf::kDedup), key, "dedup");
+  return GetOptional<storage::DedupEntry>(db_.get(), Handle(Cf::kDedup),
+                                          keys::Dedup(source, source_id), "dedup");
 }
 
 const storage::DedupEntry* GraphBatch::PendingDedup(const std::string& source,

@@ -56,15 +56,14 @@ struct StoreDigest {
 
 // Mutations for one source batch, made by GraphStore::NewBatch and applied
 // atomically by GraphStore::Commit. Not thread-safe. Dedup entries put here
-// are seen by GraphStore::GetDedup(&batch, ...) before the commit.
+// are seen by PendingDedup and GraphStore::GetDedup(&batch, ...) before the
+// commit.
 class GraphBatch {
  public:
   ~GraphBatch();
   GraphBatch(GraphBatch&&) noexcept;
 
   void PutEntity(const storage::Entity& e);
-  void PutCase(const storage::CaseDoc& c);    // the doc; the timeline key is the caller's
-  void PutEvent(const storage::EventDoc& e);  // the doc; the timeline key is the caller's
   void Put(Cf cf, std::string key, std::string value);
   // Adds delta (wrapping) to a counter-family key; an edge key also updates
   // its reverse twin in `redge` unless it is per-product evidence ("p:"
