@@ -115,23 +115,24 @@ std::string ComponentCase(std::string_view product, std::string_view component,
 std::string ComponentCasePrefix(std::string_view product, std::string_view component) {
   return KeyBuilder().Tag('K').Str(product).Str(component).Take();
 }
-std::string CaseFact(std::string_view asset, int64_t opened_ms, std::string_view case_id) {
+namespace {
+// tag | shard of owner | owner | time | id: one owner's facts together, in
+// time order, in the shard FactShardPrefix(tag, shard) scans.
+std::string ShardedFact(uint8_t tag, std::string_view owner, int64_t time_ms, std::string_view id) {
   return KeyBuilder()
-      .Tag('A')
-      .Tag(static_cast<uint8_t>(FactShard(asset)))
-      .Str(asset)
-      .I64(opened_ms)
-      .Str(case_id)
+      .Tag(tag)
+      .Tag(static_cast<uint8_t>(FactShard(owner)))
+      .Str(owner)
+      .I64(time_ms)
+      .Str(id)
       .Take();
 }
+}  // namespace
+std::string CaseFact(std::string_view asset, int64_t opened_ms, std::string_view case_id) {
+  return ShardedFact('A', asset, opened_ms, case_id);
+}
 std::string ContactFact(std::string_view case_ref, int64_t time_ms, std::string_view contact_id) {
-  return KeyBuilder()
-      .Tag('B')
-      .Tag(static_cast<uint8_t>(FactShard(case_ref)))
-      .Str(case_ref)
-      .I64(time_ms)
-      .Str(contact_id)
-      .Take();
+  return ShardedFact('B', case_ref, time_ms, contact_id);
 }
 std::string FactShardPrefix(uint8_t tag, int shard) {
   return KeyBuilder().Tag(tag).Tag(static_cast<uint8_t>(shard)).Take();
