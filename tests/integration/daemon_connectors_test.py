@@ -117,18 +117,19 @@ pattern = "*.csv"
         bad = os.path.join(self.tmp, "bad.toml")
         with open(self.config, encoding="utf-8") as f:
             text = f.read()
-        with open(bad, "w", encoding="utf-8") as f:
-            f.write(text.replace('pattern = "*.csv"', 'pattern = "*.csv"\nrecursive = true'))
-        r = subprocess.run([DAEMON, "--check-config", bad], capture_output=True, text=True)
-        self.assertEqual(r.returncode, 2)
-        self.assertIn("bad.toml:12", r.stderr)
-        self.assertIn("unknown key 'recursive'", r.stderr)
-        with open(bad, "w", encoding="utf-8") as f:
-            f.write(text.replace('schedule = "0 3 1 1 *"', 'schedule = "0 25 * * *"'))
-        r = subprocess.run([DAEMON, "--check-config", bad], capture_output=True, text=True)
-        self.assertEqual(r.returncode, 2)
-        self.assertIn("bad.toml:6", r.stderr)
-        self.assertIn("hour field '25'", r.stderr)
+
+        def refused(old, new, where, message):
+            with open(bad, "w", encoding="utf-8") as f:
+                f.write(text.replace(old, new))
+            r = subprocess.run([DAEMON, "--check-config", bad], capture_output=True, text=True)
+            self.assertEqual(r.returncode, 2)
+            self.assertIn(where, r.stderr)
+            self.assertIn(message, r.stderr)
+
+        refused('pattern = "*.csv"', 'pattern = "*.csv"\nrecursive = true', "bad.toml:12",
+                "unknown key 'recursive'")
+        refused('schedule = "0 3 1 1 *"', 'schedule = "0 25 * * *"', "bad.toml:6",
+                "hour field '25'")
         r = subprocess.run([DAEMON, "--check-config", self.config], capture_output=True,
                            text=True)
         self.assertEqual(r.returncode, 0, r.stderr)
