@@ -200,38 +200,33 @@ Result<ConnectorsFile> LoadConnectors(const std::string& path) {
         return ck.Error(b, "'error_budget' in " + section + " must be a number from 0 to 1");
       c.error_budget = *v;
     }
+    // A relative path in the file is relative to the file's folder.
+    auto beside_config = [&dir](std::string* path) {
+      std::filesystem::path p(*path);
+      if (p.is_relative()) *path = (dir / p).lexically_normal().string();
+    };
     const toml::table* pg = t->get_as<toml::table>("postgres");
     const toml::table* folder = t->get_as<toml::table>("folder");
     if (c.type == "postgres") {
       if (pg == nullptr)
         return ck.Error(t, section + " of type postgres needs [connector.postgres]");
       FG_RETURN_IF_ERROR(LoadPostgres(ck, *pg, section + " [postgres]", &c.postgres));
-      if (!c.postgres.password_file.empty()) {
-        std::filesystem::path pw(c.postgres.password_file);
-        if (pw.is_relative()) c.postgres.password_file = (dir / pw).lexically_normal().string();
-      }
+      if (!c.postgres.password_file.empty()) beside_config(&c.postgres.password_file);
     } else if (c.type == "folder") {
       if (folder == nullptr)
         return ck.Error(t, section + " of type folder needs [connector.folder]");
       FG_RETURN_IF_ERROR(LoadFolder(ck, *folder, section + " [folder]", &c.folder));
-      std::filesystem::path fp(c.folder.path);
-      if (fp.is_relative()) c.folder.path = (dir / fp).lexically_normal().string();
+      beside_config(&c.folder.path);
     } else if (c.type == "http") {
       const toml::table* http = t->get_as<toml::table>("http");
       if (http == nullptr) return ck.Error(t, section + " of type http needs [connector.http]");
       FG_RETURN_IF_ERROR(LoadHttp(ck, *http, section + " [http]", &c.http));
-      if (!c.http.token_file.empty()) {
-        std::filesystem::path tf(c.http.token_file);
-        if (tf.is_relative()) c.http.token_file = (dir / tf).lexically_normal().string();
-      }
+      if (!c.http.token_file.empty()) beside_config(&c.http.token_file);
     } else if (c.type == "mqtt") {
       const toml::table* mqtt = t->get_as<toml::table>("mqtt");
       if (mqtt == nullptr) return ck.Error(t, section + " of type mqtt needs [connector.mqtt]");
       FG_RETURN_IF_ERROR(LoadMqtt(ck, *mqtt, section + " [mqtt]", &c.mqtt));
-      if (!c.mqtt.password_file.empty()) {
-        std::filesystem::path pf(c.mqtt.password_file);
-        if (pf.is_relative()) c.mqtt.password_file = (dir / pf).lexically_normal().string();
-      }
+      if (!c.mqtt.password_file.empty()) beside_config(&c.mqtt.password_file);
     } else {
       return ck.Error(
           t->get("type"),
