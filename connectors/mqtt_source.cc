@@ -6,8 +6,9 @@
 // message only when the arrival callback returns (checked: a process killed
 // inside the callback gets the message again on reconnect; libmosquitto 2.0
 // and Paho's synchronous client acknowledge before the callback and lose
-// it). The callback writes the message to a spool in the store (the WAL
-// survives a killed process) and only then returns; runs read the spool in
+// it). The callback writes the message to the spool beside the graph
+// (graph/spool_store.h; its WAL survives a killed process) and only then
+// returns; runs read the spool in
 // order and commit each batch with the spool position as checkpoint, so a
 // message is applied once, and spooled messages at or below the committed
 // position are deleted after. A message delivered twice (acknowledgement
@@ -24,7 +25,6 @@
 #include "common/hash.h"
 #include "connectors/row_mapper.h"
 #include "connectors/runner.h"
-#include "graph/key_codec.h"
 #include "ingest/text.h"
 
 namespace faultgraph::connectors {
@@ -55,17 +55,12 @@ class MqttSource : public BatchSource {
     committed_ = pos->empty() ? 0 : std::stoull(*pos);
     read_ = committed_;
     deleted_ = committed_;
-    auto last = store_.ScanRaw(graph::Cf::kAudit, graph::keys::SpoolPrefix(c_.name), 1, true);
+    auto spool = store_.Spool();
+    if (!spool.ok()) return spool.status();
+    spool_ = *spool;
+    auto last = spool_->Last(c_.name);
     if (!last.ok()) return last.status();
-    uint64_t last_seq = committed_;
-    if (!last->empty()) {
-      graph::KeyReader r(last->front().first);
-      uint8_t tag;
-      std::string name;
-      if (!(r.Tag(&tag) && r.Str(&name) && r.U64(&last_seq)))
-        return Status::Corruption("bad spool key of connector " + c_.name);
-      last_seq = std::max(last_seq, committed_);
-    }
+    uint64_t last_seq = std::max(*last, committed_);
     next_ = last_seq + 1;
     spooled_ = last_seq;
 
@@ -117,16 +112,14 @@ class MqttSource : public BatchSource {
         reader_waiting_ = false;
       }
     }
-    auto rows = store_.ScanFrom(graph::Cf::kAudit, graph::keys::SpoolPrefix(c_.name),
-                                graph::keys::SpoolMessage(c_.name, read_ + 1),
-                                static_cast<size_t>(c_.mqtt.batch_size));
+    auto rows = spool_->Read(c_.name, read_ + 1, static_cast<size_t>(c_.mqtt.batch_size));
     if (!rows.ok()) return rows.status();
     if (rows->empty()) return false;
     batch->source = mapping_.source;
     batch->stream = stream_;
     batch->rows.clear();
     batch->rejected.clear();
-    for (const auto& [key, value] : *rows) {
+    for (const auto& [seq, value] : *rows) {
       size_t nul = value.find('\0');
       std::string topic = value.substr(0, nul);
       std::string payload = nul == std::string::npos ? "" : value.substr(nul + 1);
@@ -153,12 +146,6 @@ class MqttSource : public BatchSource {
                                    Fnv1a64(topic + '\x1f' + payload), 0};
         batch->rejected.push_back({pos, mapped.message(), payload});
       }
-      graph::KeyReader r(key);
-      uint8_t tag;
-      std::string name;
-      uint64_t seq = 0;
-      if (!(r.Tag(&tag) && r.Str(&name) && r.U64(&seq)))
-        return Status::Corruption("bad spool key of connector " + c_.name);
       read_ = seq;
     }
     batch->checkpoint_position = std::to_string(read_);
@@ -174,10 +161,7 @@ class MqttSource : public BatchSource {
     if (!pos->has_value() || (*pos)->position.empty()) return Status::Ok();
     committed_ = std::stoull((*pos)->position);
     if (committed_ <= deleted_) return Status::Ok();
-    graph::GraphBatch b = store_.NewBatch();
-    for (uint64_t s = deleted_ + 1; s <= committed_; ++s)
-      b.Delete(graph::Cf::kAudit, graph::keys::SpoolMessage(c_.name, s));
-    FG_RETURN_IF_ERROR(store_.Commit(b));
+    FG_RETURN_IF_ERROR(spool_->DropUpTo(c_.name, committed_));
     deleted_ = committed_;
     return Status::Ok();
   }
@@ -191,8 +175,7 @@ class MqttSource : public BatchSource {
         std::string(static_cast<const char*>(m->payload), static_cast<size_t>(m->payloadlen));
     // Spooled (the WAL survives a killed process) before returning 1, which
     // is when the client acknowledges the message to the broker.
-    Status s = self->store_.PutRaw(graph::Cf::kAudit,
-                                   graph::keys::SpoolMessage(self->c_.name, self->next_), value);
+    Status s = self->spool_->Append(self->c_.name, self->next_, value);
     std::lock_guard<std::mutex> lock(self->mu_);
     if (!s.ok()) {
       self->spool_error_ = "connector " + self->c_.name + ": cannot spool: " + s.message();
@@ -241,6 +224,7 @@ class MqttSource : public BatchSource {
   }
 
   graph::GraphStore& store_;
+  graph::SpoolStore* spool_ = nullptr;  // the store's
   const ConnectorConfig& c_;
   Mapping mapping_;
   MQTTAsync client_ = nullptr;

@@ -13,25 +13,10 @@
 #include "common/hash.h"
 #include "graph/counter_merge.h"
 #include "graph/key_codec.h"
+#include "graph/rocks_status.h"
 #include "graph/thrift_codec.h"
 
 namespace faultgraph::graph {
-namespace {
-
-Status FromRocks(const rocksdb::Status& s, const std::string& what) {
-  if (s.ok()) return Status::Ok();
-  if (s.IsNotFound()) return Status::NotFound(what + ": " + s.ToString());
-  if (s.IsCorruption()) return Status::Corruption(what + ": " + s.ToString());
-  if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
-    return Status::Busy(what + ": the data directory is in use by another process (" +
-                        s.ToString() + ")");
-  }
-  if (s.IsInvalidArgument()) return Status::InvalidArgument(what + ": " + s.ToString());
-  return Status::IOError(what + ": " + s.ToString());
-}
-
-}  // namespace
-
 // ---- GraphBatch ----
 
 GraphBatch::GraphBatch(GraphStore* store)
@@ -186,6 +171,7 @@ Result<std::unique_ptr<GraphStore>> GraphStore::Open(const std::string& dir,
   rocksdb::Status s = rocksdb::DB::Open(db_options, dir, descriptors, &store->handles_, &db);
   if (!s.ok()) return FromRocks(s, "open " + dir);
   store->db_.reset(db);
+  store->dir_ = dir;
   // Continue the outbox numbering after the last entry ever committed.
   std::unique_ptr<rocksdb::Iterator> it(
       store->db_->NewIterator(rocksdb::ReadOptions(), store->Handle(Cf::kOutbox)));
@@ -418,8 +404,38 @@ Result<std::vector<std::pair<std::string, std::string>>> GraphStore::ScanRaw(
   return out;
 }
 
-Status GraphStore::PutRaw(Cf cf, const std::string& key, const std::string& value) {
-  return FromRocks(db_->Put(rocksdb::WriteOptions(), Handle(cf), key, value), "put");
+Result<SpoolStore*> GraphStore::Spool() {
+  std::lock_guard<std::mutex> lock(spool_mu_);
+  if (spool_ == nullptr) {
+    auto spool = SpoolStore::Open((std::filesystem::path(dir_) / "spool").string());
+    if (!spool.ok()) return spool.status();
+    FG_RETURN_IF_ERROR(MoveLegacySpool(**spool));
+    spool_ = std::move(*spool);
+  }
+  return spool_.get();
+}
+
+// Versions before the spool store kept spooled messages in the audit column
+// family: what is left there moves over once, numbers kept.
+Status GraphStore::MoveLegacySpool(SpoolStore& spool) {
+  const std::string prefix = keys::LegacySpoolPrefix();
+  for (;;) {
+    auto rows = ScanRaw(Cf::kAudit, prefix, 1000, false);
+    if (!rows.ok()) return rows.status();
+    if (rows->empty()) return Status::Ok();
+    GraphBatch moved = NewBatch();
+    for (const auto& [key, value] : *rows) {
+      KeyReader r(key);
+      uint8_t tag;
+      std::string connector;
+      uint64_t seq = 0;
+      if (!(r.Tag(&tag) && r.Str(&connector) && r.U64(&seq)))
+        return Status::Corruption("bad spooled message key in the audit column family");
+      FG_RETURN_IF_ERROR(spool.Append(connector, seq, value));
+      moved.Delete(Cf::kAudit, key);
+    }
+    FG_RETURN_IF_ERROR(Commit(moved));
+  }
 }
 
 Result<std::vector<std::pair<std::string, std::string>>> GraphStore::ScanFrom(

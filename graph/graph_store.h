@@ -18,6 +18,7 @@
 #include "graph/case_fact.h"
 #include "graph/gen-cpp/storage_types.h"
 #include "graph/schema.h"
+#include "graph/spool_store.h"
 
 namespace rocksdb {
 class DB;
@@ -221,9 +222,8 @@ class GraphStore {
   Result<std::vector<std::pair<std::string, std::string>>> ScanRaw(Cf cf, const std::string& prefix,
                                                                    size_t limit,
                                                                    bool reverse) const;
-  // One key written on its own (WAL, not synced: it survives a killed
-  // process), for spools that must be durable before they are acknowledged.
-  Status PutRaw(Cf cf, const std::string& key, const std::string& value);
+  // The spool beside the graph (graph/spool_store.h), opened on first use.
+  Result<SpoolStore*> Spool();
   // Raw keys and values under `prefix` from `start` (inclusive) on, at most `limit`.
   Result<std::vector<std::pair<std::string, std::string>>> ScanFrom(Cf cf,
                                                                     const std::string& prefix,
@@ -247,6 +247,7 @@ class GraphStore {
   std::mutex feed_mu_;
   rocksdb::ColumnFamilyHandle* Handle(Cf cf) const { return handles_[static_cast<int>(cf)]; }
   Status CheckSchema(const std::string& dir);
+  Status MoveLegacySpool(SpoolStore& spool);
   Status ScanPrefix(Cf cf, const std::string& prefix, size_t limit,
                     const std::function<bool(std::string_view, std::string_view)>& fn) const;
   // The values under `prefix`, decoded as T; Corruption on the first that is not.
@@ -256,6 +257,9 @@ class GraphStore {
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   std::mutex commit_mu_;  // outbox numbering + write, in one order
+  std::string dir_;
+  std::mutex spool_mu_;
+  std::unique_ptr<SpoolStore> spool_;
   std::atomic<uint64_t> last_outbox_seq_{0};
 };
 

@@ -144,12 +144,10 @@ std::string ConnectorRun(std::string_view connector, int64_t started_ms) {
 std::string ConnectorRunPrefix(std::string_view connector) {
   return KeyBuilder().Tag('R').Str(connector).Take();
 }
-std::string SpoolMessage(std::string_view connector, uint64_t seq) {
+std::string LegacySpoolMessage(std::string_view connector, uint64_t seq) {
   return KeyBuilder().Tag('M').Str(connector).U64(seq).Take();
 }
-std::string SpoolPrefix(std::string_view connector) {
-  return KeyBuilder().Tag('M').Str(connector).Take();
-}
+std::string LegacySpoolPrefix() { return KeyBuilder().Tag('M').Take(); }
 std::string Dedup(std::string_view source, std::string_view source_id) {
   return KeyBuilder().Str(source).Str(source_id).Take();
 }

@@ -102,9 +102,10 @@ std::string SchemaVersion();
 // A connector run record in Cf::kAudit (JSON, connectors/runner.h).
 std::string ConnectorRun(std::string_view connector, int64_t started_ms);
 std::string ConnectorRunPrefix(std::string_view connector);
-// An MQTT message spooled by a connector before it is acknowledged (Cf::kAudit).
-std::string SpoolMessage(std::string_view connector, uint64_t seq);
-std::string SpoolPrefix(std::string_view connector);
+// Where versions before the spool store (spool_store.h) spooled a
+// connector's MQTT messages (Cf::kAudit); GraphStore::Spool moves them over.
+std::string LegacySpoolMessage(std::string_view connector, uint64_t seq);
+std::string LegacySpoolPrefix();
 std::string Dedup(std::string_view source, std::string_view source_id);
 std::string Checkpoint(std::string_view source, std::string_view stream);
 std::string DeadLetter(std::string_view source, std::string_view stream, uint64_t offset);

@@ -1,0 +1,89 @@
+#include "graph/spool_store.h"
+
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
+
+#include <filesystem>
+
+#include "graph/key_codec.h"
+#include "graph/rocks_status.h"
+
+namespace faultgraph::graph {
+namespace {
+
+std::string MessageKey(std::string_view connector, uint64_t seq) {
+  return KeyBuilder().Str(connector).U64(seq).Take();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SpoolStore>> SpoolStore::Open(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Status::IOError("cannot create spool directory " + dir + ": " + ec.message());
+  rocksdb::Options o;
+  o.create_if_missing = true;
+  o.write_buffer_size = 8 << 20;  // messages live until the next commit
+  o.max_background_jobs = 1;
+  o.keep_log_file_num = 2;
+  o.compression = rocksdb::kNoCompression;
+  rocksdb::DB* db = nullptr;
+  FG_RETURN_IF_ERROR(FromRocks(rocksdb::DB::Open(o, dir, &db), "open spool " + dir));
+  auto spool = std::unique_ptr<SpoolStore>(new SpoolStore());
+  spool->db_.reset(db);
+  spool->dir_ = dir;
+  return spool;
+}
+
+SpoolStore::~SpoolStore() = default;
+
+Status SpoolStore::Append(std::string_view connector, uint64_t seq, std::string_view message) {
+  return FromRocks(db_->Put(rocksdb::WriteOptions(), MessageKey(connector, seq),
+                            rocksdb::Slice(message.data(), message.size())),
+                   "spool " + std::string(connector) + " in " + dir_);
+}
+
+Result<uint64_t> SpoolStore::Last(std::string_view connector) const {
+  std::string lower = MessageKey(connector, 0);
+  std::string upper = KeyBuilder().Str(connector).U64(UINT64_MAX).Take();
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  it->SeekForPrev(upper);
+  uint64_t seq = 0;
+  if (it->Valid() && it->key().compare(lower) >= 0) {
+    KeyReader r({it->key().data(), it->key().size()});
+    std::string name;
+    if (!(r.Str(&name) && r.U64(&seq)))
+      return Status::Corruption("bad spool key of connector " + std::string(connector));
+  }
+  FG_RETURN_IF_ERROR(FromRocks(it->status(), "read spool " + dir_));
+  return seq;
+}
+
+Result<std::vector<std::pair<uint64_t, std::string>>> SpoolStore::Read(std::string_view connector,
+                                                                       uint64_t from,
+                                                                       size_t limit) const {
+  std::vector<std::pair<uint64_t, std::string>> out;
+  std::string upper = KeyBuilder().Str(connector).U64(UINT64_MAX).Take();
+  rocksdb::Slice upper_slice(upper);
+  rocksdb::ReadOptions ro;
+  ro.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
+  for (it->Seek(MessageKey(connector, from)); it->Valid() && out.size() < limit; it->Next()) {
+    KeyReader r({it->key().data(), it->key().size()});
+    std::string name;
+    uint64_t seq = 0;
+    if (!(r.Str(&name) && r.U64(&seq)))
+      return Status::Corruption("bad spool key of connector " + std::string(connector));
+    out.emplace_back(seq, it->value().ToString());
+  }
+  FG_RETURN_IF_ERROR(FromRocks(it->status(), "read spool " + dir_));
+  return out;
+}
+
+Status SpoolStore::DropUpTo(std::string_view connector, uint64_t upto) {
+  return FromRocks(db_->DeleteRange(rocksdb::WriteOptions(), db_->DefaultColumnFamily(),
+                                    MessageKey(connector, 0), MessageKey(connector, upto + 1)),
+                   "drop spooled messages of " + std::string(connector) + " in " + dir_);
+}
+
+}  // namespace faultgraph::graph
