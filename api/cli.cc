@@ -93,11 +93,12 @@ constexpr const char* kUsage =
   connectors status|history [NAME] [--limit N] --config FILE
                                      each connector's last run and next scheduled run; past
                                      runs with rows read, written, rejected and errors
-  connectors run|status|history [NAME] --server HOST:PORT
-                                     the same through a running faultgraphd --connectors
-                                     (run queues the run in the daemon)
   connectors reset NAME --config FILE
                                      forget a connector's position (daemon stopped)
+  connectors run|backfill|reset|status|history [NAME] --server HOST:PORT
+                                     the same through a running faultgraphd --connectors
+                                     (run and backfill queue in the daemon; reset is
+                                     refused while the connector runs or is queued)
 
   FILTERS: --product P --family F --component C --symptom S --region R
            --kind case|fix --from DATE --to DATE
@@ -367,24 +368,17 @@ int CmdDlq(api::FaultGraphIf& fg, const Args& a, bool as_json) {
   const std::string verb = a.positional.size() >= 2 ? a.positional[1] : "";
   if (verb == "show") {
     if (a.positional.size() != 3) UsageError("dlq show takes one id (from 'dlq list')");
-    std::vector<api::DeadLetter> all;
-    fg.deadLetters(all, a.Get("--source"), 1000);
-    for (const auto& d : all) {
-      if (d.id != a.positional[2]) continue;
-      if (as_json) {
-        Print(DeadLetterJson(d));
-      } else {
-        std::printf(
-            "id:       %s\nsource:   %s\nstream:   %s\nposition: %s\nreason:   %s\nraw:\n%s\n",
-            d.id.c_str(), d.source.c_str(), d.stream.c_str(), d.position.c_str(), d.reason.c_str(),
-            d.raw.c_str());
-      }
-      return 0;
+    api::DeadLetter d;
+    fg.deadLetter(d, a.positional[2]);  // NotFound: exit 3 with the message
+    if (as_json) {
+      Print(DeadLetterJson(d));
+    } else {
+      std::printf(
+          "id:       %s\nsource:   %s\nstream:   %s\nposition: %s\nreason:   %s\nraw:\n%s\n",
+          d.id.c_str(), d.source.c_str(), d.stream.c_str(), d.position.c_str(), d.reason.c_str(),
+          d.raw.c_str());
     }
-    std::fprintf(stderr, "faultgraph: no dead letter with id %s among the first %zu%s\n",
-                 a.positional[2].c_str(), all.size(),
-                 all.size() < 1000 ? " (see 'dlq list')" : " (narrow with --source)");
-    return 3;
+    return 0;
   }
   if (verb != "list" || a.positional.size() != 2)
     UsageError("dlq takes list, show ID or retry ID... --mapping FILE");
@@ -1012,8 +1006,6 @@ int main(int argc, char** argv) {
     connectors_cmd.limit = ParseLimit(args, 20);
     if (connectors_cmd.verb == "check")
       return cli::RunConnectorsCommand(connectors_cmd, nullptr, nullptr, nullptr);
-    if (args.Has("--server") && connectors_cmd.verb == "reset")
-      UsageError("connectors reset works on a data directory (--data) with the daemon stopped");
   }
   std::unique_ptr<ingest::TextRules> rules;
   std::unique_ptr<graph::GraphStore> store;

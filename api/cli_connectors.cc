@@ -182,8 +182,33 @@ int RunRemoteConnectorsCommand(const ConnectorsCommand& cmd, api::FaultGraphIf& 
                 cmd.name.c_str());
     return 0;
   }
+  if (cmd.verb == "backfill") {
+    if (cmd.name.empty() || cmd.from.empty() || cmd.to.empty()) {
+      std::fprintf(stderr,
+                   "faultgraph: connectors backfill needs a connector name, --from and --to\n");
+      return 2;
+    }
+    fg.backfillConnector(cmd.name, cmd.from, cmd.to);
+    std::printf("%s: backfill of [%s, %s) queued in the daemon; see 'connectors history %s'\n",
+                cmd.name.c_str(), cmd.from.c_str(), cmd.to.c_str(), cmd.name.c_str());
+    return 0;
+  }
+  if (cmd.verb == "reset") {
+    if (cmd.name.empty()) {
+      std::fprintf(stderr, "faultgraph: connectors reset needs a connector name\n");
+      return 2;
+    }
+    fg.resetConnector(cmd.name);  // refused (Unavailable) while it runs or is queued
+    std::printf(
+        "%s: position forgotten; the next run reads everything again (records already "
+        "in the graph are skipped by version)\n",
+        cmd.name.c_str());
+    return 0;
+  }
   if (cmd.verb != "history" && cmd.verb != "status") {
-    std::fprintf(stderr, "faultgraph: through --server, connectors takes run, status or history\n");
+    std::fprintf(stderr,
+                 "faultgraph: through --server, connectors takes run, backfill, reset, status or "
+                 "history\n");
     return 2;
   }
   std::vector<api::ConnectorRun> runs;

@@ -1,8 +1,9 @@
 // `faultgraph connectors ...`: check, run, status, history and reset of the
 // connectors configured in a connectors file (connectors/connector_config.h).
-// Embedded only: it works on the store directly, so it cannot run while
+// Embedded it works on the store directly, so it cannot run while
 // faultgraphd holds the data directory (which is also what makes `reset`
-// safe: only a stopped connector can be reset).
+// safe there: no connector runs); through --server the daemon refuses to
+// reset a connector that runs or has a run queued.
 #pragma once
 
 #include <string>
@@ -29,8 +30,10 @@ struct ConnectorsCommand {
 int RunConnectorsCommand(const ConnectorsCommand& cmd, graph::GraphStore* store,
                          ingest::IngestPipeline* pipeline, const std::atomic<bool>* stop);
 
-// The same against a running faultgraphd --connectors: `run` queues a run
-// there; `status` and `history` list its runs. Thrift exceptions propagate.
+// The same against a running faultgraphd --connectors: `run` and
+// `backfill` queue a run there, `reset` forgets a position (refused while
+// the connector runs or is queued); `status` and `history` list its runs.
+// Thrift exceptions propagate.
 int RunRemoteConnectorsCommand(const ConnectorsCommand& cmd, api::FaultGraphIf& fg);
 
 }  // namespace faultgraph::cli

@@ -396,6 +396,9 @@ service FaultGraph {
       throws (1: BadRequest bad, 2: Unavailable unavailable)
   list<DeadLetter> deadLetters(1: string source, 2: i32 limit)
       throws (1: BadRequest bad, 2: Unavailable unavailable)
+  // One dead letter by its id (from deadLetters), however many there are.
+  DeadLetter deadLetter(1: string id)
+      throws (1: BadRequest bad, 2: NotFound notFound, 3: Unavailable unavailable)
   // Past cases and repair procedures matching what the customer said
   // (Chinese, traditional or simplified, English, codes, part numbers).
   SearchResult searchFixes(1: string query, 2: SearchFilters filters, 3: i32 offset, 4: i32 limit)
@@ -424,6 +427,15 @@ service FaultGraph {
   // Queues a run of a configured connector (after the one in progress);
   // Unavailable when the daemon runs no connectors.
   void runConnector(1: string name, 2: bool full)
+      throws (1: BadRequest bad, 2: NotFound notFound, 3: Unavailable unavailable)
+  // Queues a backfill of a PostgreSQL or HTTP connector: the rows whose
+  // cursor (or modification time) is in [fromValue, toValue).
+  void backfillConnector(1: string name, 2: string fromValue, 3: string toValue)
+      throws (1: BadRequest bad, 2: NotFound notFound, 3: Unavailable unavailable)
+  // Forgets a connector's position, so that its next run reads everything
+  // again (what the graph holds is skipped by version). Unavailable while
+  // the connector runs or has a run queued.
+  void resetConnector(1: string name)
       throws (1: BadRequest bad, 2: NotFound notFound, 3: Unavailable unavailable)
   // Runs of one connector (or of all: empty name), newest first.
   list<ConnectorRun> connectorRuns(1: string name, 2: i32 limit)

@@ -199,22 +199,34 @@ void Handler::assetHistory(std::vector<TimelineItem>& out, const std::string& se
   }
 }
 
+namespace {
+
+DeadLetter ToApi(const graph::storage::DeadLetter& d) {
+  DeadLetter a;
+  a.source = d.source;
+  a.stream = d.stream;
+  a.position = d.position;
+  a.reason = d.reason;
+  a.raw = d.raw;
+  a.line = d.line;
+  a.byteOffset = d.byte_offset;
+  a.id = graph::DeadLetterId(d);
+  return a;
+}
+
+}  // namespace
+
 void Handler::deadLetters(std::vector<DeadLetter>& out, const std::string& source, int32_t limit) {
   if (source.size() > kMaxIdBytes) ThrowBad("source", "source name is too long");
   CheckLimit(limit);
   for (const auto& d :
-       Unwrap(store_->ListDeadLetters(source, static_cast<size_t>(limit)), "source")) {
-    DeadLetter a;
-    a.source = d.source;
-    a.stream = d.stream;
-    a.position = d.position;
-    a.reason = d.reason;
-    a.raw = d.raw;
-    a.line = d.line;
-    a.byteOffset = d.byte_offset;
-    a.id = graph::DeadLetterId(d);
-    out.push_back(std::move(a));
-  }
+       Unwrap(store_->ListDeadLetters(source, static_cast<size_t>(limit)), "source"))
+    out.push_back(ToApi(d));
+}
+
+void Handler::deadLetter(DeadLetter& out, const std::string& id) {
+  CheckId("id", id);
+  out = ToApi(Unwrap(store_->FindDeadLetter(id), "id"));
 }
 
 namespace {
@@ -631,6 +643,21 @@ void Handler::runConnector(const std::string& name, bool full) {
   connectors::Scheduler& scheduler = Scheduler();
   if (name.empty() || name.size() > kMaxIdBytes) ThrowBad("name", "name a configured connector");
   ThrowIfError(scheduler.RunNow(name, full), "name");
+}
+
+void Handler::backfillConnector(const std::string& name, const std::string& fromValue,
+                                const std::string& toValue) {
+  connectors::Scheduler& scheduler = Scheduler();
+  CheckId("name", name);
+  CheckId("fromValue", fromValue);
+  CheckId("toValue", toValue);
+  ThrowIfError(scheduler.Backfill(name, fromValue, toValue), "name");
+}
+
+void Handler::resetConnector(const std::string& name) {
+  connectors::Scheduler& scheduler = Scheduler();
+  CheckId("name", name);
+  ThrowIfError(scheduler.Reset(name), "name");
 }
 
 void Handler::connectorRuns(std::vector<ConnectorRun>& out, const std::string& name,

@@ -47,7 +47,11 @@ class Handler : public FaultGraphIf {
   void repeatContacts(std::vector<RepeatContactRow>& out,
                       const RepeatContactRequest& request) override;
   void cohortRates(std::vector<CohortCell>& out, const CohortRequest& request) override;
+  void deadLetter(DeadLetter& out, const std::string& id) override;
   void runConnector(const std::string& name, bool full) override;
+  void backfillConnector(const std::string& name, const std::string& fromValue,
+                         const std::string& toValue) override;
+  void resetConnector(const std::string& name) override;
   void connectorRuns(std::vector<ConnectorRun>& out, const std::string& name,
                      int32_t limit) override;
   // The daemon's connector scheduler (not owned; null: no connectors).

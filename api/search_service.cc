@@ -52,7 +52,8 @@ void SearchService::Loop() {
   while (!stop_) {
     {
       std::unique_lock<std::mutex> lock(wake_mu_);
-      wake_.wait_for(lock, std::chrono::milliseconds(500), [&] { return pending_ || stop_.load(); });
+      wake_.wait_for(lock, std::chrono::milliseconds(500),
+                     [&] { return pending_ || stop_.load(); });
       pending_ = false;
     }
     auto r = CatchUp();

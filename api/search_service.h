@@ -30,8 +30,7 @@ class SearchService {
   // outbox. With `background`, a thread keeps catching up after Notify()
   // and every half second until Stop().
   static Result<std::unique_ptr<SearchService>> Open(graph::GraphStore* store,
-                                                     const std::string& index_dir,
-                                                     bool background);
+                                                     const std::string& index_dir, bool background);
   ~SearchService();
 
   // New outbox entries were committed.

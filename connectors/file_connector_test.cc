@@ -11,25 +11,6 @@ using graph::Cf;
 using graph::EdgeType;
 namespace keys = graph::keys;
 
-constexpr const char* kCaseMapping = R"(
-[source]
-name = "crm"
-record = "case"
-batch_size = 2
-[key]
-columns = ["ticket"]
-[version]
-column = "updated"
-[fields]
-case_id = "ticket"
-product = "model"
-family = { const = "AC" }
-opened = "opened"
-symptom_text = "text"
-fault_codes = "codes"
-components = "part"
-)";
-
 class FileConnectorTest : public ::testing::Test {
  protected:
   void SetUp() override { Reopen(); }

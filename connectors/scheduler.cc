@@ -30,10 +30,47 @@ Status Scheduler::RunNow(const std::string& name, bool full) {
   if (file_.Find(name) == nullptr) return Status::NotFound("no connector '" + name + "'");
   {
     std::lock_guard<std::mutex> lock(mu_);
-    requests_.emplace_back(name, full);
+    Request r{name, {}};
+    r.options.full = full;
+    requests_.push_back(std::move(r));
   }
   cv_.notify_all();
   return Status::Ok();
+}
+
+Status Scheduler::Backfill(const std::string& name, const std::string& from,
+                           const std::string& to) {
+  const ConnectorConfig* c = file_.Find(name);
+  if (c == nullptr) return Status::NotFound("no connector '" + name + "'");
+  if (c->type != "postgres" && c->type != "http")
+    return Status::InvalidArgument("connector " + name + " is of type " + c->type +
+                                   ", which has no backfill (postgres and http have)");
+  if (from.empty() || to.empty())
+    return Status::InvalidArgument("a backfill needs both ends of its window (from and to)");
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    Request r{name, {}};
+    r.options.from = from;
+    r.options.to = to;
+    requests_.push_back(std::move(r));
+  }
+  cv_.notify_all();
+  return Status::Ok();
+}
+
+Status Scheduler::Reset(const std::string& name) {
+  const ConnectorConfig* c = file_.Find(name);
+  if (c == nullptr) return Status::NotFound("no connector '" + name + "'");
+  // Under the lock the loop cannot start a run of it meanwhile.
+  std::lock_guard<std::mutex> lock(mu_);
+  if (metrics_[name].running)
+    return Status::Busy("connector " + name + " is running; reset it when the run has ended");
+  for (const auto& r : requests_) {
+    if (r.name == name)
+      return Status::Busy("connector " + name +
+                          " has a run queued; reset it when that run has ended");
+  }
+  return ResetConnector(store_, *c);
 }
 
 std::map<std::string, ConnectorMetrics> Scheduler::Metrics() const {
@@ -49,13 +86,14 @@ void Scheduler::Loop() {
   }
   while (true) {
     std::string name;
-    bool full = false;
+    RunOptions o;
     {
       std::unique_lock<std::mutex> lock(mu_);
       while (true) {
         if (stop_) return;
         if (!requests_.empty()) {
-          std::tie(name, full) = requests_.front();
+          name = requests_.front().name;
+          o = requests_.front().options;
           requests_.erase(requests_.begin());
           break;
         }
@@ -78,10 +116,11 @@ void Scheduler::Loop() {
     }
     const ConnectorConfig* c = file_.Find(name);
     if (c->schedule) next[name] = c->schedule->NextAfter(SystemClock()->NowMillis());
-    RunOptions o;
-    o.full = full;
     o.stop = &stop_;
-    LogInfo("connector " + name + ": run started" + (full ? " (full)" : ""));
+    LogInfo("connector " + name + ": run started" +
+            (o.full           ? " (full)"
+             : o.from.empty() ? ""
+                              : " (backfill " + o.from + " to " + o.to + ")"));
     auto r = RunConnector(pipeline_, store_, *c, o);
     std::lock_guard<std::mutex> lock(mu_);
     ConnectorMetrics& m = metrics_[name];

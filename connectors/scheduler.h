@@ -38,6 +38,14 @@ class Scheduler {
   // Queues a run of `name` (NotFound when not configured); runs queue behind
   // the one in progress.
   Status RunNow(const std::string& name, bool full);
+  // Queues a backfill of [from, to) (connectors/runner.h): InvalidArgument
+  // for an empty window and for MQTT and drop-folder connectors, which have
+  // none.
+  Status Backfill(const std::string& name, const std::string& from, const std::string& to);
+  // Forgets the connector's positions (ResetConnector), only while it is
+  // neither running nor queued: Busy then, so that a run never
+  // loses its position under it.
+  Status Reset(const std::string& name);
   // A copy of every connector's figures.
   std::map<std::string, ConnectorMetrics> Metrics() const;
   const ConnectorsFile& file() const { return file_; }
@@ -50,7 +58,11 @@ class Scheduler {
   ConnectorsFile file_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  std::vector<std::pair<std::string, bool>> requests_;  // name, full
+  struct Request {
+    std::string name;
+    RunOptions options;  // full, backfill window
+  };
+  std::vector<Request> requests_;
   std::map<std::string, ConnectorMetrics> metrics_;
   std::atomic<bool> stop_{false};
   std::thread thread_;

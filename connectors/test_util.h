@@ -24,4 +24,25 @@ inline std::string ToGb18030(const std::string& utf8) {
 
 using TempDir = ::faultgraph::TestDir;
 
+// A CRM ticket export's mapping: ticket,model,opened,text,codes,part,updated
+// (batches of two rows).
+inline constexpr const char* kCaseMapping = R"(
+[source]
+name = "crm"
+record = "case"
+batch_size = 2
+[key]
+columns = ["ticket"]
+[version]
+column = "updated"
+[fields]
+case_id = "ticket"
+product = "model"
+family = { const = "AC" }
+opened = "opened"
+symptom_text = "text"
+fault_codes = "codes"
+components = "part"
+)";
+
 }  // namespace faultgraph::connectors

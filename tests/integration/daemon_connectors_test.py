@@ -175,6 +175,42 @@ pattern = "*.csv"
         finally:
             d.stop()
 
+    def test_reset_backfill_and_dead_letters_through_the_api(self):
+        shutil.copy(CALLS, os.path.join(self.drop, "calls-0901.csv"))
+        d = Daemon(self.tmp, self.config).start()
+        try:
+            run = d.run_and_wait("calls_drop")
+            self.assertEqual(run["status"], "ok", run)
+            self.assertGreater(run["rejected"], 0, run)
+            # Reset forgets the position: the next run reads the file again and
+            # skips, by version, what the graph holds.
+            self.assertIn("position forgotten", d.fg("connectors", "reset", "calls_drop"))
+            again = d.run_and_wait("calls_drop")
+            self.assertEqual((again["read"], again["written"]), (run["read"], 0), again)
+            # A drop folder has no backfill; an unknown connector is named.
+            server = ["--server", f"127.0.0.1:{d.port}"]
+            r = subprocess.run([CLI, *server, "connectors", "backfill", "calls_drop", "--from",
+                                "2024-01-01", "--to", "2024-02-01"], capture_output=True,
+                               text=True)
+            self.assertEqual(r.returncode, 2, r.stderr)
+            self.assertIn("has no backfill", r.stderr)
+            r = subprocess.run([CLI, *server, "connectors", "reset", "nope"], capture_output=True,
+                               text=True)
+            self.assertEqual(r.returncode, 3, r.stderr)
+            self.assertIn("no connector 'nope'", r.stderr)
+            # A dead letter by id, whole, through the API; an unknown id is not found.
+            listed = json.loads(d.fg("--json", "dlq", "list", "--limit", "1000"))
+            self.assertEqual(len(listed), run["rejected"])
+            shown = json.loads(d.fg("--json", "dlq", "show", listed[-1]["id"]))
+            self.assertEqual(shown, listed[-1])
+            r = subprocess.run([CLI, *server, "dlq", "show", "000000000000"],
+                               capture_output=True, text=True)
+            self.assertEqual(r.returncode, 3, r.stderr)
+            self.assertIn("no dead letter with id 000000000000", r.stderr)
+        finally:
+            d.stop()
+        self.assertEqual(d.assert_rc, 0)
+
 
 if __name__ == "__main__":
     unittest.main(argv=sys.argv[:1])
