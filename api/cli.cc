@@ -504,6 +504,7 @@ json ToJson(const api::RootCauseAnswer& a) {
                      {"fromCases", c.fromCases},
                      {"historyFactor", c.historyFactor},
                      {"historyNote", c.historyNote},
+                     {"namedInText", c.namedInText},
                      {"cases", c.cases},
                      {"fixScope", c.fixScope},
                      {"evidence", ev},
@@ -530,9 +531,9 @@ void PrintRootCause(const api::RootCauseAnswer& a) {
   for (const auto& c : a.components) {
     std::printf(
         "\n%d. %s  %s   %.0f%%  %s confidence   (symptom evidence %.0f%%, similar cases "
-        "%.0f%%%s)\n",
+        "%.0f%%%s%s)\n",
         ++rank, c.component.c_str(), c.name.c_str(), 100 * c.probability, c.confidence.c_str(),
-        100 * c.fromSymptoms, 100 * c.fromCases,
+        100 * c.fromSymptoms, 100 * c.fromCases, c.namedInText > 0 ? ", named in the text" : "",
         c.historyFactor != 1 ? ", raised by the asset's history" : "");
     for (const auto& e : c.evidence)
       std::printf("   %s: %lld of %lld diagnosed cases (%s)\n", e.symptom.c_str(),

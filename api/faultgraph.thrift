@@ -207,6 +207,7 @@ struct ComponentCandidate {
   12: list<CauseCount> causes
   13: list<FixOption> fixes
   14: string historyNote
+  15: double namedInText           // share of its id's or name's words the text contains
 }
 
 struct HistoryItem {

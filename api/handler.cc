@@ -354,6 +354,8 @@ void Handler::rootCause(RootCauseAnswer& out, const RootCauseRequest& request) {
   q.serial = request.serial;
   q.top_k = static_cast<size_t>(request.topK);
   q.now_ms = request.asOfMs;
+  q.folded_text = norm.folded_text;
+  q.fold = [this](std::string_view t) { return pipeline_->rules().Fold(t); };
   const std::string& code_scope = !norm.family.empty() ? norm.family : norm.product;
   for (const auto& code : norm.fault_codes)
     q.symptoms.push_back(code_scope.empty() ? code : ingest::FaultCodeSymptom(code_scope, code));
@@ -415,6 +417,7 @@ void Handler::rootCause(RootCauseAnswer& out, const RootCauseRequest& request) {
     cc.cases = static_cast<int64_t>(ca.cases);
     cc.fixScope = ca.fix_scope;
     cc.historyNote = ca.history_note;
+    cc.namedInText = ca.named_in_text;
     for (const auto& e : ca.evidence) {
       SymptomEvidence se;
       se.symptom = e.symptom;

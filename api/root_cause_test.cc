@@ -110,6 +110,30 @@ patterns = ["结霜", "frost"]
   std::unique_ptr<Handler> handler_;
 };
 
+const ComponentCandidate* Find(const RootCauseAnswer& a, const std::string& component) {
+  for (const auto& c : a.components)
+    if (c.component == component) return &c;
+  return nullptr;
+}
+
+// A component the text names (its id, or either language of its name)
+// weighs more than the same evidence without the mention, and says so.
+TEST_F(RootCauseTest, AComponentTheTextNamesIsRaisedAndMarked) {
+  RootCauseAnswer plain = Ask("AC-1", "空调不制冷", {"E4"});
+  RootCauseAnswer named = Ask("AC-1", "空调不制冷 cap", {"E4"});
+  ASSERT_NE(Find(plain, "CAP"), nullptr);
+  ASSERT_NE(Find(named, "CAP"), nullptr);
+  EXPECT_EQ(Find(plain, "CAP")->namedInText, 0.0);
+  EXPECT_EQ(Find(named, "CAP")->namedInText, 1.0);
+  EXPECT_GT(Find(named, "CAP")->probability, 1.5 * Find(plain, "CAP")->probability);
+  EXPECT_EQ(Find(named, "COMP")->namedInText, 0.0);
+
+  RootCauseAnswer zh = Ask("AC-1", "內機結霜 壓縮機");  // traditional: 压缩机
+  ASSERT_NE(Find(zh, "COMP"), nullptr);
+  EXPECT_EQ(Find(zh, "COMP")->namedInText, 1.0);
+  EXPECT_EQ(Find(zh, "EVAP")->namedInText, 0.0);
+}
+
 TEST_F(RootCauseTest, RanksByTheProductsEvidenceAndShowsIt) {
   RootCauseAnswer a = Ask("AC-1", "空调不制冷", {"e4"});
   ASSERT_GE(a.components.size(), 2u);

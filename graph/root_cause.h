@@ -9,14 +9,17 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "common/status.h"
 #include "graph/graph_store.h"
+#include "graph/text_mention.h"
 
 namespace faultgraph::graph {
 
@@ -32,8 +35,12 @@ struct RootCauseQuery {
   std::string product;
   std::vector<std::string> symptoms;  // canonical ids: "AC:E4", "no_cooling"
   std::vector<NearCase> near_cases;   // best first
-  std::string serial;                 // optional: the asset's history counts
-  int64_t now_ms = 0;                 // history looks back from here; 0 = the clock
+  // The query text folded (NFKC, case-folded, simplified) and the folder,
+  // for components the text names; empty / null: not used.
+  std::string folded_text;
+  std::function<std::string(std::string_view)> fold;
+  std::string serial;  // optional: the asset's history counts
+  int64_t now_ms = 0;  // history looks back from here; 0 = the clock
   size_t top_k = 3;
   size_t max_supporting = 5;
   int64_t repeat_window_ms = 30LL * 86400 * 1000;
@@ -77,6 +84,7 @@ struct ComponentAnswer {
   double from_symptoms = 0;  // the two parts of the blend
   double from_cases = 0;
   double history_factor = 1;  // > 1 when the asset's own history raised it
+  double named_in_text = 0;   // share of its id's or name's words the text contains
   uint64_t cases = 0;         // cases of the product (or scope) diagnosed with it
   std::string fix_scope;      // where the fix and cause figures come from
   std::vector<SymptomEvidence> evidence;
@@ -134,9 +142,17 @@ class RootCauseRanker {
                                                         const std::string& component,
                                                         int64_t window_ms) const;
 
+  // How much of each of the best-scored candidates' ids and names the
+  // query text contains (graph/text_mention.h); only those above 0.
+  Result<std::map<std::string, double>> NamedInText(
+      const RootCauseQuery& q, const std::map<std::string, double>& scores) const;
+
   const GraphStore* store_;
   mutable std::mutex mu_;
   mutable std::map<std::string, std::shared_ptr<Summary>> cache_;
+  // Folded ids and names by "id\x1fname": folding (NFKC, OpenCC) costs
+  // microseconds a name, too much for every candidate of every query.
+  mutable std::unordered_map<std::string, std::shared_ptr<const std::vector<FoldedName>>> names_;
 };
 
 }  // namespace faultgraph::graph

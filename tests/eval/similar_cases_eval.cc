@@ -2,17 +2,19 @@
 // (never copied into this repository), how often the 5 most similar past
 // cases share the query case's component.
 //
-//   similar_cases_eval [--datasets DIR] [--work DIR]
+//   similar_cases_eval [--datasets DIR] [--work DIR] [--fold 0..4]
 //
 // For each data set: the rows are split into train (80 %) and dev (20 %) by
 // a hash of the symptom text (rows with the same text stay together, so a
-// query never meets its own duplicate), written to a scratch folder, the
+// query never meets its own duplicate; --fold picks which fifth is dev, for
+// cross-validation), written to a scratch folder, the
 // train part is ingested through the real file connector and a mapping
 // (below), and every dev row with a component label is a query. Reported:
 // hit@5 (some of the top 5 shares the component), precision@5, and for
 // reference the same hit@5 when the 5 "similar" cases are the 5 most
-// frequent components (the majority baseline). Exits 77 (skip) when the
-// data sets are missing.
+// frequent components (the majority baseline). Fails when rootCause's
+// component top-1 or top-3 falls below the BM25 vote's on a set (the bar
+// the root-cause issue sets). Exits 77 (skip) when the data sets are missing.
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
@@ -91,7 +93,8 @@ components = { column = "MajorSystem", split = "|" }
 cost = "Cost"
 )",
        "",
-       "excavator"},
+       "excavator",
+       ""},
       {"maintnet-aviation (English: problem -> part)",
        "maintnet-aviation/fully_annotated_maintenance_logbook.csv",
        "PROBLEM",
@@ -109,7 +112,8 @@ components = { column = "PART", split = "|" }
 notes = "ACTION"
 )",
        "",
-       "O-320"},
+       "O-320",
+       ""},
   };
   return kSets;
 }
@@ -152,6 +156,10 @@ int Column(const Table& t, const std::string& name) {
 
 std::string Upper(std::string s) { return ingest::ToUpperAscii(s); }
 
+// Which fifth of the rows (by a hash of the text) is the dev part: 0..4.
+uint64_t g_dev_fold = 0;
+uint64_t DevFold() { return g_dev_fold; }
+
 int RunOne(const DataSet& ds, const std::string& datasets, const std::string& work) {
   Table t;
   if (!ReadCsv(datasets + "/" + ds.file, &t)) {
@@ -172,7 +180,7 @@ int RunOne(const DataSet& ds, const std::string& datasets, const std::string& wo
   std::vector<size_t> dev;
   std::unordered_map<std::string, int> label_counts;
   for (size_t i = 0; i < t.rows.size(); ++i) {
-    bool is_dev = Fnv1a64(t.rows[i][text_col]) % 5 == 0;
+    bool is_dev = Fnv1a64(t.rows[i][text_col]) % 5 == DevFold();
     if (is_dev) {
       dev.push_back(i);
     } else {
@@ -215,7 +223,7 @@ int RunOne(const DataSet& ds, const std::string& datasets, const std::string& wo
   std::map<std::string, int> cause_counts;
   if (cause_col >= 0) {
     for (size_t i = 0; i < t.rows.size(); ++i) {
-      if (Fnv1a64(t.rows[i][text_col]) % 5 == 0) continue;
+      if (Fnv1a64(t.rows[i][text_col]) % 5 == DevFold()) continue;
       std::string c(ingest::Trim(t.rows[i][cause_col]));
       if (!c.empty()) ++cause_counts[c];
     }
@@ -326,6 +334,11 @@ int RunOne(const DataSet& ds, const std::string& datasets, const std::string& wo
     std::printf("  FAILED: nothing was ingested or no dev row could be queried\n");
     return 1;
   }
+  if (rc1 < vote1 || rc3 < vote3) {
+    std::printf("  FAILED: rootCause is below the BM25 vote (top-1 %d vs %d, top-3 %d vs %d)\n",
+                rc1, vote1, rc3, vote3);
+    return 1;
+  }
   return 0;
 }
 
@@ -337,6 +350,7 @@ int main(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--datasets")) datasets = argv[i + 1];
     if (!std::strcmp(argv[i], "--work")) work = argv[i + 1];
+    if (!std::strcmp(argv[i], "--fold")) g_dev_fold = std::strtoull(argv[i + 1], nullptr, 10) % 5;
   }
   if (!std::filesystem::exists(datasets)) {
     std::printf("SKIP: no data sets at %s (they live beside the checkout, in ../shared/datasets)\n",
