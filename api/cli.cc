@@ -516,9 +516,12 @@ json ToJson(const api::RootCauseAnswer& a) {
   for (const auto& h : a.history)
     history.push_back(
         {{"timeMs", h.timeMs}, {"kind", h.kind}, {"id", h.id}, {"summary", h.summary}});
+  json causes = json::array();
+  for (const auto& k : a.causes)
+    causes.push_back({{"cause", k.cause}, {"probability", k.probability}, {"cases", k.cases}});
   return {{"product", a.product},   {"family", a.family}, {"productKnown", a.productKnown},
           {"symptoms", a.symptoms}, {"notes", a.notes},   {"components", comps},
-          {"history", history}};
+          {"causes", causes},       {"history", history}};
 }
 
 void PrintRootCause(const api::RootCauseAnswer& a) {
@@ -561,6 +564,13 @@ void PrintRootCause(const api::RootCauseAnswer& a) {
       std::printf("   case %s (%s, %s): %s\n", s.caseId.c_str(), sim.c_str(),
                   cli::FormatTime(s.openedMs).substr(0, 10).c_str(), s.snippet.c_str());
     }
+  }
+  if (!a.causes.empty()) {
+    std::string s;
+    for (const auto& k : a.causes)
+      s += (s.empty() ? "" : ", ") + k.cause + " " +
+           std::to_string(static_cast<int>(100 * k.probability + 0.5)) + "%";
+    std::printf("\nlikely causes: %s\n", s.c_str());
   }
   if (!a.history.empty()) {
     std::printf("\nasset history (last 90 days):\n");

@@ -192,6 +192,13 @@ struct CauseCount {
   2: i64 count
 }
 
+// A failure cause over the whole answer.
+struct CauseCandidate {
+  1: string cause
+  2: double probability            // over the causes listed
+  3: i64 cases                     // cases of the answer's components with this cause
+}
+
 struct ComponentCandidate {
   1: string component
   2: string name
@@ -225,6 +232,8 @@ struct RootCauseAnswer {
   5: list<string> notes            // fallbacks taken; inputs that had no evidence
   6: list<ComponentCandidate> components
   7: list<HistoryItem> history
+  8: list<CauseCandidate> causes   // most likely first: each component's causes,
+                                   // backed off towards all of theirs, by its probability
 }
 
 // repeatFailures: fixes that did not hold (the asset back with the same

@@ -454,6 +454,13 @@ void Handler::rootCause(RootCauseAnswer& out, const RootCauseRequest& request) {
     }
     out.components.push_back(std::move(cc));
   }
+  for (const auto& k : a.causes) {
+    CauseCandidate cc;
+    cc.cause = k.cause;
+    cc.probability = k.probability;
+    cc.cases = static_cast<int64_t>(k.cases);
+    out.causes.push_back(std::move(cc));
+  }
 }
 
 void Handler::repeatFailures(std::vector<RepeatRow>& out, const RepeatRequest& request) {

@@ -59,6 +59,7 @@ patterns = ["结霜", "frost"]
       c.closed_ms = c.opened_ms + kDay;
       c.symptom_text = std::move(text);
       c.fault_codes = std::move(codes);
+      c.failure_cause = comp == "COMP" ? "wear" : comp == "CAP" ? "power surge" : "corrosion";
       c.components = {std::move(comp)};
       c.fixes = {std::move(fix)};
       c.labour_minutes = 60;
@@ -114,6 +115,21 @@ const ComponentCandidate* Find(const RootCauseAnswer& a, const std::string& comp
   for (const auto& c : a.components)
     if (c.component == component) return &c;
   return nullptr;
+}
+
+// Causes over the answer: each component's, by its probability, with the
+// cases behind them.
+TEST_F(RootCauseTest, CausesAreRankedOverTheAnswersComponents) {
+  RootCauseAnswer a = Ask("AC-1", "空调不制冷", {"E4"});
+  ASSERT_GE(a.causes.size(), 2u);
+  EXPECT_EQ(a.causes[0].cause, "wear");  // COMP's, the likeliest component
+  EXPECT_EQ(a.causes[0].cases, 12);
+  double sum = 0;
+  for (const auto& k : a.causes) sum += k.probability;
+  EXPECT_NEAR(sum, 1.0, 1e-9);
+  RootCauseAnswer frost = Ask("AC-1", "内机结霜");
+  ASSERT_FALSE(frost.causes.empty());
+  EXPECT_EQ(frost.causes[0].cause, "corrosion");  // EVAP's
 }
 
 // A component the text names (its id, or either language of its name)

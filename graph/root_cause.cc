@@ -23,7 +23,10 @@ constexpr double kPriorWeight = 0.001;
 // of top-1, 2: +2–5, 3: no better), see docs/BENCHMARKS.md.
 constexpr double kNamedBoost = 2.0;
 constexpr size_t kNamedCandidates = 64;  // the best-scored candidates looked at
-constexpr size_t kNeighbours = 64;       // components read per symptom and scope
+// Pseudo-cases pulling a component's cause shares towards those of all the
+// answer's components: few cases of a component say little about why.
+constexpr double kCauseBackoff = 20.0;
+constexpr size_t kNeighbours = 64;  // components read per symptom and scope
 constexpr int64_t kHistoryMs = 90LL * 86400 * 1000;
 constexpr int64_t kAlarmMs = 14LL * 86400 * 1000;
 constexpr uint64_t kMinScopeCases = 5;
@@ -507,7 +510,40 @@ Result<RootCauseAnswer> RootCauseRanker::Rank(const RootCauseQuery& q) const {
     a.confidence = p >= 0.6 && support >= 20 ? "high" : p >= 0.3 && support >= 5 ? "medium" : "low";
     out.components.push_back(std::move(a));
   }
+  RankCauses(&out);
   return out;
+}
+
+// Causes over the answer: each component's cause shares, backed off towards
+// the shares of all its components together, weighted by the component's
+// probability.
+void RootCauseRanker::RankCauses(RootCauseAnswer* out) {
+  std::map<std::string, double> pool;
+  double pool_n = 0;
+  for (const auto& a : out->components) {
+    for (const auto& k : a.causes) {
+      pool[k.cause] += static_cast<double>(k.count);
+      pool_n += static_cast<double>(k.count);
+    }
+  }
+  if (pool_n == 0) return;
+  std::map<std::string, double> score;
+  for (const auto& a : out->components) {
+    double n = 0;
+    std::map<std::string, double> own;
+    for (const auto& k : a.causes) {
+      own[k.cause] = static_cast<double>(k.count);
+      n += static_cast<double>(k.count);
+    }
+    for (const auto& [k, pk] : pool)
+      score[k] += a.probability * (own[k] + kCauseBackoff * pk / pool_n) / (n + kCauseBackoff);
+  }
+  Normalise(score);
+  for (const auto& [k, p] : score) out->causes.push_back({k, p, static_cast<uint64_t>(pool[k])});
+  std::sort(out->causes.begin(), out->causes.end(), [](const CauseAnswer& x, const CauseAnswer& y) {
+    return x.probability != y.probability ? x.probability > y.probability : x.cause < y.cause;
+  });
+  if (out->causes.size() > 5) out->causes.resize(5);
 }
 
 }  // namespace faultgraph::graph

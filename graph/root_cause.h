@@ -76,6 +76,13 @@ struct CauseCount {
   uint64_t count = 0;
 };
 
+// A failure cause over the whole answer.
+struct CauseAnswer {
+  std::string cause;
+  double probability = 0;  // over the causes listed
+  uint64_t cases = 0;      // cases of the answer's components with this cause
+};
+
 struct ComponentAnswer {
   std::string component;
   std::string name;
@@ -108,6 +115,7 @@ struct RootCauseAnswer {
   std::vector<std::string> symptoms_used;  // with evidence in the graph
   std::vector<std::string> notes;          // fallbacks taken, inputs without evidence
   std::vector<ComponentAnswer> components;
+  std::vector<CauseAnswer> causes;   // most likely first, at most 5
   std::vector<HistoryItem> history;  // the asset's recent cases and alarms
 };
 
@@ -142,6 +150,7 @@ class RootCauseRanker {
                                                         const std::string& component,
                                                         int64_t window_ms) const;
 
+  static void RankCauses(RootCauseAnswer* out);
   // How much of each of the best-scored candidates' ids and names the
   // query text contains (graph/text_mention.h); only those above 0.
   Result<std::map<std::string, double>> NamedInText(

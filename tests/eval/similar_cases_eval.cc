@@ -231,7 +231,7 @@ int RunOne(const DataSet& ds, const std::string& datasets, const std::string& wo
   std::string top_cause;
   for (const auto& [c, n] : cause_counts)
     if (top_cause.empty() || n > cause_counts[top_cause]) top_cause = c;
-  int cause_n = 0, cause_hit = 0, cause_base = 0;
+  int cause_n = 0, cause_hit = 0, cause_top_component = 0, cause_base = 0;
   int queries = 0, hit5 = 0, hit1 = 0, baseline_hit5 = 0;
   double precision5 = 0;
   for (size_t i : dev) {
@@ -273,7 +273,8 @@ int RunOne(const DataSet& ds, const std::string& datasets, const std::string& wo
         ++cause_n;
         cause_base += want == top_cause;
         if (!ans.components.empty() && !ans.components[0].causes.empty())
-          cause_hit += ans.components[0].causes[0].cause == want;
+          cause_top_component += ans.components[0].causes[0].cause == want;
+        if (!ans.causes.empty()) cause_hit += ans.causes[0].cause == want;
       }
     }
     // The BM25 baseline: the 20 nearest cases by the whole text (every
@@ -317,9 +318,10 @@ int RunOne(const DataSet& ds, const std::string& datasets, const std::string& wo
       pct(major3, rc_n), rc_n);
   if (cause_n > 0)
     std::printf(
-        "  cause: the top component's most frequent cause %.1f%% | most frequent cause %.1f%%  "
-        "(n=%d)\n",
-        pct(cause_hit, cause_n), pct(cause_base, cause_n), cause_n);
+        "  cause: rootCause's first cause %.1f%% | the top component's most frequent cause "
+        "%.1f%% | most frequent cause %.1f%%  (n=%d)\n",
+        pct(cause_hit, cause_n), pct(cause_top_component, cause_n), pct(cause_base, cause_n),
+        cause_n);
   std::printf(
       "%s\n  train %zu rows (%lld applied, %lld rejected), dev queries %d, labels %zu\n"
       "  hit@1 %.1f%%  hit@5 %.1f%%  precision@5 %.1f%%   majority-top-5 baseline hit@5 %.1f%%\n",
