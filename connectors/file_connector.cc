@@ -62,16 +62,39 @@ class MappedFile {
   size_t size_ = 0;
 };
 
-// "offset:line" <-> numbers.
-std::string EncodePosition(uint64_t offset, int64_t line) {
-  return std::to_string(offset) + ":" + std::to_string(line);
+// A hash of the kIdentityBytes before `offset`: with the head's hash in the
+// stream id, what tells the file a checkpoint was taken in from another
+// file that starts the same way.
+std::string TailHash(std::string_view data, uint64_t offset) {
+  uint64_t from = offset > kIdentityBytes ? offset - kIdentityBytes : 0;
+  return Hex64(Fnv1a64(data.substr(from, offset - from)));
 }
-bool DecodePosition(const std::string& s, uint64_t* offset, int64_t* line) {
+
+// "offset:line:tailhash" <-> numbers (positions written before the tail
+// hash are "offset:line": tail left empty).
+std::string EncodePosition(std::string_view data, uint64_t offset, int64_t line) {
+  return std::to_string(offset) + ":" + std::to_string(line) + ":" + TailHash(data, offset);
+}
+bool DecodePosition(const std::string& s, uint64_t* offset, int64_t* line,
+                    std::string* tail = nullptr) {
   size_t colon = s.find(':');
   if (colon == std::string::npos) return false;
+  size_t second = s.find(':', colon + 1);
+  size_t line_end = second == std::string::npos ? s.size() : second;
   auto r1 = std::from_chars(s.data(), s.data() + colon, *offset);
-  auto r2 = std::from_chars(s.data() + colon + 1, s.data() + s.size(), *line);
-  return r1.ec == std::errc() && r2.ec == std::errc();
+  auto r2 = std::from_chars(s.data() + colon + 1, s.data() + line_end, *line);
+  if (tail != nullptr) *tail = second == std::string::npos ? "" : s.substr(second + 1);
+  return r1.ec == std::errc() && r1.ptr == s.data() + colon && r2.ec == std::errc() &&
+         r2.ptr == s.data() + line_end;
+}
+
+// The identity of a file whose head is that of another file already read
+// (the checkpoint under the head's id does not fit it): head and whole
+// content. A file in this case that still grows gets a new id each time and
+// is read from the start (its records are skipped by version): slower,
+// never a lost row.
+std::string SecondStreamId(std::string_view data) {
+  return FileStreamId(data) + "+" + Hex64(Fnv1a64(data));
 }
 
 }  // namespace
@@ -85,7 +108,7 @@ Status MapFileRowAt(const Mapping& mapping, const std::string& path, const std::
   auto file = MappedFile::Open(path);
   if (!file.ok()) return Status::NotFound(file.status().message());
   std::string_view data = file->view();
-  if (FileStreamId(data) != stream)
+  if (FileStreamId(data) != stream && SecondStreamId(data) != stream)
     return Status::NotFound(path + " is not the file the row came from any more");
   if (offset >= data.size()) return Status::NotFound(path + " is shorter than it was");
   Encoding enc = Encoding::kUtf8;
@@ -143,13 +166,27 @@ Result<FileIngestResult> IngestFile(ingest::IngestPipeline& pipeline, const Mapp
   if (!committed.ok()) return committed.status();
   uint64_t offset = source->data_start();
   int64_t line = 0;
-  if (!committed->empty() && DecodePosition(*committed, &offset, &line)) {
-    result.resumed = true;
+  std::string tail;
+  if (!committed->empty() && !DecodePosition(*committed, &offset, &line, &tail))
+    return Status::Corruption(path + ": bad checkpoint '" + *committed + "'");
+  if (!committed->empty() &&
+      (offset > data.size() || (!tail.empty() && tail != TailHash(data, offset)))) {
+    // Another file with the same head was read to `offset`: not this one.
+    result.stream = SecondStreamId(data);
+    committed = pipeline.CheckpointPosition(mapping.source, result.stream);
+    if (!committed.ok()) return committed.status();
+    offset = source->data_start();
+    line = 0;
+    if (!committed->empty() && !DecodePosition(*committed, &offset, &line))
+      return Status::Corruption(path + ": bad checkpoint '" + *committed + "'");
+  }
+  if (!committed->empty()) {
     if (offset > data.size()) {
       return Status::InvalidArgument(path + ": the checkpoint (byte " + std::to_string(offset) +
                                      ") is past the end of the file (" +
-                                     std::to_string(data.size()) + " bytes); was it truncated?");
+                                     std::to_string(data.size()) + " bytes)");
     }
+    result.resumed = true;
     source->Seek(offset, line);
   }
   result.resumed_from = offset;
@@ -191,7 +228,7 @@ Result<FileIngestResult> IngestFile(ingest::IngestPipeline& pipeline, const Mapp
       if (batch->rows.empty() && batch->rejected.empty() && any && next_offset == emitted_offset)
         return false;
     }
-    batch->checkpoint_position = EncodePosition(next_offset, next_line);
+    batch->checkpoint_position = EncodePosition(data, next_offset, next_line);
     batch->checkpoint_description = path + " byte " + std::to_string(next_offset) + " of " +
                                     std::to_string(data.size()) + " (line " +
                                     std::to_string(next_line) + ")";

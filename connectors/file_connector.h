@@ -2,7 +2,12 @@
 // feeds the ingest pipeline in batches. Its checkpoint is the file's
 // identity and the byte offset after the last committed row, committed in
 // the same write as the rows, so a re-run or a restart after a crash
-// resumes exactly where the last commit left off.
+// resumes exactly where the last commit left off. The identity is a hash of
+// the first 4 KiB (a renamed or grown file is the same file); the
+// checkpoint also holds a hash of the 4 KiB before its offset, so a
+// different file that starts the same way (a cumulative export, a file
+// rewritten in place) is not resumed at the other's offset but read whole
+// under an identity of its own ("<head>+<whole content>").
 #pragma once
 
 #include <atomic>
@@ -26,7 +31,7 @@ struct FileIngestOptions {
 };
 
 struct FileIngestResult {
-  std::string stream;  // the file's identity: "file:<hash of its first 4 KiB>"
+  std::string stream;  // the file's identity: "file:<hash of its first 4 KiB>"[+<content>]
   uint64_t size = 0;
   bool resumed = false;       // a committed checkpoint of this file existed
   uint64_t resumed_from = 0;  // byte offset the run started at

@@ -135,6 +135,53 @@ TEST_F(FileConnectorTest, StopAndResumeEqualsOneRun) {
   EXPECT_EQ((*s2)->Digest()->hex, resumed->hex);
 }
 
+// Files are known by their first 4 KiB, so a renamed or grown file is the
+// same file. A different file that starts the same way is not resumed at
+// the other's offset (its later rows would be lost) but read whole.
+TEST_F(FileConnectorTest, AFileThatOnlyStartsLikeAnotherIsReadWhole) {
+  Mapping m = LoadCaseMapping();
+  auto rows = [](int from, int to, int version) {
+    std::string out;
+    for (int i = from; i < to; ++i) {
+      out += "T" + std::to_string(i) + ",AC-200,2024-03-01,padding text for row " +
+             std::to_string(i) + ",E4,COMP-1," + std::to_string(version) + "\n";
+    }
+    return out;
+  };
+  const std::string header = "ticket,model,opened,text,codes,part,updated\n";
+  const std::string first = header + rows(0, 200, 1);  // well over 4 KiB
+  ASSERT_GT(first.size(), 8192u);
+  auto a = IngestFile(*pipeline_, m, dir_.Write("export-1.csv", first));
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->stats.applied, 200);
+
+  // Grown in place: resumed where it ended, only the new rows read.
+  auto grown = IngestFile(*pipeline_, m, dir_.Write("export-1.csv", first + rows(200, 210, 1)));
+  ASSERT_TRUE(grown.ok());
+  EXPECT_EQ(grown->stream, a->stream);
+  EXPECT_EQ(grown->resumed_from, first.size());
+  EXPECT_EQ(grown->stats.applied, 10);
+
+  // The next export: the same head, then rows 150..209 updated and more
+  // rows; it is as long as the first. Read whole under its own identity.
+  std::string next = header + rows(0, 150, 1) + rows(150, 210, 2) + rows(210, 220, 1);
+  auto b = IngestFile(*pipeline_, m, dir_.Write("export-2.csv", next));
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  EXPECT_NE(b->stream, a->stream);
+  EXPECT_EQ(b->resumed_from, header.size());
+  EXPECT_EQ(b->stats.applied, 70);   // 60 updated, 10 new
+  EXPECT_EQ(b->stats.skipped, 150);  // the rows already in, by version
+  auto again = IngestFile(*pipeline_, m, dir_.Write("export-2.csv", next));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->stream, b->stream);  // and that identity resumes at its end
+  EXPECT_EQ(again->batches, 0u);
+
+  // Shorter than the offset committed under its head: read whole, no error.
+  auto c = IngestFile(*pipeline_, m, dir_.Write("export-3.csv", header + rows(0, 180, 3)));
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->stats.applied, 180);
+}
+
 TEST_F(FileConnectorTest, Gb18030FileIngestsAsUtf8) {
   std::string csv =
       "ticket,model,opened,text,codes,part,updated\r\n"
