@@ -518,7 +518,10 @@ json ToJson(const api::RootCauseAnswer& a) {
         {{"timeMs", h.timeMs}, {"kind", h.kind}, {"id", h.id}, {"summary", h.summary}});
   json causes = json::array();
   for (const auto& k : a.causes)
-    causes.push_back({{"cause", k.cause}, {"probability", k.probability}, {"cases", k.cases}});
+    causes.push_back({{"cause", k.cause},
+                      {"probability", k.probability},
+                      {"cases", k.cases},
+                      {"similarCases", k.similarCases}});
   return {{"product", a.product},   {"family", a.family}, {"productKnown", a.productKnown},
           {"symptoms", a.symptoms}, {"notes", a.notes},   {"components", comps},
           {"causes", causes},       {"history", history}};
@@ -569,7 +572,8 @@ void PrintRootCause(const api::RootCauseAnswer& a) {
     std::string s;
     for (const auto& k : a.causes)
       s += (s.empty() ? "" : ", ") + k.cause + " " +
-           std::to_string(static_cast<int>(100 * k.probability + 0.5)) + "%";
+           std::to_string(static_cast<int>(100 * k.probability + 0.5)) + "%" +
+           (k.similarCases > 0 ? " (" + std::to_string(k.similarCases) + " similar)" : "");
     std::printf("\nlikely causes: %s\n", s.c_str());
   }
   if (!a.history.empty()) {

@@ -197,6 +197,7 @@ struct CauseCandidate {
   1: string cause
   2: double probability            // over the causes listed
   3: i64 cases                     // cases of the answer's components with this cause
+  4: i64 similarCases              // of the similar past cases, how many had it
 }
 
 struct ComponentCandidate {

@@ -384,7 +384,7 @@ void Handler::rootCause(RootCauseAnswer& out, const RootCauseRequest& request) {
     if (r.ok()) {
       for (const auto& h : r->hits) {
         double sim = h.percent / 100.0 * (h.product == norm.product ? 1.0 : kOtherProductWeight);
-        q.near_cases.push_back({h.id, sim, h.components, h.snippet});
+        q.near_cases.push_back({h.id, sim, h.components, h.snippet, h.cause});
       }
     }
   }
@@ -459,6 +459,7 @@ void Handler::rootCause(RootCauseAnswer& out, const RootCauseRequest& request) {
     cc.cause = k.cause;
     cc.probability = k.probability;
     cc.cases = static_cast<int64_t>(k.cases);
+    cc.similarCases = static_cast<int64_t>(k.similar);
     out.causes.push_back(std::move(cc));
   }
 }

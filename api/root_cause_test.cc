@@ -117,8 +117,8 @@ const ComponentCandidate* Find(const RootCauseAnswer& a, const std::string& comp
   return nullptr;
 }
 
-// Causes over the answer: each component's, by its probability, with the
-// cases behind them.
+// Causes over the answer: the similar cases' causes and each component's,
+// by its probability, with the cases behind them.
 TEST_F(RootCauseTest, CausesAreRankedOverTheAnswersComponents) {
   RootCauseAnswer a = Ask("AC-1", "空调不制冷", {"E4"});
   ASSERT_GE(a.causes.size(), 2u);
@@ -127,9 +127,11 @@ TEST_F(RootCauseTest, CausesAreRankedOverTheAnswersComponents) {
   double sum = 0;
   for (const auto& k : a.causes) sum += k.probability;
   EXPECT_NEAR(sum, 1.0, 1e-9);
+  EXPECT_GT(a.causes[0].similarCases, 0);  // the similar cases' causes vote too
   RootCauseAnswer frost = Ask("AC-1", "内机结霜");
   ASSERT_FALSE(frost.causes.empty());
   EXPECT_EQ(frost.causes[0].cause, "corrosion");  // EVAP's
+  EXPECT_EQ(frost.causes[0].similarCases, 12);    // its 12 frost cases
 }
 
 // A component the text names (its id, or either language of its name)

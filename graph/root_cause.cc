@@ -26,6 +26,10 @@ constexpr size_t kNamedCandidates = 64;  // the best-scored candidates looked at
 // Pseudo-cases pulling a component's cause shares towards those of all the
 // answer's components: few cases of a component say little about why.
 constexpr double kCauseBackoff = 20.0;
+// Share of the similar cases' causes in the cause ranking: on State Grid's
+// 5 folds 0.5 / 0.7 / 0.9 / 1 gave top-1 59.8 / 60.9 / 61.4 / 62.4 % and
+// top-3 87.6 / 86.9 / 87.0 / 86.4 %; 0.9 keeps the diagnosis in play.
+constexpr double kCauseVoteWeight = 0.9;
 constexpr size_t kNeighbours = 64;  // components read per symptom and scope
 constexpr int64_t kHistoryMs = 90LL * 86400 * 1000;
 constexpr int64_t kAlarmMs = 14LL * 86400 * 1000;
@@ -510,14 +514,23 @@ Result<RootCauseAnswer> RootCauseRanker::Rank(const RootCauseQuery& q) const {
     a.confidence = p >= 0.6 && support >= 20 ? "high" : p >= 0.3 && support >= 5 ? "medium" : "low";
     out.components.push_back(std::move(a));
   }
-  RankCauses(&out);
+  RankCauses(q, &out);
   return out;
 }
 
-// Causes over the answer: each component's cause shares, backed off towards
-// the shares of all its components together, weighted by the component's
+// Causes over the answer: the similar past cases' causes (similarity²)
+// blended with each component's cause shares — backed off towards the
+// shares of all its components together, weighted by the component's
 // probability.
-void RootCauseRanker::RankCauses(RootCauseAnswer* out) {
+void RootCauseRanker::RankCauses(const RootCauseQuery& q, RootCauseAnswer* out) {
+  std::map<std::string, double> vote;
+  std::map<std::string, uint64_t> similar;
+  for (const auto& nc : q.near_cases) {
+    if (nc.cause.empty()) continue;
+    vote[nc.cause] += nc.similarity * nc.similarity;
+    ++similar[nc.cause];
+  }
+  Normalise(vote);
   std::map<std::string, double> pool;
   double pool_n = 0;
   for (const auto& a : out->components) {
@@ -526,9 +539,10 @@ void RootCauseRanker::RankCauses(RootCauseAnswer* out) {
       pool_n += static_cast<double>(k.count);
     }
   }
-  if (pool_n == 0) return;
+  if (pool_n == 0 && vote.empty()) return;
   std::map<std::string, double> score;
   for (const auto& a : out->components) {
+    if (pool_n == 0) break;
     double n = 0;
     std::map<std::string, double> own;
     for (const auto& k : a.causes) {
@@ -539,7 +553,13 @@ void RootCauseRanker::RankCauses(RootCauseAnswer* out) {
       score[k] += a.probability * (own[k] + kCauseBackoff * pk / pool_n) / (n + kCauseBackoff);
   }
   Normalise(score);
-  for (const auto& [k, p] : score) out->causes.push_back({k, p, static_cast<uint64_t>(pool[k])});
+  if (!vote.empty()) {
+    const double w = score.empty() ? 1.0 : kCauseVoteWeight;
+    for (auto& [k, p] : score) p *= 1 - w;
+    for (const auto& [k, v] : vote) score[k] += w * v;
+  }
+  for (const auto& [k, p] : score)
+    out->causes.push_back({k, p, static_cast<uint64_t>(pool[k]), similar[k]});
   std::sort(out->causes.begin(), out->causes.end(), [](const CauseAnswer& x, const CauseAnswer& y) {
     return x.probability != y.probability ? x.probability > y.probability : x.cause < y.cause;
   });

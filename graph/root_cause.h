@@ -29,6 +29,7 @@ struct NearCase {
   double similarity = 0;  // 0..1
   std::vector<std::string> components;
   std::string snippet;
+  std::string cause;  // its failure cause, when it has one
 };
 
 struct RootCauseQuery {
@@ -81,6 +82,7 @@ struct CauseAnswer {
   std::string cause;
   double probability = 0;  // over the causes listed
   uint64_t cases = 0;      // cases of the answer's components with this cause
+  uint64_t similar = 0;    // of the similar past cases, how many had it
 };
 
 struct ComponentAnswer {
@@ -150,7 +152,7 @@ class RootCauseRanker {
                                                         const std::string& component,
                                                         int64_t window_ms) const;
 
-  static void RankCauses(RootCauseAnswer* out);
+  static void RankCauses(const RootCauseQuery& q, RootCauseAnswer* out);
   // How much of each of the best-scored candidates' ids and names the
   // query text contains (graph/text_mention.h); only those above 0.
   Result<std::map<std::string, double>> NamedInText(

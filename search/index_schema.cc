@@ -33,7 +33,7 @@ std::string StoredDoc::Serialise() const {
     out.push_back(kField);
   }
   out += JoinItems(components) + kField + JoinItems(symptoms) + kField + JoinItems(fixes) + kField +
-         std::to_string(opened_ms);
+         std::to_string(opened_ms) + kField + cause;
   return out;
 }
 
@@ -46,7 +46,7 @@ StoredDoc StoredDoc::Parse(std::string_view data) {
     data.remove_prefix(p + 1);
   }
   StoredDoc d;
-  if (f.size() != 9) return d;
+  if (f.size() != 9 && f.size() != 10) return d;  // 9: written before the cause
   d.kind = f[0];
   d.id = f[1];
   d.title = f[2];
@@ -56,6 +56,7 @@ StoredDoc StoredDoc::Parse(std::string_view data) {
   d.symptoms = SplitItems(f[6]);
   d.fixes = SplitItems(f[7]);
   d.opened_ms = std::stoll(std::string(f[8].empty() ? "0" : f[8]));
+  if (f.size() == 10) d.cause = f[9];
   return d;
 }
 

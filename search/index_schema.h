@@ -35,6 +35,7 @@ struct StoredDoc {
   std::vector<std::string> symptoms;
   std::vector<std::string> fixes;
   long long opened_ms = 0;
+  std::string cause;  // the case's failure cause (documents indexed before it: empty)
 
   std::string Serialise() const;
   static StoredDoc Parse(std::string_view data);

@@ -60,6 +60,7 @@ Result<Xapian::Document> BuildDocument(const graph::GraphStore& store, const Tex
     sd.symptoms = c->symptoms;
     sd.fixes = c->fixes;
     sd.opened_ms = c->opened_ms;
+    sd.cause = c->failure_cause;
     AddTerms(doc, kProductPrefix, {c->product});
     AddTerms(doc, kFamilyPrefix, {c->family});
     AddTerms(doc, kRegionPrefix, {c->region});

@@ -203,6 +203,7 @@ Result<SearchResponse> Searcher::Search(const SearchRequest& req) const {
       h.symptoms = sd.symptoms;
       h.fixes = sd.fixes;
       h.opened_ms = sd.opened_ms;
+      h.cause = sd.cause;
       h.percent = m.percent;
       h.weight = m.weight;
       h.snippet = MakeSnippet(sd.folded, terms, kSnippetBytes);

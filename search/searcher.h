@@ -51,6 +51,7 @@ struct SearchHit {
   std::string kind, id, title, snippet, product;
   std::vector<std::string> components, symptoms, fixes;
   int64_t opened_ms = 0;
+  std::string cause;  // a case's failure cause, when it has one
   int percent = 0;
   double weight = 0;
 };

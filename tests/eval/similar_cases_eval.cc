@@ -228,10 +228,23 @@ int RunOne(const DataSet& ds, const std::string& datasets, const std::string& wo
       if (!c.empty()) ++cause_counts[c];
     }
   }
-  std::string top_cause;
-  for (const auto& [c, n] : cause_counts)
-    if (top_cause.empty() || n > cause_counts[top_cause]) top_cause = c;
-  int cause_n = 0, cause_hit = 0, cause_top_component = 0, cause_base = 0;
+  std::vector<std::pair<int, std::string>> causes_by_count;
+  for (const auto& [c, n] : cause_counts) causes_by_count.push_back({n, c});
+  std::sort(causes_by_count.rbegin(), causes_by_count.rend());
+  // Cause top-1 / top-3: rootCause's causes, the BM25 vote by the nearest
+  // cases' causes, the most frequent causes; and the top component's most
+  // frequent cause (top-1).
+  int cause_n = 0, cause_top_component = 0;
+  int cause1 = 0, cause3 = 0, cvote1 = 0, cvote3 = 0, cbase1 = 0, cbase3 = 0;
+  auto rank_of = [](const auto& ranked, const std::string& want, auto name) {
+    for (size_t k = 0; k < ranked.size() && k < 3; ++k)
+      if (name(ranked[k]) == want) return static_cast<int>(k);
+    return -1;
+  };
+  auto tally = [](int rank, int* top1, int* top3) {
+    *top1 += rank == 0;
+    *top3 += rank >= 0;
+  };
   int queries = 0, hit5 = 0, hit1 = 0, baseline_hit5 = 0;
   double precision5 = 0;
   for (size_t i : dev) {
@@ -267,19 +280,9 @@ int RunOne(const DataSet& ds, const std::string& datasets, const std::string& wo
       continue;
     }
     ++rc_n;
-    if (cause_col >= 0) {
-      std::string want(ingest::Trim(t.rows[i][cause_col]));
-      if (!want.empty()) {
-        ++cause_n;
-        cause_base += want == top_cause;
-        if (!ans.components.empty() && !ans.components[0].causes.empty())
-          cause_top_component += ans.components[0].causes[0].cause == want;
-        if (!ans.causes.empty()) cause_hit += ans.causes[0].cause == want;
-      }
-    }
     // The BM25 baseline: the 20 nearest cases by the whole text (every
     // term, no evidence), each voting for its components by similarity².
-    std::map<std::string, double> vote;
+    std::map<std::string, double> vote, cause_vote;
     search::SearchRequest bm25;
     bm25.text = rq.text;
     bm25.filters.kind = "case";
@@ -287,8 +290,26 @@ int RunOne(const DataSet& ds, const std::string& datasets, const std::string& wo
     bm25.facets = false;
     if (auto br = (*search)->searcher().Search(bm25); br.ok()) {
       for (const auto& h : br->hits) {
-        for (const auto& c : h.components)
-          vote[c] += (h.percent / 100.0) * (h.percent / 100.0) / h.components.size();
+        double w = (h.percent / 100.0) * (h.percent / 100.0);
+        for (const auto& c : h.components) vote[c] += w / h.components.size();
+        if (cause_col < 0) continue;
+        auto doc = (*store)->GetCase(h.id);
+        if (doc.ok() && !doc->failure_cause.empty()) cause_vote[doc->failure_cause] += w;
+      }
+    }
+    if (cause_col >= 0) {
+      std::string want(ingest::Trim(t.rows[i][cause_col]));
+      if (!want.empty()) {
+        ++cause_n;
+        if (!ans.components.empty() && !ans.components[0].causes.empty())
+          cause_top_component += ans.components[0].causes[0].cause == want;
+        tally(rank_of(ans.causes, want, [](const auto& k) { return k.cause; }), &cause1, &cause3);
+        std::vector<std::pair<double, std::string>> cv;
+        for (const auto& [c, v] : cause_vote) cv.push_back({v, c});
+        std::sort(cv.rbegin(), cv.rend());
+        tally(rank_of(cv, want, [](const auto& k) { return k.second; }), &cvote1, &cvote3);
+        tally(rank_of(causes_by_count, want, [](const auto& k) { return k.second; }), &cbase1,
+              &cbase3);
       }
     }
     std::vector<std::pair<double, std::string>> votes;
@@ -318,10 +339,11 @@ int RunOne(const DataSet& ds, const std::string& datasets, const std::string& wo
       pct(major3, rc_n), rc_n);
   if (cause_n > 0)
     std::printf(
-        "  cause: rootCause's first cause %.1f%% | the top component's most frequent cause "
-        "%.1f%% | most frequent cause %.1f%%  (n=%d)\n",
-        pct(cause_hit, cause_n), pct(cause_top_component, cause_n), pct(cause_base, cause_n),
-        cause_n);
+        "  cause: rootCause top-1 %.1f%% top-3 %.1f%% | BM25 vote top-1 %.1f%% top-3 %.1f%% | "
+        "most frequent top-1 %.1f%% top-3 %.1f%% | top component's most frequent %.1f%%  "
+        "(n=%d)\n",
+        pct(cause1, cause_n), pct(cause3, cause_n), pct(cvote1, cause_n), pct(cvote3, cause_n),
+        pct(cbase1, cause_n), pct(cbase3, cause_n), pct(cause_top_component, cause_n), cause_n);
   std::printf(
       "%s\n  train %zu rows (%lld applied, %lld rejected), dev queries %d, labels %zu\n"
       "  hit@1 %.1f%%  hit@5 %.1f%%  precision@5 %.1f%%   majority-top-5 baseline hit@5 %.1f%%\n",
