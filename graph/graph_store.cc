@@ -438,20 +438,6 @@ Status GraphStore::MoveLegacySpool(SpoolStore& spool) {
   }
 }
 
-Result<std::vector<std::pair<std::string, std::string>>> GraphStore::ScanFrom(
-    Cf cf, const std::string& prefix, const std::string& start, size_t limit) const {
-  std::vector<std::pair<std::string, std::string>> out;
-  rocksdb::ReadOptions ro;
-  std::string upper = PrefixSuccessor(prefix);
-  rocksdb::Slice upper_slice(upper);
-  if (!upper.empty()) ro.iterate_upper_bound = &upper_slice;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, Handle(cf)));
-  for (it->Seek(start < prefix ? prefix : start); it->Valid() && out.size() < limit; it->Next())
-    out.emplace_back(it->key().ToString(), it->value().ToString());
-  FG_RETURN_IF_ERROR(FromRocks(it->status(), "scan " + std::string(CfName(cf))));
-  return out;
-}
-
 Status GraphStore::ForEachCase(const std::function<bool(const storage::CaseDoc&)>& fn) const {
   Status decode_error;
   Status s = ScanPrefix(Cf::kCase, KeyBuilder().Tag('C').Take(), SIZE_MAX,

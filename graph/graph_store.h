@@ -224,11 +224,6 @@ class GraphStore {
                                                                    bool reverse) const;
   // The spool beside the graph (graph/spool_store.h), opened on first use.
   Result<SpoolStore*> Spool();
-  // Raw keys and values under `prefix` from `start` (inclusive) on, at most `limit`.
-  Result<std::vector<std::pair<std::string, std::string>>> ScanFrom(Cf cf,
-                                                                    const std::string& prefix,
-                                                                    const std::string& start,
-                                                                    size_t limit) const;
   // Calls fn for every stored event of `kind` ("contact", "sensor").
   Status ForEachEvent(const std::string& kind,
                       const std::function<bool(const storage::EventDoc&)>& fn) const;

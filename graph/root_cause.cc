@@ -19,8 +19,10 @@ constexpr double kFloor = 1e-4;     // no candidate's conditional probability is
 // base rate already; at 0.05 it cost 1–2 points of top-1 on every real set.
 constexpr double kPriorWeight = 0.001;
 // A component the text names (all of its words: "intake gasket") weighs up
-// to 1 + this much more; chosen on the real sets' 5 folds (1: +1–2 points
-// of top-1, 2: +2–5, 3: no better), see docs/BENCHMARKS.md.
+// to 1 + this much more; chosen on the real sets' folds (top-1 over no
+// boost, excavator / aviation — 1: +1.3–2.4 / +1.3–4.9 points, 2: +1.9–3.3 /
+// +1.9–4.9, 3: little more and no better on the simulator), see
+// docs/BENCHMARKS.md.
 constexpr double kNamedBoost = 2.0;
 constexpr size_t kNamedCandidates = 64;  // the best-scored candidates looked at
 // Pseudo-cases pulling a component's cause shares towards those of all the
@@ -540,9 +542,8 @@ void RootCauseRanker::RankCauses(const RootCauseQuery& q, RootCauseAnswer* out) 
     }
   }
   if (pool_n == 0 && vote.empty()) return;
-  std::map<std::string, double> score;
+  std::map<std::string, double> score;  // stays empty when no component has a cause
   for (const auto& a : out->components) {
-    if (pool_n == 0) break;
     double n = 0;
     std::map<std::string, double> own;
     for (const auto& k : a.causes) {

@@ -15,6 +15,17 @@ std::string MessageKey(std::string_view connector, uint64_t seq) {
   return KeyBuilder().Str(connector).U64(seq).Take();
 }
 
+// The number in a message key; Corruption naming the connector when the
+// key is not one.
+Result<uint64_t> SeqOf(const rocksdb::Slice& key, std::string_view connector) {
+  KeyReader r({key.data(), key.size()});
+  std::string name;
+  uint64_t seq = 0;
+  if (!(r.Str(&name) && r.U64(&seq)))
+    return Status::Corruption("bad spool key of connector " + std::string(connector));
+  return seq;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<SpoolStore>> SpoolStore::Open(const std::string& dir) {
@@ -45,15 +56,13 @@ Status SpoolStore::Append(std::string_view connector, uint64_t seq, std::string_
 
 Result<uint64_t> SpoolStore::Last(std::string_view connector) const {
   std::string lower = MessageKey(connector, 0);
-  std::string upper = KeyBuilder().Str(connector).U64(UINT64_MAX).Take();
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
-  it->SeekForPrev(upper);
+  it->SeekForPrev(MessageKey(connector, UINT64_MAX));
   uint64_t seq = 0;
   if (it->Valid() && it->key().compare(lower) >= 0) {
-    KeyReader r({it->key().data(), it->key().size()});
-    std::string name;
-    if (!(r.Str(&name) && r.U64(&seq)))
-      return Status::Corruption("bad spool key of connector " + std::string(connector));
+    auto s = SeqOf(it->key(), connector);
+    if (!s.ok()) return s.status();
+    seq = *s;
   }
   FG_RETURN_IF_ERROR(FromRocks(it->status(), "read spool " + dir_));
   return seq;
@@ -63,18 +72,15 @@ Result<std::vector<std::pair<uint64_t, std::string>>> SpoolStore::Read(std::stri
                                                                        uint64_t from,
                                                                        size_t limit) const {
   std::vector<std::pair<uint64_t, std::string>> out;
-  std::string upper = KeyBuilder().Str(connector).U64(UINT64_MAX).Take();
+  std::string upper = MessageKey(connector, UINT64_MAX);
   rocksdb::Slice upper_slice(upper);
   rocksdb::ReadOptions ro;
   ro.iterate_upper_bound = &upper_slice;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
   for (it->Seek(MessageKey(connector, from)); it->Valid() && out.size() < limit; it->Next()) {
-    KeyReader r({it->key().data(), it->key().size()});
-    std::string name;
-    uint64_t seq = 0;
-    if (!(r.Str(&name) && r.U64(&seq)))
-      return Status::Corruption("bad spool key of connector " + std::string(connector));
-    out.emplace_back(seq, it->value().ToString());
+    auto seq = SeqOf(it->key(), connector);
+    if (!seq.ok()) return seq.status();
+    out.emplace_back(*seq, it->value().ToString());
   }
   FG_RETURN_IF_ERROR(FromRocks(it->status(), "read spool " + dir_));
   return out;
