@@ -79,6 +79,9 @@ constexpr const char* kUsage =
                                      first-time-fix and repeat rates, MTTR, response time,
                                      satisfaction, repeat contacts
   reindex                            rebuild the search index from the graph
+  verify [--repair]                  check that every case and fix is in the search index,
+                                     as its current version (exit 4 when not); --repair
+                                     indexes exactly what is missing or stale
   digest                             a hash of the graph's content: equal for two data
                                      directories holding the same records (checks, tests)
   connectors check --config FILE     validate a connectors file (and its mappings); names
@@ -972,6 +975,43 @@ int CmdReindex(api::FaultGraphIf& fg, bool as_json) {
   return 0;
 }
 
+// Exit code when the index is not complete (and was not repaired).
+constexpr int kIncomplete = 4;
+
+int CmdVerify(api::FaultGraphIf& fg, const Args& args, bool as_json) {
+  api::IndexCheck c;
+  fg.verifyIndex(c, args.Has("--repair"));
+  if (as_json) {
+    Print({{"clean", c.clean},
+           {"graphDocuments", c.graphDocuments},
+           {"indexDocuments", c.indexDocuments},
+           {"pending", c.pending},
+           {"missing", c.missing},
+           {"stale", c.stale},
+           {"orphaned", c.orphaned},
+           {"repaired", c.repaired},
+           {"foundAtOpen", c.foundAtOpen},
+           {"examples", c.examples}});
+  } else {
+    std::printf("search index: %s\n", c.clean ? "complete" : "INCOMPLETE");
+    std::printf("  cases and fixes in the graph  %lld\n", static_cast<long long>(c.graphDocuments));
+    std::printf("  documents in the index        %lld\n", static_cast<long long>(c.indexDocuments));
+    std::printf("  waiting to be indexed         %lld\n", static_cast<long long>(c.pending));
+    std::printf("  missing / stale / orphaned    %lld / %lld / %lld\n",
+                static_cast<long long>(c.missing), static_cast<long long>(c.stale),
+                static_cast<long long>(c.orphaned));
+    for (const auto& e : c.examples) std::printf("    %s\n", e.c_str());
+    if (c.repaired > 0)
+      std::printf("  repaired                      %lld documents\n",
+                  static_cast<long long>(c.repaired));
+    if (c.foundAtOpen > 0)
+      std::printf("  at open, after an unclean shutdown: %lld found and repaired\n",
+                  static_cast<long long>(c.foundAtOpen));
+    if (!c.clean && c.repaired == 0) std::printf("run 'faultgraph verify --repair' to fix it\n");
+  }
+  return c.clean || c.repaired > 0 ? 0 : kIncomplete;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -991,9 +1031,9 @@ int main(int argc, char** argv) {
     if (a.starts_with("--")) {
       bool takes_value = std::find(kWithValue.begin(), kWithValue.end(), a) != kWithValue.end();
       if (takes_value && i + 1 >= argc) UsageError(a + " needs a value");
-      static const std::vector<std::string> kFlags = {"--json",   "--in",     "--no-index",
-                                                      "--series", "--csv",    "--contacts",
-                                                      "--open",   "--cohort", "--full"};
+      static const std::vector<std::string> kFlags = {
+          "--json",     "--in",   "--no-index", "--series", "--csv",
+          "--contacts", "--open", "--cohort",   "--full",   "--repair"};
       if (!takes_value && std::find(kFlags.begin(), kFlags.end(), a) == kFlags.end())
         UsageError("unknown option " + a);
       args.options.emplace_back(a, takes_value ? argv[++i] : "");
@@ -1076,7 +1116,8 @@ int main(int argc, char** argv) {
       search = std::move(ss).value();
       return true;
     };
-    if ((cmd == "search" || cmd == "similar" || cmd == "reindex" || cmd == "rootcause") &&
+    if ((cmd == "search" || cmd == "similar" || cmd == "reindex" || cmd == "rootcause" ||
+         cmd == "verify") &&
         !open_search())
       return 1;
     index_after_ingest = [open_search, &args]() mutable {
@@ -1155,6 +1196,7 @@ int main(int argc, char** argv) {
     if (cmd == "search") return CmdSearch(*fg, args, as_json);
     if (cmd == "similar") return CmdSimilar(*fg, args, as_json);
     if (cmd == "reindex") return CmdReindex(*fg, as_json);
+    if (cmd == "verify") return CmdVerify(*fg, args, as_json);
     if (cmd == "rootcause") return CmdRootCause(*fg, args, as_json);
     if (cmd == "repeats") return CmdRepeats(*fg, args, as_json);
     if (cmd == "trends") return CmdTrends(*fg, args, as_json);

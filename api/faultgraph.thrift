@@ -377,6 +377,23 @@ struct CohortCell {
   7: double per1000
 }
 
+// The search index compared with the graph (faultgraph verify): every case
+// and fix must have a document built from its current version.
+struct IndexCheck {
+  1: i64 graphDocuments            // cases and fixes in the graph
+  2: i64 indexDocuments            // documents in the index
+  3: i64 pending                   // committed, not indexed yet (neither missing nor stale)
+  4: i64 missing                   // in the graph, not in the index
+  5: i64 stale                     // indexed from an older version of the record
+  6: i64 orphaned                  // in the index, no longer in the graph
+  7: list<string> examples         // up to 20: "missing case T1", ...
+  8: i64 repaired                  // documents written or deleted by this call
+  9: bool clean
+  // What the check at open found (missing + stale + orphaned; all repaired
+  // then) when the index's last writer did not close it; -1 after a clean close.
+  10: i64 foundAtOpen
+}
+
 // Connector runs (faultgraphd --connectors FILE): what each run read,
 // wrote and rejected.
 struct ConnectorRun {
@@ -453,6 +470,9 @@ service FaultGraph {
       throws (1: BadRequest bad, 2: NotFound notFound, 3: Unavailable unavailable)
   // Rebuilds the search index from the graph; returns documents indexed.
   i64 reindex() throws (1: Unavailable unavailable)
+  // Compares the search index with the graph; with `repair`, indexes again
+  // exactly what is missing or stale and deletes orphans.
+  IndexCheck verifyIndex(1: bool repair) throws (1: Unavailable unavailable)
   // Ingests a file on the daemon's machine through a mapping file there.
   IngestResult ingestFile(1: string mappingPath, 2: string filePath)
       throws (1: BadRequest bad, 2: Unavailable unavailable)

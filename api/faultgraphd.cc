@@ -181,7 +181,9 @@ int main(int argc, char** argv) {
   std::unique_ptr<api::MetricsServer> metrics;
   if (metrics_port >= 0) {
     api::MetricsServer::Handlers h;
-    h.metrics = [&] { return api::MetricsText(**store, scheduler.get()); };
+    h.metrics = [&] {
+      return api::MetricsText(**store, scheduler.get()) + api::IndexHealthText((*search)->health());
+    };
     h.ready = [&] { return !stopping.load(); };
     auto m = api::MetricsServer::Start(options.host, metrics_port, std::move(h));
     if (!m.ok()) {

@@ -705,6 +705,33 @@ int64_t Handler::reindex() {
   return static_cast<int64_t>(Unwrap(search_->Rebuild(), "index"));
 }
 
+void Handler::verifyIndex(IndexCheck& out, bool repair) {
+  if (search_ == nullptr) ThrowIfError(Status::IOError("search is not available"), "index");
+  auto r = Unwrap(search_->Verify(repair), "index");
+  const auto& rep = r.report;
+  out.graphDocuments = static_cast<int64_t>(rep.graph_docs);
+  out.indexDocuments = static_cast<int64_t>(rep.index_docs);
+  out.pending = static_cast<int64_t>(rep.pending);
+  out.missing = static_cast<int64_t>(rep.missing.size());
+  out.stale = static_cast<int64_t>(rep.stale.size());
+  out.orphaned = static_cast<int64_t>(rep.orphaned.size());
+  out.repaired = static_cast<int64_t>(r.repaired);
+  out.clean = rep.clean();
+  constexpr size_t kExamples = 20;
+  for (const auto& [what, list] :
+       {std::pair{"missing", &rep.missing}, std::pair{"stale", &rep.stale},
+        std::pair{"orphaned", &rep.orphaned}}) {
+    for (const auto& d : *list) {
+      if (out.examples.size() >= kExamples) break;
+      out.examples.push_back(std::string(what) + " " + d.kind + " " + d.id.substr(0, 200));
+    }
+  }
+  const auto& at_open = search_->unclean_open_report();
+  out.foundAtOpen = at_open ? static_cast<int64_t>(at_open->missing.size() + at_open->stale.size() +
+                                                   at_open->orphaned.size())
+                            : -1;
+}
+
 void Handler::ingestFile(IngestResult& out, const std::string& mappingPath,
                          const std::string& filePath) {
   if (mappingPath.empty() || mappingPath.size() > kMaxPathBytes) {

@@ -57,6 +57,7 @@ class Handler : public FaultGraphIf {
   // The daemon's connector scheduler (not owned; null: no connectors).
   void SetScheduler(connectors::Scheduler* s) { scheduler_ = s; }
   int64_t reindex() override;
+  void verifyIndex(IndexCheck& out, bool repair) override;
   void ingestFile(IngestResult& out, const std::string& mappingPath,
                   const std::string& filePath) override;
 

@@ -27,7 +27,7 @@ void Family(std::string* out, const char* name, const char* type, const char* he
 void Sample(std::string* out, const char* name, const std::string& labels, double v) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.17g", v);
-  *out += std::string(name) + "{" + labels + "} " + buf + "\n";
+  *out += std::string(name) + (labels.empty() ? "" : "{" + labels + "}") + " " + buf + "\n";
 }
 
 }  // namespace
@@ -104,6 +104,26 @@ std::string MetricsText(const graph::GraphStore& store, const connectors::Schedu
       }
     }
   }
+  return out;
+}
+
+std::string IndexHealthText(const SearchService::Health& h) {
+  std::string out;
+  Family(&out, "faultgraph_index_documents_missing", "gauge",
+         "documents the index lacked, by problem, at its last check against the graph");
+  Sample(&out, "faultgraph_index_documents_missing", "problem=\"missing\"",
+         static_cast<double>(h.missing));
+  Sample(&out, "faultgraph_index_documents_missing", "problem=\"stale\"",
+         static_cast<double>(h.stale));
+  Sample(&out, "faultgraph_index_documents_missing", "problem=\"orphaned\"",
+         static_cast<double>(h.orphaned));
+  Family(&out, "faultgraph_index_documents_repaired_total", "counter",
+         "documents indexed again or deleted by checks since the daemon started");
+  Sample(&out, "faultgraph_index_documents_repaired_total", "", static_cast<double>(h.repaired));
+  Family(&out, "faultgraph_index_last_check_timestamp_seconds", "gauge",
+         "when the index was last checked against the graph (0 = not since start)");
+  Sample(&out, "faultgraph_index_last_check_timestamp_seconds", "",
+         static_cast<double>(h.checked_ms) / 1000);
   return out;
 }
 

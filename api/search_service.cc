@@ -1,7 +1,10 @@
 #include "api/search_service.h"
 
 #include <chrono>
+#include <cstdio>
+#include <filesystem>
 
+#include "common/clock.h"
 #include "common/log.h"
 
 namespace faultgraph::api {
@@ -19,16 +22,42 @@ Result<std::unique_ptr<SearchService>> SearchService::Open(graph::GraphStore* st
   auto ix = search::Indexer::Open(store, index_dir, options);
   if (!ix.ok()) return ix.status();
   s->indexer_ = std::move(ix).value();
+  // A marker that outlives its writer means the last one did not close the
+  // index (kill -9, power loss): after catching up, check the index against
+  // the graph, and say and repair what differs. Written before this writer
+  // changes anything; removed only by a writer that opened and closed.
+  const std::string marker = index_dir + "/WRITER_OPEN";
+  std::error_code ec;
+  const bool unclean = std::filesystem::exists(marker, ec);
+  if (!unclean) {
+    FILE* f = std::fopen(marker.c_str(), "w");
+    if (f == nullptr || std::fclose(f) != 0) return Status::IOError("cannot write " + marker);
+  }
   auto caught = s->indexer_->CatchUp();
   if (!caught.ok()) return caught.status();
+  if (unclean) {
+    auto checked = s->Verify(/*repair=*/true);
+    if (!checked.ok()) return checked.status();
+    s->unclean_open_report_ = checked->report;
+    const auto& r = checked->report;
+    std::string what = std::to_string(r.missing.size()) + " missing, " +
+                       std::to_string(r.stale.size()) + " stale, " +
+                       std::to_string(r.orphaned.size()) + " orphaned of " +
+                       std::to_string(r.graph_docs) + " cases and fixes";
+    if (r.clean()) {
+      LogInfo("search index: checked after an unclean shutdown: complete (" + what + ")");
+    } else {
+      LogError("search index: checked after an unclean shutdown: " + what + "; " +
+               std::to_string(checked->repaired) + " documents repaired");
+    }
+  }
   auto searcher = search::Searcher::Open(index_dir, kShards);
   if (!searcher.ok()) return searcher.status();
   s->searcher_ = std::move(searcher).value();
   if (background) s->thread_ = std::thread([p = s.get()] { p->Loop(); });
+  s->open_marker_ = marker;  // from here a close is a clean one
   return s;
 }
-
-SearchService::~SearchService() { Stop(); }
 
 void SearchService::Notify() {
   {
@@ -46,6 +75,31 @@ Result<uint64_t> SearchService::CatchUp() {
 Result<uint64_t> SearchService::Rebuild() {
   std::lock_guard<std::mutex> lock(mu_);
   return indexer_->Rebuild();
+}
+
+Result<SearchService::VerifyResult> SearchService::Verify(bool repair) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto caught = indexer_->CatchUp();
+  if (!caught.ok()) return caught.status();
+  auto report = indexer_->Verify();
+  if (!report.ok()) return report.status();
+  VerifyResult out{std::move(report).value(), 0};
+  health_.missing = out.report.missing.size();
+  health_.stale = out.report.stale.size();
+  health_.orphaned = out.report.orphaned.size();
+  health_.checked_ms = SystemClock()->NowMillis();
+  if (repair && !out.report.clean()) {
+    auto repaired = indexer_->Repair(out.report);
+    if (!repaired.ok()) return repaired.status();
+    out.repaired = *repaired;
+    health_.repaired += *repaired;
+  }
+  return out;
+}
+
+SearchService::Health SearchService::health() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return health_;
 }
 
 void SearchService::Loop() {
@@ -68,6 +122,14 @@ void SearchService::Stop() {
   thread_.join();
   auto r = CatchUp();  // what the last batches committed
   if (!r.ok()) LogError("indexer: " + r.status().ToString());
+}
+
+SearchService::~SearchService() {
+  Stop();
+  // Closed cleanly: the next writer need not check the index.
+  std::lock_guard<std::mutex> lock(mu_);
+  indexer_.reset();
+  if (!open_marker_.empty()) std::remove(open_marker_.c_str());
 }
 
 }  // namespace faultgraph::api

@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -38,6 +39,27 @@ class SearchService {
   // Indexes what the outbox holds now; returns entries indexed.
   Result<uint64_t> CatchUp();
   Result<uint64_t> Rebuild();
+  // Catches up, then compares the index with the graph
+  // (search/index_verify.h); with `repair`, indexes again what is missing
+  // or stale and deletes orphans (`repaired` counts them).
+  struct VerifyResult {
+    search::IndexReport report;
+    uint64_t repaired = 0;
+  };
+  Result<VerifyResult> Verify(bool repair);
+  // What the check at open found when the previous writer of this index
+  // did not close it (a crash or kill -9); nullopt after a clean close.
+  // Whatever it found was repaired then.
+  const std::optional<search::IndexReport>& unclean_open_report() const {
+    return unclean_open_report_;
+  }
+  // Documents missing + stale + orphaned at the last Verify (or the check
+  // at open); what /metrics shows.
+  struct Health {
+    uint64_t missing = 0, stale = 0, orphaned = 0, repaired = 0;
+    int64_t checked_ms = 0;  // 0: never checked in this process
+  };
+  Health health() const;
   const search::Searcher& searcher() const { return *searcher_; }
   // Stops the background thread after a last catch-up. Idempotent.
   void Stop();
@@ -46,8 +68,11 @@ class SearchService {
   SearchService() = default;
   void Loop();
 
-  std::mutex mu_;  // guards indexer_
+  mutable std::mutex mu_;  // guards indexer_ and health_
   std::unique_ptr<search::Indexer> indexer_;
+  std::string open_marker_;  // exists while this process writes the index
+  std::optional<search::IndexReport> unclean_open_report_;
+  Health health_;
   std::unique_ptr<search::Searcher> searcher_;
   std::mutex wake_mu_;
   std::condition_variable wake_;

@@ -130,6 +130,13 @@ components = "part"
   EXPECT_THROW(fg->similarCases(similar, "NOPE", "", SearchFilters(), 5), NotFound);
   EXPECT_THROW(fg->searchFixes(found, "  ", SearchFilters(), 0, 10), BadRequest);
   EXPECT_EQ(fg->reindex(), 3);
+  IndexCheck check;
+  fg->verifyIndex(check, false);
+  EXPECT_TRUE(check.clean);
+  EXPECT_EQ(check.graphDocuments, 3);
+  EXPECT_EQ(check.indexDocuments, 3);
+  EXPECT_EQ(check.missing + check.stale + check.orphaned, 0);
+  EXPECT_EQ(check.foundAtOpen, -1);  // a fresh index: nothing to check at open
 }
 
 TEST_F(ServerTest, BadArgumentsGetTypedErrors) {

@@ -172,13 +172,23 @@ Result<std::unique_ptr<GraphStore>> GraphStore::Open(const std::string& dir,
   if (!s.ok()) return FromRocks(s, "open " + dir);
   store->db_.reset(db);
   store->dir_ = dir;
-  // Continue the outbox numbering after the last entry ever committed.
+  // Continue the outbox numbering after the last entry ever committed: the
+  // high-water mark written with every commit (entries may all be trimmed),
+  // or the last entry of a store written before the mark.
   std::unique_ptr<rocksdb::Iterator> it(
       store->db_->NewIterator(rocksdb::ReadOptions(), store->Handle(Cf::kOutbox)));
   it->SeekToLast();
   uint64_t last = 0;
   if (it->Valid()) KeyReader({it->key().data(), it->key().size()}).U64(&last);
-  store->last_outbox_seq_ = last;
+  FG_RETURN_IF_ERROR(FromRocks(it->status(), "read outbox"));
+  std::string mark;
+  s = store->db_->Get(rocksdb::ReadOptions(), store->Handle(Cf::kAudit), keys::OutboxHighWater(),
+                      &mark);
+  if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "read outbox high-water mark");
+  uint64_t high = 0;
+  if (s.ok() && !KeyReader(mark).U64(&high))
+    return Status::Corruption("bad outbox high-water mark in " + dir);
+  store->last_outbox_seq_ = std::max(last, high);
   FG_RETURN_IF_ERROR(store->CheckSchema(dir));
   return store;
 }
@@ -230,6 +240,8 @@ Status GraphStore::Commit(GraphBatch& batch) {
   for (const auto& item : batch.outbox_) {
     batch.wb_->Put(Handle(Cf::kOutbox), KeyBuilder().U64(++seq).Take(), Encode(item));
   }
+  if (!batch.outbox_.empty())
+    batch.wb_->Put(Handle(Cf::kAudit), keys::OutboxHighWater(), KeyBuilder().U64(seq).Take());
   rocksdb::WriteOptions wo;
   wo.sync = false;  // the WAL survives a process crash; fsync per batch is the caller's option
   rocksdb::Status s = db_->Write(wo, batch.wb_.get());
@@ -261,6 +273,18 @@ Result<std::vector<OutboxEntry>> GraphStore::ReadOutbox(uint64_t after, size_t l
 }
 
 uint64_t GraphStore::LastOutboxSeq() const { return last_outbox_seq_.load(); }
+
+Status GraphStore::RaiseOutboxSeq(uint64_t seq) {
+  std::lock_guard<std::mutex> lock(commit_mu_);
+  if (seq <= last_outbox_seq_.load()) return Status::Ok();
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  FG_RETURN_IF_ERROR(FromRocks(
+      db_->Put(wo, Handle(Cf::kAudit), keys::OutboxHighWater(), KeyBuilder().U64(seq).Take()),
+      "write outbox high-water mark"));
+  last_outbox_seq_ = seq;
+  return Status::Ok();
+}
 
 Result<uint64_t> GraphStore::LastFeedSeq() const {
   std::unique_ptr<rocksdb::Iterator> it(

@@ -182,8 +182,11 @@ class GraphStore {
 
   // Outbox entries with seq > `after`, oldest first, at most `limit`.
   Result<std::vector<OutboxEntry>> ReadOutbox(uint64_t after, size_t limit) const;
-  // The highest sequence committed so far (0 when none).
+  // The highest sequence committed so far (0 when none), trimmed or not.
   uint64_t LastOutboxSeq() const;
+  // Continues numbering after `seq` at least (persisted): for an index that
+  // holds sequences a store written by an older version has forgotten.
+  Status RaiseOutboxSeq(uint64_t seq);
   // Deletes entries with seq <= `upto` (they are in the index).
   Status TrimOutbox(uint64_t upto);
   // The cases of `product` diagnosed with `component`, grouped by asset and

@@ -145,4 +145,39 @@ TEST_F(GraphStoreTest, OutboxNumbersInCommitOrderAcrossReopen) {
   EXPECT_EQ(store_->ReadOutbox(0, 10)->size(), 1u);
 }
 
+// The indexer trims what it holds; numbering must go on after the trimmed
+// entries, or the index (which remembers "up to 2") takes new entries 1 and
+// 2 as already indexed and silently never holds them.
+TEST_F(GraphStoreTest, OutboxNumberingSurvivesTrimAndReopen) {
+  GraphBatch b = store_->NewBatch();
+  b.AddOutbox("fix", "FX-1");
+  b.AddOutbox("fix", "FX-2");
+  ASSERT_TRUE(store_->Commit(b).ok());
+  ASSERT_TRUE(store_->TrimOutbox(2).ok());
+  store_.reset();
+  store_ = std::move(GraphStore::Open(dir_.string())).value();
+  EXPECT_EQ(store_->LastOutboxSeq(), 2u);
+  GraphBatch b2 = store_->NewBatch();
+  b2.AddOutbox("case", "T1");
+  ASSERT_TRUE(store_->Commit(b2).ok());
+  auto after = store_->ReadOutbox(2, 10);
+  ASSERT_TRUE(after.ok());
+  ASSERT_EQ(after->size(), 1u);
+  EXPECT_EQ((*after)[0].seq, 3u);
+  EXPECT_EQ((*after)[0].id, "T1");
+}
+
+TEST_F(GraphStoreTest, RaiseOutboxSeqIsPersistedAndNeverLowers) {
+  ASSERT_TRUE(store_->RaiseOutboxSeq(40).ok());
+  ASSERT_TRUE(store_->RaiseOutboxSeq(7).ok());
+  EXPECT_EQ(store_->LastOutboxSeq(), 40u);
+  store_.reset();
+  store_ = std::move(GraphStore::Open(dir_.string())).value();
+  EXPECT_EQ(store_->LastOutboxSeq(), 40u);
+  GraphBatch b = store_->NewBatch();
+  b.AddOutbox("case", "T1");
+  ASSERT_TRUE(store_->Commit(b).ok());
+  EXPECT_EQ(store_->ReadOutbox(0, 10)->at(0).seq, 41u);
+}
+
 }  // namespace faultgraph::graph

@@ -148,6 +148,7 @@ std::string LegacySpoolMessage(std::string_view connector, uint64_t seq) {
   return KeyBuilder().Tag('M').Str(connector).U64(seq).Take();
 }
 std::string LegacySpoolPrefix() { return KeyBuilder().Tag('M').Take(); }
+std::string OutboxHighWater() { return KeyBuilder().Tag('O').Take(); }
 std::string Dedup(std::string_view source, std::string_view source_id) {
   return KeyBuilder().Str(source).Str(source_id).Take();
 }

@@ -106,6 +106,10 @@ std::string ConnectorRunPrefix(std::string_view connector);
 // connector's MQTT messages (Cf::kAudit); GraphStore::Spool moves them over.
 std::string LegacySpoolMessage(std::string_view connector, uint64_t seq);
 std::string LegacySpoolPrefix();
+// The highest outbox sequence ever committed (Cf::kAudit, uint64): the
+// outbox is trimmed once indexed, so its last key alone cannot tell where
+// numbering must continue after a reopen.
+std::string OutboxHighWater();
 std::string Dedup(std::string_view source, std::string_view source_id);
 std::string Checkpoint(std::string_view source, std::string_view stream);
 std::string DeadLetter(std::string_view source, std::string_view stream, uint64_t offset);

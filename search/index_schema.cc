@@ -1,5 +1,9 @@
 #include "search/index_schema.h"
 
+#include <charconv>
+
+#include "common/hash.h"
+
 namespace faultgraph::search {
 namespace {
 constexpr char kField = '\x1e';
@@ -25,6 +29,33 @@ std::vector<std::string> SplitItems(std::string_view s) {
   return out;
 }
 }  // namespace
+
+std::string BoundedTerm(std::string_view prefix, std::string_view value) {
+  std::string term(prefix);
+  if (prefix.size() + value.size() <= kMaxTermBytes) return term.append(value);
+  return term.append("#").append(Hex64(Fnv1a64(value)));
+}
+
+std::string IdTerm(std::string_view kind, std::string_view id) {
+  std::string kind_id(kind);
+  kind_id.append(":").append(id);
+  return BoundedTerm(kIdPrefix, kind_id);
+}
+
+std::string VersionValue(uint64_t version, std::string_view kind, std::string_view id) {
+  std::string out(8, '\0');
+  for (int i = 7; i >= 0; --i, version >>= 8) out[i] = static_cast<char>(version & 0xff);
+  return out.append(kind).append(":").append(id);
+}
+
+bool ParseVersionValue(std::string_view value, uint64_t* version, std::string_view* kind_id) {
+  if (value.size() < 10) return false;
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<unsigned char>(value[i]);
+  *version = v;
+  *kind_id = value.substr(8);
+  return kind_id->find(':') != std::string_view::npos;
+}
 
 std::string StoredDoc::Serialise() const {
   std::string out;
@@ -55,7 +86,9 @@ StoredDoc StoredDoc::Parse(std::string_view data) {
   d.components = SplitItems(f[5]);
   d.symptoms = SplitItems(f[6]);
   d.fixes = SplitItems(f[7]);
-  d.opened_ms = std::stoll(std::string(f[8].empty() ? "0" : f[8]));
+  long long opened = 0;  // a malformed number reads as 0, never throws
+  std::from_chars(f[8].data(), f[8].data() + f[8].size(), opened);
+  d.opened_ms = opened;
   if (f.size() == 10) d.cause = f[9];
   return d;
 }

@@ -19,7 +19,21 @@ inline constexpr std::string_view kFixPrefix = "XX";
 inline constexpr std::string_view kRegionPrefix = "XR";
 inline constexpr std::string_view kMonthPrefix = "XM";  // yyyymm of opening
 
-inline constexpr unsigned kOpenedSlot = 0;  // sortable_serialise(opened ms)
+inline constexpr unsigned kOpenedSlot = 0;   // sortable_serialise(opened ms)
+inline constexpr unsigned kVersionSlot = 1;  // VersionValue: what `verify` compares
+
+// Xapian refuses terms over 245 bytes ("Term too long"), which would fail
+// every commit after it. Longer boolean terms are written as the prefix,
+// '#' and a hash of the value: still exact for filters, never too long.
+inline constexpr size_t kMaxTermBytes = 240;
+std::string BoundedTerm(std::string_view prefix, std::string_view value);
+// The unique id term of a document: Q<kind>:<id>, bounded.
+std::string IdTerm(std::string_view kind, std::string_view id);
+
+// The version value of a document: 8 bytes (big-endian hash of the graph
+// record it was built from) then "<kind>:<id>". Parse: false when malformed.
+std::string VersionValue(uint64_t version, std::string_view kind, std::string_view id);
+bool ParseVersionValue(std::string_view value, uint64_t* version, std::string_view* kind_id);
 
 // Metadata key under which each shard keeps the last outbox sequence it holds.
 inline constexpr const char* kIndexedSeqKey = "faultgraph.outbox_seq";

@@ -3,10 +3,12 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <charconv>
 #include <filesystem>
 #include <thread>
 
 #include "common/hash.h"
+#include "common/log.h"
 #include "graph/schema.h"
 #include "search/analyzer.h"
 #include "search/index_schema.h"
@@ -36,7 +38,7 @@ constexpr int kBlockSize = 65536;
 void AddTerms(Xapian::Document& doc, std::string_view prefix,
               const std::vector<std::string>& values) {
   for (const auto& v : values) {
-    if (!v.empty()) doc.add_boolean_term(std::string(prefix) + v);
+    if (!v.empty()) doc.add_boolean_term(BoundedTerm(prefix, v));
   }
 }
 
@@ -49,9 +51,11 @@ Result<Xapian::Document> BuildDocument(const graph::GraphStore& store, const Tex
   sd.id = e.id;
   std::string text;
   Xapian::Document doc;
+  uint64_t version = 0;
   if (e.kind == "case") {
     auto c = store.GetCase(e.id);
     if (!c.ok()) return c.status();
+    version = DocVersion(*c);
     text = c->symptom_text + "\n" + c->notes + "\n" + c->failure_cause;
     sd.folded = c->folded_text;  // folded at ingest when text rules ran
     sd.title = c->symptom_text;
@@ -69,6 +73,7 @@ Result<Xapian::Document> BuildDocument(const graph::GraphStore& store, const Tex
   } else if (e.kind == "fix") {
     auto f = store.GetEntity("fix", e.id);
     if (!f.ok()) return f.status();
+    version = DocVersion(*f);
     text = f->name + "\n" + f->text;
     sd.title = f->name;
     sd.fixes = {f->id};
@@ -88,9 +93,16 @@ Result<Xapian::Document> BuildDocument(const graph::GraphStore& store, const Tex
   AddTerms(doc, kSymptomPrefix, sd.symptoms);
   AddTerms(doc, kFixPrefix, sd.fixes);
   IndexText(gen, doc, sd.folded);
-  doc.add_boolean_term(std::string(kIdPrefix) + e.kind + ":" + e.id);
+  doc.add_boolean_term(IdTerm(e.kind, e.id));
+  doc.add_value(kVersionSlot, VersionValue(version, e.kind, e.id));
   doc.set_data(sd.Serialise());
   return doc;
+}
+
+void SkipDocument(const graph::OutboxEntry& e, std::string_view why) {
+  LogError("search index: " + e.kind + " '" + e.id.substr(0, 100) +
+           (e.id.size() > 100 ? "...' (" + std::to_string(e.id.size()) + " bytes)" : "'") +
+           " left out of the index: " + std::string(why.substr(0, 300)));
 }
 
 }  // namespace
@@ -113,12 +125,31 @@ Result<std::unique_ptr<Indexer>> Indexer::Open(graph::GraphStore* store, const s
       shard->db =
           std::make_unique<Xapian::WritableDatabase>(path, Xapian::DB_CREATE_OR_OPEN, kBlockSize);
       std::string seq = shard->db->get_metadata(kIndexedSeqKey);
-      shard->seq = seq.empty() ? 0 : std::stoull(seq);
+      auto [end, ec] = std::from_chars(seq.data(), seq.data() + seq.size(), shard->seq);
+      if (!seq.empty() && (ec != std::errc() || end != seq.data() + seq.size())) {
+        return Status::Corruption("the search index shard " + path + " holds a bad " +
+                                  kIndexedSeqKey + " '" + seq.substr(0, 40) +
+                                  "': run 'faultgraph reindex'");
+      }
       ConfigureGenerator(shard->generator);
       ix->shards_.push_back(std::move(shard));
     }
   } catch (const Xapian::Error& e) {
-    return Status::IOError("cannot open the search index in " + dir + ": " + e.get_description());
+    return Status::IOError("cannot open the search index in " + dir + ": " +
+                           e.get_description().substr(0, 500));
+  }
+  // A store written before the outbox high-water mark may have restarted
+  // its numbering below what the index holds; continue after the index, or
+  // new entries would be taken as indexed already. (What was numbered
+  // again before this fix is found by Verify and put back by Repair.)
+  uint64_t highest = 0;
+  for (const auto& sh : ix->shards_) highest = std::max(highest, sh->seq);
+  if (highest > store->LastOutboxSeq()) {
+    LogWarn("search index: it holds outbox sequence " + std::to_string(highest) +
+            " but the graph numbers from " + std::to_string(store->LastOutboxSeq()) +
+            " (written by an older faultgraph): numbering continues after the index; run "
+            "'faultgraph verify --repair' for documents lost before");
+    FG_RETURN_IF_ERROR(store->RaiseOutboxSeq(highest));
   }
   return ix;
 }
@@ -131,7 +162,7 @@ uint64_t Indexer::indexed_seq() const {
   return shards_.empty() ? 0 : lowest;
 }
 
-Status Indexer::IndexChunk(const std::vector<graph::OutboxEntry>& items, uint64_t seq) {
+Status Indexer::IndexChunk(const std::vector<graph::OutboxEntry>& items, uint64_t seq, bool mark) {
   size_t n = shards_.size();
   std::vector<std::vector<const graph::OutboxEntry*>> parts(n);
   for (const auto& e : items) parts[Fnv1a64(e.kind + ":" + e.id) % n].push_back(&e);
@@ -140,23 +171,36 @@ Status Indexer::IndexChunk(const std::vector<graph::OutboxEntry>& items, uint64_
     Shard& shard = *shards_[i];
     try {
       for (const auto* e : parts[i]) {
-        if (e->seq <= shard.seq) continue;  // this shard already holds it
-        std::string id_term = std::string(kIdPrefix) + e->kind + ":" + e->id;
+        if (mark && e->seq <= shard.seq) continue;  // this shard already holds it
+        std::string id_term = IdTerm(e->kind, e->id);
         auto doc = BuildDocument(*store_, *folder_, shard.generator, *e);
         if (doc.ok()) {
-          shard.db->replace_document(id_term, *doc);
+          try {
+            shard.db->replace_document(id_term, *doc);
+          } catch (const Xapian::InvalidArgumentError& bad) {
+            // One document Xapian refuses must not stop the index for
+            // good: it is left out, loudly, and `verify` lists it.
+            SkipDocument(*e, bad.get_description());
+          }
         } else if (doc.status().IsNotFound()) {
           shard.db->delete_document(id_term);
+        } else if (doc.status().code() == Status::Code::kCorruption ||
+                   doc.status().code() == Status::Code::kInvalidArgument) {
+          SkipDocument(*e, doc.status().message());
         } else {
           results[i] = doc.status();
           return;
         }
       }
-      shard.db->set_metadata(kIndexedSeqKey, std::to_string(seq));
+      if (mark) shard.db->set_metadata(kIndexedSeqKey, std::to_string(seq));
       shard.db->commit();
-      shard.seq = seq;
+      if (mark) shard.seq = seq;
     } catch (const Xapian::Error& e) {
-      results[i] = Status::IOError("index shard " + std::to_string(i) + ": " + e.get_description());
+      // Bounded: Xapian quotes the offending term, which a source controls.
+      results[i] = Status::IOError("index shard " + std::to_string(i) + ": " +
+                                   e.get_description().substr(0, 500));
+    } catch (const std::exception& e) {
+      results[i] = Status::Aborted("index shard " + std::to_string(i) + ": " + e.what());
     }
   };
   std::vector<std::thread> threads;
@@ -207,10 +251,14 @@ Result<uint64_t> Indexer::Rebuild() {
     items.clear();
     return Status::Ok();
   };
+  Status flushed;  // a failed chunk stops the scan and the rebuild with it
   Status scan = store_->ForEachCase([&](const graph::storage::CaseDoc& c) {
     items.push_back({1, "case", c.case_id});
-    return items.size() < options_.commit_every || flush().ok();
+    if (items.size() < options_.commit_every) return true;
+    flushed = flush();
+    return flushed.ok();
   });
+  FG_RETURN_IF_ERROR(flushed);
   FG_RETURN_IF_ERROR(scan);
   auto fixes = store_->ListEntities("fix", SIZE_MAX);
   if (!fixes.ok()) return fixes.status();
@@ -219,6 +267,27 @@ Result<uint64_t> Indexer::Rebuild() {
   FG_RETURN_IF_ERROR(IndexChunk({}, upto));
   FG_RETURN_IF_ERROR(store_->TrimOutbox(upto));
   return total;
+}
+
+Result<IndexReport> Indexer::Verify() const {
+  std::vector<const Xapian::Database*> dbs;
+  for (const auto& s : shards_) dbs.push_back(s->db.get());
+  return VerifyIndex(*store_, dbs, indexed_seq());
+}
+
+Result<uint64_t> Indexer::Repair(const IndexReport& report) {
+  std::vector<graph::OutboxEntry> items;
+  for (const auto* list : {&report.missing, &report.stale, &report.orphaned}) {
+    for (const auto& d : *list) items.push_back({UINT64_MAX, d.kind, d.id});
+  }
+  // Orphans are documents whose record is gone: building them finds
+  // nothing, which deletes them.
+  for (size_t from = 0; from < items.size(); from += options_.commit_every) {
+    size_t to = std::min(items.size(), from + options_.commit_every);
+    std::vector<graph::OutboxEntry> chunk(items.begin() + from, items.begin() + to);
+    FG_RETURN_IF_ERROR(IndexChunk(chunk, 0, /*mark=*/false));
+  }
+  return items.size();
 }
 
 }  // namespace faultgraph::search

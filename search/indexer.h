@@ -13,6 +13,7 @@
 
 #include "common/status.h"
 #include "graph/graph_store.h"
+#include "search/index_verify.h"
 
 namespace faultgraph::search {
 
@@ -38,12 +39,22 @@ class Indexer {
   Result<uint64_t> CatchUp();
   // Empties the index and indexes every case and fix in the graph again.
   Result<uint64_t> Rebuild();
+  // Compares the index with the graph (search/index_verify.h). Call after
+  // CatchUp, on the indexer's thread.
+  Result<IndexReport> Verify() const;
+  // Indexes again exactly what `report` found missing or stale and deletes
+  // what it found orphaned; returns the number of documents written or
+  // deleted. Outbox positions are left as they are.
+  Result<uint64_t> Repair(const IndexReport& report);
   // The lowest outbox sequence that every shard holds.
   uint64_t indexed_seq() const;
 
  private:
   Indexer() = default;
-  Status IndexChunk(const std::vector<graph::OutboxEntry>& items, uint64_t seq);
+  // Writes the documents of `items` (each entry to its shard; entries a
+  // shard already holds by sequence are skipped) and commits each shard.
+  // With `mark`, each shard records `seq` as the sequence it holds.
+  Status IndexChunk(const std::vector<graph::OutboxEntry>& items, uint64_t seq, bool mark = true);
 
   graph::GraphStore* store_ = nullptr;
   std::string dir_;

@@ -89,12 +89,12 @@ Result<SearchResponse> Searcher::Search(const SearchRequest& req) const {
     }
     const SearchFilters& f = req.filters;
     std::vector<std::string> filter_terms;
-    if (!f.kind.empty()) filter_terms.push_back(std::string(kKindPrefix) + f.kind);
-    if (!f.product.empty()) filter_terms.push_back(std::string(kProductPrefix) + f.product);
-    if (!f.family.empty()) filter_terms.push_back(std::string(kFamilyPrefix) + f.family);
-    if (!f.component.empty()) filter_terms.push_back(std::string(kComponentPrefix) + f.component);
-    if (!f.symptom.empty()) filter_terms.push_back(std::string(kSymptomPrefix) + f.symptom);
-    if (!f.region.empty()) filter_terms.push_back(std::string(kRegionPrefix) + f.region);
+    if (!f.kind.empty()) filter_terms.push_back(BoundedTerm(kKindPrefix, f.kind));
+    if (!f.product.empty()) filter_terms.push_back(BoundedTerm(kProductPrefix, f.product));
+    if (!f.family.empty()) filter_terms.push_back(BoundedTerm(kFamilyPrefix, f.family));
+    if (!f.component.empty()) filter_terms.push_back(BoundedTerm(kComponentPrefix, f.component));
+    if (!f.symptom.empty()) filter_terms.push_back(BoundedTerm(kSymptomPrefix, f.symptom));
+    if (!f.region.empty()) filter_terms.push_back(BoundedTerm(kRegionPrefix, f.region));
     const bool ranged = f.from_ms != 0 || f.to_ms != 0;
     const std::string lo = Xapian::sortable_serialise(static_cast<double>(f.from_ms));
     const std::string hi =
@@ -120,7 +120,7 @@ Result<SearchResponse> Searcher::Search(const SearchRequest& req) const {
       }
       if (!req.exclude.empty()) {
         query = Xapian::Query(Xapian::Query::OP_AND_NOT, query,
-                              Xapian::Query(std::string(kIdPrefix) + req.exclude));
+                              Xapian::Query(BoundedTerm(kIdPrefix, req.exclude)));
       }
       return query;
     };

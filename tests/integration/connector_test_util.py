@@ -47,22 +47,56 @@ class Cli:
                     os.path.join(self.mappings, mapping + ".toml"), os.path.join(sim, rel))
         return sim, erp
 
+    def verify(self, data):
+        """`verify --json`: the index against the graph."""
+        r = self.fg(data, "--json", "verify", check=False)
+        if r.returncode not in (0, 4):
+            raise AssertionError(f"verify: exit {r.returncode}: {r.stderr}")
+        return json.loads(r.stdout)
+
+    def assert_index_complete(self, test, data):
+        """Every case and fix is in the index as its current version, and
+        the check after the last unclean shutdown had nothing to repair."""
+        v = self.verify(data)
+        test.assertTrue(v["clean"], v)
+        test.assertLessEqual(v["foundAtOpen"], 0, f"found at open after a kill: {v}")
+        return v
+
     def kill_until(self, data, config, name, kills_wanted, seed, max_delay):
         """Starts `connectors run NAME` and SIGKILLs it after a random delay
-        until it was killed `kills_wanted` times; returns the kills."""
+        until it was killed `kills_wanted` times; returns the kills. Every
+        other run indexes what it committed (catch-up and outbox trim), so
+        kills land in indexing too."""
         rng = random.Random(seed)
         kills = 0
-        for _ in range(8 * kills_wanted):
+        for attempt in range(8 * kills_wanted):
             if kills >= kills_wanted:
                 break
-            p = subprocess.Popen([self.cli, "--data", data, "connectors", "run", name,
-                                  "--no-index", "--config", config],
+            index = ["--no-index"] if attempt % 2 == 0 else []
+            p = subprocess.Popen([self.cli, "--data", data, "connectors", "run", name, *index,
+                                  "--config", config],
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             time.sleep(rng.uniform(0.05, max_delay))
             p.send_signal(signal.SIGKILL)
             if p.wait() == -signal.SIGKILL:
                 kills += 1
         return kills
+
+
+def wait_port_file(path, proc, log):
+    """The port a starting faultgraphd writes to `path`; raises with the
+    end of its `log` when it exits first or takes over 30 s."""
+    for _ in range(600):
+        if os.path.exists(path):
+            with open(path) as f:
+                text = f.read().strip()
+            if text:
+                return int(text)
+        if proc.poll() is not None:
+            break
+        time.sleep(0.05)
+    with open(log) as f:
+        raise RuntimeError("faultgraphd did not start: " + f.read()[-2000:])
 
 
 def copy_dir(src, dst):

@@ -19,24 +19,13 @@ import unittest
 import urllib.error
 import urllib.request
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from connector_test_util import wait_port_file  # noqa: E402
+
 CLI = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build/api/faultgraph")
 DAEMON = os.path.abspath(sys.argv[2] if len(sys.argv) > 2 else "build/api/faultgraphd")
 SRC = os.path.abspath(sys.argv[3] if len(sys.argv) > 3 else ".")
 CALLS = os.path.join(SRC, "ops", "sample", "callcenter", "calls.csv")
-
-
-def wait_file(path, proc, log):
-    for _ in range(400):
-        if os.path.exists(path):
-            with open(path) as f:
-                text = f.read().strip()
-            if text:
-                return int(text)
-        if proc.poll() is not None:
-            break
-        time.sleep(0.05)
-    with open(log) as f:
-        raise RuntimeError("faultgraphd did not start: " + f.read())
 
 
 def get(port, path):
@@ -62,8 +51,8 @@ class Daemon:
              os.path.join(self.tmp, "port"), "--connectors", self.config, "--metrics-port", "0",
              "--metrics-port-file", os.path.join(self.tmp, "mport")],
             stdout=subprocess.DEVNULL, stderr=self.log_file)
-        self.port = wait_file(os.path.join(self.tmp, "port"), self.proc, self.log)
-        self.mport = wait_file(os.path.join(self.tmp, "mport"), self.proc, self.log)
+        self.port = wait_port_file(os.path.join(self.tmp, "port"), self.proc, self.log)
+        self.mport = wait_port_file(os.path.join(self.tmp, "mport"), self.proc, self.log)
         return self
 
     def stop(self):

@@ -204,6 +204,7 @@ max_retries = 8
         final = run(crashed, self.config)
         self.assertEqual(final["status"], "ok", final)
         self.assertEqual(digest(crashed), want)
+        T.assert_index_complete(self, crashed)
 
         # Items modified at the source: picked up, the old versions retracted.
         later = (datetime.now(timezone.utc) + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -115,6 +115,7 @@ idle_ms = 1500
         final = T.run(crashed, kc, "alarms")
         self.assertEqual(final["status"], "ok", final)
         self.assertEqual(T.digest(crashed), want)
+        T.assert_index_complete(self, crashed)
 
     def test_unreachable_broker_fails_the_run(self):
         path = self.config("fg-nowhere")

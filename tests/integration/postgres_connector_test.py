@@ -121,6 +121,7 @@ page_size = {page_size}
         final = run(crashed, self.config)
         self.assertEqual(final["status"], "ok", final)
         self.assertEqual(digest(crashed), want)
+        T.assert_index_complete(self, crashed)
         history = json.loads(fg(crashed, "--json", "connectors", "history", "crm_pg",
                                 "--limit", "100", "--config", self.config).stdout)
         self.assertEqual(history[0]["status"], "ok")

@@ -23,8 +23,10 @@ inline std::string BuiltBinary(const std::string& relative) {
 
 inline std::string SourceDir() { return FAULTGRAPH_SOURCE_DIR; }
 
-// Starts argv[0] with argv; stdout/stderr go to `log` (appended).
-inline pid_t Spawn(const std::vector<std::string>& argv, const std::string& log) {
+// Starts argv[0] with argv; stdout/stderr go to `log` (appended), or
+// stderr to `err` when given.
+inline pid_t Spawn(const std::vector<std::string>& argv, const std::string& log,
+                   const std::string& err = "") {
   pid_t pid = fork();
   if (pid == 0) {
     FILE* f = std::fopen(log.c_str(), "a");
@@ -32,6 +34,8 @@ inline pid_t Spawn(const std::vector<std::string>& argv, const std::string& log)
       dup2(fileno(f), 1);
       dup2(fileno(f), 2);
     }
+    FILE* e = err.empty() ? nullptr : std::fopen(err.c_str(), "a");
+    if (e != nullptr) dup2(fileno(e), 2);
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
@@ -50,8 +54,9 @@ inline int Wait(pid_t pid) {
   return -1;
 }
 
-inline int RunToEnd(const std::vector<std::string>& argv, const std::string& log) {
-  return Wait(Spawn(argv, log));
+inline int RunToEnd(const std::vector<std::string>& argv, const std::string& log,
+                    const std::string& err = "") {
+  return Wait(Spawn(argv, log, err));
 }
 
 using ScratchDir = ::faultgraph::TestDir;

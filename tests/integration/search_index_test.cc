@@ -1,13 +1,16 @@
 // Bilingual search over cases ingested through the real pipeline, and the
 // index kept in step with the graph through the outbox.
 #include <gtest/gtest.h>
+#include <xapian.h>
 
 #include <filesystem>
 #include <fstream>
 
 #include "common/test_dir.h"
 #include "graph/graph_store.h"
+#include "graph/schema.h"
 #include "ingest/pipeline.h"
+#include "search/index_schema.h"
 #include "search/indexer.h"
 #include "search/searcher.h"
 
@@ -41,6 +44,13 @@ class SearchIndexTest : public ::testing::Test {
         ingest::TextRules::Load(std::string(FAULTGRAPH_SOURCE_DIR) + "/ops/config/text_rules.toml");
     ASSERT_TRUE(rules.ok()) << rules.status().ToString();
     rules_ = std::move(rules).value();
+    pipeline_ = std::make_unique<ingest::IngestPipeline>(store_.get(), rules_.get());
+  }
+  // Closes and opens the store again, as a new process would.
+  void Reopen() {
+    pipeline_.reset();
+    store_.reset();
+    store_ = std::move(graph::GraphStore::Open(dir_.Path("graph"))).value();
     pipeline_ = std::make_unique<ingest::IngestPipeline>(store_.get(), rules_.get());
   }
   void Ingest(std::vector<Record> records) {
@@ -191,6 +201,118 @@ TEST_F(SearchIndexTest, IndexConvergesAfterAKillBetweenTheTwoCommits) {
   ASSERT_TRUE(OpenIndexer()->CatchUp().ok());
   EXPECT_EQ(Ids(Search("display blank")).at(0), "T2");
   for (const auto& h : Search("fan").hits) EXPECT_NE(h.id, "T2");
+}
+
+// The README's order (fixes, then tickets) in two processes: the first
+// run's outbox is indexed and trimmed; the second's entries must be
+// numbered after it, or the index takes them as held already.
+TEST_F(SearchIndexTest, CasesIngestedAfterATrimmedOutboxAndAReopenAreIndexed) {
+  Ingest({MakeCase("T1", "AC-200", "压缩机不制冷", {"COMP-1"})});
+  ASSERT_TRUE(OpenIndexer()->CatchUp().ok());
+  EXPECT_TRUE(store_->ReadOutbox(0, 10)->empty());
+  Reopen();
+  Ingest({MakeCase("T2", "AC-200", "zebraword fan", {"FAN-2"}),
+          MakeCase("T3", "AC-200", "zebraword noise", {"FAN-2"})});
+  auto ix = OpenIndexer();
+  ASSERT_TRUE(ix->CatchUp().ok());
+  EXPECT_EQ(Search("zebraword").hits.size(), 2u);
+  auto report = ix->Verify();
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_TRUE(report->clean());
+  EXPECT_EQ(report->graph_docs, 3u);
+}
+
+// A store written before the outbox high-water mark numbered again from 1
+// after a trim: an index ahead of the store moves its numbering on.
+TEST_F(SearchIndexTest, IndexAheadOfAStoreWithoutHighWaterMarkRaisesTheNumbering) {
+  Ingest({MakeCase("T1", "AC-200", "压缩机不制冷", {"COMP-1"}),
+          MakeCase("T2", "AC-200", "fan noise", {"FAN-2"})});
+  ASSERT_TRUE(OpenIndexer()->CatchUp().ok());
+  {
+    graph::GraphBatch b = store_->NewBatch();
+    b.Delete(graph::Cf::kAudit, graph::keys::OutboxHighWater());
+    ASSERT_TRUE(store_->Commit(b).ok());
+  }
+  Reopen();
+  EXPECT_EQ(store_->LastOutboxSeq(), 0u);  // what older versions did
+  auto ix = OpenIndexer();
+  EXPECT_EQ(store_->LastOutboxSeq(), 2u);
+  Ingest({MakeCase("T3", "AC-200", "zebraword", {"FAN-2"})});
+  ASSERT_TRUE(ix->CatchUp().ok());
+  EXPECT_EQ(Ids(Search("zebraword")), std::vector<std::string>{"T3"});
+}
+
+// Documents lost (an outbox entry trimmed before it was indexed), stale (an
+// update whose entry was lost) and orphaned (a document whose record is not
+// in the graph) are all found, and repair leaves the index complete.
+TEST_F(SearchIndexTest, VerifyFindsMissingStaleAndOrphanedDocumentsAndRepairFixesThem) {
+  Ingest({MakeCase("T1", "AC-200", "压缩机不制冷", {"COMP-1"}),
+          MakeCase("T2", "AC-200", "fan noise", {"FAN-2"})});
+  auto ix = OpenIndexer();
+  ASSERT_TRUE(ix->CatchUp().ok());
+  auto clean = ix->Verify();
+  ASSERT_TRUE(clean.ok()) << clean.status().ToString();
+  EXPECT_TRUE(clean->clean());
+  EXPECT_EQ(clean->index_docs, 2u);
+  // Entries pending in the outbox are neither missing nor stale.
+  Ingest({MakeCase("T3", "AC-350", "display blank", {"PCB-4"})});
+  auto pending = ix->Verify();
+  ASSERT_TRUE(pending.ok());
+  EXPECT_TRUE(pending->clean());
+  EXPECT_EQ(pending->pending, 1u);
+  // Now lose them: T3 never indexed, T2's update never indexed.
+  Record v2 = MakeCase("T2", "AC-200", "display flicker", {"PCB-4"});
+  v2.source_version = "2";
+  Ingest({v2});
+  ASSERT_TRUE(store_->TrimOutbox(store_->LastOutboxSeq()).ok());
+  ix.reset();
+  {
+    Xapian::WritableDatabase shard(dir_.Path("index") + "/shard0");
+    Xapian::Document ghost;
+    ghost.add_boolean_term(search::IdTerm("case", "GHOST"));
+    ghost.add_value(search::kVersionSlot, search::VersionValue(7, "case", "GHOST"));
+    shard.replace_document(search::IdTerm("case", "GHOST"), ghost);
+    shard.commit();
+  }
+  ix = OpenIndexer();
+  auto found = ix->Verify();
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  ASSERT_EQ(found->missing.size(), 1u);
+  EXPECT_EQ(found->missing[0].id, "T3");
+  ASSERT_EQ(found->stale.size(), 1u);
+  EXPECT_EQ(found->stale[0].id, "T2");
+  ASSERT_EQ(found->orphaned.size(), 1u);
+  EXPECT_EQ(found->orphaned[0].id, "GHOST");
+  EXPECT_TRUE(Search("blank").hits.empty());
+  auto repaired = ix->Repair(*found);
+  ASSERT_TRUE(repaired.ok()) << repaired.status().ToString();
+  EXPECT_EQ(*repaired, 3u);
+  auto after = ix->Verify();
+  ASSERT_TRUE(after.ok());
+  EXPECT_TRUE(after->clean());
+  EXPECT_EQ(after->index_docs, 3u);
+  EXPECT_EQ(Ids(Search("blank")), std::vector<std::string>{"T3"});
+  EXPECT_EQ(Ids(Search("flicker")), std::vector<std::string>{"T2"});
+}
+
+// Keys and filter values past Xapian's term limit are indexed (as hashed
+// terms) instead of failing every commit after them.
+TEST_F(SearchIndexTest, OverLongIdsAndFilterValuesDoNotBreakTheIndex) {
+  std::string long_id = "T" + std::string(300, 'x');
+  std::string long_product = "AC-" + std::string(300, 'p');
+  Ingest({MakeCase(long_id, long_product, "zebraword compressor", {"COMP-1"})});
+  auto ix = OpenIndexer();
+  auto n = ix->CatchUp();
+  ASSERT_TRUE(n.ok()) << n.status().ToString();
+  Ingest({MakeCase("T2", "AC-200", "zebraword fan", {"FAN-2"})});
+  ASSERT_TRUE(ix->CatchUp().ok());
+  EXPECT_EQ(Search("zebraword").hits.size(), 2u);
+  search::SearchFilters f;
+  f.product = long_product;
+  EXPECT_EQ(Ids(Search("zebraword", f)), std::vector<std::string>{long_id});
+  auto report = ix->Verify();
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->clean());
 }
 
 TEST_F(SearchIndexTest, NoPiiReachesTheStoreTheIndexOrTheDeadLetters) {
