@@ -12,15 +12,18 @@
 namespace faultgraph::search {
 namespace {
 
-// What the index holds of one document; keyed by a hash of "<kind>:<id>"
-// so that a million documents cost tens of megabytes, not their ids.
+// What the index holds of one document, keyed by a hash of "<kind>:<id>":
+// 16 bytes a document, so a million cost tens of megabytes, not their ids
+// (an orphan's id is read back from its document).
 struct Held {
   uint64_t version = 0;  // 0: a document written before versions (always stale)
-  std::string kind_id;
+  uint32_t shard = 0;
+  Xapian::docid docid = 0;
 };
 
 DocRef RefOf(std::string_view kind_id) {
   size_t colon = kind_id.find(':');
+  if (colon == std::string_view::npos) return {"", std::string(kind_id)};
   return {std::string(kind_id.substr(0, colon)), std::string(kind_id.substr(colon + 1))};
 }
 
@@ -29,8 +32,9 @@ std::string KindId(std::string_view kind, std::string_view id) {
   return out.append(":").append(id);
 }
 
-// Reads every document's id and version from one shard into `held`.
-void ReadShard(const Xapian::Database& db, std::unordered_map<uint64_t, Held>* held) {
+// Reads every document's id and version from shard `index` into `held`.
+void ReadShard(const Xapian::Database& db, uint32_t index,
+               std::unordered_map<uint64_t, Held>* held) {
   std::unordered_set<Xapian::docid> versioned;
   for (auto it = db.valuestream_begin(kVersionSlot); it != db.valuestream_end(kVersionSlot); ++it) {
     uint64_t version = 0;
@@ -38,21 +42,33 @@ void ReadShard(const Xapian::Database& db, std::unordered_map<uint64_t, Held>* h
     std::string value = *it;
     if (!ParseVersionValue(value, &version, &kind_id)) continue;  // read as unversioned below
     versioned.insert(it.get_docid());
-    (*held)[Fnv1a64(kind_id)] = {version, std::string(kind_id)};
+    (*held)[Fnv1a64(kind_id)] = {version, index, it.get_docid()};
   }
   if (versioned.size() == db.get_doccount()) return;
   // Documents without a version (indexed by an older faultgraph): their id
-  // term names them; a hashed (over-long) id term cannot, and is left to
-  // show up as missing, which repair fixes the same way.
+  // term names them (an over-long id's hashed term cannot: such a document
+  // shows as orphaned and its record as missing, which repair fixes too).
   std::string prefix(kIdPrefix);
   for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix); ++t) {
     std::string term = *t;
-    std::string_view kind_id = std::string_view(term).substr(prefix.size());
     auto p = db.postlist_begin(term);
     if (p == db.postlist_end(term) || versioned.count(*p) > 0) continue;
-    if (kind_id.find(':') == std::string_view::npos) continue;
-    held->try_emplace(Fnv1a64(kind_id), Held{0, std::string(kind_id)});
+    held->try_emplace(Fnv1a64(std::string_view(term).substr(prefix.size())), Held{0, index, *p});
   }
+}
+
+// The "<kind>:<id>" of a document: from its version value, else its id term.
+std::string KindIdOf(const Xapian::Database& db, Xapian::docid docid) {
+  Xapian::Document doc = db.get_document(docid);
+  uint64_t version = 0;
+  std::string_view kind_id;
+  std::string value = doc.get_value(kVersionSlot);
+  if (ParseVersionValue(value, &version, &kind_id)) return std::string(kind_id);
+  std::string prefix(kIdPrefix);
+  auto t = doc.termlist_begin();
+  t.skip_to(prefix);
+  if (t != doc.termlist_end() && (*t).starts_with(prefix)) return (*t).substr(prefix.size());
+  return "?:" + std::to_string(docid);
 }
 
 }  // namespace
@@ -66,9 +82,9 @@ Result<IndexReport> VerifyIndex(const graph::GraphStore& store,
   IndexReport report;
   std::unordered_map<uint64_t, Held> held;
   try {
-    for (const auto* db : shards) {
-      report.index_docs += db->get_doccount();
-      ReadShard(*db, &held);
+    for (uint32_t i = 0; i < shards.size(); ++i) {
+      report.index_docs += shards[i]->get_doccount();
+      ReadShard(*shards[i], i, &held);
     }
   } catch (const Xapian::Error& e) {
     return Status::IOError("cannot read the search index: " + e.get_description());
@@ -104,8 +120,13 @@ Result<IndexReport> VerifyIndex(const graph::GraphStore& store,
   auto fixes = store.ListEntities("fix", SIZE_MAX);
   if (!fixes.ok()) return fixes.status();
   for (const auto& f : *fixes) check("fix", f.id, DocVersion(f));
-  for (const auto& [key, h] : held) {
-    if (pending.count(key) == 0) report.orphaned.push_back(RefOf(h.kind_id));
+  try {
+    for (const auto& [key, h] : held) {
+      if (pending.count(key) == 0)
+        report.orphaned.push_back(RefOf(KindIdOf(*shards[h.shard], h.docid)));
+    }
+  } catch (const Xapian::Error& e) {
+    return Status::IOError("cannot read the search index: " + e.get_description());
   }
   return report;
 }
