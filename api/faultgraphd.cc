@@ -165,19 +165,20 @@ int main(int argc, char** argv) {
   }
   std::atomic<bool> stopping{false};
   auto handler = std::make_shared<api::Handler>(store->get(), &pipeline, search->get(), &stopping);
+  // The scheduler is handed to the handler before any request thread runs.
+  std::unique_ptr<connectors::Scheduler> scheduler;
+  if (connectors_file) {
+    scheduler =
+        std::make_unique<connectors::Scheduler>(pipeline, **store, std::move(*connectors_file));
+    handler->SetScheduler(scheduler.get());
+  }
   auto server = api::Server::Start(handler, options);
   if (!server.ok()) {
     LogError(server.status().ToString());
     return 1;
   }
   int port = (*server)->port();
-  std::unique_ptr<connectors::Scheduler> scheduler;
-  if (connectors_file) {
-    scheduler =
-        std::make_unique<connectors::Scheduler>(pipeline, **store, std::move(*connectors_file));
-    scheduler->Start();
-    handler->SetScheduler(scheduler.get());
-  }
+  if (scheduler) scheduler->Start();
   std::unique_ptr<api::MetricsServer> metrics;
   if (metrics_port >= 0) {
     api::MetricsServer::Handlers h;

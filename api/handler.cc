@@ -644,10 +644,11 @@ void Handler::cohortRates(std::vector<CohortCell>& out, const CohortRequest& req
 }
 
 connectors::Scheduler& Handler::Scheduler() const {
-  if (scheduler_ == nullptr)
+  connectors::Scheduler* scheduler = scheduler_.load();
+  if (scheduler == nullptr)
     ThrowIfError(Status::IOError("this daemon runs no connectors (start it with --connectors)"),
                  "connectors");
-  return *scheduler_;
+  return *scheduler;
 }
 
 void Handler::runConnector(const std::string& name, bool full) {

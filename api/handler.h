@@ -55,7 +55,8 @@ class Handler : public FaultGraphIf {
   void connectorRuns(std::vector<ConnectorRun>& out, const std::string& name,
                      int32_t limit) override;
   // The daemon's connector scheduler (not owned; null: no connectors).
-  void SetScheduler(connectors::Scheduler* s) { scheduler_ = s; }
+  // Before serving (request threads read it); atomic all the same.
+  void SetScheduler(connectors::Scheduler* s) { scheduler_.store(s); }
   int64_t reindex() override;
   void verifyIndex(IndexCheck& out, bool repair) override;
   void ingestFile(IngestResult& out, const std::string& mappingPath,
@@ -69,7 +70,7 @@ class Handler : public FaultGraphIf {
  private:
   // The connector scheduler; Unavailable when the daemon runs none.
   connectors::Scheduler& Scheduler() const;
-  connectors::Scheduler* scheduler_ = nullptr;
+  std::atomic<connectors::Scheduler*> scheduler_{nullptr};
   graph::GraphStore* store_;
   ingest::IngestPipeline* pipeline_;
   SearchService* search_;

@@ -20,6 +20,28 @@ bool CfIsCounter(Cf cf) {
   return cf == Cf::kEdge || cf == Cf::kRedge || cf == Cf::kCounter || cf == Cf::kBucket;
 }
 
+std::optional<Cf> StoredCounterCf(int value) {
+  switch (value) {
+    case static_cast<int>(Cf::kEdge):
+    case static_cast<int>(Cf::kCounter):
+    case static_cast<int>(Cf::kBucket):
+      return static_cast<Cf>(value);
+    default:
+      return std::nullopt;
+  }
+}
+
+std::optional<Cf> StoredOwnedCf(int value) {
+  switch (value) {
+    case static_cast<int>(Cf::kEntity):
+    case static_cast<int>(Cf::kCase):
+    case static_cast<int>(Cf::kFact):
+      return static_cast<Cf>(value);
+    default:
+      return std::nullopt;
+  }
+}
+
 namespace {
 constexpr std::string_view kEdgeNames[] = {"HAS_PART", "SHOWS",     "CAUSED_BY",
                                            "FIXED_BY", "IN_FAMILY", "APPLIES_TO"};

@@ -10,27 +10,36 @@
 
 namespace faultgraph::graph {
 
+// Column families. The numbers are persisted (every DedupEntry names the
+// column families of the keys a record owns and counts): never renumber
+// one; a new family takes the next free number.
 enum class Cf : uint8_t {
-  kEntity = 0,  // kind|id -> storage::Entity
-  kEdge,        // type|scope|from|to -> uint64 count (merge)
-  kRedge,       // type|scope|to|from -> uint64 count (merge)
-  kCounter,     // name|dims... -> uint64 (merge)
-  kBucket,      // series|dims...|period -> uint64 (merge)
-  kCase,        // 'C'|case_id -> CaseDoc; 'E'|kind|id -> EventDoc; 'T'|asset|time|kind|id -> "";
-                // 'K'|product|component|asset|time|case_id -> ComponentCaseRef
-  kDedup,       // source|source_id -> storage::DedupEntry
-  kCheckpoint,  // source|stream -> storage::Checkpoint
-  kOutbox,      // seq -> document to index (written by the search issue's producer)
-  kDlq,         // source|stream|byte offset -> storage::DeadLetter
-  kAudit,       // time|seq -> audit line
-  kFeed,        // 'S'|seq -> storage::FeedItem; 'K'|finding key -> seq (append-only R&D feed)
-  kFact,        // compact per-record facts the analytics scan (graph/case_fact.h):
-                // 'A'|shard|asset|opened|case_id -> CaseFact; 'B'|shard|case_ref|time|contact_id
-                // -> ""; 'V' -> schema version of the graph
+  kEntity = 0,   // kind|id -> storage::Entity
+  kEdge = 1,     // type|scope|from|to -> uint64 count (merge)
+  kRedge = 2,    // type|scope|to|from -> uint64 count (merge)
+  kCounter = 3,  // name|dims... -> uint64 (merge)
+  kBucket = 4,   // series|dims...|period -> uint64 (merge)
+  kCase = 5,     // 'C'|case_id -> CaseDoc; 'E'|kind|id -> EventDoc; 'T'|asset|time|kind|id -> "";
+                 // 'K'|product|component|asset|time|case_id -> ComponentCaseRef
+  kDedup = 6,    // source|source_id -> storage::DedupEntry
+  kCheckpoint = 7,  // source|stream -> storage::Checkpoint
+  kOutbox = 8,      // seq -> document to index (written by the search issue's producer)
+  kDlq = 9,         // source|stream|byte offset -> storage::DeadLetter
+  kAudit = 10,      // time|seq -> audit line
+  kFeed = 11,       // 'S'|seq -> storage::FeedItem; 'K'|finding key -> seq (append-only R&D feed)
+  kFact = 12,       // compact per-record facts the analytics scan (graph/case_fact.h):
+               // 'A'|shard|asset|opened|case_id -> CaseFact; 'B'|shard|case_ref|time|contact_id
+               // -> ""; 'V' -> schema version of the graph
 };
 inline constexpr int kNumCfs = 13;
 std::string_view CfName(Cf cf);
 bool CfIsCounter(Cf cf);  // edge, redge, counter, bucket use the add merge operator
+// A column family number read back from a DedupEntry, checked for what a
+// record can hold there: a counter contribution (edge, counter, bucket;
+// the reverse edges follow their edges) or an owned key (entity, case,
+// fact). nullopt for anything else: a corrupt entry or another layout.
+std::optional<Cf> StoredCounterCf(int value);
+std::optional<Cf> StoredOwnedCf(int value);
 
 enum class EdgeType : uint8_t {
   kHasPart = 1,  // product/assembly -> component (BOM)

@@ -80,6 +80,19 @@ Status IngestPipeline::PrepareRecords(std::vector<Record>& records,
   return Status::Ok();
 }
 
+namespace {
+// The stored entry of an earlier version names a column family no record
+// writes: the store is damaged (or of another layout); the batch stops
+// rather than retract into the wrong place.
+Status CorruptDedup(const Record& record, std::string_view what, int cf) {
+  return Status::Corruption("the stored version of " + record.source + " record '" +
+                            record.source_id.substr(0, 200) + "' names column family " +
+                            std::to_string(cf) + " for a " + std::string(what) +
+                            ", which no record writes: the graph is damaged; load the sources "
+                            "into a new data directory");
+}
+}  // namespace
+
 Status IngestPipeline::ApplyRecord(graph::GraphBatch& gb, const Record& record, Derived& d,
                                    std::optional<storage::DedupEntry> stored, BatchStats* stats) {
   // An earlier record of this batch with the same id comes after the store.
@@ -91,8 +104,16 @@ Status IngestPipeline::ApplyRecord(graph::GraphBatch& gb, const Record& record, 
   }
 
   if (prev != nullptr) {  // retract the old version
-    for (const auto& c : prev->counters) gb.Add(static_cast<Cf>(c.cf), c.key, -c.delta);
-    for (const auto& k : prev->owned) gb.Delete(static_cast<Cf>(k.cf), k.key);
+    for (const auto& c : prev->counters) {
+      auto cf = graph::StoredCounterCf(c.cf);
+      if (!cf) return CorruptDedup(record, "counter", c.cf);
+      gb.Add(*cf, c.key, -c.delta);
+    }
+    for (const auto& k : prev->owned) {
+      auto cf = graph::StoredOwnedCf(k.cf);
+      if (!cf) return CorruptDedup(record, "owned key", k.cf);
+      gb.Delete(*cf, k.key);
+    }
   }
 
   for (auto& p : d.puts) gb.Put(p.cf, std::move(p.key), std::move(p.value));

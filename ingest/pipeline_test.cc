@@ -206,4 +206,30 @@ TEST_F(PipelineTest, TextRulesAddSymptomsCodesAndMaskPii) {
             1u);
 }
 
+// The column families of a stored version are persisted numbers: one no
+// record writes (a damaged entry, another layout) stops the update with
+// Corruption instead of retracting into an arbitrary column family.
+TEST_F(PipelineTest, StoredVersionNamingAnUnknownColumnFamilyIsCorruption) {
+  auto store = OpenStore("a");
+  IngestPipeline p(store.get());
+  ASSERT_TRUE(p.ApplyRecords("crm", "s", {MakeCase("T1", "1", {"COMP"})}, "pos1").ok());
+  for (int bad : {99, static_cast<int>(Cf::kDedup)}) {
+    graph::storage::DedupEntry entry;
+    entry.version = "1";
+    graph::storage::Contribution c;
+    c.cf = static_cast<int8_t>(bad);
+    c.key = "x";
+    c.delta = 1;
+    entry.counters.push_back(c);
+    graph::GraphBatch b = store->NewBatch();
+    b.PutDedup("crm", "T1", entry);
+    ASSERT_TRUE(store->Commit(b).ok());
+    auto r = p.ApplyRecords("crm", "s", {MakeCase("T1", "2", {"FAN"})}, "pos2");
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.status().code(), Status::Code::kCorruption);
+    EXPECT_NE(r.status().message().find("column family " + std::to_string(bad)), std::string::npos)
+        << r.status().message();
+  }
+}
+
 }  // namespace faultgraph::ingest
