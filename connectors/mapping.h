@@ -5,7 +5,8 @@
 //   name = "crm_tickets"       # the connector/source name (required)
 //   record = "case"            # product|bom_line|component|asset|case|contact|sensor_event|fix
 //   format = "csv"             # csv | jsonl            (default csv)
-//   encoding = "auto"          # utf-8 | gb18030 | gbk | auto (default auto)
+//   encoding = "auto"          # utf-8 | gb18030 | big5 | utf-16 | utf-32 | auto (default auto;
+//                              # every name in encoding.h)
 //   delimiter = ","            # csv only               (default ",")
 //   batch_size = 5000          # rows per atomic commit (default 5000)
 //

@@ -58,6 +58,7 @@ RowMapper::RowMapper(const Mapping& m, const std::vector<std::string>& cols, Enc
     std::vector<size_t> idx;
     for (const auto& c : f.columns) idx.push_back(c == kKeyColumn ? kKeyIndex : IndexOf(cols, c));
     field_idx_.push_back(std::move(idx));
+    field_is_id_.push_back(IsIdField(f.field));
   }
 }
 
@@ -147,7 +148,7 @@ Status RowMapper::Map(SourceRow& row, const std::vector<std::string>& columns,
       if (!rf.text.empty()) rf.text += fm.join;
       rf.text += v;
     }
-    if (IsIdField(fm.field) && rf.text.size() > lim.max_key_bytes) {
+    if (field_is_id_[f] && rf.text.size() > lim.max_key_bytes) {
       return Status::InvalidArgument(
           OverKey("field '" + fm.field + "': id", rf.text, lim.max_key_bytes));
     }

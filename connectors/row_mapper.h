@@ -53,6 +53,7 @@ class RowMapper {
   std::vector<size_t> key_idx_;
   size_t version_idx_ = SIZE_MAX;
   std::vector<std::vector<size_t>> field_idx_;
+  std::vector<bool> field_is_id_;  // bounded by max_key_bytes
 };
 
 }  // namespace faultgraph::connectors
