@@ -136,17 +136,17 @@ Result<SearchResponse> Searcher::Search(const SearchRequest& req) const {
       uint64_t lower = 0, estimated = 0, upper = 0;
     };
     // The best `count` matches of a query over all shards, and how many
-    // documents match it. check_at_least covers the page (and the facets'
-    // documents): below that many matches the counts are exact, above it
-    // the lower bound is at least that many.
+    // documents match it. check_at_least `check` (the page and the facets'
+    // documents when matches are wanted): below that many matches the
+    // counts are exact, above it the lower bound is at least that many.
     auto run = [&](const std::function<Xapian::Query()>& make, Xapian::doccount count,
-                   Counts* total) {
+                   Xapian::doccount check, Counts* total) {
       std::vector<std::vector<Match>> per(n);
       std::vector<Counts> c(n);
       tbb::parallel_for(size_t{0}, n, [&](size_t i) {
         Xapian::Enquire enquire(db->shards[i]);
         enquire.set_query(make());
-        Xapian::MSet ms = enquire.get_mset(0, count, std::max(count, fetch));
+        Xapian::MSet ms = enquire.get_mset(0, count, check);
         c[i] = {ms.get_matches_lower_bound(), ms.get_matches_estimated(),
                 ms.get_matches_upper_bound()};
         for (auto it = ms.begin(); it != ms.end(); ++it)
@@ -183,25 +183,28 @@ Result<SearchResponse> Searcher::Search(const SearchRequest& req) const {
       // themselves: one order for every page, so that paging on reaches
       // every document with any word, and the count says so.
       Counts all;
-      mset = run([&] { return make_query(Mode::kAll, 0); }, fetch, &all);
-      if (mset.size() < fetch) {
+      mset = run([&] { return make_query(Mode::kAll, 0); }, fetch, 0, &all);
+      if (mset.size() < want) {
         // Every full match is in `mset` (fewer than asked): the rest follow.
         Counts rest;
+        const auto left = fetch - static_cast<Xapian::doccount>(mset.size());
         auto more = run(
             [&] {
               return Xapian::Query(Xapian::Query::OP_AND_NOT, any_query(),
                                    make_query(Mode::kAll, 0));
             },
-            fetch - static_cast<Xapian::doccount>(mset.size()), &rest);
+            left, left, &rest);
         matched = {mset.size() + rest.lower, mset.size() + rest.estimated,
                    mset.size() + rest.upper};
         for (auto& m : more) mset.push_back(std::move(m));
       } else {
-        run(any_query, 0, &matched);  // counted only: the page is all full matches
+        // The page is all full matches: the rest only counted, from the
+        // index's statistics (no matching: a search stays as fast as before).
+        run(any_query, 0, 0, &matched);
         matched.lower = std::max(matched.lower, all.lower);
       }
     } else {
-      mset = run(any_query, fetch, &matched);
+      mset = run(any_query, fetch, fetch, &matched);
     }
     // Consistent bounds: the estimate within them, never below the hits.
     matched.lower = std::max<uint64_t>(matched.lower, mset.size());
