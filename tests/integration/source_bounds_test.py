@@ -4,20 +4,24 @@ over-long key, a 10 MB quoted cell of 250,000 lines (used to become 250,018
 dead letters), CR-only line ends, Big5, Shift-JIS and UTF-16 files under
 encoding = "auto", and the CLI's --limit against the API's bound.
 
-usage: source_bounds_test.py FAULTGRAPH_CLI SOURCE_DIR
+usage: source_bounds_test.py FAULTGRAPH_CLI SOURCE_DIR [FAULTGRAPHD]
 """
 
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
 CLI = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build/api/faultgraph")
 SRC = os.path.abspath(sys.argv[2] if len(sys.argv) > 2 else ".")
 ALARMS = os.path.join(SRC, "ops/simulator/mappings/alarms.toml")
+DAEMON = os.path.abspath(sys.argv[3]) if len(sys.argv) > 3 else None
+ARRAY_LINE = '{"id":"AL1","unit":{"serial":"AC1"},"ts":1,"alarm":"X","value":[]}'
 
 MAPPING = """[source]
 name = "crm"
@@ -72,7 +76,7 @@ class SourceBounds(unittest.TestCase):
 
     def test_json_array_in_a_mapped_field(self):
         lines = [
-            '{"id":"AL1","unit":{"serial":"AC1"},"ts":1,"alarm":"X","value":[]}',
+            ARRAY_LINE,
             '{"id":"AL2","unit":{"serial":"AC1"},"ts":2,"alarm":"X","measurement":["t",["p"]]}',
             '{"id":"AL3","unit":{"serial":"AC1"},"ts":3,"alarm":"X","value":'
             + "[" * 100 + "]" * 100 + "}",
@@ -83,6 +87,31 @@ class SourceBounds(unittest.TestCase):
         self.assertEqual((res["applied"], res["rejected"]), (3, 1))
         dl = self.dead_letters()
         self.assertEqual(dl[0]["reason"], "JSON nested deeper than max_depth = 64")
+
+    @unittest.skipIf(DAEMON is None, "no faultgraphd given")
+    def test_json_array_through_the_daemon(self):
+        # ingestFile used to kill faultgraphd on this line.
+        port_file = os.path.join(self.tmp, "port")
+        log = open(os.path.join(self.tmp, "daemon.log"), "w")
+        proc = subprocess.Popen([DAEMON, "--data", self.data, "--port", "0", "--port-file",
+                                 port_file], stdout=subprocess.DEVNULL, stderr=log)
+        try:
+            for _ in range(400):
+                if os.path.exists(port_file) and open(port_file).read().strip():
+                    break
+                time.sleep(0.05)
+            port = open(port_file).read().strip()
+            path = self.write("alarms.jsonl", ARRAY_LINE + "\n")
+            r = subprocess.run([CLI, "--server", f"127.0.0.1:{port}", "--json", "ingest",
+                                "--mapping", ALARMS, path], capture_output=True, text=True,
+                               timeout=120)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(json.loads(r.stdout)[0]["applied"], 1)
+            self.assertIsNone(proc.poll(), "faultgraphd died")
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=60)
+            log.close()
 
     def test_over_long_key_and_over_size_cell(self):
         cell = ("y" * 39 + "\n") * 250_000
