@@ -17,6 +17,7 @@
 #include "api/cli_plot.h"
 #include "api/client.h"
 #include "api/handler.h"
+#include "api/limits.h"
 #include "api/search_service.h"
 #include "connectors/dlq_retry.h"
 #include "ingest/text.h"
@@ -46,9 +47,11 @@ constexpr const char* kUsage =
                                      ones that are valid now; their dead letters go away
   search TEXT [FILTERS] [--offset N] [--limit N]
                                      past cases and fixes matching TEXT (中文/English),
-                                     with marked snippets and facet counts
+                                     with marked snippets and facet counts; documents
+                                     with every word first; --limit up to 100,
+                                     --offset up to 10000
   similar (--case ID | TEXT) [FILTERS] [--limit N]
-                                     cases most like a case or a text
+                                     cases most like a case or a text (--limit up to 100)
   rootcause --product P [--serial S] [--codes E4,E5] --text TEXT [--top K] [--at DATE]
                                      what is broken, why, and what fixes it, with the
                                      evidence (counts, similar cases, fix success rates)
@@ -150,8 +153,10 @@ int ParseIntOption(const Args& a, const std::string& name, int fallback, int lo,
   return static_cast<int>(n);
 }
 
-int ParseLimit(const Args& a, int fallback) {
-  return ParseIntOption(a, "--limit", fallback, 1, 1000);
+// --limit within the API's bound for the call (kMaxSearchLimit for a page
+// of hits), so that the CLI refuses what the server would.
+int ParseLimit(const Args& a, int fallback, int max = api::kMaxLimit) {
+  return ParseIntOption(a, "--limit", fallback, 1, max);
 }
 
 void Print(const json& j) { std::printf("%s\n", j.dump(2).c_str()); }
@@ -440,7 +445,11 @@ void PrintSearch(const api::SearchResult& r, bool as_json) {
       for (const auto& c : counts) list.push_back({{"value", c.value}, {"count", c.count}});
       facets[name] = list;
     }
-    Print({{"matchesEstimated", r.matchesEstimated}, {"hits", hits}, {"facets", facets}});
+    Print({{"matchesEstimated", r.matchesEstimated},
+           {"matchesLowerBound", r.matchesLowerBound},
+           {"matchesUpperBound", r.matchesUpperBound},
+           {"hits", hits},
+           {"facets", facets}});
     return;
   }
   std::vector<std::vector<std::string>> rows;
@@ -449,7 +458,13 @@ void PrintSearch(const api::SearchResult& r, bool as_json) {
                     Join(h.fixes), h.snippet});
   }
   cli::PrintTable({"kind", "id", "match", "product", "components", "fixes", "snippet"}, rows);
-  std::printf("\nabout %lld matches\n", static_cast<long long>(r.matchesEstimated));
+  if (r.matchesLowerBound == r.matchesUpperBound) {
+    std::printf("\n%lld matches\n", static_cast<long long>(r.matchesLowerBound));
+  } else {
+    std::printf("\nabout %lld matches (at least %lld)\n",
+                static_cast<long long>(r.matchesEstimated),
+                static_cast<long long>(r.matchesLowerBound));
+  }
   for (const auto& [name, counts] : r.facets) {
     std::string line;
     for (const auto& c : counts)
@@ -461,8 +476,9 @@ void PrintSearch(const api::SearchResult& r, bool as_json) {
 int CmdSearch(api::FaultGraphIf& fg, const Args& a, bool as_json) {
   if (a.positional.size() != 2) UsageError("search needs one TEXT (quote it)");
   api::SearchResult r;
-  fg.searchFixes(r, a.positional[1], ParseFilters(a), ParseIntOption(a, "--offset", 0, 0, 10000),
-                 ParseLimit(a, 10));
+  fg.searchFixes(r, a.positional[1], ParseFilters(a),
+                 ParseIntOption(a, "--offset", 0, 0, api::kMaxSearchOffset),
+                 ParseLimit(a, 10, api::kMaxSearchLimit));
   PrintSearch(r, as_json);
   return 0;
 }
@@ -472,7 +488,7 @@ int CmdSimilar(api::FaultGraphIf& fg, const Args& a, bool as_json) {
   std::string text = a.positional.size() == 2 ? a.positional[1] : "";
   if (case_id.empty() == text.empty()) UsageError("similar needs --case ID or one TEXT");
   api::SearchResult r;
-  fg.similarCases(r, case_id, text, ParseFilters(a), ParseLimit(a, 10));
+  fg.similarCases(r, case_id, text, ParseFilters(a), ParseLimit(a, 10, api::kMaxSearchLimit));
   PrintSearch(r, as_json);
   return 0;
 }

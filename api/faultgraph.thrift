@@ -147,9 +147,11 @@ struct FacetCount {
 }
 
 struct SearchResult {
-  1: i64 matchesEstimated
+  1: i64 matchesEstimated                   // about this many documents match (paging reaches them)
   2: list<SearchHit> hits
   3: map<string, list<FacetCount>> facets   // product, component, symptom
+  4: i64 matchesLowerBound                  // at least this many match
+  5: i64 matchesUpperBound                  // at most; equal to the lower bound: the count is exact
 }
 
 // rootCause: "this unit shows this: what is broken, why, what fixes it?"

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "api/limits.h"
 #include "connectors/file_connector.h"
 #include "connectors/mapping.h"
 #include "ingest/derive.h"
@@ -13,7 +14,6 @@ namespace {
 
 constexpr size_t kMaxIdBytes = 512;
 constexpr size_t kMaxPathBytes = 4096;
-constexpr int32_t kMaxLimit = 1000;
 
 [[noreturn]] void ThrowBad(const std::string& field, const std::string& message) {
   BadRequest e;
@@ -64,6 +64,11 @@ int32_t CheckLimit(int32_t limit) {
                           std::to_string(kMaxLimit));
   }
   return limit;
+}
+
+void CheckSearchLimit(int32_t limit) {
+  if (limit < 1 || limit > kMaxSearchLimit)
+    ThrowBad("limit", "limit must be from 1 to " + std::to_string(kMaxSearchLimit));
 }
 
 std::vector<Neighbour> ToApi(const std::vector<graph::Neighbour>& in) {
@@ -261,6 +266,8 @@ search::SearchFilters CheckFilters(const SearchFilters& f) {
 
 void ToApi(const search::SearchResponse& in, SearchResult& out) {
   out.matchesEstimated = static_cast<int64_t>(in.matches_estimated);
+  out.matchesLowerBound = static_cast<int64_t>(in.matches_lower_bound);
+  out.matchesUpperBound = static_cast<int64_t>(in.matches_upper_bound);
   for (const auto& h : in.hits) {
     SearchHit a;
     a.kind = h.kind;
@@ -292,8 +299,9 @@ void Handler::searchFixes(SearchResult& out, const std::string& query, const Sea
                           int32_t offset, int32_t limit) {
   if (search_ == nullptr) ThrowIfError(Status::IOError("search is not available"), "query");
   if (query.size() > kMaxQueryBytes) ThrowBad("query", "the query is longer than 8192 bytes");
-  if (offset < 0 || offset > 10'000) ThrowBad("offset", "offset must be from 0 to 10000");
-  if (limit < 1 || limit > 100) ThrowBad("limit", "limit must be from 1 to 100");
+  if (offset < 0 || offset > kMaxSearchOffset)
+    ThrowBad("offset", "offset must be from 0 to " + std::to_string(kMaxSearchOffset));
+  CheckSearchLimit(limit);
   search::SearchRequest req;
   req.text = query;
   req.all_words_first = true;
@@ -308,7 +316,7 @@ void Handler::similarCases(SearchResult& out, const std::string& caseId, const s
   if (search_ == nullptr) ThrowIfError(Status::IOError("search is not available"), "text");
   if (caseId.empty() == text.empty()) ThrowBad("caseId", "give exactly one of caseId and text");
   if (text.size() > kMaxQueryBytes) ThrowBad("text", "the text is longer than 8192 bytes");
-  if (limit < 1 || limit > 100) ThrowBad("limit", "limit must be from 1 to 100");
+  CheckSearchLimit(limit);
   search::SearchRequest req;
   req.filters = CheckFilters(filters);
   req.filters.kind = "case";

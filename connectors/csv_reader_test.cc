@@ -63,4 +63,79 @@ TEST(CsvReader, OtherDelimiters) {
   EXPECT_EQ(rows[1].fields, (std::vector<std::string>{"x\ty", "z"}));
 }
 
+TEST(CsvReader, CrOnlyLineEnds) {
+  // Old Mac exports end lines with a lone CR; a quoted CR stays in the cell.
+  auto rows = ReadAll("id,text\r1,a\r\r2,\"x\ry\"\r3,b");
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(rows[0].fields, (std::vector<std::string>{"id", "text"}));
+  EXPECT_EQ(rows[1].fields, (std::vector<std::string>{"1", "a"}));
+  EXPECT_EQ(rows[2].fields, (std::vector<std::string>{"2", "x\ry"}));
+  EXPECT_EQ(rows[2].line, 4);  // after a blank line
+  EXPECT_EQ(rows[2].end_line, 6);
+  EXPECT_EQ(rows[3].fields, (std::vector<std::string>{"3", "b"}));
+  EXPECT_EQ(rows[3].line, 6);
+}
+
+std::vector<CsvRow> ReadLimited(std::string_view data, size_t max_field, size_t max_row) {
+  CsvLimits limits;
+  limits.max_field_bytes = max_field;
+  limits.max_row_bytes = max_row;
+  CsvReader r(data, ',', 0, 1, limits);
+  std::vector<CsvRow> rows;
+  CsvRow row;
+  while (r.Next(&row)) rows.push_back(row);
+  return rows;
+}
+
+TEST(CsvReader, AFieldOverItsLimitIsOneRowNamingTheLimit) {
+  std::string data = "1,short\n2," + std::string(100, 'x') + ",z\n3,ok\n";
+  auto rows = ReadLimited(data, 50, 1000);
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_TRUE(rows[0].error.empty());
+  EXPECT_EQ(rows[1].error, "field 2 of 100 bytes exceeds max_field_bytes = 50 at line 2");
+  EXPECT_TRUE(rows[1].fields.empty());
+  EXPECT_EQ(rows[2].fields, (std::vector<std::string>{"3", "ok"}));
+  EXPECT_EQ(rows[2].line, 3);
+}
+
+TEST(CsvReader, ARowOverItsLimitIsSkippedToItsEnd) {
+  // Quoted newlines inside the over-size row are still inside it.
+  std::string cell = "\"" + std::string(30, 'y') + "\n" + std::string(30, 'y') + "\"";
+  std::string data = "1,a\n2," + cell + "," + cell + "\n3,b\n";
+  auto rows = ReadLimited(data, 1000, 60);
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[1].error, "row of " + std::to_string(2 + 2 * cell.size() + 1) +
+                               " bytes exceeds max_row_bytes = 60 at line 2");
+  EXPECT_EQ(rows[1].end_line, 5);
+  EXPECT_EQ(rows[2].fields, (std::vector<std::string>{"3", "b"}));
+  EXPECT_EQ(rows[2].line, 5);
+}
+
+TEST(CsvReader, AQuotedCellOfManyLinesIsOneRow) {
+  // 250,000 embedded newlines: one row within the limits, one error over them.
+  std::string cell;
+  for (int i = 0; i < 250'000; ++i) cell += "line\n";
+  std::string data = "1,\"" + cell + "\",x\n2,y,z\n";
+  auto ok = ReadLimited(data, 2'000'000, 4'000'000);
+  ASSERT_EQ(ok.size(), 2u);
+  EXPECT_EQ(ok[0].fields.at(1), cell);
+  EXPECT_EQ(ok[1].line, 250'002);
+  auto over = ReadLimited(data, 1'000'000, 4'000'000);
+  ASSERT_EQ(over.size(), 2u);
+  EXPECT_EQ(over[0].error, "field 2 of " + std::to_string(cell.size()) +
+                               " bytes exceeds max_field_bytes = 1000000 at line 1");
+  EXPECT_EQ(over[1].fields, (std::vector<std::string>{"2", "y", "z"}));
+  EXPECT_EQ(over[1].line, 250'002);
+}
+
+TEST(CsvReader, FieldsPastMaxFieldsAreCountedNotKept) {
+  CsvLimits limits;
+  limits.max_fields = 2;
+  CsvReader r(",,,,,\n", ',', 0, 1, limits);
+  CsvRow row;
+  ASSERT_TRUE(r.Next(&row));
+  EXPECT_EQ(row.fields.size(), 2u);
+  EXPECT_EQ(row.field_count, 6u);
+}
+
 }  // namespace faultgraph::connectors

@@ -50,7 +50,7 @@ Result<RetryResult> RetryDeadLetter(ingest::IngestPipeline& pipeline, graph::Gra
     std::vector<std::string> columns = ReferencedColumns(mapping);
     RowMapper mapper(mapping, columns, Encoding::kUtf8, dl->stream, dl->position);
     std::string text = dl->raw + "\n";
-    auto source = NewJsonlSource(text, columns);
+    auto source = NewJsonlSource(text, columns, {mapping.limits, nullptr});
     SourceRow row;
     if (!source->Next(&row)) {
       out.message = "the stored row is empty";

@@ -1,17 +1,12 @@
 #include "connectors/file_connector.h"
 
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <charconv>
-#include <cstring>
 
 #include "common/hash.h"
 #include "connectors/batch_pump.h"
 #include "connectors/encoding.h"
+#include "connectors/file_text.h"
 #include "connectors/row_mapper.h"
 #include "connectors/row_source.h"
 #include "ingest/text.h"
@@ -21,46 +16,6 @@ namespace faultgraph::connectors {
 namespace {
 
 constexpr size_t kIdentityBytes = 4096;
-constexpr size_t kDetectBytes = 1 << 20;
-
-// A read-only memory map of a whole file.
-class MappedFile {
- public:
-  static Result<MappedFile> Open(const std::string& path) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return Status::IOError("cannot open " + path + ": " + std::strerror(errno));
-    struct stat st {};
-    if (::fstat(fd, &st) != 0) {
-      int e = errno;
-      ::close(fd);
-      return Status::IOError("cannot stat " + path + ": " + std::strerror(e));
-    }
-    MappedFile f;
-    f.size_ = static_cast<size_t>(st.st_size);
-    if (f.size_ > 0) {
-      void* p = ::mmap(nullptr, f.size_, PROT_READ, MAP_PRIVATE, fd, 0);
-      if (p == MAP_FAILED) {
-        int e = errno;
-        ::close(fd);
-        return Status::IOError("cannot map " + path + ": " + std::strerror(e));
-      }
-      ::madvise(p, f.size_, MADV_SEQUENTIAL);
-      f.data_ = static_cast<const char*>(p);
-    }
-    ::close(fd);
-    return f;
-  }
-  MappedFile() = default;
-  MappedFile(MappedFile&& o) noexcept : data_(o.data_), size_(o.size_) { o.data_ = nullptr; }
-  ~MappedFile() {
-    if (data_ != nullptr) ::munmap(const_cast<char*>(data_), size_);
-  }
-  std::string_view view() const { return {data_ == nullptr ? "" : data_, size_}; }
-
- private:
-  const char* data_ = nullptr;
-  size_t size_ = 0;
-};
 
 // A hash of the kIdentityBytes before `offset`: with the head's hash in the
 // stream id, what tells the file a checkpoint was taken in from another
@@ -105,25 +60,27 @@ std::string FileStreamId(std::string_view head) {
 
 Status MapFileRowAt(const Mapping& mapping, const std::string& path, const std::string& stream,
                     uint64_t offset, int64_t line, ingest::RawRecord* out) {
-  auto file = MappedFile::Open(path);
-  if (!file.ok()) return Status::NotFound(file.status().message());
-  std::string_view data = file->view();
+  auto text = OpenFileText(path, mapping);
+  if (!text.ok()) {
+    if (text.status().IsInvalidArgument()) return text.status();
+    return Status::NotFound(text.status().message());
+  }
+  std::string_view data = text->view();
   if (FileStreamId(data) != stream && SecondStreamId(data) != stream)
     return Status::NotFound(path + " is not the file the row came from any more");
   if (offset >= data.size()) return Status::NotFound(path + " is shorter than it was");
-  Encoding enc = Encoding::kUtf8;
-  if (mapping.encoding == "gb18030") enc = Encoding::kGb18030;
-  if (mapping.encoding == "auto") enc = DetectEncoding(data.substr(0, kDetectBytes));
   std::vector<std::string> columns = ReferencedColumns(mapping);
-  RowMapper mapper(mapping, columns, enc, stream, path);
+  RowMapper mapper(mapping, columns, text->enc, stream, path);
+  SourceOptions options{mapping.limits, nullptr};
   std::unique_ptr<RowSource> source;
   if (mapping.format == "csv") {
-    auto src = NewCsvSource(data, mapping.delimiter, columns,
-                            [&](std::string_view b) { return mapper.Decode(b); });
+    auto src = NewCsvSource(
+        data, mapping.delimiter, columns, [&](std::string_view b) { return mapper.Decode(b); },
+        options);
     if (!src.ok()) return Status::InvalidArgument(src.status().message());
     source = std::move(src).value();
   } else {
-    source = NewJsonlSource(data, columns);
+    source = NewJsonlSource(data, columns, options);
   }
   source->Seek(offset, line);
   SourceRow row;
@@ -135,31 +92,32 @@ Status MapFileRowAt(const Mapping& mapping, const std::string& path, const std::
 
 Result<FileIngestResult> IngestFile(ingest::IngestPipeline& pipeline, const Mapping& mapping,
                                     const std::string& path, const FileIngestOptions& options) {
-  auto file = MappedFile::Open(path);
-  if (!file.ok()) return file.status();
-  std::string_view data = file->view();
+  auto text = OpenFileText(path, mapping);
+  if (!text.ok()) return text.status();
+  std::string_view data = text->view();
 
   FileIngestResult result;
   result.size = data.size();
   result.stream = FileStreamId(data);
 
-  Encoding enc = Encoding::kUtf8;
-  if (mapping.encoding == "gb18030") enc = Encoding::kGb18030;
-  if (mapping.encoding == "auto") enc = DetectEncoding(data.substr(0, kDetectBytes));
-
   std::vector<std::string> columns = ReferencedColumns(mapping);
-  RowMapper mapper(mapping, columns, enc, result.stream, path);
+  RowMapper mapper(mapping, columns, text->enc, result.stream, path);
+  // Pages behind the row being read are dropped as reading goes on: the
+  // resident size is the batches in flight, not the file (nor its longest line).
+  SourceOptions source_options{mapping.limits,
+                               [&](uint64_t offset) { text->file.Release(offset); }};
   std::unique_ptr<RowSource> source;
   if (mapping.format == "csv") {
-    auto src = NewCsvSource(data, mapping.delimiter, columns,
-                            [&](std::string_view b) { return mapper.Decode(b); });
+    auto src = NewCsvSource(
+        data, mapping.delimiter, columns, [&](std::string_view b) { return mapper.Decode(b); },
+        source_options);
     if (!src.ok()) {
       return Status::InvalidArgument(path + " with mapping " + mapping.path + ": " +
                                      src.status().message());
     }
     source = std::move(src).value();
   } else {
-    source = NewJsonlSource(data, columns);
+    source = NewJsonlSource(data, columns, source_options);
   }
 
   auto committed = pipeline.CheckpointPosition(mapping.source, result.stream);
@@ -216,8 +174,7 @@ Result<FileIngestResult> IngestFile(ingest::IngestPipeline& pipeline, const Mapp
         batch->rows.push_back(std::move(rec));
       }
       next_offset = row.end;
-      next_line =
-          row.line + 1 + static_cast<int64_t>(std::count(row.raw.begin(), row.raw.end(), '\n'));
+      next_line = row.end_line;
       full = batch->rows.size() + batch->rejected.size() >= mapping.batch_size;
     }
     if (!full) {

@@ -197,8 +197,8 @@ TEST_F(FileConnectorTest, Gb18030FileIngestsAsUtf8) {
   EXPECT_EQ(store_->GetCase("T2")->components, (std::vector<std::string>{"風扇"}));
 }
 
-TEST_F(FileConnectorTest, JsonLinesWithNestedKeys) {
-  auto m = ParseMapping(R"(
+// Alarms as JSON Lines, their serial in a nested object.
+constexpr const char* kSensorMapping = R"(
 [source]
 name = "sensors"
 record = "sensor_event"
@@ -210,8 +210,10 @@ asset_serial = "unit.serial"
 time = { column = "ts", format = "epoch_ms" }
 code = "alarm"
 value = "value"
-)",
-                        "s.toml");
+)";
+
+TEST_F(FileConnectorTest, JsonLinesWithNestedKeys) {
+  auto m = ParseMapping(kSensorMapping, "s.toml");
   ASSERT_TRUE(m.ok()) << m.status().ToString();
   std::string jsonl =
       "{\"id\":\"a1\",\"unit\":{\"serial\":\"SN1\"},\"ts\":1709303400000,\"alarm\":\"hp\","
@@ -246,6 +248,147 @@ TEST_F(FileConnectorTest, MappedColumnMissingFromHeaderIsAnError) {
       std::string::npos)
       << r.status().message();
   EXPECT_FALSE(IngestFile(*pipeline_, LoadCaseMapping(), dir_.Path("missing.csv")).ok());
+}
+
+constexpr const char* kHeader = "ticket,model,opened,text,codes,part,updated\n";
+
+std::string Row(int i, const std::string& text = "ok") {
+  return "T" + std::to_string(i) + ",AC-200,2024-03-01," + text + ",E4,COMP-1,1\n";
+}
+
+TEST_F(FileConnectorTest, AJsonArrayInAMappedFieldLands) {
+  // Used to kill the process (SIGSEGV) on every run: the checkpoint never
+  // passed the line. An array's text is its items joined ("" and "1;2"):
+  // "value" is a number, so the first has none and the second is a dead letter.
+  auto m = ParseMapping(kSensorMapping, "a.toml");
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  std::string jsonl =
+      "{\"id\":\"AL1\",\"unit\":{\"serial\":\"AC1\"},\"ts\":1,\"alarm\":\"X\",\"value\":[]}\n"
+      "{\"id\":\"AL2\",\"unit\":{\"serial\":\"AC1\"},\"ts\":2,\"alarm\":\"X\",\"value\":[1,[2]]}\n";
+  auto r = IngestFile(*pipeline_, *m, dir_.Write("a.jsonl", jsonl));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->stats.applied, 1);
+  EXPECT_EQ(r->stats.rejected, 1);
+  EXPECT_EQ(r->end_offset, jsonl.size());
+  EXPECT_NE((*store_->ListDeadLetters("sensors", 10))[0].reason.find("'1;2' is not a number"),
+            std::string::npos);
+}
+
+TEST_F(FileConnectorTest, AnOverSizeRowIsOneBoundedDeadLetter) {
+  std::string big = "T2,AC-200,2024-03-01," + std::string(200'000, 'x') + ",E4,COMP-1,1\n";
+  std::string csv = kHeader + Row(1) + big + Row(3);
+  Mapping m = LoadCaseMapping("[limits]\nmax_row_bytes = 100000\n");
+  auto r = IngestFile(*pipeline_, m, dir_.Write("t.csv", csv));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->stats.applied, 2);  // nothing else in the batch lost
+  EXPECT_EQ(r->stats.rejected, 1);
+  auto dl = store_->ListDeadLetters("crm", 10);
+  ASSERT_EQ(dl->size(), 1u);
+  EXPECT_EQ((*dl)[0].reason, "row of " + std::to_string(big.size() - 1) +
+                                 " bytes exceeds max_row_bytes = 100000 at line 3");
+  EXPECT_LE((*dl)[0].raw.size(), 64u * 1024);
+  EXPECT_TRUE((*dl)[0].raw.ends_with("… (" + std::to_string(big.size() - 1) + " bytes)"));
+}
+
+TEST_F(FileConnectorTest, AQuotedCellOf250000LinesIsOneRowOrOneDeadLetter) {
+  // Was 250,018 dead letters.
+  std::string cell;
+  for (int i = 0; i < 250'000; ++i) cell += std::string(39, 'y') + "\n";
+  std::string csv =
+      kHeader + Row(1) + "T2,AC-200,2024-03-01,\"" + cell + "\",E4,COMP-1,1\n" + Row(3);
+  auto over = IngestFile(*pipeline_, LoadCaseMapping(), dir_.Write("t.csv", csv));
+  ASSERT_TRUE(over.ok()) << over.status().ToString();
+  EXPECT_EQ(over->stats.applied, 2);
+  EXPECT_EQ(over->stats.rejected, 1);
+  auto dl = store_->ListDeadLetters("crm", 10);
+  ASSERT_EQ(dl->size(), 1u);
+  EXPECT_EQ((*dl)[0].reason, "row of " + std::to_string(cell.size() + 35) +
+                                 " bytes exceeds max_row_bytes = 4194304 at line 3");
+  // Within raised limits the same row lands, and the row after it has its line.
+  Reopen();
+  Mapping m = LoadCaseMapping("[limits]\nmax_field_bytes = 20000000\nmax_row_bytes = 20000000\n");
+  m.source = "crm2";
+  auto ok = IngestFile(*pipeline_, m, dir_.Write("t2.csv", csv + Row(4)));
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_EQ(ok->stats.applied, 4);
+  EXPECT_EQ(ok->stats.rejected, 0);
+}
+
+TEST_F(FileConnectorTest, AMultiLineCellInARowOfTheWrongWidthIsOneDeadLetter) {
+  std::string cell;
+  for (int i = 0; i < 1000; ++i) cell += "line\n";
+  std::string csv = std::string(kHeader) + Row(1) + "T2,AC-200,2024-03-01,\"" + cell +
+                    "\",E4,COMP-1,1,extra\n" + Row(3);
+  auto r = IngestFile(*pipeline_, LoadCaseMapping(), dir_.Write("t.csv", csv));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->stats.applied, 2);
+  EXPECT_EQ(r->stats.rejected, 1);  // was 1,001: one per line of the cell
+  auto dl = store_->ListDeadLetters("crm", 10);
+  ASSERT_EQ(dl->size(), 1u);
+  EXPECT_EQ((*dl)[0].reason, "expected 7 columns (as in the header), found 8");
+}
+
+TEST_F(FileConnectorTest, ABrokenQuotePastTheRowLimitLosesOnlyItsLine) {
+  // The quote on line 3 would swallow every row up to the next quote: over
+  // max_row_bytes with the wrong column count, it is still one bad line.
+  std::string csv = std::string(kHeader) + Row(1) + Row(2, "\"broken");
+  for (int i = 3; i <= 20; ++i) csv += Row(i);
+  csv += Row(21, "\"quoted, fine\"");
+  auto r = IngestFile(*pipeline_, LoadCaseMapping("[limits]\nmax_row_bytes = 200\n"),
+                      dir_.Write("t.csv", csv));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->stats.applied, 20);
+  EXPECT_EQ(r->stats.rejected, 1);
+  auto dl = store_->ListDeadLetters("crm", 10);
+  ASSERT_EQ(dl->size(), 1u);
+  EXPECT_NE((*dl)[0].reason.find("unbalanced quote: the '\"' on line 3"), std::string::npos)
+      << (*dl)[0].reason;
+}
+
+TEST_F(FileConnectorTest, AnOverLongKeyIsRefusedWithAShortMessage) {
+  std::string key(300, 'K');
+  std::string csv = kHeader + Row(1) + key + ",AC-200,2024-03-01,x,E4,COMP-1,1\n" + Row(3);
+  auto r = IngestFile(*pipeline_, LoadCaseMapping(), dir_.Write("t.csv", csv));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->stats.applied, 2);
+  auto dl = store_->ListDeadLetters("crm", 10);
+  ASSERT_EQ(dl->size(), 1u);
+  EXPECT_EQ((*dl)[0].reason,
+            "key '" + key.substr(0, 40) + "…' of 300 bytes exceeds max_key_bytes = 200");
+}
+
+TEST_F(FileConnectorTest, CrOnlyLineEnds) {
+  std::string csv = std::string(kHeader) + Row(1) + Row(2, "\"two\nlines\"");
+  for (char& c : csv) c = c == '\n' ? '\r' : c;
+  auto r = IngestFile(*pipeline_, LoadCaseMapping(), dir_.Write("mac.csv", csv));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->stats.applied, 2);
+  EXPECT_EQ(r->stats.rejected, 0);
+  EXPECT_NE(store_->GetCase("T2")->symptom_text.find("lines"), std::string::npos);
+}
+
+TEST_F(FileConnectorTest, Utf16WithABomIsConvertedAndResumes) {
+  std::string utf8 = std::string(kHeader) + Row(1, "空调不制冷") + Row(2, "風扇異響");
+  std::string path = dir_.Write("u16.csv", "\xFF\xFE" + Encode(utf8, "UTF-16LE"));
+  auto r = IngestFile(*pipeline_, LoadCaseMapping(), path);  // encoding = auto
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->stats.applied, 2);
+  EXPECT_EQ(store_->GetCase("T1")->symptom_text, "空调不制冷");
+  EXPECT_EQ(r->end_offset, utf8.size());  // offsets of the UTF-8 text
+  auto again = IngestFile(*pipeline_, LoadCaseMapping(), path);
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->resumed);
+  EXPECT_EQ(again->batches, 0u);
+}
+
+TEST_F(FileConnectorTest, ShiftJisUnderAutoIsRefusedNamingIt) {
+  std::string utf8 = std::string(kHeader);
+  for (int i = 0; i < 30; ++i) utf8 += Row(i, "エアコンが冷えない、コンプレッサーの騒音");
+  auto r =
+      IngestFile(*pipeline_, LoadCaseMapping(), dir_.Write("sjis.csv", Encode(utf8, "SHIFT_JIS")));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("looks like SHIFT_JIS"), std::string::npos)
+      << r.status().message();
 }
 
 }  // namespace faultgraph::connectors

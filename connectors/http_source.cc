@@ -31,8 +31,21 @@ namespace {
 
 using json = nlohmann::json;
 
+// A page's body, bounded: a server that sends more than a page of items at
+// their row bound can hold is cut off (curl then fails the transfer).
+struct Body {
+  std::string text;
+  size_t cap = 0;
+  bool over = false;
+};
+
 size_t Append(char* p, size_t size, size_t n, void* out) {
-  static_cast<std::string*>(out)->append(p, size * n);
+  auto* body = static_cast<Body*>(out);
+  if (body->text.size() + size * n > body->cap) {
+    body->over = true;
+    return 0;
+  }
+  body->text.append(p, size * n);
   return size * n;
 }
 
@@ -120,7 +133,7 @@ class HttpSource : public BatchSource {
       lines += item.dump(-1, ' ', false, json::error_handler_t::replace);
       lines += '\n';
     }
-    auto source = NewJsonlSource(lines, columns_);
+    auto source = NewJsonlSource(lines, columns_, {mapping_.limits, nullptr});
     SourceRow row;
     size_t index = 0;
     while (source->Next(&row)) {
@@ -135,16 +148,17 @@ class HttpSource : public BatchSource {
       row.line = 0;
       row.begin = Fnv1a64(key.empty() ? std::string(row.raw) : key + "\x1f" + modified);
       row.end = row.begin;
+      // (The item's own key and time, bounded: a position is shown and logged.)
       std::string where = c_.http.url +
-                          (key.empty() ? " item #" + Hex64(row.begin) : " item " + key) +
-                          (modified.empty() ? "" : " modified " + modified);
+                          (key.empty() ? " item #" + Hex64(row.begin) : " item " + Preview(key)) +
+                          (modified.empty() ? "" : " modified " + Preview(modified, 60));
       ingest::RawRecord rec;
       Status mapped = row.error.empty() ? mapper_->Map(row, columns_, &rec)
                                         : Status::InvalidArgument(row.error);
       if (!mapped.ok()) {
         auto pos = mapper_->Position(row);
         pos.file = where;
-        batch->rejected.push_back({pos, mapped.message(), std::string(row.raw)});
+        batch->rejected.push_back({pos, mapped.message(), Preview(row.raw, kDeadLetterRawBytes)});
         continue;
       }
       rec.position.file = where;
@@ -188,7 +202,12 @@ class HttpSource : public BatchSource {
         if (retry_after_ > 0) wait_ms = std::min<int64_t>(retry_after_ * 1000, 30'000);
         std::this_thread::sleep_for(std::chrono::milliseconds(wait_ms));
       }
-      std::string body;
+      Body page_body;
+      // Room for a full page of items at max_row_bytes each, and at most 1 GiB.
+      page_body.cap = static_cast<size_t>(std::min<uint64_t>(
+          uint64_t{1} << 30, (static_cast<uint64_t>(c_.http.page_size) + 1) *
+                                 static_cast<uint64_t>(mapping_.limits.max_row_bytes)));
+      std::string& body = page_body.text;
       retry_after_ = 0;
       curl_easy_reset(curl_);
       curl_slist* headers = nullptr;
@@ -197,7 +216,7 @@ class HttpSource : public BatchSource {
       curl_easy_setopt(curl_, CURLOPT_URL, url.c_str());
       curl_easy_setopt(curl_, CURLOPT_HTTPHEADER, headers);
       curl_easy_setopt(curl_, CURLOPT_WRITEFUNCTION, &Append);
-      curl_easy_setopt(curl_, CURLOPT_WRITEDATA, &body);
+      curl_easy_setopt(curl_, CURLOPT_WRITEDATA, &page_body);
       curl_easy_setopt(curl_, CURLOPT_HEADERFUNCTION, &Header);
       curl_easy_setopt(curl_, CURLOPT_HEADERDATA, &retry_after_);
       curl_easy_setopt(curl_, CURLOPT_TIMEOUT, static_cast<long>(c_.http.timeout_seconds));
@@ -209,6 +228,12 @@ class HttpSource : public BatchSource {
       long code = 0;
       curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &code);
       curl_slist_free_all(headers);
+      if (page_body.over) {
+        return Status::IOError("connector " + c_.name + ": " + url + ": the page is longer than " +
+                               std::to_string(page_body.cap) +
+                               " bytes (page_size + 1 items of max_row_bytes = " +
+                               std::to_string(mapping_.limits.max_row_bytes) + ")");
+      }
       if (rc != CURLE_OK) {
         last_error = curl_easy_strerror(rc);
         continue;  // timeouts, refused connections, resets: try again

@@ -86,10 +86,24 @@ class Loader {
     return Status::Ok();
   }
 
+  // An integer limit in [lo, hi] (left as it is when absent).
+  Status Size(const toml::table& t, std::string_view key, size_t lo, size_t hi, size_t* out) const {
+    const toml::node* n = t.get(key);
+    if (n == nullptr) return Status::Ok();
+    auto v = n->value<int64_t>();
+    if (!v || *v < static_cast<int64_t>(lo) || static_cast<uint64_t>(*v) > hi) {
+      return Error(n, "'limits." + std::string(key) + "' must be an integer from " +
+                          std::to_string(lo) + " to " + std::to_string(hi));
+    }
+    *out = static_cast<size_t>(*v);
+    return Status::Ok();
+  }
+
   Result<Mapping> Load(const toml::table& root) {
     Mapping m;
     m.path = path_;
-    FG_RETURN_IF_ERROR(CheckKeys(root, "top level", {"source", "key", "version", "fields"}));
+    FG_RETURN_IF_ERROR(
+        CheckKeys(root, "top level", {"source", "key", "version", "fields", "limits"}));
     const toml::table* src = root["source"].as_table();
     if (src == nullptr) return Error(nullptr, "missing [source] section");
     FG_RETURN_IF_ERROR(CheckKeys(
@@ -142,6 +156,18 @@ class Loader {
       FG_RETURN_IF_ERROR(String(*ver, "column", "version", &m.version_column));
       FG_RETURN_IF_ERROR(String(*ver, "format", "version", &m.version_format));
       if (m.version_column.empty()) return Error(vn, "[version] needs a 'column'");
+    }
+
+    if (const toml::node* ln = root.get("limits")) {
+      const toml::table* lim = ln->as_table();
+      if (lim == nullptr) return Error(ln, "[limits] must be a table");
+      FG_RETURN_IF_ERROR(CheckKeys(
+          *lim, "limits", {"max_key_bytes", "max_field_bytes", "max_row_bytes", "max_depth"}));
+      SourceLimits& l = m.limits;
+      FG_RETURN_IF_ERROR(Size(*lim, "max_key_bytes", 1, kMaxKeyBytesCeiling, &l.max_key_bytes));
+      FG_RETURN_IF_ERROR(Size(*lim, "max_row_bytes", 1, kMaxRowBytesCeiling, &l.max_row_bytes));
+      FG_RETURN_IF_ERROR(Size(*lim, "max_field_bytes", 1, l.max_row_bytes, &l.max_field_bytes));
+      FG_RETURN_IF_ERROR(Size(*lim, "max_depth", 1, kMaxDepthCeiling, &l.max_depth));
     }
 
     const toml::table* fields = root["fields"].as_table();

@@ -5,7 +5,8 @@
 //   name = "crm_tickets"       # the connector/source name (required)
 //   record = "case"            # product|bom_line|component|asset|case|contact|sensor_event|fix
 //   format = "csv"             # csv | jsonl            (default csv)
-//   encoding = "auto"          # utf-8 | gb18030 | gbk | auto (default auto)
+//   encoding = "auto"          # utf-8 | gb18030 | big5 | utf-16 | utf-32 | auto (default auto;
+//                              # every name in encoding.h)
 //   delimiter = ","            # csv only               (default ",")
 //   batch_size = 5000          # rows per atomic commit (default 5000)
 //
@@ -23,6 +24,12 @@
 //   fault_codes = { column = "codes", split = ";" }        # a list
 //   notes = { columns = ["note1", "note2"], join = "\n" }  # several columns
 //   case_id = "$key"                                       # the row's key (or content hash)
+//
+//   [limits]                   # optional; rows over a limit become dead letters
+//   max_key_bytes = 200        # the key and id fields (at most 230: Xapian terms)
+//   max_field_bytes = 1048576  # one column's value
+//   max_row_bytes = 4194304    # one row (CSV row, JSON line, HTTP item, MQTT message)
+//   max_depth = 64             # JSON nesting
 #pragma once
 
 #include <cstdint>
@@ -30,6 +37,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "connectors/limits.h"
 #include "ingest/records.h"
 
 namespace faultgraph::connectors {
@@ -56,6 +64,7 @@ struct Mapping {
   std::string version_format;
   bool version_is_time = false;  // parse the version as a time even without a format (ISO)
   std::vector<FieldMapping> fields;
+  SourceLimits limits;
 };
 
 // InvalidArgument naming the file, the line and the key that is wrong:

@@ -77,4 +77,28 @@ TEST(Mapping, NamesFileLineAndKeyOfEachError) {
   ExpectError("[source]\nrecord = \"case\"\n[fields]\n", "needs a non-empty 'name'");
 }
 
+TEST(Mapping, LimitsHaveDefaultsAndBounds) {
+  auto plain = ParseMapping(kGood, "m.toml");
+  ASSERT_TRUE(plain.ok()) << plain.status().ToString();
+  EXPECT_EQ(plain->limits.max_key_bytes, 200u);
+  EXPECT_EQ(plain->limits.max_field_bytes, 1u << 20);
+  EXPECT_EQ(plain->limits.max_row_bytes, 4u << 20);
+  EXPECT_EQ(plain->limits.max_depth, 64u);
+  auto m = ParseMapping(std::string(kGood) +
+                            "[limits]\nmax_key_bytes = 64\nmax_field_bytes = 1000\n"
+                            "max_row_bytes = 5000\nmax_depth = 8\n",
+                        "m.toml");
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_EQ(m->limits.max_key_bytes, 64u);
+  EXPECT_EQ(m->limits.max_field_bytes, 1000u);
+  EXPECT_EQ(m->limits.max_row_bytes, 5000u);
+  EXPECT_EQ(m->limits.max_depth, 8u);
+  // Keys stay below Xapian's 245-byte term limit with the id's prefix.
+  ExpectError(std::string(kGood) + "[limits]\nmax_key_bytes = 300\n",
+              "'limits.max_key_bytes' must be an integer from 1 to 230");
+  ExpectError(std::string(kGood) + "[limits]\nmax_row_bytes = 10\nmax_field_bytes = 11\n",
+              "'limits.max_field_bytes' must be an integer from 1 to 10");
+  ExpectError(std::string(kGood) + "[limits]\nrows = 1\n", "unknown key 'rows' in [limits]");
+}
+
 }  // namespace faultgraph::connectors

@@ -30,6 +30,16 @@
 namespace faultgraph::connectors {
 namespace {
 
+// A message as one JSON line (its own line ends become spaces).
+std::string OneLine(const std::string& payload) {
+  std::string line = payload;
+  for (char& ch : line) {
+    if (ch == '\n' || ch == '\r') ch = ' ';
+  }
+  line += '\n';
+  return line;
+}
+
 class MqttSource : public BatchSource {
  public:
   MqttSource(graph::GraphStore& store, const ConnectorConfig& c)
@@ -123,16 +133,16 @@ class MqttSource : public BatchSource {
       size_t nul = value.find('\0');
       std::string topic = value.substr(0, nul);
       std::string payload = nul == std::string::npos ? "" : value.substr(nul + 1);
-      std::string line = payload;
-      for (char& ch : line) {
-        if (ch == '\n' || ch == '\r') ch = ' ';  // one message, one line
-      }
-      line += '\n';
-      auto source = NewJsonlSource(line, columns_);
       SourceRow row;
       ingest::RawRecord rec;
       Status mapped = Status::InvalidArgument("empty message");
-      if (source->Next(&row)) {
+      if (payload.size() > mapping_.limits.max_row_bytes) {
+        // Not copied nor parsed: one dead letter naming the limit.
+        mapped = Status::InvalidArgument(
+            OverLimit("message", payload.size(), "max_row_bytes", mapping_.limits.max_row_bytes));
+        payload = Preview(payload, kDeadLetterRawBytes);
+      } else if (std::string line = OneLine(payload);
+                 NewJsonlSource(line, columns_, {mapping_.limits, nullptr})->Next(&row)) {
         row.line = 0;
         row.begin = row.end = Fnv1a64(topic + '\x1f' + payload);
         mapped = row.error.empty() ? mapper_->Map(row, columns_, &rec)
@@ -144,7 +154,7 @@ class MqttSource : public BatchSource {
       } else {
         ingest::SourcePosition pos{stream_, where_ + " topic " + topic, 0,
                                    Fnv1a64(topic + '\x1f' + payload), 0};
-        batch->rejected.push_back({pos, mapped.message(), payload});
+        batch->rejected.push_back({pos, mapped.message(), Preview(payload, kDeadLetterRawBytes)});
       }
       read_ = seq;
     }

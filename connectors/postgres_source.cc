@@ -161,15 +161,16 @@ class PostgresSource : public BatchSource {
       row.end = row.begin;
       ingest::RawRecord rec;
       Status mapped = mapper_->Map(row, columns_, &rec);
+      // (Key and cursor bounded: a position is shown and logged.)
       std::string where =
-          "postgres:" + c_.name + " key " + std::string(key) + " at " + std::string(cursor);
+          "postgres:" + c_.name + " key " + Preview(key) + " at " + Preview(cursor, 60);
       if (mapped.ok()) {
         rec.position.file = std::move(where);
         batch->rows.push_back(std::move(rec));
       } else {
         auto pos = mapper_->Position(row);
         pos.file = std::move(where);
-        batch->rejected.push_back({pos, mapped.message(), raw});
+        batch->rejected.push_back({pos, mapped.message(), Preview(raw, kDeadLetterRawBytes)});
       }
     }
     batch->checkpoint_position = json::array({cursor_, key_}).dump();

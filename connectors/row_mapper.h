@@ -32,24 +32,28 @@ class RowMapper {
 
   Result<std::string> Decode(std::string_view bytes) const {
     if (enc_ == Encoding::kUtf8) return std::string(bytes);
-    return gb_.Decode(bytes);
+    return decoder_.Decode(bytes);
   }
-  // The row's bytes as UTF-8 for the dead-letter store.
+  // The row's bytes as UTF-8 for the dead-letter store, at most
+  // kDeadLetterRawBytes of them (and the row's size when cut).
   std::string RawText(std::string_view raw) const;
   ingest::SourcePosition Position(const SourceRow& row) const {
     return {stream_, path_, row.line, row.begin, row.end};
   }
-  // Fills `out` from `row`, or returns the reason the row is rejected.
+  // Fills `out` from `row`, or returns the reason the row is rejected: a
+  // value over max_field_bytes, a key or id field over max_key_bytes
+  // (messages quote at most a short prefix), bad text or versions.
   Status Map(SourceRow& row, const std::vector<std::string>& columns, ingest::RawRecord* out) const;
 
  private:
   const Mapping& m_;
   Encoding enc_;
   std::string stream_, path_;
-  Gb18030Decoder gb_;
+  TextDecoder decoder_;
   std::vector<size_t> key_idx_;
   size_t version_idx_ = SIZE_MAX;
   std::vector<std::vector<size_t>> field_idx_;
+  std::vector<bool> field_is_id_;  // bounded by max_key_bytes
 };
 
 }  // namespace faultgraph::connectors

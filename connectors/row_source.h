@@ -11,6 +11,7 @@
 
 #include "common/status.h"
 #include "connectors/csv_reader.h"
+#include "connectors/limits.h"
 
 namespace faultgraph::connectors {
 
@@ -19,7 +20,8 @@ struct SourceRow {
   uint64_t begin = 0;
   uint64_t end = 0;
   int64_t line = 0;
-  std::string_view raw;  // the row's bytes in the file
+  int64_t end_line = 0;  // the line after the row
+  std::string_view raw;  // the row's bytes in the file (may be longer than max_row_bytes)
   std::string error;     // non-empty: the row could not be read
 };
 
@@ -34,15 +36,27 @@ class RowSource {
   virtual void Seek(uint64_t offset, int64_t line) = 0;
 };
 
+struct SourceOptions {
+  SourceLimits limits;
+  // Called with offsets the source has read past and will not need again
+  // (but for re-reading a rejected row's first line): a memory-mapped file
+  // drops those pages, so that its resident size stays bounded.
+  std::function<void(uint64_t)> release;
+};
+
 // CSV with a header row. InvalidArgument when a referenced column is not in
 // the header (the message lists the header). `decode` turns header bytes
 // into UTF-8 for matching column names.
 Result<std::unique_ptr<RowSource>> NewCsvSource(
     std::string_view data, char delimiter, const std::vector<std::string>& columns,
-    const std::function<Result<std::string>(std::string_view)>& decode);
+    const std::function<Result<std::string>(std::string_view)>& decode,
+    const SourceOptions& options = {});
 
-// One JSON object per line; a column is a key or a dotted path ("unit.serial").
+// One JSON object per line (LF, CRLF or CR line ends); a column is a key or
+// a dotted path ("unit.serial"). Lines over max_row_bytes and JSON nested
+// deeper than max_depth are rows with `error` set, never parsed.
 std::unique_ptr<RowSource> NewJsonlSource(std::string_view data,
-                                          const std::vector<std::string>& columns);
+                                          const std::vector<std::string>& columns,
+                                          const SourceOptions& options = {});
 
 }  // namespace faultgraph::connectors

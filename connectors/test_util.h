@@ -1,4 +1,4 @@
-// Helpers for connector tests: GB18030 text and scratch directories.
+// Helpers for connector tests: text in other encodings and scratch directories.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -10,9 +10,10 @@
 
 namespace faultgraph::connectors {
 
-inline std::string ToGb18030(const std::string& utf8) {
-  iconv_t cd = iconv_open("GB18030", "UTF-8");
-  std::string out(utf8.size() * 2 + 8, '\0');
+// `utf8` in the encoding iconv calls `to` ("GB18030", "BIG5", "UTF-16LE", ...).
+inline std::string Encode(const std::string& utf8, const char* to) {
+  iconv_t cd = iconv_open(to, "UTF-8");
+  std::string out(utf8.size() * 4 + 8, '\0');
   char* in = const_cast<char*>(utf8.data());
   size_t in_left = utf8.size(), out_left = out.size();
   char* dst = out.data();
@@ -21,6 +22,8 @@ inline std::string ToGb18030(const std::string& utf8) {
   out.resize(out.size() - out_left);
   return out;
 }
+
+inline std::string ToGb18030(const std::string& utf8) { return Encode(utf8, "GB18030"); }
 
 using TempDir = ::faultgraph::TestDir;
 

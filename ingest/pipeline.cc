@@ -25,6 +25,7 @@ bool IsDecimal(const std::string& s) {
 }
 
 constexpr size_t kMaxDeadLetterRaw = 64 * 1024;
+constexpr size_t kMaxDeadLetterReason = 4096;  // reasons quote values; never a whole one
 
 storage::DeadLetter MakeDeadLetter(const TextRules& rules, const std::string& source,
                                    const std::string& stream, const SourcePosition& pos,
@@ -35,7 +36,7 @@ storage::DeadLetter MakeDeadLetter(const TextRules& rules, const std::string& so
   dl.position = (pos.file.empty() ? stream : pos.file) +
                 (pos.line > 0 ? ":" + std::to_string(pos.line) : std::string());
   // Masked: a dead letter is shown to people and must not leak PII.
-  dl.reason = rules.MaskPii(reason);
+  dl.reason = rules.MaskPii(Utf8Prefix(reason, kMaxDeadLetterReason));
   dl.raw = rules.MaskPii(Utf8Prefix(raw, kMaxDeadLetterRaw));
   dl.line = pos.line;
   dl.byte_offset = static_cast<int64_t>(pos.byte_offset);

@@ -31,7 +31,7 @@ Status ParseIntField(std::string_view text, int64_t* out) {
     *out = static_cast<int64_t>(d);
     return Status::Ok();
   }
-  return Status::InvalidArgument("'" + std::string(text) + "' is not an integer");
+  return Status::InvalidArgument(QuoteValue(text) + " is not an integer");
 }
 
 Status ParseDoubleField(std::string_view text, double* out) {
@@ -39,7 +39,7 @@ Status ParseDoubleField(std::string_view text, double* out) {
   if (ec == std::errc() && p == text.data() + text.size() && std::isfinite(*out)) {
     return Status::Ok();
   }
-  return Status::InvalidArgument("'" + std::string(text) + "' is not a number");
+  return Status::InvalidArgument(QuoteValue(text) + " is not a number");
 }
 
 template <typename R>

@@ -91,4 +91,10 @@ std::string_view Utf8Prefix(std::string_view s, size_t max_bytes) {
   return s.substr(0, end);
 }
 
+std::string QuoteValue(std::string_view s, size_t max_bytes) {
+  if (s.size() <= max_bytes) return "'" + std::string(s) + "'";
+  return "'" + std::string(Utf8Prefix(s, max_bytes)) + "…' (" + std::to_string(s.size()) +
+         " bytes)";
+}
+
 }  // namespace faultgraph::ingest

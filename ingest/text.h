@@ -19,5 +19,8 @@ std::string ToUpperAscii(std::string_view s);
 std::vector<std::string> SplitList(std::string_view s, std::string_view separators);
 // Prefix of s at most `max_bytes` long that does not cut a UTF-8 sequence.
 std::string_view Utf8Prefix(std::string_view s, size_t max_bytes);
+// A value quoted for a message: 'value', or its first `max_bytes` and its
+// size ('abc…' (10485760 bytes)), so that no message carries a huge value.
+std::string QuoteValue(std::string_view s, size_t max_bytes = 100);
 
 }  // namespace faultgraph::ingest

@@ -5,6 +5,8 @@
 #include <ctime>
 #include <string>
 
+#include "ingest/text.h"
+
 namespace faultgraph::ingest {
 namespace {
 
@@ -32,7 +34,7 @@ Result<int64_t> ParseTime(std::string_view text, std::string_view format) {
   int64_t v = 0;
   if (format == "epoch_ms" || format == "epoch_s") {
     if (!ParseInt(text, &v)) {
-      return Status::InvalidArgument("'" + std::string(text) + "' is not an integer " +
+      return Status::InvalidArgument(QuoteValue(text) + " is not an integer " +
                                      std::string(format) + " timestamp");
     }
     return format == "epoch_s" ? v * 1000 : v;
@@ -40,7 +42,7 @@ Result<int64_t> ParseTime(std::string_view text, std::string_view format) {
   std::string t(text);
   if (!format.empty()) {
     if (TryFormat(t, std::string(format).c_str(), &v)) return v;
-    return Status::InvalidArgument("'" + t + "' does not match date format '" +
+    return Status::InvalidArgument(QuoteValue(t) + " does not match date format '" +
                                    std::string(format) + "'");
   }
   static const char* kIsoForms[] = {
@@ -62,8 +64,8 @@ Result<int64_t> ParseTime(std::string_view text, std::string_view format) {
   for (const char* f : kIsoForms) {
     if (TryFormat(t, f, &v)) return v + frac_ms;
   }
-  return Status::InvalidArgument("'" + std::string(text) +
-                                 "' is not a date (expected ISO 8601 such as 2024-03-01 or "
+  return Status::InvalidArgument(QuoteValue(text) +
+                                 " is not a date (expected ISO 8601 such as 2024-03-01 or "
                                  "2024-03-01 14:30:00, or set a format in the mapping)");
 }
 

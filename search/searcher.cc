@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <tuple>
 #include <unordered_map>
 
@@ -131,45 +132,84 @@ Result<SearchResponse> Searcher::Search(const SearchRequest& req) const {
     const size_t n = db->shards.size();
     Xapian::doccount want = static_cast<Xapian::doccount>(req.offset + req.limit);
     Xapian::doccount fetch = req.facets ? std::max(want, kFacetDocs) : want;
-    std::vector<Match> mset;
-    uint64_t estimated = 0;
-    auto run = [&](Mode mode, Xapian::termcount elite) {
+    struct Counts {
+      uint64_t lower = 0, estimated = 0, upper = 0;
+    };
+    // The best `count` matches of a query over all shards, and how many
+    // documents match it. check_at_least `check` (the page and the facets'
+    // documents when matches are wanted): below that many matches the
+    // counts are exact, above it the lower bound is at least that many.
+    auto run = [&](const std::function<Xapian::Query()>& make, Xapian::doccount count,
+                   Xapian::doccount check, Counts* total) {
       std::vector<std::vector<Match>> per(n);
-      std::vector<uint64_t> est(n, 0);
+      std::vector<Counts> c(n);
       tbb::parallel_for(size_t{0}, n, [&](size_t i) {
         Xapian::Enquire enquire(db->shards[i]);
-        enquire.set_query(make_query(mode, elite));
-        Xapian::MSet ms = enquire.get_mset(0, fetch);
-        est[i] = ms.get_matches_estimated();
+        enquire.set_query(make());
+        Xapian::MSet ms = enquire.get_mset(0, count, check);
+        c[i] = {ms.get_matches_lower_bound(), ms.get_matches_estimated(),
+                ms.get_matches_upper_bound()};
         for (auto it = ms.begin(); it != ms.end(); ++it)
           per[i].push_back({it.get_weight(), it.get_percent(), i, *it, {}});
       });
-      mset.clear();
-      estimated = 0;
+      std::vector<Match> out;
+      *total = {};
       for (size_t i = 0; i < n; ++i) {
-        estimated += est[i];
-        for (auto& m : per[i]) mset.push_back(std::move(m));
+        total->lower += c[i].lower;
+        total->estimated += c[i].estimated;
+        total->upper += c[i].upper;
+        for (auto& m : per[i]) out.push_back(std::move(m));
       }
-      std::sort(mset.begin(), mset.end(), [](const Match& a, const Match& b) {
+      std::sort(out.begin(), out.end(), [](const Match& a, const Match& b) {
         return a.weight != b.weight ? a.weight > b.weight
                                     : std::tie(a.shard, a.docid) < std::tie(b.shard, b.docid);
       });
-      if (mset.size() > fetch) mset.resize(fetch);
+      if (out.size() > count) out.resize(count);
+      return out;
     };
+    // A long text (a whole ticket) may match on its most informative words
+    // only: the elite set keeps the terms with the highest BM25 bound.
+    const auto elite = static_cast<Xapian::termcount>(req.max_terms);
+    uint64_t docs = 0;
+    for (const auto& d : db->shards) docs += d.get_doccount();
+    const bool use_elite = elite > 0 && terms.size() > elite && docs > req.max_terms_min_docs;
+    const Mode any = use_elite ? Mode::kElite : Mode::kAny;
+    auto any_query = [&] { return make_query(any, elite); };
+    std::vector<Match> mset;
+    Counts matched;
     if (req.all_words_first && terms.size() > 1) {
       // Documents with every word first (intersections of long posting
-      // lists are cheap); any word only when too few have them all.
-      run(Mode::kAll, 0);
+      // lists are cheap), then those with only some, ranked among
+      // themselves: one order for every page, so that paging on reaches
+      // every document with any word, and the count says so.
+      Counts all;
+      mset = run([&] { return make_query(Mode::kAll, 0); }, fetch, 0, &all);
+      if (mset.size() < want) {
+        // Every full match is in `mset` (fewer than asked): the rest follow.
+        Counts rest;
+        const auto left = fetch - static_cast<Xapian::doccount>(mset.size());
+        auto more = run(
+            [&] {
+              return Xapian::Query(Xapian::Query::OP_AND_NOT, any_query(),
+                                   make_query(Mode::kAll, 0));
+            },
+            left, left, &rest);
+        matched = {mset.size() + rest.lower, mset.size() + rest.estimated,
+                   mset.size() + rest.upper};
+        for (auto& m : more) mset.push_back(std::move(m));
+      } else {
+        // The page is all full matches: the rest only counted, from the
+        // index's statistics (no matching: a search stays as fast as before).
+        run(any_query, 0, 0, &matched);
+        matched.lower = std::max(matched.lower, all.lower);
+      }
+    } else {
+      mset = run(any_query, fetch, fetch, &matched);
     }
-    if (mset.size() < want) {
-      // A long text (a whole ticket) may match on its most informative words
-      // only: the elite set keeps the terms with the highest BM25 bound.
-      const auto elite = static_cast<Xapian::termcount>(req.max_terms);
-      uint64_t docs = 0;
-      for (const auto& d : db->shards) docs += d.get_doccount();
-      bool use_elite = elite > 0 && terms.size() > elite && docs > req.max_terms_min_docs;
-      run(use_elite ? Mode::kElite : Mode::kAny, elite);
-    }
+    // Consistent bounds: the estimate within them, never below the hits.
+    matched.lower = std::max<uint64_t>(matched.lower, mset.size());
+    matched.estimated = std::max(matched.estimated, matched.lower);
+    matched.upper = std::max(matched.upper, matched.estimated);
     // The stored data carries what facets and hits show: one read per
     // document, each shard's on its own core.
     size_t keep = req.facets ? mset.size() : std::min<size_t>(mset.size(), want);
@@ -181,7 +221,9 @@ Result<SearchResponse> Searcher::Search(const SearchRequest& req) const {
     });
 
     SearchResponse out;
-    out.matches_estimated = estimated;
+    out.matches_estimated = matched.estimated;
+    out.matches_lower_bound = matched.lower;
+    out.matches_upper_bound = matched.upper;
     std::unordered_map<std::string, int> counts[3];  // product, component, symptom
     for (size_t rank = 0; rank < keep; ++rank) {
       const Match& m = mset[rank];

@@ -35,9 +35,9 @@ struct SearchRequest {
   size_t limit = 10;
   bool facets = true;
   std::string exclude;  // "kind:id" left out of the hits (the query case itself)
-  // Rank the documents that have every word of the query, and fall back to
-  // documents with any of them when fewer than offset + limit have all.
-  // For short searches; similar-case queries (whole texts) match any word.
+  // Rank the documents that have every word of the query first, then those
+  // with only some of them (one order for every page). For short searches;
+  // similar-case queries (whole texts) match any word.
   bool all_words_first = false;
   // > 0: a text with more query terms matches on this many of them, those
   // with the highest BM25 upper bound (Xapian's elite set); 0: all terms.
@@ -62,7 +62,11 @@ struct FacetCount {
 };
 
 struct SearchResponse {
+  // How many documents match, as paging on would reach them: at least
+  // `lower_bound` (exact when it equals `upper_bound`), about `estimated`.
   uint64_t matches_estimated = 0;
+  uint64_t matches_lower_bound = 0;
+  uint64_t matches_upper_bound = 0;
   std::vector<SearchHit> hits;
   // "product", "component", "symptom" -> counts over the best matches
   std::map<std::string, std::vector<FacetCount>> facets;

@@ -129,6 +129,39 @@ TEST_F(SearchIndexTest, AllWordsFirstThenAnyWord) {
   EXPECT_EQ(Ids(Search("compressors failing")).at(0), "T3");
 }
 
+TEST_F(SearchIndexTest, MatchCountsCoverWhatPagingReaches) {
+  // 30 cases have both words, 3,000 have one. The first page used to say
+  // "about 30" while paging on returned all 3,000.
+  std::vector<Record> cases;
+  for (int i = 0; i < 3000; ++i) {
+    cases.push_back(MakeCase("M" + std::to_string(i), "AC-200",
+                             i % 100 == 0 ? "zebra quagga hum" : "quagga hum", {"COMP-1"}));
+  }
+  Ingest(std::move(cases));
+  ASSERT_TRUE(OpenIndexer()->CatchUp().ok());
+  auto s = search::Searcher::Open(dir_.Path("index"), 2);
+  ASSERT_TRUE(s.ok());
+  search::SearchRequest req;
+  req.text = "zebra quagga";
+  req.all_words_first = true;
+  auto first = (*s)->Search(req);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  ASSERT_EQ(first->hits.size(), 10u);
+  for (const auto& h : first->hits) EXPECT_EQ(std::stoi(h.id.substr(1)) % 100, 0) << h.id;
+  EXPECT_LE(first->matches_lower_bound, 3000u);
+  EXPECT_GE(first->matches_upper_bound, 3000u);
+  EXPECT_GE(first->matches_estimated, 2700u);
+  EXPECT_LE(first->matches_estimated, 3300u);
+  // The last page: every match was counted, so the count is exact.
+  req.offset = 2990;
+  auto last = (*s)->Search(req);
+  ASSERT_TRUE(last.ok());
+  EXPECT_EQ(last->hits.size(), 10u);
+  EXPECT_EQ(last->matches_lower_bound, 3000u);
+  EXPECT_EQ(last->matches_upper_bound, 3000u);
+  EXPECT_EQ(last->matches_estimated, 3000u);
+}
+
 TEST_F(SearchIndexTest, FullWidthCodeMatchesHalfWidth) {
   IngestStandardCases();
   auto ids = Ids(Search("Ｅ４"));
