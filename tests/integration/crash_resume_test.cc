@@ -114,6 +114,18 @@ TEST(CrashResume, KilledIngestResumesToTheCleanGraph) {
   // came before the first commit, shorten it after one that made progress.
   int base_delay = 40;
   const std::vector<std::string> verify = {cli, "--data", dir / "crashed", "--json", "verify"};
+  // A verify killed `delay_ms` after it has started writing the index (its
+  // marker is there), so that the next writer has to check the index.
+  auto KillVerifyOnceItWrites = [&](int delay_ms) {
+    pid_t pid = Spawn(verify, log);
+    const std::filesystem::path marker =
+        std::filesystem::path(dir / "crashed") / "index" / "WRITER_OPEN";
+    for (int i = 0; i < 400 && !std::filesystem::exists(marker); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+    kill(pid, SIGKILL);
+    Wait(pid);
+  };
   for (int attempt = 0; attempt < 100 && kills < 25; ++attempt) {
     if (attempt % 8 == 7) {
       // The index catches up with what is in and trims the outbox (and
@@ -124,10 +136,7 @@ TEST(CrashResume, KilledIngestResumesToTheCleanGraph) {
     }
     if (attempt % 8 == 3) {
       // ... or is killed at a random point of it.
-      pid_t pid = Spawn(verify, log);
-      std::this_thread::sleep_for(std::chrono::milliseconds(50 + rng() % 1500));
-      kill(pid, SIGKILL);
-      Wait(pid);
+      KillVerifyOnceItWrites(rng() % 1000);
       continue;
     }
     pid_t pid = Spawn(ingest(dir / "crashed"), log);
@@ -150,6 +159,7 @@ TEST(CrashResume, KilledIngestResumesToTheCleanGraph) {
   ASSERT_EQ(RunToEnd(ingest(dir / "crashed"), log), 0);  // resume to the end
   EXPECT_EQ(CommittedOffset(dir / "crashed"), static_cast<int64_t>(data.size()));
   EXPECT_EQ(DigestOf(dir / "crashed"), clean);
+  KillVerifyOnceItWrites(0);  // in the middle of indexing what the resume added
   // Every case is in the index as its current version, and the check after
   // the last kill had nothing to repair.
   const std::string out = dir / "verify.json";
