@@ -268,7 +268,9 @@ Classified Classify(std::string_view text, const Run& run, size_t i, size_t j, b
   // Taiwan mobiles (0912-345-678).
   if (n == 10 && d.starts_with("09")) return Phone(n, 4, 3);
   // Anything of phone length after a phone label: HK 9123 4567, (415) 555-0132.
-  if (by_label && i == 0 && n >= 7 && n <= 15 && HasPhoneLabel(text, run.begin)) {
+  // Not 400/800 numbers: those are companies' service lines.
+  bool service = n == 10 && (d.starts_with("400") || d.starts_with("800"));
+  if (by_label && i == 0 && n >= 7 && n <= 15 && !service && HasPhoneLabel(text, run.begin)) {
     return Phone(n, n >= 10 ? 3 : 0, n >= 10 ? 4 : 2);
   }
   return {};

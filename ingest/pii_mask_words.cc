@@ -30,7 +30,7 @@ constexpr const char* kWeakSurnames = "谢謝向和于於应應时時连連";
 // Characters that end a name: verbs, particles and words that follow one.
 constexpr const char* kNameStops =
     "说說称稱反表来來电電报報的在家处處打要已于於致投诉訴回和与與及等今昨上下讲講问問需希想请請对對"
-    "了是有也都又再因所但而会會能可将將把被让讓给給从從到向预預约約联聯话話手机機地址住姓名客户戶用"
+    "了是有也都又再因所但而会會能将將把被让讓给給从從到向预預约約联聯话話手机機地址住姓名客户戶用"
     "反映称到电这這那其您你他她我们們已未申";
 constexpr const char* kHonorifics[] = {"先生", "女士", "小姐", "师傅", "師傅",
                                        "经理", "經理", "太太", "老师", "老師"};
@@ -78,8 +78,9 @@ size_t SurnameAt(std::string_view text, size_t pos) {
 }
 
 // A Chinese name at `pos`: surname, up to two given characters, an optional
-// honorific. Returns its end, or `pos` when there is none.
-size_t ParseHanName(std::string_view text, size_t pos) {
+// honorific; a surname alone only when `alone` (after "姓名："). Returns its
+// end, or `pos` when there is none.
+size_t ParseHanName(std::string_view text, size_t pos, bool alone = false) {
   size_t s = SurnameAt(text, pos);
   if (s == 0) return pos;
   size_t p = pos + s, given = 0;
@@ -90,7 +91,9 @@ size_t ParseHanName(std::string_view text, size_t pos) {
     ++given;
   }
   size_t h = p < text.size() ? HonorificAt(text, p) : 0;
-  if (given == 0 && h == 0) return pos;
+  if (given == 0 && h == 0 && !(alone && (p >= text.size() || !IsHan(DecodeAt(text, p))))) {
+    return pos;
+  }
   return p + h;
 }
 
@@ -103,6 +106,7 @@ size_t ParseLatinName(std::string_view text, size_t pos) {
     if (p >= text.size() || !IsUpper(text[p])) break;
     size_t q = p + 1;
     while (q < text.size() && (IsAsciiAlpha(text[q]) || text[q] == '\'' || text[q] == '-')) ++q;
+    if (q < text.size() && text[q] == ':') break;  // the next label ("Mobile:")
     end = q;
     if (q + 1 < text.size() && text[q] == ' ' && IsUpper(text[q + 1])) {
       p = q + 1;
@@ -255,8 +259,8 @@ constexpr const char* kRoadWords[] = {
 
 void FindAddresses(const re2::RE2& zh, const re2::RE2& en, std::string_view folded,
                    std::vector<Candidate>* out) {
-  static const std::unordered_set<char32_t> kBoundary =
-      CodePoints("市区區县縣省镇鎮乡鄉在住址于於到至是为為的从從往去近旁号號室楼樓");
+  static const std::unordered_set<char32_t> kBoundary = CodePoints(
+      "市区區县縣省镇鎮乡鄉在住址于於到至是为為的从從往去近旁号號室楼樓家里裡说說寄送搬来來回");
   std::vector<Candidate> found;
   AddRegexMatches(zh, folded, PiiClass::kAddress, &found);
   for (auto c : found) {
@@ -277,7 +281,7 @@ void FindAddresses(const re2::RE2& zh, const re2::RE2& en, std::string_view fold
       }
     }
     size_t start = road;
-    for (int k = 0; k < 8 && start > c.begin; ++k) {
+    for (int k = 0; k < 6 && start > c.begin; ++k) {
       size_t prev = start - 3;
       // 市 ends a city ("深圳市"), not an estate's name ("万科城市花园").
       bool city = folded.substr(prev).starts_with("市") && prev >= 3 &&
@@ -313,7 +317,7 @@ void FindNames(const re2::RE2* labels, const re2::RE2& titled, std::string_view 
         p += 3;
       }
       while (p < folded.size() && folded[p] == ' ') ++p;
-      size_t end = ParseHanName(folded, p);
+      size_t end = ParseHanName(folded, p, colon);
       if (end == p && (colon || !ascii_label)) {
         size_t q = SkipTitle(folded, p);
         if (colon || q != p) {
@@ -327,8 +331,13 @@ void FindNames(const re2::RE2* labels, const re2::RE2& titled, std::string_view 
       }
     }
   }
-  // After a title.
+  // After a title; "Mr. Wang's" without its "'s".
+  size_t titled_from = out->size();
   AddRegexMatches(titled, folded, PiiClass::kName, out);
+  for (size_t k = titled_from; k < out->size(); ++k) {
+    Candidate& c = (*out)[k];
+    if (c.end - c.begin > 3 && folded.substr(c.end - 2, 2) == "'s") c.end -= 2;
+  }
   // Before an honorific, with no label.
   for (const char* h : kBareHonorifics) {
     for (size_t at = folded.find(h); at != std::string_view::npos; at = folded.find(h, at + 3)) {
@@ -349,7 +358,7 @@ void FindNames(const re2::RE2* labels, const re2::RE2& titled, std::string_view 
         }
         if (!ok) continue;
         size_t s = SurnameAt(folded, start);
-        if (s == 0 && start >= 3 && SurnameAt(folded, start - 3) == 6) {
+        if (start >= 3 && SurnameAt(folded, start - 3) == 6) {
           start -= 3;  // 欧阳
           s = 6;
         }
