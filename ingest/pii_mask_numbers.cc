@@ -54,6 +54,8 @@ struct Run {
   bool plus = false;
   bool x_suffix = false;  // an 'X' right after the last group (ID check character)
   std::vector<Group> groups;
+  std::string digits;           // all groups' digits
+  std::vector<size_t> offsets;  // where group k starts in `digits`; one more at the end
 };
 
 bool EndsWithInsensitive(std::string_view s, std::string_view suffix) {
@@ -152,7 +154,7 @@ bool ValidRegion(std::string_view d) {
   return false;
 }
 
-bool IsResidentId(const std::string& d) {
+bool IsResidentId(std::string_view d) {
   if (d.size() == 18) {
     return ValidRegion(d) && ValidDate(Num(d, 6, 4), Num(d, 10, 2), Num(d, 12, 2)) &&
            IsValidResidentId(d);
@@ -168,7 +170,7 @@ bool IsResidentId(const std::string& d) {
 
 // A known issuer prefix with one of its lengths: UnionPay, Visa, Mastercard,
 // American Express, JCB, Discover, Diners.
-bool IsCardIssuer(const std::string& d) {
+bool IsCardIssuer(std::string_view d) {
   size_t n = d.size();
   int p2 = Num(d, 0, 2), p4 = Num(d, 0, 4);
   if (p2 == 62 || p2 == 81) return n >= 16 && n <= 19;
@@ -224,15 +226,14 @@ Classified Phone(size_t digits, size_t head, size_t tail) {
 // `by_label`: also take any 7-15 digits after a phone label (tried only
 // when no range from this start has a shape of its own).
 Classified Classify(std::string_view text, const Run& run, size_t i, size_t j, bool by_label) {
-  std::string d;
-  for (size_t k = i; k < j; ++k) {
-    d.append(text.substr(run.groups[k].begin, run.groups[k].end - run.groups[k].begin));
-  }
+  // run.digits holds the groups' digits; run.offsets where each group starts there.
+  std::string_view d =
+      std::string_view(run.digits).substr(run.offsets[i], run.offsets[j] - run.offsets[i]);
   auto glen = [&](size_t k) { return run.groups[k].end - run.groups[k].begin; };
   bool whole_tail = j == run.groups.size();
   size_t n = d.size();
   if (whole_tail && run.x_suffix && n == 17) {
-    std::string with_x = d + "X";
+    std::string with_x = std::string(d) + "X";
     if (IsResidentId(with_x)) return {true, PiiClass::kId, 3, 4};
   }
   if (IsResidentId(d)) return {true, PiiClass::kId, 3, 4};
@@ -325,6 +326,13 @@ bool ReadRun(std::string_view text, size_t pos, Run* run) {
     }
     break;
   }
+  run->digits.clear();
+  run->offsets.clear();
+  for (const Group& g : run->groups) {
+    run->offsets.push_back(run->digits.size());
+    run->digits.append(text.substr(g.begin, g.end - g.begin));
+  }
+  run->offsets.push_back(run->digits.size());
   if (run->end < text.size() && (text[run->end] == 'X' || text[run->end] == 'x') &&
       (run->end + 1 == text.size() || !IsAsciiDigit(text[run->end + 1]))) {
     bool alone = run->end + 1 == text.size() || !IsAsciiAlpha(text[run->end + 1]);

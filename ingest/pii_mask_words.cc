@@ -231,7 +231,22 @@ void FindEmails(const re2::RE2& re, std::string_view folded, std::vector<Candida
   AddRegexMatches(re, folded, PiiClass::kEmail, out);
 }
 
+// True when any of `needles` occurs in `text` (a cheap test before a regex).
+bool ContainsAny(std::string_view text, std::initializer_list<std::string_view> needles) {
+  for (auto n : needles) {
+    if (text.find(n) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
 void FindPlates(const re2::RE2& re, std::string_view folded, std::vector<Candidate>* out) {
+  // A plate starts with a Chinese character right before a capital letter.
+  bool maybe = false;
+  for (size_t i = 3; i < folded.size() && !maybe; ++i) {
+    maybe =
+        folded[i] >= 'A' && folded[i] <= 'Z' && static_cast<unsigned char>(folded[i - 3]) >= 0xE0;
+  }
+  if (!maybe) return;
   std::vector<Candidate> found;
   AddRegexMatches(re, folded, PiiClass::kPlate, &found);
   for (auto c : found) {
@@ -262,7 +277,10 @@ void FindAddresses(const re2::RE2& zh, const re2::RE2& en, std::string_view fold
   static const std::unordered_set<char32_t> kBoundary = CodePoints(
       "市区區县縣省镇鎮乡鄉在住址于於到至是为為的从從往去近旁号號室楼樓家里裡说說寄送搬来來回");
   std::vector<Candidate> found;
-  AddRegexMatches(zh, folded, PiiClass::kAddress, &found);
+  if (ContainsAny(folded, {"号", "號", "弄", "栋", "棟", "幢", "座", "层", "層", "楼", "樓", "室",
+                           "户", "戶", "单元", "單元"})) {
+    AddRegexMatches(zh, folded, PiiClass::kAddress, &found);
+  }
   for (auto c : found) {
     // The regex starts as far left as Han characters go: walk the road's
     // name back from its suffix instead, at most eight characters, up to a
@@ -295,7 +313,10 @@ void FindAddresses(const re2::RE2& zh, const re2::RE2& en, std::string_view fold
     if (start == road) continue;  // no name before 路
     out->push_back({start, c.end, PiiClass::kAddress});
   }
-  AddRegexMatches(en, folded, PiiClass::kAddress, out);
+  if (ContainsAny(folded, {"Road", "Rd", "St", "Ave", "Lane", "Ln", "Blvd", "Boulevard", "Drive",
+                           "Highway", "Hwy", "Lu", "Jie"})) {
+    AddRegexMatches(en, folded, PiiClass::kAddress, out);
+  }
 }
 
 void FindNames(const re2::RE2* labels, const re2::RE2& titled, std::string_view folded,
@@ -333,7 +354,9 @@ void FindNames(const re2::RE2* labels, const re2::RE2& titled, std::string_view 
   }
   // After a title; "Mr. Wang's" without its "'s".
   size_t titled_from = out->size();
-  AddRegexMatches(titled, folded, PiiClass::kName, out);
+  if (ContainsAny(folded, {"Mr", "Ms", "Miss", "Dr"})) {
+    AddRegexMatches(titled, folded, PiiClass::kName, out);
+  }
   for (size_t k = titled_from; k < out->size(); ++k) {
     Candidate& c = (*out)[k];
     if (c.end - c.begin > 3 && folded.substr(c.end - 2, 2) == "'s") c.end -= 2;
