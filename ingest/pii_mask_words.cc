@@ -59,6 +59,16 @@ const std::unordered_set<char32_t>& NameStops() {
   return *s;
 }
 
+// Words that start with a surname but follow 客户/用户 as words ("客户安装的",
+// "用户方面"): not names.
+constexpr const char* kNotNames[] = {
+    "安装", "安裝", "方面", "方便", "高压", "高壓", "高温", "高溫", "温度", "溫度", "关机",
+    "關機", "关闭", "關閉", "时间", "時間", "连接", "連接", "申请", "申請", "明天", "常常",
+    "全部", "应该", "應該", "马上", "馬上", "程序", "费用", "費用", "解决", "解決", "管道",
+    "包括", "金额", "金額", "成功", "车辆", "車輛", "单位", "單位", "季度", "华为", "華為",
+    "文件", "于是", "向来", "和我", "任何", "叶片", "葉片", "宁可", "尚未", "易于", "曾经",
+    "曾經", "万一", "萬一", "齐全", "齊全", "周末", "周围", "周圍", "毛病", "段时", "路由"};
+
 size_t HonorificAt(std::string_view text, size_t pos) {
   for (const char* h : kHonorifics) {
     if (text.substr(pos).starts_with(h)) return std::char_traits<char>::length(h);
@@ -83,6 +93,9 @@ size_t SurnameAt(std::string_view text, size_t pos) {
 size_t ParseHanName(std::string_view text, size_t pos, bool alone = false) {
   size_t s = SurnameAt(text, pos);
   if (s == 0) return pos;
+  for (const char* w : kNotNames) {
+    if (text.substr(pos).starts_with(w)) return pos;
+  }
   size_t p = pos + s, given = 0;
   while (given < 2 && p < text.size() && HonorificAt(text, p) == 0) {
     char32_t c = DecodeAt(text, p);
