@@ -35,3 +35,63 @@ TEST(PiiMask, ResidentIdChecksum) {
 }
 
 }  // namespace faultgraph::ingest
+
+namespace faultgraph::ingest {
+namespace {
+
+PiiMasker& Default() {
+  static PiiMasker m(
+      {"联系人", "聯繫人", "客户", "客戶", "用户", "姓名", "customer", "contact", "name"});
+  return m;
+}
+
+}  // namespace
+
+TEST(PiiMask, PhonesInTheFormsPeopleWrite) {
+  PiiMasker& m = Default();
+  EXPECT_EQ(m.Mask("手机：１３８１２３４５６７８"), "手机：１３８****５６７８");
+  EXPECT_EQ(m.Mask("Tel13812345678"), "Tel138****5678");
+  EXPECT_EQ(m.Mask("138 1234 5678"), "138 **** 5678");
+  EXPECT_EQ(m.Mask("138  1234  5678"), "138  ****  5678");
+  EXPECT_EQ(m.Mask("138.1234.5678"), "138.****.5678");
+  EXPECT_EQ(m.Mask("0086-138-1234-5678"), "0086-138-****-5678");
+  EXPECT_EQ(m.Mask("(010) 6234 5678"), "(010) **** 5678");
+  EXPECT_EQ(m.Mask("0755-8888 8888转123"), "0755-**** 8888转123");
+  EXPECT_EQ(m.Mask("010-62345678-8021"), "010-****5678-8021");
+  EXPECT_EQ(m.Mask("2024-03-01 13812345678"), "2024-03-01 138****5678");
+  EXPECT_EQ(m.Mask("電話：+852 9123 4567"), "電話：+852 **** 4567");
+}
+
+TEST(PiiMask, IdsCardsAndEmails) {
+  PiiMasker& m = Default();
+  EXPECT_EQ(m.Mask("身份证110105491231002"), "身份证110********1002");
+  EXPECT_EQ(m.Mask("卡号 6222 0212 3456 7890 128"), "卡号 6222 **** **** ***0 128");
+  EXPECT_EQ(m.Mask("zhang.wei＠example.com"), "z***＠example.com");
+  EXPECT_EQ(m.Mask("li [at] example [dot] com"), "l*** [at] example [dot] com");
+  EXPECT_EQ(m.Mask("wang at qq dot com"), "w*** at qq dot com");
+}
+
+TEST(PiiMask, NamesAddressesAndPlates) {
+  PiiMasker& m = Default();
+  EXPECT_EQ(m.Mask("客户：王小明反映"), "客户：王**反映");
+  EXPECT_EQ(m.Mask("姓 名：李娜"), "姓 名：李*");
+  EXPECT_EQ(m.Mask("Customer: Mary Jones"), "Customer: M*********");
+  EXPECT_EQ(m.Mask("已联系王先生"), "已联系王**");
+  EXPECT_EQ(m.Mask("Mr. Smith called"), "Mr. S**** called");
+  EXPECT_EQ(m.Mask("海淀区中关村大街27号3栋501室"), "海淀区**村*街**号*栋***室");
+  EXPECT_EQ(m.Mask("No. 12 Xinhua Road"), "No. ** ****** Road");
+  EXPECT_EQ(m.Mask("车牌京A12345"), "车牌京A*****");
+  EXPECT_EQ(m.Mask("粤B·D12345"), "粤B·******");
+}
+
+TEST(PiiMask, NearMissesStay) {
+  PiiMasker& m = Default();
+  for (const char* s : {"COMP-AC1 PCB-WM1 12345-678-90", "AC00001898 SN-2023-000123 E4 F21 AL-1203",
+                        "2024-03-01 10:00 20240301", "¥1,280.00 307.50", "220V 3.5kW 1500rpm 24℃",
+                        "AC-350 KFR-35GW T00000392", "订单号 6222021234567890123", "用户反馈不制冷",
+                        "客户要求上门", "安装师傅已到", "客户安装的空调", "用户方面没有问题"}) {
+    EXPECT_EQ(m.Mask(s), s);
+  }
+}
+
+}  // namespace faultgraph::ingest

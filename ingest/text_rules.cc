@@ -22,8 +22,12 @@ struct TextRules::Compiled {
 namespace {
 
 constexpr const char* kDefaultCodePattern = R"(\b([EFPHUL][0-9]{1,3})\b)";
-const std::vector<std::string> kDefaultNameLabels = {"联系人", "联系人姓名", "客户姓名", "姓名",
-                                                     "用户",   "contact",    "name"};
+// The same list as ops/config/text_rules.toml [pii] name_labels.
+const std::vector<std::string> kDefaultNameLabels = {
+    "联系人", "聯繫人", "联络人", "聯絡人", "客户",   "客戶",   "用户",     "用戶",
+    "顾客",   "顧客",   "姓名",   "户名",   "戶名",   "机主",   "機主",     "业主",
+    "業主",   "报修人", "報修人", "收件人", "收货人", "收貨人", "customer", "contact",
+    "name",   "client", "caller", "owner",  "attn"};
 
 Status CompileInto(const std::string& pattern, const std::string& where,
                    std::vector<std::unique_ptr<re2::RE2>>* out) {

@@ -31,6 +31,8 @@ class TextRules {
   ~TextRules();
 
   std::string MaskPii(std::string_view text) const { return masker_->Mask(text); }
+  // The PII MaskPii would mask (for the corpus figures).
+  std::vector<PiiSpan> FindPii(std::string_view text) const { return masker_->Find(text); }
   // Fault codes in `text` by the family's patterns (or "default"), upper-case.
   std::vector<std::string> ExtractCodes(const std::string& family, std::string_view text) const;
   // Part numbers mentioned in `text`, upper-case.
