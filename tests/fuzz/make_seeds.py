@@ -64,6 +64,11 @@ def jsonl_seeds():
     write("jsonl_source", "alarm_nested_types.jsonl",
           b"\0" + b'{"id":"AL1","unit":{"serial":"AC1"},"ts":1,"alarm":"X","value":1e3,'
           b'"severity":null,"measurement":true}\n{"id":"AL2"}\nnot json\n')
+    # Arrays in unmapped keys: material for the mutator to put one in a
+    # mapped key (the SIGSEGV of issue 14).
+    write("jsonl_source", "unmapped_arrays.jsonl",
+          b"\0" + b'{"id":"AL9","unit":{"serial":"AC9","tags":["a",2]},"ts":5,"alarm":"Y",'
+          b'"value":3,"history":[1,2]}\n')
     # The sample's first tickets as JSON objects (the tickets mapping's columns).
     rows = csv.DictReader(io.StringIO(head_lines(read("ops/sample/crm/tickets.csv")).decode()))
     lines = [json.dumps(r, ensure_ascii=False) for r in itertools.islice(rows, 4)]
