@@ -65,7 +65,8 @@ TEST(KeyCodec, PrefixSuccessorBoundsThePrefix) {
 }
 
 TEST(KeyCodec, MalformedKeyFailsToRead) {
-  KeyReader r(std::string("abc", 3));  // no terminator
+  std::string key("abc", 3);  // no terminator; outlives the reader, which keeps a view
+  KeyReader r(key);
   std::string s;
   EXPECT_FALSE(r.Str(&s));
   uint64_t u;

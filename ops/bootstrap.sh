@@ -6,6 +6,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake pkg-config ninja-build git ca-certificates
   clang-format
+  clang libclang-rt-14-dev llvm  # ops/fuzz.sh: libFuzzer, sanitizer runtimes, llvm-symbolizer
   librocksdb-dev
   libthrift-dev thrift-compiler libboost-dev python3-thrift
   libxapian-dev
