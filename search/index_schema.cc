@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "common/hash.h"
+#include "graph/key_codec.h"
 
 namespace faultgraph::search {
 namespace {
@@ -36,23 +37,21 @@ std::string BoundedTerm(std::string_view prefix, std::string_view value) {
   return term.append("#").append(Hex64(Fnv1a64(value)));
 }
 
+std::string KindId(std::string_view kind, std::string_view id) {
+  std::string out(kind);
+  return out.append(":").append(id);
+}
+
 std::string IdTerm(std::string_view kind, std::string_view id) {
-  std::string kind_id(kind);
-  kind_id.append(":").append(id);
-  return BoundedTerm(kIdPrefix, kind_id);
+  return BoundedTerm(kIdPrefix, KindId(kind, id));
 }
 
 std::string VersionValue(uint64_t version, std::string_view kind, std::string_view id) {
-  std::string out(8, '\0');
-  for (int i = 7; i >= 0; --i, version >>= 8) out[i] = static_cast<char>(version & 0xff);
-  return out.append(kind).append(":").append(id);
+  return graph::KeyBuilder().U64(version).Take() + KindId(kind, id);
 }
 
 bool ParseVersionValue(std::string_view value, uint64_t* version, std::string_view* kind_id) {
-  if (value.size() < 10) return false;
-  uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<unsigned char>(value[i]);
-  *version = v;
+  if (value.size() < 10 || !graph::KeyReader(value.substr(0, 8)).U64(version)) return false;
   *kind_id = value.substr(8);
   return kind_id->find(':') != std::string_view::npos;
 }

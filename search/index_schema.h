@@ -27,6 +27,8 @@ inline constexpr unsigned kVersionSlot = 1;  // VersionValue: what `verify` comp
 // '#' and a hash of the value: still exact for filters, never too long.
 inline constexpr size_t kMaxTermBytes = 240;
 std::string BoundedTerm(std::string_view prefix, std::string_view value);
+// "<kind>:<id>": how a document is named in its id term and version value.
+std::string KindId(std::string_view kind, std::string_view id);
 // The unique id term of a document: Q<kind>:<id>, bounded.
 std::string IdTerm(std::string_view kind, std::string_view id);
 

@@ -27,11 +27,6 @@ DocRef RefOf(std::string_view kind_id) {
   return {std::string(kind_id.substr(0, colon)), std::string(kind_id.substr(colon + 1))};
 }
 
-std::string KindId(std::string_view kind, std::string_view id) {
-  std::string out(kind);
-  return out.append(":").append(id);
-}
-
 // Reads every document's id and version from shard `index` into `held`.
 void ReadShard(const Xapian::Database& db, uint32_t index,
                std::unordered_map<uint64_t, Held>* held) {
