@@ -237,11 +237,6 @@ void Handler::deadLetter(DeadLetter& out, const std::string& id) {
 namespace {
 
 constexpr size_t kMaxQueryBytes = 8192;
-// rootCause: a similar case of another product votes with this share.
-constexpr double kOtherProductWeight = 0.8;
-// rootCause: with this many cases a product's neighbours come from its own.
-constexpr uint64_t kOwnCasesForNeighbours = 500;
-
 search::SearchFilters CheckFilters(const SearchFilters& f) {
   for (const auto* v : {&f.product, &f.family, &f.component, &f.symptom, &f.region}) {
     if (v->size() > kMaxIdBytes) ThrowBad("filters", "a filter value is longer than 512 bytes");
@@ -342,69 +337,19 @@ void Handler::rootCause(RootCauseAnswer& out, const RootCauseRequest& request) {
     if (c.size() > 64) ThrowBad("faultCodes", "fault code '" + c.substr(0, 64) + "…' is too long");
   }
 
-  // The text and codes become canonical symptoms exactly as a case's do at
-  // ingest: codes (given and found in the text) scoped to the family,
-  // symptom rules on the folded text.
-  ingest::Record rec;
-  ingest::Case c;
-  c.product = request.product;
-  if (!c.product.empty()) {
-    auto p = store_->GetEntity("product", c.product);
-    if (p.ok()) c.family = p->family;
-  }
-  c.symptom_text = request.text;
-  c.fault_codes = request.faultCodes;
-  rec.body = c;
-  ingest::NormalizeRecord(rec, pipeline_->rules());
-  const auto& norm = std::get<ingest::Case>(rec.body);
-  graph::RootCauseQuery q;
-  q.product = request.product;
-  q.serial = request.serial;
-  q.top_k = static_cast<size_t>(request.topK);
-  q.now_ms = request.asOfMs;
-  q.folded_text = norm.folded_text;
-  q.fold = [this](std::string_view t) { return pipeline_->rules().Fold(t); };
-  const std::string& code_scope = !norm.family.empty() ? norm.family : norm.product;
-  for (const auto& code : norm.fault_codes)
-    q.symptoms.push_back(code_scope.empty() ? code : ingest::FaultCodeSymptom(code_scope, code));
-  for (const auto& s : norm.rule_symptoms) q.symptoms.push_back(s);
-
-  // The nearest past cases of the product (its family when it has few).
-  if (search_ != nullptr && request.text.find_first_not_of(" \t\r\n") != std::string::npos) {
-    search::SearchRequest req;
-    req.text = request.text;
-    req.filters.kind = "case";
-    req.limit = 20;
-    req.facets = false;
-    req.max_terms = 8;  // on a large index: the text's 8 most telling terms (p99 latency)
-    req.max_terms_min_docs = 50'000;
-    // The product's own cases when it has plenty; else its family's (every
-    // case when the family is unknown), the product's own counting more:
-    // products of a family share parts and words.
-    auto own = store_->GetCount(graph::Cf::kCounter, graph::keys::Counter("cases", norm.product));
-    if (!norm.product.empty() && own.ok() && *own >= kOwnCasesForNeighbours) {
-      req.filters.product = norm.product;
-    } else if (!norm.family.empty()) {
-      req.filters.family = norm.family;
-    }
-    if (request.asOfMs > 0) req.filters.to_ms = request.asOfMs;  // no case from the future
-    auto r = search_->searcher().Search(req);
-    if (r.ok()) {
-      for (const auto& h : r->hits) {
-        double sim = h.percent / 100.0 * (h.product == norm.product ? 1.0 : kOtherProductWeight);
-        q.near_cases.push_back({h.id, sim, h.components, h.snippet, h.cause});
-      }
-    }
-  }
-
-  auto a = Unwrap(ranker_.Rank(q), "request");
+  diagnosis::DiagnoseRequest d;
+  d.product = request.product;
+  d.serial = request.serial;
+  d.text = request.text;
+  d.fault_codes = request.faultCodes;
+  d.top_k = static_cast<size_t>(request.topK);
+  d.as_of_ms = request.asOfMs;
+  auto a = Unwrap(diagnoser_.Diagnose(d), "request");
   out.product = a.product;
   out.family = a.family;
   out.productKnown = a.product_known;
   out.symptoms = a.symptoms_used;
   out.notes = a.notes;
-  if (request.text.find_first_not_of(" \t\r\n") == std::string::npos)
-    out.notes.insert(out.notes.begin(), "no text given: fault codes and history only");
   for (const auto& h : a.history) {
     HistoryItem item;
     item.timeMs = h.time_ms;

@@ -13,7 +13,7 @@
 #include "graph/graph_store.h"
 #include "graph/kpis.h"
 #include "graph/repeats.h"
-#include "graph/root_cause.h"
+#include "diagnosis/diagnose.h"
 #include "graph/trends.h"
 #include "ingest/pipeline.h"
 
@@ -26,7 +26,14 @@ class Handler : public FaultGraphIf {
   // finish their open batch and return.
   Handler(graph::GraphStore* store, ingest::IngestPipeline* pipeline, SearchService* search,
           const std::atomic<bool>* stop = nullptr)
-      : store_(store), pipeline_(pipeline), search_(search), stop_(stop), ranker_(store) {}
+      : store_(store),
+        pipeline_(pipeline),
+        search_(search),
+        stop_(stop),
+        diagnoser_(store, &pipeline->rules(), search ? &search->searcher() : nullptr) {}
+
+  // Root cause's diagnosis (its trained models are set there).
+  diagnosis::Diagnoser& diagnoser() { return diagnoser_; }
 
   void ingestStatus(IngestStatus& out) override;
   void getProduct(Product& out, const std::string& model) override;
@@ -75,7 +82,7 @@ class Handler : public FaultGraphIf {
   ingest::IngestPipeline* pipeline_;
   SearchService* search_;
   const std::atomic<bool>* stop_;
-  graph::RootCauseRanker ranker_;
+  diagnosis::Diagnoser diagnoser_;
   std::mutex feed_mu_;          // one feed refresh at a time
   uint64_t feed_seen_seq_ = 0;  // the outbox sequence the feed was last refreshed at
   bool feed_refreshed_ = false;

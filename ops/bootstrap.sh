@@ -15,7 +15,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libtomlplusplus-dev
   libsimdjson-dev nlohmann-json3-dev
-  libutf8proc-dev libuchardet-dev
+  libutf8proc-dev libuchardet-dev libfasttext-dev liblinear-dev
   libopencc-dev libopencc-data
   libpq-dev postgresql
   libmicrohttpd-dev libcurl4-openssl-dev

@@ -2,6 +2,8 @@
 
 #include <xapian.h>
 
+#include <cctype>
+
 #include <map>
 
 namespace faultgraph::search {
@@ -85,6 +87,30 @@ std::vector<WeightedTerm> QueryTerms(std::string_view folded) {
   for (auto t = scratch.termlist_begin(); t != scratch.termlist_end(); ++t) {
     out.push_back({*t, t.get_wdf()});
   }
+  return out;
+}
+
+std::vector<std::string> OrderedTokens(std::string_view folded) {
+  std::vector<std::string> out;
+  auto words = [&](std::string_view other) {
+    auto inner = [](char c) { return c == '-' || c == '_' || c == '.' || c == '/'; };
+    auto breaks = [&](char c) {
+      auto u = static_cast<unsigned char>(c);
+      return u < 0x80 && !std::isalnum(u) && !inner(c);
+    };
+    size_t i = 0;
+    while (i < other.size()) {
+      while (i < other.size() && (breaks(other[i]) || inner(other[i]))) ++i;
+      size_t start = i;
+      while (i < other.size() && !breaks(other[i])) ++i;
+      size_t end = i;
+      while (end > start && inner(other[end - 1])) --end;  // "e4." -> "e4"
+      if (end > start) out.emplace_back(other.substr(start, end - start));
+    }
+  };
+  Split(
+      folded, [&](std::string_view run) { Bigrams(run, [&](std::string t) { out.push_back(std::move(t)); }); },
+      words);
   return out;
 }
 

@@ -29,6 +29,13 @@ void IndexText(Xapian::TermGenerator& gen, Xapian::Document& doc, std::string_vi
 // The terms of `folded` as a query would look them up, with their counts.
 std::vector<WeightedTerm> QueryTerms(std::string_view folded);
 
+// The words of `folded` in text order, as the diagnosis classifier reads
+// them: CJK runs as overlapping character bigrams (a lone character as
+// itself), other text split at ASCII spaces and punctuation into words,
+// unstemmed ('-' '_' '.' '/' inside a word kept: ac-350, e4, 3.5mm). The
+// classifier's subword n-grams do what stemming does for the index.
+std::vector<std::string> OrderedTokens(std::string_view folded);
+
 // A TermGenerator set up the way IndexText expects.
 void ConfigureGenerator(Xapian::TermGenerator& gen);
 

@@ -27,6 +27,14 @@ TEST(Analyzer, RepeatedTermsCountInWdf) {
   EXPECT_EQ(t[0].wdf, 2u);
 }
 
+TEST(Analyzer, OrderedTokensKeepTextOrderAndCodes) {
+  using V = std::vector<std::string>;
+  EXPECT_EQ(OrderedTokens("ac-350 外机不制冷, code e4. leaking 3.5mm"),
+            (V{"ac-350", "外机", "机不", "不制", "制冷", "code", "e4", "leaking", "3.5mm"}));
+  EXPECT_EQ(OrderedTokens("  --  机 !"), (V{"机"}));
+  EXPECT_TRUE(OrderedTokens("").empty());
+}
+
 }  // namespace faultgraph::search
 
 #include "search/snippet.h"

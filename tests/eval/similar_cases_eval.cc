@@ -2,7 +2,7 @@
 // (never copied into this repository), how often the 5 most similar past
 // cases share the query case's component.
 //
-//   similar_cases_eval [--datasets DIR] [--work DIR] [--fold 0..4]
+//   similar_cases_eval [--datasets DIR] [--work DIR] [--fold 0..4] [--no-model]
 //
 // For each data set: the rows are split into train (80 %) and dev (20 %) by
 // a hash of the symptom text (rows with the same text stay together, so a
@@ -16,6 +16,7 @@
 // component top-1 or top-3 falls below the BM25 vote's on a set (the bar
 // the root-cause issue sets). Exits 77 (skip) when the data sets are missing.
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -32,6 +33,7 @@
 #include "connectors/csv_reader.h"
 #include "connectors/file_connector.h"
 #include "connectors/mapping.h"
+#include "diagnosis/trainer.h"
 #include "graph/graph_store.h"
 #include "ingest/pipeline.h"
 #include "ingest/text.h"
@@ -158,6 +160,7 @@ std::string Upper(std::string s) { return ingest::ToUpperAscii(s); }
 
 // Which fifth of the rows (by a hash of the text) is the dev part: 0..4.
 uint64_t g_dev_fold = 0;
+bool g_no_model = false;  // --no-model: root cause without trained models
 uint64_t DevFold() { return g_dev_fold; }
 
 int RunOne(const DataSet& ds, const std::string& datasets, const std::string& work) {
@@ -213,10 +216,30 @@ int RunOne(const DataSet& ds, const std::string& datasets, const std::string& wo
   for (size_t i = 0; i < by_count.size() && i < 5; ++i) top5_labels.insert(by_count[i].second);
 
   api::Handler handler(store->get(), &pipeline, search->get());
+  // The trained models, as `faultgraph train` makes them from the graph.
+  std::shared_ptr<const diagnosis::Models> models;
+  if (!g_no_model) {
+    auto t0 = std::chrono::steady_clock::now();
+    auto m = diagnosis::TrainModels(**store, handler.diagnoser(), pipeline.rules(),
+                                    dir + "/models", diagnosis::TrainOptions{});
+    if (!m.ok()) return std::printf("  train: %s\n", m.status().ToString().c_str()), 1;
+    models = *m;
+    handler.diagnoser().SetModels(models);
+    const auto& info = models->component_info;
+    std::printf("  trained in %.1f s on %llu cases; held back %llu: classifier top-1 %.1f%% top-3 %.1f%%, blend top-1 %.1f%% top-3 %.1f%%; weights",
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
+                static_cast<unsigned long long>(info.cases),
+                static_cast<unsigned long long>(info.held_back.cases),
+                100 * info.held_back.classifier_top1, 100 * info.held_back.classifier_top3,
+                100 * info.held_back.blend_top1, 100 * info.held_back.blend_top3);
+    for (size_t k = 0; k < diagnosis::kBlendFeatures; ++k)
+      std::printf(" %s %.3f", diagnosis::BlendFeatureName(k), info.blend.w[k]);
+    std::printf(" bias %.3f\n", info.blend.bias);
+  }
   int product_col = ds.product_column.empty() ? -1 : Column(t, ds.product_column);
   // rootCause top-1/top-3, and the same for its two baselines: the
   // similar-case (BM25) vote alone and the most frequent component.
-  int rc_n = 0, rc1 = 0, rc3 = 0, vote1 = 0, vote3 = 0, major1 = 0, major3 = 0;
+  int rc_n = 0, rc1 = 0, rc3 = 0, vote1 = 0, vote3 = 0, major1 = 0, major3 = 0, ft1 = 0, ft3 = 0;
   // Cause: the top component's most frequent cause, against the most
   // frequent cause of all.
   int cause_col = ds.cause_column.empty() ? -1 : Column(t, ds.cause_column);
@@ -325,6 +348,14 @@ int RunOne(const DataSet& ds, const std::string& datasets, const std::string& wo
       vote1 += k == 0;
       ++vote3;
     }
+    if (models != nullptr) {  // the classifier alone (the fastText baseline)
+      auto p = models->component->Predict(rq.product, pipeline.rules().Fold(rq.text), 3);
+      for (size_t k = 0; k < p.size(); ++k) {
+        if (p[k].label != label) continue;
+        ft1 += k == 0;
+        ++ft3;
+      }
+    }
     for (size_t k = 0; k < by_count.size() && k < 3; ++k) {
       if (by_count[k].second != label) continue;
       major1 += k == 0;
@@ -334,9 +365,9 @@ int RunOne(const DataSet& ds, const std::string& datasets, const std::string& wo
   auto pct = [](int a, int n) { return 100.0 * a / std::max(n, 1); };
   std::printf(
       "  rootCause top-1 %.1f%% top-3 %.1f%% | BM25 vote top-1 %.1f%% top-3 %.1f%% | most "
-      "frequent top-1 %.1f%% top-3 %.1f%%  (n=%d)\n",
+      "frequent top-1 %.1f%% top-3 %.1f%% | classifier alone top-1 %.1f%% top-3 %.1f%%  (n=%d)\n",
       pct(rc1, rc_n), pct(rc3, rc_n), pct(vote1, rc_n), pct(vote3, rc_n), pct(major1, rc_n),
-      pct(major3, rc_n), rc_n);
+      pct(major3, rc_n), pct(ft1, rc_n), pct(ft3, rc_n), rc_n);
   if (cause_n > 0)
     std::printf(
         "  cause: rootCause top-1 %.1f%% top-3 %.1f%% | BM25 vote top-1 %.1f%% top-3 %.1f%% | "
@@ -371,10 +402,22 @@ int RunOne(const DataSet& ds, const std::string& datasets, const std::string& wo
 int main(int argc, char** argv) {
   std::string datasets = std::string(FAULTGRAPH_SOURCE_DIR) + "/../shared/datasets";
   std::string work = "/tmp/fg_similar_eval";
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--datasets")) datasets = argv[i + 1];
-    if (!std::strcmp(argv[i], "--work")) work = argv[i + 1];
-    if (!std::strcmp(argv[i], "--fold")) g_dev_fold = std::strtoull(argv[i + 1], nullptr, 10) % 5;
+  for (int i = 1; i < argc; ++i) {
+    const bool value = i + 1 < argc;
+    if (!std::strcmp(argv[i], "--no-model")) {
+      g_no_model = true;
+    } else if (value && !std::strcmp(argv[i], "--datasets")) {
+      datasets = argv[++i];
+    } else if (value && !std::strcmp(argv[i], "--work")) {
+      work = argv[++i];
+    } else if (value && !std::strcmp(argv[i], "--fold")) {
+      g_dev_fold = std::strtoull(argv[++i], nullptr, 10) % 5;
+    } else {
+      std::fprintf(stderr,
+                   "usage: similar_cases_eval [--datasets DIR] [--work DIR] [--fold 0..4] "
+                   "[--no-model]\n");
+      return 2;
+    }
   }
   if (!std::filesystem::exists(datasets)) {
     std::printf("SKIP: no data sets at %s (they live beside the checkout, in ../shared/datasets)\n",

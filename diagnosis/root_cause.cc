@@ -1,4 +1,4 @@
-#include "graph/root_cause.h"
+#include "diagnosis/root_cause.h"
 
 #include <algorithm>
 #include <chrono>
@@ -8,7 +8,10 @@
 
 #include "common/clock.h"
 
-namespace faultgraph::graph {
+namespace faultgraph::diagnosis {
+
+using namespace faultgraph::graph;  // the store's types and keys, read here
+
 namespace {
 
 constexpr double kBackoff = 5.0;    // pseudo-counts pulling a scope towards the wider one
@@ -63,7 +66,18 @@ void Normalise(std::map<std::string, double>& p) {
   for (auto& [_, v] : p) v /= s;
 }
 
+// Floors of the learned blend's log-shares.
+constexpr double kLearnedFloor = 1e-4;
+constexpr size_t kLearnedCandidates = 10;  // the classifier's and base rate's best added
+
 }  // namespace
+
+const char* BlendFeatureName(size_t feature) {
+  static const char* const kNames[kBlendFeatures] = {
+      "classifier",    "similar cases", "symptoms", "base rate", "overall rate",
+      "named in text", "voted by a similar case"};
+  return feature < kBlendFeatures ? kNames[feature] : "?";
+}
 
 Status RootCauseRanker::ScanFixStats(const std::string& product, const std::string& component,
                                      int64_t window_ms, FixStats* out) const {
@@ -231,6 +245,8 @@ Result<RootCauseAnswer> RootCauseRanker::Rank(const RootCauseQuery& q) const {
     auto counts = store_->CountersOf(std::string(kComponentCasesCounter), q.product);
     if (!counts.ok()) return counts.status();
     for (const auto& [c, n] : *counts) prior[c] = static_cast<double>(n);
+    for (const auto& c : q.self_components)
+      if (auto it = prior.find(c); it != prior.end()) it->second = std::max(0.0, it->second - 1);
   }
   if (!out.product_known) {
     out.notes.push_back(
@@ -277,6 +293,10 @@ Result<RootCauseAnswer> RootCauseRanker::Rank(const RootCauseQuery& q) const {
         if (fp == q.product) ps.product[e.id] += static_cast<double>(e.count);
       }
     }
+    for (const auto& c : q.self_components) {
+      for (Counts* m : {&ps.product, &ps.family, &ps.global})
+        if (auto it = m->find(c); it != m->end()) it->second = std::max(0.0, it->second - 1);
+    }
     ps.product_total = Sum(ps.product);
     ps.family_total = Sum(ps.family);
     ps.global_total = Sum(ps.global);
@@ -322,7 +342,67 @@ Result<RootCauseAnswer> RootCauseRanker::Rank(const RootCauseQuery& q) const {
   }
 
   std::map<std::string, double> blended;
-  if (!from_symptoms.empty() && !from_cases.empty()) {
+  std::map<std::string, double> named;
+  const bool learned = q.blend != nullptr || q.want_features;
+  if (learned) {
+    // The learned blend: every source of evidence is a feature of each
+    // candidate, weighed by the fitted logistic regression; the candidates
+    // are what any source points at (the classifier's and the base rate's
+    // best few included).
+    std::map<std::string, double> classifier;
+    for (size_t i = 0; i < q.learned.size(); ++i) {
+      classifier[q.learned[i].first] = q.learned[i].second;
+      if (i < kLearnedCandidates) candidates.insert(q.learned[i].first);
+    }
+    std::vector<std::pair<double, std::string>> common;
+    for (const auto& [c, p] : prior) common.emplace_back(p, c);
+    std::sort(common.rbegin(), common.rend());
+    for (size_t i = 0; i < common.size() && i < kLearnedCandidates; ++i)
+      candidates.insert(common[i].second);
+    if (q.most_frequent != nullptr) {
+      for (size_t i = 0; i < q.most_frequent->size() && i < kLearnedCandidates; ++i)
+        candidates.insert((*q.most_frequent)[i]);
+    }
+    std::map<std::string, double> all;
+    for (const auto& c : candidates) all[c] = 1.0;
+    if (q.fold && !q.folded_text.empty()) {
+      auto n = NamedInText(q, all);
+      if (!n.ok()) return n.status();
+      named = std::move(*n);
+    }
+    auto share = [](const std::map<std::string, double>& m, const std::string& c) {
+      auto it = m.find(c);
+      return std::log(std::max(it == m.end() ? 0.0 : it->second, kLearnedFloor));
+    };
+    double top = -1e300;
+    for (const auto& c : candidates) {
+      CandidateFeatures f;
+      f.component = c;
+      f.x[kFeatClassifier] = share(classifier, c);
+      f.x[kFeatSimilarCases] = share(from_cases, c);
+      f.x[kFeatSymptoms] = from_symptoms.empty() ? 0.0 : share(from_symptoms, c);
+      f.x[kFeatBaseRate] = prior.empty() ? 0.0 : share(prior, c);
+      if (q.overall_rate != nullptr) {
+        auto it = q.overall_rate->find(c);
+        f.x[kFeatOverallRate] =
+            std::log(std::max(it == q.overall_rate->end() ? 0.0 : it->second, kLearnedFloor));
+      }
+      f.x[kFeatNamedInText] = named.count(c) ? named[c] : 0.0;
+      f.x[kFeatVoted] = from_cases.count(c) ? 1.0 : 0.0;
+      if (q.blend != nullptr) {
+        double z = q.blend->bias;
+        for (size_t k = 0; k < kBlendFeatures; ++k) z += q.blend->w[k] * f.x[k];
+        blended[c] = z;
+        top = std::max(top, z);
+      }
+      if (q.want_features) out.features.push_back(std::move(f));
+    }
+    // The candidates' probabilities: a softmax of the fitted scores.
+    for (auto& [c, z] : blended) z = std::exp(z - top);
+    Normalise(blended);
+    if (blended.empty() && q.blend != nullptr)
+      out.notes.push_back("no evidence: no text, matching symptom, similar case or failure history");
+  } else if (!from_symptoms.empty() && !from_cases.empty()) {
     // Fault codes are specific; rule symptoms ("noise") alone are generic and
     // count for less against the similar cases.
     bool has_code = false;
@@ -335,7 +415,9 @@ Result<RootCauseAnswer> RootCauseRanker::Rank(const RootCauseQuery& q) const {
     blended = from_cases;
     out.notes.push_back("no fault code or symptom rule matched: ranked by similar past cases only");
   }
-  if (!blended.empty() && !prior.empty()) {
+  if (learned) {
+    // The base rate and the text's names are features of the blend.
+  } else if (!blended.empty() && !prior.empty()) {
     // A little of the base rate: it breaks ties between weak votes and
     // keeps the product's common failures among the candidates.
     const double w = kPriorWeight;
@@ -353,9 +435,8 @@ Result<RootCauseAnswer> RootCauseRanker::Rank(const RootCauseQuery& q) const {
         "no component is ranked");
   }
 
-  // Components the text names.
-  std::map<std::string, double> named;
-  if (!blended.empty() && q.fold && !q.folded_text.empty()) {
+  // Components the text names (a feature of the learned blend).
+  if (!learned && !blended.empty() && q.fold && !q.folded_text.empty()) {
     auto n = NamedInText(q, blended);
     if (!n.ok()) return n.status();
     named = std::move(*n);
@@ -567,4 +648,4 @@ void RootCauseRanker::RankCauses(const RootCauseQuery& q, RootCauseAnswer* out) 
   if (out->causes.size() > 5) out->causes.resize(5);
 }
 
-}  // namespace faultgraph::graph
+}  // namespace faultgraph::diagnosis

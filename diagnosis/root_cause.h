@@ -7,6 +7,7 @@
 // from the graph's evidence plus that list, so graph/ never includes search/.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -19,9 +20,38 @@
 
 #include "common/status.h"
 #include "graph/graph_store.h"
-#include "graph/text_mention.h"
+#include "diagnosis/text_mention.h"
 
-namespace faultgraph::graph {
+namespace faultgraph::diagnosis {
+
+using graph::GraphStore;
+
+// The learned blend (diagnosis/blend.h): each candidate component is
+// described by these features, and a logistic regression fitted on held-back
+// cases weighs them. Log-shares are floored, so a missing piece of evidence
+// is a large negative number, not minus infinity.
+enum BlendFeature : size_t {
+  kFeatClassifier = 0,  // ln P(component | text, product), the text classifier
+  kFeatSimilarCases,    // ln share of the similar cases' vote
+  kFeatSymptoms,        // ln P(component | fault codes, rule symptoms); 0 without symptoms
+  kFeatBaseRate,        // ln share of the product's diagnosed cases
+  kFeatOverallRate,     // ln share of all diagnosed cases (the model's training cases)
+  kFeatNamedInText,     // share of its id's or name's words the text contains
+  kFeatVoted,           // 1 when some similar case voted for it
+  kBlendFeatures
+};
+using BlendVector = std::array<double, kBlendFeatures>;
+const char* BlendFeatureName(size_t feature);
+
+struct BlendWeights {
+  BlendVector w{};
+  double bias = 0;
+};
+
+struct CandidateFeatures {
+  std::string component;
+  BlendVector x{};
+};
 
 // A past case the caller found similar to the query.
 struct NearCase {
@@ -42,6 +72,20 @@ struct RootCauseQuery {
   std::function<std::string(std::string_view)> fold;
   std::string serial;  // optional: the asset's history counts
   int64_t now_ms = 0;  // history looks back from here; 0 = the clock
+  // The text classifier's most likely components (diagnosis/classifier.h),
+  // best first; empty without a model.
+  std::vector<std::pair<std::string, double>> learned;
+  // The fitted blend of the features above; null: the fixed blend (no model).
+  const BlendWeights* blend = nullptr;
+  // Each component's share of all diagnosed cases, and the most frequent
+  // first (the model's); null: not used.
+  const std::unordered_map<std::string, double>* overall_rate = nullptr;
+  const std::vector<std::string>* most_frequent = nullptr;
+  bool want_features = false;  // fill RootCauseAnswer::features (training the blend)
+  // Training on a case that is in the graph: its own components, taken out
+  // of the counts it is part of (the base rate, its symptoms' evidence),
+  // so that it does not vote for itself.
+  std::vector<std::string> self_components;
   size_t top_k = 3;
   size_t max_supporting = 5;
   int64_t repeat_window_ms = 30LL * 86400 * 1000;
@@ -119,6 +163,7 @@ struct RootCauseAnswer {
   std::vector<ComponentAnswer> components;
   std::vector<CauseAnswer> causes;   // most likely first, at most 5
   std::vector<HistoryItem> history;  // the asset's recent cases and alarms
+  std::vector<CandidateFeatures> features;  // every candidate's, when asked for
 };
 
 class RootCauseRanker {
@@ -166,4 +211,4 @@ class RootCauseRanker {
   mutable std::unordered_map<std::string, std::shared_ptr<const std::vector<FoldedName>>> names_;
 };
 
-}  // namespace faultgraph::graph
+}  // namespace faultgraph::diagnosis

@@ -1,8 +1,8 @@
-#include "graph/text_mention.h"
+#include "diagnosis/text_mention.h"
 
 #include <gtest/gtest.h>
 
-namespace faultgraph::graph {
+namespace faultgraph::diagnosis {
 namespace {
 
 double Coverage(const std::string& name, const std::string& text) {
@@ -35,4 +35,4 @@ TEST(TextMention, TextWordsAreAsciiLettersAndDigits) {
 }
 
 }  // namespace
-}  // namespace faultgraph::graph
+}  // namespace faultgraph::diagnosis

@@ -1,8 +1,8 @@
-#include "graph/text_mention.h"
+#include "diagnosis/text_mention.h"
 
 #include <algorithm>
 
-namespace faultgraph::graph {
+namespace faultgraph::diagnosis {
 namespace {
 
 bool IsWordByte(unsigned char ch) {
@@ -65,4 +65,4 @@ double NameCoverage(const FoldedName& name, std::string_view folded_text,
   return std::max(words, runs);
 }
 
-}  // namespace faultgraph::graph
+}  // namespace faultgraph::diagnosis

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-namespace faultgraph::graph {
+namespace faultgraph::diagnosis {
 
 // A name folded the way the query text is, split for matching. Names are
 // often bilingual ("Compressor 压缩机"): the Latin words and the CJK runs
@@ -29,4 +29,4 @@ std::vector<std::string> TextWords(std::string_view folded_text);
 double NameCoverage(const FoldedName& name, std::string_view folded_text,
                     const std::vector<std::string>& text_words);
 
-}  // namespace faultgraph::graph
+}  // namespace faultgraph::diagnosis

@@ -1,0 +1,132 @@
+#include "diagnosis/blend.h"
+
+#include <linear.h>
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+
+namespace faultgraph::diagnosis {
+namespace {
+
+void Quiet(const char*) {}
+
+}  // namespace
+
+double BlendScore(const BlendWeights& w, const BlendVector& x) {
+  double z = w.bias;
+  for (size_t k = 0; k < kBlendFeatures; ++k) z += w.w[k] * x[k];
+  return z;
+}
+
+BlendAccuracy ScoreBlend(const std::vector<BlendExample>& examples, const BlendWeights& w) {
+  BlendAccuracy a;
+  std::vector<std::pair<double, const std::string*>> ranked;
+  for (const auto& e : examples) {
+    ++a.cases;
+    ranked.clear();
+    for (const auto& c : e.candidates) ranked.emplace_back(BlendScore(w, c.x), &c.component);
+    const size_t n = std::min<size_t>(3, ranked.size());
+    std::partial_sort(ranked.begin(), ranked.begin() + n, ranked.end(),
+                      [](const auto& x, const auto& y) {
+                        return x.first != y.first ? x.first > y.first : *x.second < *y.second;
+                      });
+    for (size_t k = 0; k < n; ++k) {
+      if (!e.truth.count(*ranked[k].second)) continue;
+      a.top1 += k == 0;
+      ++a.top3;
+      break;
+    }
+  }
+  return a;
+}
+
+BlendWeights RefineBlend(const std::vector<BlendExample>& examples, BlendWeights w, int rounds) {
+  auto value = [&](const BlendWeights& x) {
+    auto a = ScoreBlend(examples, x);
+    return a.top1 + a.top3;
+  };
+  size_t best = value(w);
+  double scale = 0;
+  for (double v : w.w) scale = std::max(scale, std::abs(v));
+  if (scale == 0) scale = 1;
+  for (int r = 0; r < rounds; ++r) {
+    bool improved = false;
+    for (size_t k = 0; k < kBlendFeatures; ++k) {
+      const double now = w.w[k];
+      for (double next : {0.0, now * 0.5, now * 0.8, now * 1.25, now * 2, now - scale, now - 0.3 * scale,
+                          now + 0.3 * scale, now + scale}) {
+        BlendWeights t = w;
+        t.w[k] = next;
+        size_t v = value(t);
+        if (v > best) {
+          best = v;
+          w = t;
+          improved = true;
+        }
+      }
+    }
+    if (!improved) break;
+  }
+  return w;
+}
+
+Result<BlendFit> FitBlend(const std::vector<BlendExample>& examples, double c) {
+  BlendFit fit;
+  // Pairwise (learning to rank with a linear model): for every held-back
+  // case, each diagnosed candidate against each other candidate, the
+  // difference of their features a positive row and its negation a
+  // negative one. The fitted weights order candidates the way the cases
+  // were diagnosed; no bias (it cancels in a difference). liblinear's sparse
+  // rows: features 1..n, each row ended by index -1.
+  constexpr int kN = static_cast<int>(kBlendFeatures);
+  std::vector<feature_node> nodes;
+  std::vector<double> y;
+  for (const auto& e : examples) {
+    bool has_truth = false;
+    for (const auto& cand : e.candidates) has_truth |= e.truth.count(cand.component) > 0;
+    if (!has_truth) continue;  // nothing to rank right: says nothing about the weights
+    ++fit.queries;
+    fit.rows += e.candidates.size();
+    for (const auto& pos : e.candidates) {
+      if (!e.truth.count(pos.component)) continue;
+      for (const auto& neg : e.candidates) {
+        if (e.truth.count(neg.component)) continue;
+        for (double sign : {1.0, -1.0}) {
+          for (int k = 0; k < kN; ++k) nodes.push_back({k + 1, sign * (pos.x[k] - neg.x[k])});
+          nodes.push_back({-1, 0.0});
+          y.push_back(sign);
+        }
+      }
+    }
+  }
+  if (y.empty())
+    return Status::InvalidArgument("no held-back case has its diagnosis among the candidates");
+  std::vector<feature_node*> rows;
+  for (size_t i = 0, at = 0; i < y.size(); ++i, at += kN + 1) rows.push_back(&nodes[at]);
+  problem prob{};
+  prob.l = static_cast<int>(y.size());
+  prob.n = kN;
+  prob.y = y.data();
+  prob.x = rows.data();
+  prob.bias = -1;
+  parameter param{};
+  param.solver_type = L2R_LR;
+  param.eps = 0.01;
+  param.C = c;
+  set_print_string_function(&Quiet);
+  if (const char* err = check_parameter(&prob, &param))
+    return Status::InvalidArgument(std::string("liblinear: ") + err);
+  model* m = train(&prob, &param);
+  if (m == nullptr) return Status::IOError("liblinear could not fit the blend");
+  // Binary: the decision value favours the model's first label.
+  int labels[2] = {1, -1};
+  get_labels(m, labels);
+  const double sign = labels[0] == 1 ? 1.0 : -1.0;
+  for (int k = 0; k < kN; ++k) fit.weights.w[k] = sign * m->w[k];
+  fit.weights.bias = 0;
+  free_and_destroy_model(&m);
+  return fit;
+}
+
+}  // namespace faultgraph::diagnosis

@@ -1,0 +1,47 @@
+// Fitting the learned blend of root cause (root_cause.h's BlendFeature): a
+// logistic regression (liblinear, L2-regularised) over every candidate of
+// every held-back case, the diagnosed components positive. The ranker scores
+// a candidate with the fitted weights and takes a softmax over them.
+#pragma once
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "diagnosis/root_cause.h"
+
+namespace faultgraph::diagnosis {
+
+// One held-back case: its candidates' features and what it was diagnosed with.
+struct BlendExample {
+  std::vector<CandidateFeatures> candidates;
+  std::set<std::string> truth;
+};
+
+struct BlendFit {
+  BlendWeights weights;
+  size_t queries = 0;  // cases with the truth among the candidates (those fitted on)
+  size_t rows = 0;     // candidates
+};
+
+// InvalidArgument when no example has its truth among its candidates.
+Result<BlendFit> FitBlend(const std::vector<BlendExample>& examples, double c = 1.0);
+
+// Held-back accuracy of weights: cases whose diagnosis is first / in the top 3.
+struct BlendAccuracy {
+  size_t top1 = 0, top3 = 0, cases = 0;
+};
+BlendAccuracy ScoreBlend(const std::vector<BlendExample>& examples, const BlendWeights& w);
+
+// The logistic regression optimises pairwise order over all candidates,
+// which is not quite what an agent reads (the first three). A coordinate
+// search from the fitted weights, one weight at a time (scaled, zeroed,
+// moved), keeps each change that raises top-1 + top-3 on the held-back
+// cases; at most `rounds` passes.
+BlendWeights RefineBlend(const std::vector<BlendExample>& examples, BlendWeights w, int rounds = 4);
+
+// The blend's score of one candidate (before the softmax).
+double BlendScore(const BlendWeights& w, const BlendVector& x);
+
+}  // namespace faultgraph::diagnosis

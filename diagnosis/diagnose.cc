@@ -1,0 +1,120 @@
+#include "diagnosis/diagnose.h"
+
+#include <algorithm>
+#include <set>
+
+#include "graph/graph_store.h"
+#include "ingest/derive.h"
+#include "ingest/normalize.h"
+#include "ingest/records.h"
+#include "ingest/text_rules.h"
+#include "search/searcher.h"
+
+namespace faultgraph::diagnosis {
+namespace {
+
+// A similar case of another product votes with this share.
+constexpr double kOtherProductWeight = 0.8;
+// With this many cases a product's neighbours come from its own.
+constexpr uint64_t kOwnCasesForNeighbours = 500;
+constexpr size_t kNearCases = 20;
+// The classifier's labels passed on: beyond these the probabilities are
+// floored anyway.
+constexpr size_t kClassifierLabels = 20;
+
+bool HasText(const std::string& s) { return s.find_first_not_of(" \t\r\n") != std::string::npos; }
+
+}  // namespace
+
+void Diagnoser::SetModels(std::shared_ptr<const Models> models) {
+  std::lock_guard<std::mutex> lock(mu_);
+  models_ = std::move(models);
+}
+
+std::shared_ptr<const Models> Diagnoser::models() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return models_;
+}
+
+Result<RootCauseAnswer> Diagnoser::Diagnose(const DiagnoseRequest& request) const {
+  return Diagnose(request, models());
+}
+
+Result<RootCauseAnswer> Diagnoser::Diagnose(const DiagnoseRequest& request,
+                                            const std::shared_ptr<const Models>& models) const {
+  // The text and codes become canonical symptoms exactly as a case's do at
+  // ingest: codes (given and found in the text) scoped to the family,
+  // symptom rules on the folded text.
+  ingest::Record rec;
+  ingest::Case c;
+  c.product = request.product;
+  if (!c.product.empty()) {
+    auto p = store_->GetEntity("product", c.product);
+    if (p.ok()) c.family = p->family;
+  }
+  c.symptom_text = request.text;
+  c.fault_codes = request.fault_codes;
+  rec.body = c;
+  ingest::NormalizeRecord(rec, *rules_);
+  const auto& norm = std::get<ingest::Case>(rec.body);
+  RootCauseQuery q;
+  q.product = request.product;
+  q.serial = request.serial;
+  q.top_k = request.top_k;
+  q.now_ms = request.as_of_ms;
+  q.folded_text = norm.folded_text;
+  q.fold = [this](std::string_view t) { return rules_->Fold(t); };
+  q.want_features = request.want_features;
+  q.self_components = request.self_components;
+  const std::string& code_scope = !norm.family.empty() ? norm.family : norm.product;
+  for (const auto& code : norm.fault_codes)
+    q.symptoms.push_back(code_scope.empty() ? code : ingest::FaultCodeSymptom(code_scope, code));
+  for (const auto& s : norm.rule_symptoms) q.symptoms.push_back(s);
+
+  // The nearest past cases of the product (its family when it has few).
+  if (searcher_ != nullptr && HasText(request.text)) {
+    search::SearchRequest req;
+    req.text = request.text;
+    req.filters.kind = "case";
+    req.limit = kNearCases + std::min(request.exclude_cases.size(), kNearCases);
+    req.facets = false;
+    req.max_terms = 8;  // on a large index: the text's 8 most telling terms (p99 latency)
+    req.max_terms_min_docs = 50'000;
+    // The product's own cases when it has plenty; else its family's (every
+    // case when the family is unknown), the product's own counting more:
+    // products of a family share parts and words.
+    auto own = store_->GetCount(graph::Cf::kCounter, graph::keys::Counter("cases", norm.product));
+    if (!norm.product.empty() && own.ok() && *own >= kOwnCasesForNeighbours) {
+      req.filters.product = norm.product;
+    } else if (!norm.family.empty()) {
+      req.filters.family = norm.family;
+    }
+    if (request.as_of_ms > 0) req.filters.to_ms = request.as_of_ms;  // no case from the future
+    auto r = searcher_->Search(req);
+    if (r.ok()) {
+      std::set<std::string> excluded(request.exclude_cases.begin(), request.exclude_cases.end());
+      for (const auto& h : r->hits) {
+        if (excluded.count(h.id) || q.near_cases.size() >= kNearCases) continue;
+        double sim = h.percent / 100.0 * (h.product == norm.product ? 1.0 : kOtherProductWeight);
+        q.near_cases.push_back({h.id, sim, h.components, h.snippet, h.cause});
+      }
+    }
+  }
+
+  // The trained classifier's reading of the text, and the blend fitted with it.
+  if (models != nullptr && models->component != nullptr && HasText(request.text)) {
+    for (auto& p : models->component->Predict(request.product, rules_->Fold(request.text),
+                                              kClassifierLabels))
+      q.learned.emplace_back(std::move(p.label), p.probability);
+    if (models->component_info.has_blend) q.blend = &models->component_info.blend;
+    q.overall_rate = &models->overall_rate;
+    q.most_frequent = &models->most_frequent;
+  }
+
+  auto a = ranker_.Rank(q);
+  if (a.ok() && !HasText(request.text))
+    a->notes.insert(a->notes.begin(), "no text given: fault codes and history only");
+  return a;
+}
+
+}  // namespace faultgraph::diagnosis

@@ -1,0 +1,201 @@
+#include "diagnosis/trainer.h"
+
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <iterator>
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include "common/clock.h"
+#include "common/hash.h"
+#include "diagnosis/blend.h"
+#include "graph/graph_store.h"
+#include "ingest/text_rules.h"
+
+namespace faultgraph::diagnosis {
+namespace {
+
+constexpr uint64_t kFolds = 5;
+
+struct HeldBack {
+  std::string case_id;
+  std::string folded;
+  std::string product;
+  std::string text;  // as the customer said it (Diagnose folds it)
+  std::set<std::string> truth;
+};
+
+// Each label's cases among `examples`, in `labels`' order.
+std::vector<uint64_t> LabelCases(const std::vector<Example>& examples,
+                                 const std::vector<std::string>& labels) {
+  std::map<std::string, uint64_t> n;
+  for (const auto& e : examples)
+    for (const auto& l : e.labels) ++n[l];
+  std::vector<uint64_t> out;
+  for (const auto& l : labels) out.push_back(n[l]);
+  return out;
+}
+
+// The overall rates of `examples` (Models::overall_rate, most_frequent).
+void SetOverallRates(const std::vector<Example>& examples, Models* m) {
+  std::map<std::string, uint64_t> n;
+  double total = 0;
+  for (const auto& e : examples) {
+    for (const auto& l : e.labels) {
+      ++n[l];
+      ++total;
+    }
+  }
+  std::vector<std::pair<uint64_t, std::string>> by_count;
+  for (const auto& [l, c] : n) {
+    m->overall_rate[l] = c / total;
+    by_count.emplace_back(c, l);
+  }
+  std::sort(by_count.begin(), by_count.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  });
+  for (auto& [c, l] : by_count) m->most_frequent.push_back(std::move(l));
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const Models>> TrainModels(
+    const graph::GraphStore& store, const Diagnoser& diagnoser, const ingest::TextRules& rules,
+    const std::string& models_dir, const TrainOptions& options,
+    const std::function<void(const std::string&)>& log) {
+  auto say = [&](const std::string& m) {
+    if (log) log(m);
+  };
+  const auto start = std::chrono::steady_clock::now();
+  const uint64_t graph_seq = store.LastOutboxSeq();
+
+  // The diagnosed cases with text: all of them train the saved model. For
+  // the blend they are cut into five folds by their text (no text on both
+  // sides, as a new question is not a copy of a past one); a classifier
+  // learns from four and diagnoses the fifth, fold after fold until
+  // held_back_max cases are held back (all five folds on a small graph,
+  // one on a large one).
+  std::vector<Example> all;
+  std::vector<HeldBack> cases;  // parallel to all
+  auto scan = store.ForEachCase([&](const graph::storage::CaseDoc& c) {
+    if (c.components.empty() || c.symptom_text.find_first_not_of(" \t\r\n") == std::string::npos)
+      return true;
+    Example e{c.product, rules.Fold(c.symptom_text), c.components};
+    cases.push_back({c.case_id, e.folded_text, c.product, c.symptom_text,
+                     std::set<std::string>(c.components.begin(), c.components.end())});
+    all.push_back(std::move(e));
+    return true;
+  });
+  if (!scan.ok()) return scan;
+  if (all.size() < options.min_cases)
+    return Status::InvalidArgument("only " + std::to_string(all.size()) +
+                                   " diagnosed cases with text; at least " +
+                                   std::to_string(options.min_cases) + " are needed to train");
+  std::vector<uint64_t> fold(all.size());
+  for (size_t i = 0; i < all.size(); ++i) fold[i] = Fnv1a64(all[i].folded_text) % kFolds;
+  const std::string scratch = options.scratch.empty() ? models_dir + "/scratch" : options.scratch;
+
+  std::vector<BlendExample> examples;
+  std::vector<int> classifier_rank;
+  for (uint64_t f = 0; f < kFolds && examples.size() < options.held_back_max; ++f) {
+    std::vector<Example> rest;
+    std::vector<size_t> held;
+    std::map<std::string, std::vector<std::string>> same_text;  // folded text -> held-back cases
+    for (size_t i = 0; i < all.size(); ++i) {
+      if (fold[i] != f) {
+        rest.push_back(all[i]);
+      } else if (examples.size() + held.size() < options.held_back_max) {
+        held.push_back(i);
+        same_text[cases[i].folded].push_back(cases[i].case_id);
+      }
+    }
+    if (held.empty() || rest.empty()) continue;
+    say("fold " + std::to_string(f + 1) + ": a classifier of " + std::to_string(rest.size()) +
+        " cases diagnoses " + std::to_string(held.size()) + " held-back cases");
+    auto probe_model = TextClassifier::Train(rest, options.classifier, scratch);
+    if (!probe_model.ok()) return probe_model.status();
+    auto probe = std::make_shared<Models>();
+    probe->component = std::move(*probe_model);
+    SetOverallRates(rest, probe.get());
+    std::shared_ptr<const Models> probe_const = probe;
+    std::vector<BlendExample> fold_examples(held.size());
+    std::vector<int> fold_rank(held.size(), -1);
+    std::vector<Status> errors(held.size());
+    tbb::parallel_for(size_t{0}, held.size(), [&](size_t k) {
+      const HeldBack& h = cases[held[k]];
+      DiagnoseRequest r;
+      r.product = h.product;
+      r.text = h.text;
+      r.exclude_cases = same_text.at(h.folded);
+      r.want_features = true;
+      r.self_components.assign(h.truth.begin(), h.truth.end());
+      auto a = diagnoser.Diagnose(r, probe_const);
+      if (!a.ok()) {
+        errors[k] = a.status();
+        return;
+      }
+      fold_examples[k].candidates = std::move(a->features);
+      fold_examples[k].truth = h.truth;
+      auto p = probe->component->Predict(h.product, h.folded, 3);
+      for (size_t j = 0; j < p.size(); ++j) {
+        if (h.truth.count(p[j].label)) {
+          fold_rank[k] = static_cast<int>(j);
+          break;
+        }
+      }
+    });
+    for (const auto& e : errors)
+      if (!e.ok()) return e;
+    std::move(fold_examples.begin(), fold_examples.end(), std::back_inserter(examples));
+    classifier_rank.insert(classifier_rank.end(), fold_rank.begin(), fold_rank.end());
+  }
+
+
+  ModelInfo info;
+  info.kind = "component";
+  info.created_ms = SystemClock()->NowMillis();
+  info.cases = all.size();
+  info.graph_seq = graph_seq;
+  auto fit = FitBlend(examples);
+  if (fit.ok()) {
+    info.has_blend = true;
+    info.blend = RefineBlend(examples, fit->weights);
+  } else {
+    say("blend not fitted (" + fit.status().ToString() + "): the classifier is used alone");
+    info.blend.w[kFeatClassifier] = 1.0;  // a softmax of ln p: the classifier itself
+    info.has_blend = true;
+  }
+  HeldBackAccuracy& acc = info.held_back;
+  acc.cases = examples.size();
+  for (int r : classifier_rank) {
+    acc.classifier_top1 += r == 0;
+    acc.classifier_top3 += r >= 0;
+  }
+  const BlendAccuracy blended = ScoreBlend(examples, info.blend);
+  acc.blend_top1 = static_cast<double>(blended.top1);
+  acc.blend_top3 = static_cast<double>(blended.top3);
+  if (acc.cases > 0) {
+    for (double* v : {&acc.classifier_top1, &acc.classifier_top3, &acc.blend_top1, &acc.blend_top3})
+      *v /= static_cast<double>(acc.cases);
+  }
+  std::string weights;
+  for (size_t k = 0; k < kBlendFeatures; ++k)
+    weights += std::string(k ? ", " : "") + BlendFeatureName(k) + " " + std::to_string(info.blend.w[k]);
+  say("blend weights: " + weights + "; held back: classifier top-1 " +
+      std::to_string(acc.classifier_top1) + ", blend top-1 " + std::to_string(acc.blend_top1));
+
+  auto final_model = TextClassifier::Train(all, options.classifier, scratch);
+  if (!final_model.ok()) return final_model.status();
+  std::error_code ec;
+  std::filesystem::remove_all(scratch, ec);
+  info.train_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  info.label_cases = LabelCases(all, (*final_model)->labels());
+  if (auto s = SaveModel(models_dir, **final_model, info); !s.ok()) return s;
+  return LoadModels(models_dir);
+}
+
+}  // namespace faultgraph::diagnosis

@@ -1,0 +1,38 @@
+// Training root cause's models from the graph's own diagnosed cases.
+//
+// Cross-fitted: the cases are cut into five folds by a hash of their text; a
+// classifier learns from four folds and diagnoses the fifth (never finding
+// a case, or one with its text, as its similar case, and with the case's own
+// diagnosis taken out of the counts), fold after fold up to `held_back_max`
+// cases. That gives every candidate's features for fitting the blend and
+// the model's own held-back accuracy. The classifier that is saved then
+// learns from every case.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "common/status.h"
+#include "diagnosis/classifier.h"
+#include "diagnosis/diagnose.h"
+#include "diagnosis/models.h"
+
+namespace faultgraph::diagnosis {
+
+struct TrainOptions {
+  ClassifierOptions classifier;
+  size_t held_back_max = 3000;  // cases the blend is fitted on
+  uint64_t min_cases = 50;      // fewer diagnosed cases with text: no model
+  std::string scratch;          // fastText's input file goes here ("": the models folder)
+};
+
+// Trains, fits, and saves into `models_dir`; the new models are returned
+// so a daemon can swap them in. `log` (may be empty) hears the steps.
+Result<std::shared_ptr<const Models>> TrainModels(const graph::GraphStore& store,
+                                                  const Diagnoser& diagnoser,
+                                                  const ingest::TextRules& rules,
+                                                  const std::string& models_dir,
+                                                  const TrainOptions& options,
+                                                  const std::function<void(const std::string&)>& log = {});
+
+}  // namespace faultgraph::diagnosis
