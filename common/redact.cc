@@ -95,17 +95,21 @@ std::vector<Span> NamedValueSpans(std::string_view text) {
     while (j < text.size() && IsNameChar(text[j])) ++j;
     std::string_view name = text.substr(i, j - i);
     size_t k = j;
-    if (i > 0 && k < text.size() && (text[i - 1] == '"' || text[i - 1] == '\'') &&
-        text[k] == text[i - 1])
-      ++k;  // a quoted name
+    bool quoted = i > 0 && k < text.size() && (text[i - 1] == '"' || text[i - 1] == '\'') &&
+                  text[k] == text[i - 1];
+    if (quoted) ++k;
     while (k < text.size() && IsSpace(text[k])) ++k;
-    if (k >= text.size() || (text[k] != '=' && text[k] != ':') || !IsSecretName(name)) {
+    bool auth = IsAuthorizationName(name);
+    // "name:" unquoted is a header only when it looks like one (X-Api-Key:,
+    // Authorization:); "holds a password: put it ..." is prose.
+    bool colon_ok = quoted || auth || name.find_first_of("-_") != std::string_view::npos;
+    if (k >= text.size() || !(text[k] == '=' || (text[k] == ':' && colon_ok)) ||
+        !IsSecretName(name)) {
       i = j;
       continue;
     }
     size_t v = k + 1;
     while (v < text.size() && IsSpace(text[v])) ++v;
-    bool auth = IsAuthorizationName(name);
     Span s = ValueSpan(text, v, auth);
     if (auth) {  // keep "Bearer", "Basic" ...
       size_t w = s.begin;

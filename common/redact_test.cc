@@ -25,7 +25,10 @@ TEST(Redact, SecretNamedParameters) {
   EXPECT_EQ(RedactPatterns(R"({"error":"bad","client_secret": "cs-1", "access_token":"a\"b"})"),
             R"({"error":"bad","client_secret": "***", "access_token":"***"})");
   EXPECT_EQ(RedactPatterns("X-Api-Key: k-77\r\nAccept: */*"), "X-Api-Key: ***\r\nAccept: */*");
-  // Settings that name a secret's place, and ordinary words, stay.
+  // Prose is not a header; settings that name a secret's place, and
+  // ordinary words, stay.
+  EXPECT_EQ(RedactPatterns("'conninfo' holds a password: put it in a file; bad token: expired"),
+            "'conninfo' holds a password: put it in a file; bad token: expired");
   EXPECT_EQ(RedactPatterns("token_file=/etc/fg/crm.token key_field=id cursor=3 monkey=1"),
             "token_file=/etc/fg/crm.token key_field=id cursor=3 monkey=1");
 }
