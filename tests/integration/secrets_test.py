@@ -51,17 +51,8 @@ BASIC = base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
 SECRETS = {TOKEN, API_KEY, PASSWORD, quote(PASSWORD, safe=""), BASIC,
            quote(TOKEN, safe=""), "Zq81-bearer", "Pw93-query", "Xy77"}
 
-MAPPING = """[source]
-name = "crm"
-record = "case"
-[key]
-columns = ["ticket_no"]
-[fields]
-case_id = "ticket_no"
-product = "model"
-opened = "opened_at"
-symptom_text = "symptom"
-"""
+# The simulator's ticket mapping (the HTTP connector test's too).
+MAPPING = os.path.join(SRC, "ops", "simulator", "mappings", "tickets.toml")
 
 ITEMS = [
     {"ticket_no": "T1", "model": "AC-350", "opened_at": "2024-06-01 10:00",
@@ -123,8 +114,6 @@ class Secrets(unittest.TestCase):
         cls.server = ThreadingHTTPServer(("127.0.0.1", 0), Echo)
         threading.Thread(target=cls.server.serve_forever, daemon=True).start()
         cls.token = cls.secret_file("crm.token", TOKEN + "\n", 0o600)
-        with open(os.path.join(cls.tmp, "m.toml"), "w") as f:
-            f.write(MAPPING)
         cls.config = cls.write_config("connectors.toml", "crm.token")
         cls.outputs = []  # (what, text) of everything printed
 
@@ -152,7 +141,7 @@ class Secrets(unittest.TestCase):
             blocks.append(f'''[[connector]]
 name = "{cname}"
 type = "http"
-mapping = "m.toml"
+mapping = "{MAPPING}"
 error_budget = 1.0
 
 [connector.http]
@@ -189,6 +178,15 @@ max_retries = 0
                 leaks += [(os.path.relpath(os.path.join(root, name), data), s)
                           for s in SECRETS if s.encode() in content]
         self.assertEqual(leaks, [])
+
+    def assert_output_and_data_clean(self, data):
+        """Nothing printed holds a secret, no byte of `data` does, and
+        `data` is 0700 with nothing under it open to group or others."""
+        for what, text in self.outputs:
+            self.assert_no_secret(what, text)
+        self.assert_no_secret_on_disk(data)
+        self.assertEqual(stat.S_IMODE(os.stat(data).st_mode), 0o700)
+        self.assertEqual(owner_only(data), [])
 
     def read_everything(self, **where):
         """Status, history and dead letters, as tables and JSON."""
@@ -234,11 +232,7 @@ max_retries = 0
         listed = self.read_everything(data=data)
         self.assertEqual(len(listed), 1, listed)
         self.assertIn("item T3", listed[0]["position"])
-        for what, text in self.outputs:
-            self.assert_no_secret(what, text)
-        self.assert_no_secret_on_disk(data)
-        self.assertEqual(stat.S_IMODE(os.stat(data).st_mode), 0o700)
-        self.assertEqual(owner_only(data), [])
+        self.assert_output_and_data_clean(data)
 
     def test_2_daemon_api_log_and_files(self):
         data = os.path.join(self.tmp, "daemon")
@@ -268,11 +262,7 @@ max_retries = 0
             text = f.read()
         self.assertIn("connector api_denied: failed", text)  # the log says what failed ...
         self.assert_no_secret("the daemon's log", text)  # ... without the secrets
-        for what, text in self.outputs:
-            self.assert_no_secret(what, text)
-        self.assert_no_secret_on_disk(data)
-        self.assertEqual(stat.S_IMODE(os.stat(data).st_mode), 0o700)
-        self.assertEqual(owner_only(data), [])
+        self.assert_output_and_data_clean(data)
 
     def test_3_check_config_refuses_exposed_and_missing_secret_files(self):
         self.secret_file("open.token", TOKEN, 0o644)
