@@ -11,6 +11,13 @@
 #include "ingest/text.h"
 
 namespace faultgraph::connectors {
+namespace {
+
+// A token or password; anything longer is not a secret file (and a device or
+// a FIFO named by mistake must not hang loading the connectors file).
+constexpr off_t kMaxSecretFileBytes = 64 * 1024;
+
+}  // namespace
 
 Status CheckSecretFile(const std::string& path, const std::string& what) {
   struct stat st;
@@ -19,6 +26,10 @@ Status CheckSecretFile(const std::string& path, const std::string& what) {
     return Status::IOError("cannot stat " + what + " " + path + ": " + std::strerror(errno));
   }
   if (!S_ISREG(st.st_mode)) return Status::InvalidArgument(what + " " + path + " is not a file");
+  if (st.st_size > kMaxSecretFileBytes)
+    return Status::InvalidArgument(what + " " + path + " holds " + std::to_string(st.st_size) +
+                                   " bytes; a secret file holds one secret (at most " +
+                                   std::to_string(kMaxSecretFileBytes) + " bytes)");
   if ((st.st_mode & 077) != 0) {
     char mode[8];
     std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
@@ -54,7 +65,12 @@ void RegisterSecrets(const ConnectorConfig& c) {
   if (c.type == "http") r.AddSecretsOf(c.http.url);
   if (c.type == "postgres") r.AddSecretsOf(c.postgres.conninfo);
   for (const auto& f : SecretFiles(c)) {
-    auto text = ReadFileToString(f.path, f.what);  // even an exposed one: old records may hold it
+    // Even one open to others: old records may hold its secret.
+    struct stat st;
+    if (::stat(f.path.c_str(), &st) != 0 || !S_ISREG(st.st_mode) ||
+        st.st_size > kMaxSecretFileBytes)
+      continue;
+    auto text = ReadFileToString(f.path, f.what);
     if (text.ok()) r.AddSecret(*text);
   }
 }

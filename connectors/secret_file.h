@@ -12,8 +12,9 @@
 
 namespace faultgraph::connectors {
 
-// A secret file's problems: it does not exist, is not a regular file, or is
-// open to group or others (any of mode 077) — each message names the file,
+// A secret file's problems: it does not exist, is not a regular file, is
+// over 64 KiB, or is open to group or others (any of mode 077) — each
+// message names the file,
 // `what` (e.g. "token_file of connector 'crm_api'") and, for the mode, the
 // mode and the chmod that fixes it. Ok when it is an owner-only file.
 Status CheckSecretFile(const std::string& path, const std::string& what);

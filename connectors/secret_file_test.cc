@@ -42,6 +42,11 @@ TEST_F(SecretFileTest, RefusesFilesOpenToOthersAndMissingFilesByName) {
                                       open);
   Status group = CheckSecretFile(Secret("g.pw", "pw-group-3", 0640), "password_file");
   EXPECT_NE(group.message().find("(mode 0640)"), std::string::npos) << group.ToString();
+  Status device = CheckSecretFile("/dev/zero", "token_file");
+  EXPECT_NE(device.message().find("/dev/zero is not a file"), std::string::npos)
+      << device.ToString();
+  Status big = CheckSecretFile(Secret("big.pw", std::string(70'000, 'x'), 0600), "password_file");
+  EXPECT_NE(big.message().find("holds 70000 bytes"), std::string::npos) << big.ToString();
   Status missing = CheckSecretFile(dir_ / "absent.pw", "password_file of connector 'pg'");
   EXPECT_TRUE(missing.IsNotFound());
   EXPECT_EQ(missing.message(),
