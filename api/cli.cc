@@ -19,6 +19,7 @@
 #include "api/handler.h"
 #include "api/limits.h"
 #include "api/search_service.h"
+#include "common/private_dir.h"
 #include "connectors/dlq_retry.h"
 #include "ingest/text.h"
 #include "ingest/time_parse.h"
@@ -1106,6 +1107,7 @@ int main(int argc, char** argv) {
       rules = std::move(r).value();
     }
     api::DataPaths paths(dir);
+    UseOwnerOnlyUmask();  // what this run creates there is the owner's alone
     graph::GraphOptions options;
     options.create_if_missing = cmd == "ingest" || cmd == "connectors";
     auto s = graph::GraphStore::Open(paths.graph, options);
@@ -1118,6 +1120,12 @@ int main(int argc, char** argv) {
       return 1;
     }
     store = std::move(s).value();
+    if (auto tightened = MakeOwnerOnly(dir); !tightened.ok() || *tightened > 0)
+      std::fprintf(stderr, "faultgraph: data directory %s: %s\n", dir.c_str(),
+                   tightened.ok() ? (std::to_string(*tightened) +
+                                     " entries were open to group or others; now owner-only")
+                                        .c_str()
+                                  : tightened.status().message().c_str());
     pipeline = std::make_unique<ingest::IngestPipeline>(store.get(), rules.get());
     // Embedded: the index catches up with the graph as it is opened: before
     // searching, and for ingest after the files are in (see below).

@@ -55,7 +55,7 @@ int RunConnectorsCommand(const ConnectorsCommand& cmd, graph::GraphStore* store,
                  "faultgraph: connectors needs --config FILE (or $FAULTGRAPH_CONNECTORS)\n");
     return 2;
   }
-  auto file = connectors::LoadConnectors(cmd.config);
+  auto file = connectors::LoadConnectors(cmd.config, {.check_secret_files = cmd.verb == "check"});
   if (!file.ok()) {
     std::fprintf(stderr, "faultgraph: %s\n", file.status().message().c_str());
     return 2;

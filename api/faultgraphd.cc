@@ -14,6 +14,7 @@
 #include "api/metrics_text.h"
 #include "api/server.h"
 #include "common/log.h"
+#include "common/private_dir.h"
 #include "connectors/connector_config.h"
 #include "connectors/scheduler.h"
 
@@ -93,7 +94,7 @@ int main(int argc, char** argv) {
     } else if (a == "--connectors") {
       connectors_path = value();
     } else if (a == "--check-config") {
-      auto file = connectors::LoadConnectors(value());
+      auto file = connectors::LoadConnectors(value(), {.check_secret_files = true});
       if (!file.ok()) {
         std::fprintf(stderr, "faultgraphd: %s\n", file.status().message().c_str());
         return 2;
@@ -121,6 +122,8 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  // The data directory is the owner's alone (common/private_dir.h).
+  UseOwnerOnlyUmask();
   // OpenSSL and plain sockets can raise SIGPIPE on a closed peer.
   signal(SIGPIPE, SIG_IGN);
   // Block the shutdown signals in every thread; one thread waits for them.
@@ -154,6 +157,10 @@ int main(int argc, char** argv) {
     LogError("cannot open the data directory: " + store.status().ToString());
     return 1;
   }
+  if (auto tightened = MakeOwnerOnly(data); !tightened.ok() || *tightened > 0)
+    LogWarn(tightened.ok() ? "data directory " + data + ": " + std::to_string(*tightened) +
+                                 " entries were open to group or others; now owner-only"
+                           : tightened.status().ToString());
   ingest::IngestPipeline pipeline(store->get(), rules.get());
   // From here on, log lines (connector errors can quote rows) are masked.
   g_log_rules = &pipeline.rules();

@@ -8,6 +8,8 @@
 #include <mutex>
 #include <string>
 
+#include "common/redact.h"
+
 namespace faultgraph {
 namespace {
 LogLevel InitialLevel() {
@@ -67,10 +69,10 @@ void Log(LogLevel level, std::string_view message) {
   char ts[32];
   std::strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
   auto filter = g_filter.load();
-  std::string line =
-      std::string("{\"ts\":\"") + ts + "\",\"level\":\"" + kNames[static_cast<int>(level)] +
-      "\",\"msg\":" + JsonString(filter != nullptr ? filter(message) : std::string(message)) +
-      "}\n";
+  // Secrets never reach a log line (common/redact.h), whatever the filter.
+  std::string msg = Redact(filter != nullptr ? filter(message) : std::string(message));
+  std::string line = std::string("{\"ts\":\"") + ts + "\",\"level\":\"" +
+                     kNames[static_cast<int>(level)] + "\",\"msg\":" + JsonString(msg) + "}\n";
   std::lock_guard<std::mutex> lock(g_mu);
   std::fwrite(line.data(), 1, line.size(), stderr);
 }

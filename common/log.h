@@ -1,7 +1,8 @@
 // One-line JSON logging to stderr:
 //   {"ts":"2026-11-22T10:00:00Z","level":"info","msg":"..."}
 // Messages pass through the filter set with SetLogFilter (the daemon masks
-// PII with its text rules) before they are written.
+// PII with its text rules), then through the process's secret redactor
+// (common/redact.h), before they are written.
 #pragma once
 
 #include <string>

@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <string>
 
+#include "common/redact.h"
+
 namespace faultgraph {
 namespace {
 
@@ -23,29 +25,49 @@ std::string Masked(std::string_view m) {
   return s;
 }
 
-// The line is one JSON object, and the filter sees every message.
-TEST(Log, OneJsonLinePerMessageThroughTheFilter) {
+// What the messages logged by `log` wrote to stderr.
+template <typename F>
+std::string CaptureStderr(F log) {
   std::fflush(stderr);
   int saved = dup(2);
   std::FILE* tmp = std::tmpfile();
   dup2(fileno(tmp), 2);
-  SetLogFilter(&Masked);
-  LogError("connector crm: row 7: caller 13800138000 said \"no\"");
-  SetLogFilter(nullptr);
+  log();
   std::fflush(stderr);
   dup2(saved, 2);
   close(saved);
   std::rewind(tmp);
-  char buf[512] = {};
+  char buf[1024] = {};
   size_t n = std::fread(buf, 1, sizeof buf - 1, tmp);
   std::fclose(tmp);
-  std::string line(buf, n);
+  return std::string(buf, n);
+}
+
+// The line is one JSON object, and the filter sees every message.
+TEST(Log, OneJsonLinePerMessageThroughTheFilter) {
+  std::string line = CaptureStderr([] {
+    SetLogFilter(&Masked);
+    LogError("connector crm: row 7: caller 13800138000 said \"no\"");
+    SetLogFilter(nullptr);
+  });
   EXPECT_EQ(line.find("13800138000"), std::string::npos) << line;
   EXPECT_NE(line.find("\"level\":\"error\",\"msg\":\"connector crm: row 7: caller 138****8000 "
                       "said \\\"no\\\"\"}\n"),
             std::string::npos)
       << line;
   EXPECT_EQ(line.rfind("{\"ts\":\"", 0), 0u) << line;
+}
+
+// Registered secrets and credentials in URLs never reach a line.
+TEST(Log, RedactsSecrets) {
+  ProcessRedactor().AddSecret("log-test-token-77");
+  std::string line = CaptureStderr([] {
+    LogError("connector api: https://u:pw@h/x?api_key=K9 answered 401: bad log-test-token-77");
+  });
+  for (const char* secret : {"log-test-token-77", "u:pw", "K9"})
+    EXPECT_EQ(line.find(secret), std::string::npos) << line;
+  EXPECT_NE(line.find("https://***@h/x?api_key=*** answered 401: bad ***"), std::string::npos)
+      << line;
 }
 
 }  // namespace

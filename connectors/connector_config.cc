@@ -7,6 +7,8 @@
 #include <set>
 
 #include "common/file_util.h"
+#include "common/redact.h"
+#include "connectors/secret_file.h"
 #include "ingest/toml_parse.h"
 
 namespace faultgraph::connectors {
@@ -139,6 +141,83 @@ bool ValidName(const std::string& n) {
   });
 }
 
+// One [[connector]] table (the i-th) into *out; its first problem, or Ok.
+Status LoadConnector(const Checker& ck, const toml::node& node, size_t i,
+                     const std::filesystem::path& dir, std::set<std::string>* names,
+                     ConnectorConfig* out) {
+  const toml::table* t = node.as_table();
+  std::string section = "[[connector]] #" + std::to_string(i + 1);
+  if (t == nullptr) return ck.Error(&node, section + " must be a table");
+  FG_RETURN_IF_ERROR(ck.Keys(*t, section,
+                             {"name", "type", "mapping", "schedule", "error_budget", "postgres",
+                              "folder", "http", "mqtt"}));
+  ConnectorConfig& c = *out;
+  c.line = static_cast<int>(t->source().begin.line);
+  FG_RETURN_IF_ERROR(ck.Str(*t, "name", section, &c.name, true));
+  if (!ValidName(c.name))
+    return ck.Error(t->get("name"),
+                    "connector name '" + c.name + "' must be 1-64 letters, digits, '_' or '-'");
+  if (!names->insert(c.name).second)
+    return ck.Error(t->get("name"), "connector name '" + c.name + "' is used twice");
+  section = "connector '" + c.name + "'";
+  FG_RETURN_IF_ERROR(ck.Str(*t, "type", section, &c.type, true));
+  FG_RETURN_IF_ERROR(ck.Str(*t, "mapping", section, &c.mapping_path, true));
+  std::filesystem::path mp(c.mapping_path);
+  if (mp.is_relative()) mp = dir / mp;
+  c.mapping_path = mp.lexically_normal().string();
+  auto mapping = LoadMapping(c.mapping_path);
+  if (!mapping.ok())
+    return ck.Error(t->get("mapping"), "mapping of " + section + ": " + mapping.status().message());
+  c.mapping = std::move(mapping).value();
+  if (const toml::node* s = t->get("schedule")) {
+    if (!s->is_string()) return ck.Error(s, "'schedule' in " + section + " must be a string");
+    auto cron = CronSchedule::Parse(*s->value<std::string>());
+    if (!cron.ok()) return ck.Error(s, section + ": " + cron.status().message());
+    c.schedule = std::move(cron).value();
+  }
+  if (const toml::node* b = t->get("error_budget")) {
+    auto v = b->value<double>();
+    if (!v || *v < 0 || *v > 1)
+      return ck.Error(b, "'error_budget' in " + section + " must be a number from 0 to 1");
+    c.error_budget = *v;
+  }
+  // A relative path in the file is relative to the file's folder.
+  auto beside_config = [&dir](std::string* path) {
+    std::filesystem::path p(*path);
+    if (p.is_relative()) *path = (dir / p).lexically_normal().string();
+  };
+  const toml::table* pg = t->get_as<toml::table>("postgres");
+  const toml::table* folder = t->get_as<toml::table>("folder");
+  if (c.type == "postgres") {
+    if (pg == nullptr) return ck.Error(t, section + " of type postgres needs [connector.postgres]");
+    FG_RETURN_IF_ERROR(LoadPostgres(ck, *pg, section + " [postgres]", &c.postgres));
+    if (!c.postgres.password_file.empty()) beside_config(&c.postgres.password_file);
+  } else if (c.type == "folder") {
+    if (folder == nullptr) return ck.Error(t, section + " of type folder needs [connector.folder]");
+    FG_RETURN_IF_ERROR(LoadFolder(ck, *folder, section + " [folder]", &c.folder));
+    beside_config(&c.folder.path);
+  } else if (c.type == "http") {
+    const toml::table* http = t->get_as<toml::table>("http");
+    if (http == nullptr) return ck.Error(t, section + " of type http needs [connector.http]");
+    FG_RETURN_IF_ERROR(LoadHttp(ck, *http, section + " [http]", &c.http));
+    if (!c.http.token_file.empty()) beside_config(&c.http.token_file);
+  } else if (c.type == "mqtt") {
+    const toml::table* mqtt = t->get_as<toml::table>("mqtt");
+    if (mqtt == nullptr) return ck.Error(t, section + " of type mqtt needs [connector.mqtt]");
+    FG_RETURN_IF_ERROR(LoadMqtt(ck, *mqtt, section + " [mqtt]", &c.mqtt));
+    if (!c.mqtt.password_file.empty()) beside_config(&c.mqtt.password_file);
+  } else {
+    return ck.Error(
+        t->get("type"),
+        "'type' of " + section + " must be postgres, http, mqtt or folder, not '" + c.type + "'");
+  }
+  if ((pg != nullptr && c.type != "postgres") || (folder != nullptr && c.type != "folder") ||
+      (t->get("http") != nullptr && c.type != "http") ||
+      (t->get("mqtt") != nullptr && c.type != "mqtt"))
+    return ck.Error(t, section + " of type " + c.type + " has settings of another type");
+  return Status::Ok();
+}
+
 }  // namespace
 
 const ConnectorConfig* ConnectorsFile::Find(const std::string& name) const {
@@ -148,97 +227,42 @@ const ConnectorConfig* ConnectorsFile::Find(const std::string& name) const {
   return nullptr;
 }
 
-Result<ConnectorsFile> LoadConnectors(const std::string& path) {
+Result<ConnectorsFile> LoadConnectors(const std::string& path, const LoadOptions& options) {
   auto text = ReadFileToString(path, "connectors file");
   if (!text.ok()) return text.status();
   auto doc = ingest::ParseToml(*text, path);
   if (!doc.ok()) return doc.status();
   Checker ck(path);
-  FG_RETURN_IF_ERROR(ck.Keys(*doc, "the file (only [[connector]] tables)", {"connector"}));
+  std::vector<std::string> errors;
+  if (Status s = ck.Keys(*doc, "the file (only [[connector]] tables)", {"connector"}); !s.ok())
+    errors.push_back(s.message());
   const toml::array* list = doc->get_as<toml::array>("connector");
-  if (list == nullptr || list->empty())
-    return Status::InvalidArgument(path + ": no [[connector]] defined");
+  if (list == nullptr || list->empty()) errors.push_back(path + ": no [[connector]] defined");
   ConnectorsFile out;
   out.path = path;
   std::set<std::string> names;
   const auto dir = std::filesystem::path(path).parent_path();
-  for (size_t i = 0; i < list->size(); ++i) {
-    const toml::table* t = (*list)[i].as_table();
-    std::string section = "[[connector]] #" + std::to_string(i + 1);
-    if (t == nullptr) return ck.Error(&(*list)[i], section + " must be a table");
-    FG_RETURN_IF_ERROR(ck.Keys(*t, section,
-                               {"name", "type", "mapping", "schedule", "error_budget", "postgres",
-                                "folder", "http", "mqtt"}));
+  for (size_t i = 0; list != nullptr && i < list->size(); ++i) {
     ConnectorConfig c;
-    c.line = static_cast<int>(t->source().begin.line);
-    FG_RETURN_IF_ERROR(ck.Str(*t, "name", section, &c.name, true));
-    if (!ValidName(c.name))
-      return ck.Error(t->get("name"),
-                      "connector name '" + c.name + "' must be 1-64 letters, digits, '_' or '-'");
-    if (!names.insert(c.name).second)
-      return ck.Error(t->get("name"), "connector name '" + c.name + "' is used twice");
-    section = "connector '" + c.name + "'";
-    FG_RETURN_IF_ERROR(ck.Str(*t, "type", section, &c.type, true));
-    FG_RETURN_IF_ERROR(ck.Str(*t, "mapping", section, &c.mapping_path, true));
-    std::filesystem::path mp(c.mapping_path);
-    if (mp.is_relative()) mp = dir / mp;
-    c.mapping_path = mp.lexically_normal().string();
-    auto mapping = LoadMapping(c.mapping_path);
-    if (!mapping.ok())
-      return ck.Error(t->get("mapping"),
-                      "mapping of " + section + ": " + mapping.status().message());
-    c.mapping = std::move(mapping).value();
-    if (const toml::node* s = t->get("schedule")) {
-      if (!s->is_string()) return ck.Error(s, "'schedule' in " + section + " must be a string");
-      auto cron = CronSchedule::Parse(*s->value<std::string>());
-      if (!cron.ok()) return ck.Error(s, section + ": " + cron.status().message());
-      c.schedule = std::move(cron).value();
+    if (Status s = LoadConnector(ck, (*list)[i], i, dir, &names, &c); !s.ok()) {
+      errors.push_back(s.message());
+      continue;  // the next connector's problems are reported too
     }
-    if (const toml::node* b = t->get("error_budget")) {
-      auto v = b->value<double>();
-      if (!v || *v < 0 || *v > 1)
-        return ck.Error(b, "'error_budget' in " + section + " must be a number from 0 to 1");
-      c.error_budget = *v;
+    RegisterSecrets(c);
+    if (options.check_secret_files) {
+      const toml::table* settings = (*list)[i].as_table()->get_as<toml::table>(c.type);
+      for (const auto& f : SecretFiles(c)) {
+        if (Status s = CheckSecretFile(f.path, f.what); !s.ok())
+          errors.push_back(ck.Error(settings->get(f.key), s.message()).message());
+      }
     }
-    // A relative path in the file is relative to the file's folder.
-    auto beside_config = [&dir](std::string* path) {
-      std::filesystem::path p(*path);
-      if (p.is_relative()) *path = (dir / p).lexically_normal().string();
-    };
-    const toml::table* pg = t->get_as<toml::table>("postgres");
-    const toml::table* folder = t->get_as<toml::table>("folder");
-    if (c.type == "postgres") {
-      if (pg == nullptr)
-        return ck.Error(t, section + " of type postgres needs [connector.postgres]");
-      FG_RETURN_IF_ERROR(LoadPostgres(ck, *pg, section + " [postgres]", &c.postgres));
-      if (!c.postgres.password_file.empty()) beside_config(&c.postgres.password_file);
-    } else if (c.type == "folder") {
-      if (folder == nullptr)
-        return ck.Error(t, section + " of type folder needs [connector.folder]");
-      FG_RETURN_IF_ERROR(LoadFolder(ck, *folder, section + " [folder]", &c.folder));
-      beside_config(&c.folder.path);
-    } else if (c.type == "http") {
-      const toml::table* http = t->get_as<toml::table>("http");
-      if (http == nullptr) return ck.Error(t, section + " of type http needs [connector.http]");
-      FG_RETURN_IF_ERROR(LoadHttp(ck, *http, section + " [http]", &c.http));
-      if (!c.http.token_file.empty()) beside_config(&c.http.token_file);
-    } else if (c.type == "mqtt") {
-      const toml::table* mqtt = t->get_as<toml::table>("mqtt");
-      if (mqtt == nullptr) return ck.Error(t, section + " of type mqtt needs [connector.mqtt]");
-      FG_RETURN_IF_ERROR(LoadMqtt(ck, *mqtt, section + " [mqtt]", &c.mqtt));
-      if (!c.mqtt.password_file.empty()) beside_config(&c.mqtt.password_file);
-    } else {
-      return ck.Error(
-          t->get("type"),
-          "'type' of " + section + " must be postgres, http, mqtt or folder, not '" + c.type + "'");
-    }
-    if ((pg != nullptr && c.type != "postgres") || (folder != nullptr && c.type != "folder") ||
-        (t->get("http") != nullptr && c.type != "http") ||
-        (t->get("mqtt") != nullptr && c.type != "mqtt"))
-      return ck.Error(t, section + " of type " + c.type + " has settings of another type");
     out.connectors.push_back(std::move(c));
   }
-  return out;
+  if (errors.empty()) return out;
+  std::string message =
+      errors.size() == 1 ? errors[0] : path + ": " + std::to_string(errors.size()) + " problems:";
+  for (size_t k = 0; errors.size() > 1 && k < errors.size(); ++k) message += "\n" + errors[k];
+  return Status::InvalidArgument(Redact(message));
 }
 
 }  // namespace faultgraph::connectors

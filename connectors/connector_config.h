@@ -105,8 +105,18 @@ struct ConnectorsFile {
   const ConnectorConfig* Find(const std::string& name) const;
 };
 
-// Validates the whole file, mappings included; InvalidArgument naming the
-// file, line and key of the first problem.
-Result<ConnectorsFile> LoadConnectors(const std::string& path);
+struct LoadOptions {
+  // Also check every secret file the connectors name: it exists and is open
+  // to no one but its owner (`--check-config`, `connectors check`). Off: a
+  // run checks its own files as it reads them (connectors/secret_file.h).
+  bool check_secret_files = false;
+};
+
+// Validates the whole file, mappings included, and registers each
+// connector's secrets with the process's redactor (connectors/secret_file.h).
+// InvalidArgument listing every problem, one a line, each naming the file,
+// line and key (a connector's settings are checked up to its first
+// problem, then the next connector's); secrets in the message redacted.
+Result<ConnectorsFile> LoadConnectors(const std::string& path, const LoadOptions& options = {});
 
 }  // namespace faultgraph::connectors

@@ -1,5 +1,6 @@
 #include "connectors/dlq_retry.h"
 
+#include "common/redact.h"
 #include "connectors/encoding.h"
 #include "connectors/file_connector.h"
 #include "connectors/row_mapper.h"
@@ -31,7 +32,7 @@ Result<RetryResult> RetryDeadLetter(ingest::IngestPipeline& pipeline, graph::Gra
   ingest::RawRecord rec;
   auto still_rejected = [&](const std::string& reason) -> Result<RetryResult> {
     graph::GraphBatch b = store.NewBatch();
-    dl->reason = pipeline.rules().MaskPii(reason);
+    dl->reason = pipeline.rules().MaskPii(Redact(reason));
     b.PutDeadLetter(*dl, static_cast<uint64_t>(dl->byte_offset));
     FG_RETURN_IF_ERROR(store.Commit(b));
     out.message = "still rejected: " + dl->reason;

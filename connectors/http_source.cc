@@ -12,18 +12,21 @@
 // double-counts. 429 and 5xx (Retry-After honoured), timeouts, resets and
 // broken pages are retried with exponential back-off; other 4xx end the run
 // with the server's answer. Items that are not objects, lack a key or have
-// bad values become dead letters.
+// bad values become dead letters. Nothing that leaves the source shows a
+// secret: the URL is shown with its userinfo and key parameters redacted,
+// and a refusal's body is redacted before its excerpt is cut
+// (common/redact.h).
 #include <curl/curl.h>
 
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "common/file_util.h"
 #include "common/hash.h"
+#include "common/redact.h"
 #include "connectors/row_mapper.h"
 #include "connectors/runner.h"
-#include "ingest/text.h"
+#include "connectors/secret_file.h"
 #include "ingest/time_parse.h"
 
 namespace faultgraph::connectors {
@@ -57,6 +60,14 @@ size_t Header(char* p, size_t size, size_t n, void* out) {
   return size * n;
 }
 
+// What a refusal's body says, for the run's error: redacted first (a server
+// may echo the token or key it refused), then cut to a few hundred bytes,
+// so that a cut never leaves part of a secret.
+std::string RefusalExcerpt(std::string_view body) {
+  constexpr size_t kScanned = 16 * 1024, kShown = 300;
+  return Preview(Redact(body.substr(0, std::min(body.size(), kScanned))), kShown);
+}
+
 struct CurlGlobal {
   CurlGlobal() { curl_global_init(CURL_GLOBAL_DEFAULT); }
 };
@@ -74,18 +85,19 @@ class HttpSource : public BatchSource {
   Status Open(ingest::IngestPipeline& pipeline, const RunOptions& o) {
     stream_ = HttpStream(c_, o);
     if (curl_ == nullptr) return Status::IOError("connector " + c_.name + ": curl init failed");
+    ProcessRedactor().AddSecretsOf(c_.http.url);
+    shown_url_ = Redact(c_.http.url);
     if (!c_.http.token_file.empty()) {
-      auto token = ReadFileToString(c_.http.token_file, "token file");
+      auto token = ReadSecretFile(c_.http.token_file, "token_file of connector '" + c_.name + "'");
       if (!token.ok()) return token.status();
-      auth_ = "Authorization: Bearer " + std::string(ingest::Trim(*token));
+      auth_ = "Authorization: Bearer " + *token;
     }
     if (mapping_.key_columns.empty()) mapping_.key_columns = {c_.http.key_field};
     mapping_.version_column = c_.http.modified_field;
     mapping_.version_format.clear();
     mapping_.version_is_time = true;
     columns_ = ReferencedColumns(mapping_);
-    mapper_ =
-        std::make_unique<RowMapper>(mapping_, columns_, Encoding::kUtf8, stream_, c_.http.url);
+    mapper_ = std::make_unique<RowMapper>(mapping_, columns_, Encoding::kUtf8, stream_, shown_url_);
     if (!o.to.empty()) {
       auto to = ingest::ParseTime(o.to, "");
       if (!to.ok()) return Status::InvalidArgument("--to: " + to.status().message());
@@ -149,7 +161,7 @@ class HttpSource : public BatchSource {
       row.begin = Fnv1a64(key.empty() ? std::string(row.raw) : key + "\x1f" + modified);
       row.end = row.begin;
       // (The item's own key and time, bounded: a position is shown and logged.)
-      std::string where = c_.http.url +
+      std::string where = shown_url_ +
                           (key.empty() ? " item #" + Hex64(row.begin) : " item " + Preview(key)) +
                           (modified.empty() ? "" : " modified " + Preview(modified, 60));
       ingest::RawRecord rec;
@@ -229,8 +241,8 @@ class HttpSource : public BatchSource {
       curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &code);
       curl_slist_free_all(headers);
       if (page_body.over) {
-        return Status::IOError("connector " + c_.name + ": " + url + ": the page is longer than " +
-                               std::to_string(page_body.cap) +
+        return Status::IOError("connector " + c_.name + ": " + Redact(url) +
+                               ": the page is longer than " + std::to_string(page_body.cap) +
                                " bytes (page_size + 1 items of max_row_bytes = " +
                                std::to_string(mapping_.limits.max_row_bytes) + ")");
       }
@@ -243,8 +255,8 @@ class HttpSource : public BatchSource {
         continue;
       }
       if (code != 200) {
-        return Status::IOError("connector " + c_.name + ": " + url + " answered HTTP " +
-                               std::to_string(code) + ": " + body.substr(0, 300) +
+        return Status::IOError("connector " + c_.name + ": " + Redact(url) + " answered HTTP " +
+                               std::to_string(code) + ": " + RefusalExcerpt(body) +
                                (code == 401 || code == 403 ? " (check token_file)" : ""));
       }
       json page = json::parse(body, nullptr, false);
@@ -255,7 +267,7 @@ class HttpSource : public BatchSource {
       }
       return page;
     }
-    return Status::IOError("connector " + c_.name + ": " + url + ": gave up after " +
+    return Status::IOError("connector " + c_.name + ": " + Redact(url) + ": gave up after " +
                            std::to_string(c_.http.max_retries + 1) + " attempts: " + last_error);
   }
 
@@ -263,6 +275,7 @@ class HttpSource : public BatchSource {
   Mapping mapping_;
   CURL* curl_ = nullptr;
   std::string auth_;
+  std::string shown_url_;  // the URL as messages and dead letters show it
   std::vector<std::string> columns_;
   std::unique_ptr<RowMapper> mapper_;
   std::string watermark_, since_, cursor_;

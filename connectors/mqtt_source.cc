@@ -21,11 +21,10 @@
 #include <mutex>
 #include <thread>
 
-#include "common/file_util.h"
 #include "common/hash.h"
 #include "connectors/row_mapper.h"
 #include "connectors/runner.h"
-#include "ingest/text.h"
+#include "connectors/secret_file.h"
 
 namespace faultgraph::connectors {
 namespace {
@@ -76,9 +75,10 @@ class MqttSource : public BatchSource {
 
     std::string password;
     if (!c_.mqtt.password_file.empty()) {
-      auto pw = ReadFileToString(c_.mqtt.password_file, "password file");
+      auto pw =
+          ReadSecretFile(c_.mqtt.password_file, "password_file of connector '" + c_.name + "'");
       if (!pw.ok()) return pw.status();
-      password = std::string(ingest::Trim(*pw));
+      password = *pw;
     }
     std::string uri = "tcp://" + c_.mqtt.host + ":" + std::to_string(c_.mqtt.port);
     if (MQTTAsync_create(&client_, uri.c_str(), c_.mqtt.client_id.c_str(),

@@ -16,12 +16,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "common/file_util.h"
 #include "common/hash.h"
 #include "common/log.h"
+#include "common/redact.h"
 #include "connectors/row_mapper.h"
 #include "connectors/runner.h"
-#include "ingest/text.h"
+#include "connectors/secret_file.h"
 
 namespace faultgraph::connectors {
 namespace {
@@ -50,10 +50,12 @@ class PostgresSource : public BatchSource {
     stream_ = PostgresStream(c_, o);
     window_ = {o.from, o.to};
     std::string conninfo = c_.postgres.conninfo;
+    ProcessRedactor().AddSecretsOf(c_.postgres.conninfo);
     if (!c_.postgres.password_file.empty()) {
-      auto pw = ReadFileToString(c_.postgres.password_file, "password file");
+      auto pw =
+          ReadSecretFile(c_.postgres.password_file, "password_file of connector '" + c_.name + "'");
       if (!pw.ok()) return pw.status();
-      std::string p(ingest::Trim(*pw));
+      const std::string& p = *pw;
       std::string quoted;
       for (char ch : p) {
         if (ch == '\\' || ch == '\'') quoted += '\\';
@@ -64,8 +66,8 @@ class PostgresSource : public BatchSource {
     conninfo += " connect_timeout=10 application_name=faultgraph";
     conn_ = PQconnectdb(conninfo.c_str());
     if (PQstatus(conn_) != CONNECTION_OK)
-      return Status::IOError("connector " + c_.name + ": cannot connect to PostgreSQL (" +
-                             c_.postgres.conninfo + "): " + Message());
+      return Status::IOError(Redact("connector " + c_.name + ": cannot connect to PostgreSQL (" +
+                                    c_.postgres.conninfo + "): " + Message()));
     FG_RETURN_IF_ERROR(Exec("SET client_encoding TO 'UTF8'"));
     FG_RETURN_IF_ERROR(Exec("SET TIME ZONE 'UTC'"));
     FG_RETURN_IF_ERROR(Exec("SET statement_timeout = '300s'"));

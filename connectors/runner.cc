@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/clock.h"
+#include "common/redact.h"
 #include "connectors/batch_pump.h"
 #include "connectors/file_connector.h"
 #include "graph/key_codec.h"
@@ -47,7 +48,15 @@ bool FromJson(const std::string& text, RunRecord* r) {
   return true;
 }
 
-Status SaveRun(graph::GraphStore& store, const RunRecord& r) {
+// What a run record may show: its error and position with secrets redacted
+// (a source's error can quote a URL or a server's answer).
+void RedactRun(RunRecord* r) {
+  r->error = Redact(r->error);
+  r->position = Redact(r->position);
+}
+
+Status SaveRun(graph::GraphStore& store, RunRecord r) {
+  RedactRun(&r);
   graph::GraphBatch b = store.NewBatch();
   b.Put(graph::Cf::kAudit, graph::keys::ConnectorRun(r.connector, r.started_ms), ToJson(r));
   return store.Commit(b);
@@ -220,6 +229,7 @@ Result<RunRecord> RunConnector(ingest::IngestPipeline& pipeline, graph::GraphSto
     r.error = s.message();
   }
   r.ended_ms = SystemClock()->NowMillis();
+  RedactRun(&r);
   Status saved = SaveRun(store, r);
   if (!s.ok()) return s;
   FG_RETURN_IF_ERROR(saved);
@@ -235,6 +245,7 @@ Result<std::vector<RunRecord>> ConnectorHistory(const graph::GraphStore& store,
   for (const auto& [k, v] : *rows) {
     RunRecord r;
     if (!FromJson(v, &r)) return Status::Corruption("bad run record of connector " + connector);
+    RedactRun(&r);  // records an older version stored unredacted
     out.push_back(std::move(r));
   }
   return out;

@@ -51,11 +51,14 @@ struct RunRecord {
 
 // Runs `c` once to the end of what its source has (or to a stop / error).
 // The record is also stored. An error Status only when the store fails;
-// source problems end the run as "failed" with the message.
+// source problems end the run as "failed" with the message. The record's
+// error and position are redacted (common/redact.h), stored and returned.
 Result<RunRecord> RunConnector(ingest::IngestPipeline& pipeline, graph::GraphStore& store,
                                const ConnectorConfig& c, const RunOptions& options);
 
-// Runs of `connector`, newest first.
+// Runs of `connector`, newest first, their errors and positions redacted
+// (also those stored before redaction, as far as the patterns and the
+// secrets registered now reach).
 Result<std::vector<RunRecord>> ConnectorHistory(const graph::GraphStore& store,
                                                 const std::string& connector, size_t limit);
 

@@ -5,6 +5,7 @@
 
 #include <optional>
 
+#include "common/redact.h"
 #include "ingest/derive.h"
 #include "ingest/normalize.h"
 #include "ingest/record_builder.h"
@@ -33,11 +34,14 @@ storage::DeadLetter MakeDeadLetter(const TextRules& rules, const std::string& so
   storage::DeadLetter dl;
   dl.source = source;
   dl.stream = stream;
-  dl.position = (pos.file.empty() ? stream : pos.file) +
-                (pos.line > 0 ? ":" + std::to_string(pos.line) : std::string());
-  // Masked: a dead letter is shown to people and must not leak PII.
-  dl.reason = rules.MaskPii(Utf8Prefix(reason, kMaxDeadLetterReason));
-  dl.raw = rules.MaskPii(Utf8Prefix(raw, kMaxDeadLetterRaw));
+  // Redacted (a position can be a URL with a key in it, a reason can quote
+  // a server's answer; common/redact.h) and masked: a dead letter is shown
+  // to people and must leak neither secrets nor PII. The raw row loses only
+  // registered secrets: its field names must survive for a retry.
+  dl.position = Redact((pos.file.empty() ? stream : pos.file) +
+                       (pos.line > 0 ? ":" + std::to_string(pos.line) : std::string()));
+  dl.reason = rules.MaskPii(Redact(Utf8Prefix(reason, kMaxDeadLetterReason)));
+  dl.raw = rules.MaskPii(ProcessRedactor().RedactLiterals(Utf8Prefix(raw, kMaxDeadLetterRaw)));
   dl.line = pos.line;
   dl.byte_offset = static_cast<int64_t>(pos.byte_offset);
   return dl;

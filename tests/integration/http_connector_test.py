@@ -149,6 +149,7 @@ class HttpConnector(unittest.TestCase):
         token = os.path.join(cls.tmp, "crm.token")
         with open(token, "w") as f:
             f.write(TOKEN + "\n")
+        os.chmod(token, 0o600)  # a token file open to others is refused
         cls.config = cls.write_config("connectors.toml", "crm.token")
 
     @classmethod
@@ -223,6 +224,7 @@ max_retries = 8
     def test_2_wrong_token_fails_with_the_servers_answer(self):
         with open(os.path.join(self.tmp, "wrong.token"), "w") as f:
             f.write("nope\n")
+        os.chmod(os.path.join(self.tmp, "wrong.token"), 0o600)
         config = self.write_config("wrong.toml", "wrong.token")
         r = run(self.data_dir("wrong"), config, check=False)
         self.assertEqual(r["status"], "failed", r)
