@@ -1,6 +1,7 @@
 #include "api/cli_security.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>

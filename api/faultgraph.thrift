@@ -561,7 +561,7 @@ service FaultGraph {
 
   // Signs this connection in: every later call on it runs as the token's
   // principal (docs/SECURITY.md). A wrong token: Unauthenticated; after 5
-  // failures the connection is closed.
+  // failures the connection refuses further attempts.
   Session authenticate(1: string token) throws (90: Unauthenticated unauthenticated)
   // Who this connection is signed in as.
   Session whoami() throws (90: Unauthenticated unauthenticated)
