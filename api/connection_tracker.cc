@@ -81,11 +81,13 @@ void ConnectionTracker::Sweep() {
   int64_t now = NowMs();
   for (auto& [key, c] : open_) {
     if (c->shut || c->calls.load() > 0) continue;
-    int64_t limit = draining_ ? 0 : c->refused ? limits_.refusal_grace_ms : limits_.idle_timeout_ms;
+    int64_t limit = draining_ || c->condemned.load() ? 0
+                    : c->refused                     ? limits_.refusal_grace_ms
+                                                     : limits_.idle_timeout_ms;
     if (now - c->last_active_ms.load() < limit) continue;
     ::shutdown(c->fd, SHUT_RD);
     c->shut = true;
-    if (!draining_ && !c->refused) ++timed_out_total_;
+    if (!draining_ && !c->refused && !c->condemned.load()) ++timed_out_total_;
   }
 }
 

@@ -38,6 +38,10 @@ struct TrackedConnection {
   std::atomic<int64_t> last_active_ms{0};
   std::atomic<int> calls{0};  // calls in progress
   bool shut = false;          // its read side was shut down (closing)
+  // A call failed below the handler (a request over a size limit, a
+  // malformed message): no response comes, so the connection is closed at
+  // the next sweep rather than left for the client to wait on.
+  std::atomic<bool> condemned{false};
 };
 
 class ConnectionTracker {

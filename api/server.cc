@@ -32,7 +32,12 @@ class TrackedProcessor : public TProcessor {
       TrackedConnection& c;
       ~End() { ConnectionTracker::EndCall(c); }
     } end{*conn_};
-    return inner_->process(std::move(in), std::move(out), context);
+    try {
+      return inner_->process(std::move(in), std::move(out), context);
+    } catch (...) {
+      conn_->condemned = true;
+      throw;
+    }
   }
 
  private:
