@@ -15,6 +15,7 @@
 #include "api/cli_connectors.h"
 #include "api/cli_format.h"
 #include "api/cli_plot.h"
+#include "api/cli_security.h"
 #include "api/client.h"
 #include "api/handler.h"
 #include "api/limits.h"
@@ -107,12 +108,22 @@ constexpr const char* kUsage =
                                      (run and backfill queue in the daemon; reset is
                                      refused while the connector runs or is queued)
 
+  users add NAME --role agent|rnd|operator|admin [--token-out FILE]
+                                     a principal and its API token (printed once, or
+                                     written to FILE with mode 0600)
+  users list | users revoke NAME     principals and roles; a revoked token stops at once
+  audit [--since DATE] [--principal P] [--method M] [--limit N]
+                                     faultgraphd's audit trail, newest first: who called
+                                     what on which ids, the outcome and time taken
+
   FILTERS: --product P --family F --component C --symptom S --region R
            --kind case|fix --from DATE --to DATE
 
   --data DIR        data directory (default $FAULTGRAPH_DATA or ./faultgraph-data)
   --rules FILE      text rules for ingest (default $FAULTGRAPH_RULES or built-in)
   --server H:P      talk to a running faultgraphd instead of opening DIR
+  --token-file FILE the API token to sign in with (--server; else $FAULTGRAPH_TOKEN or
+                    the file named by $FAULTGRAPH_TOKEN_FILE); never on the command line
   --json            machine-readable output
 )";
 
@@ -1036,11 +1047,12 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     static const std::vector<std::string> kWithValue = {
-        "--data",  "--server", "--mapping",   "--product", "--limit",     "--source",
-        "--rules", "--family", "--component", "--symptom", "--region",    "--kind",
-        "--from",  "--to",     "--offset",    "--case",    "--serial",    "--codes",
-        "--text",  "--top",    "--batch",     "--at",      "--window",    "--baseline",
-        "--alpha", "--since",  "--by",        "--plot",    "--min-calls", "--config"};
+        "--data",       "--server", "--mapping",   "--product", "--limit",     "--source",
+        "--rules",      "--family", "--component", "--symptom", "--region",    "--kind",
+        "--from",       "--to",     "--offset",    "--case",    "--serial",    "--codes",
+        "--text",       "--top",    "--batch",     "--at",      "--window",    "--baseline",
+        "--alpha",      "--since",  "--by",        "--plot",    "--min-calls", "--config",
+        "--token-file", "--role",   "--principal", "--method",  "--token-out"};
     if (a == "--help" || a == "-h") {
       std::printf("%s", kUsage);
       return 0;
@@ -1087,7 +1099,14 @@ int main(int argc, char** argv) {
   std::shared_ptr<api::FaultGraphIf> fg;
   api::Handler* local = nullptr;
   if (args.Has("--server")) {
-    auto c = api::ConnectToServer(args.Get("--server"));
+    auto token = api::FindToken(args.Get("--token-file"));
+    if (!token.ok()) {
+      std::fprintf(stderr, "faultgraph: %s\n", token.status().message().c_str());
+      return 2;
+    }
+    api::ClientOptions client;
+    client.token = *token;
+    auto c = api::ConnectToServer(args.Get("--server"), client);
     if (!c.ok()) {
       std::fprintf(stderr, "faultgraph: %s\n", c.status().message().c_str());
       return 1;
@@ -1109,7 +1128,7 @@ int main(int argc, char** argv) {
     api::DataPaths paths(dir);
     UseOwnerOnlyUmask();  // what this run creates there is the owner's alone
     graph::GraphOptions options;
-    options.create_if_missing = cmd == "ingest" || cmd == "connectors";
+    options.create_if_missing = cmd == "ingest" || cmd == "connectors" || cmd == "users";
     auto s = graph::GraphStore::Open(paths.graph, options);
     if (!s.ok()) {
       std::string hint = s.status().code() == Status::Code::kBusy
@@ -1217,6 +1236,24 @@ int main(int argc, char** argv) {
       }
       return rc;
     }
+    if (cmd == "users") {
+      cli::UsersCommand u;
+      u.verb = args.positional.size() > 1 ? args.positional[1] : "";
+      u.name = args.positional.size() > 2 ? args.positional[2] : "";
+      u.role = args.Get("--role");
+      u.token_out = args.Get("--token-out");
+      u.as_json = as_json;
+      return cli::RunUsersCommand(u, *fg);
+    }
+    if (cmd == "audit") {
+      cli::AuditCommand au;
+      au.since_ms = ParseDateOption(args, "--since");
+      au.principal = args.Get("--principal");
+      au.method = args.Get("--method");
+      au.limit = ParseIntOption(args, "--limit", 100, 1, 10000);
+      au.as_json = as_json;
+      return cli::RunAuditCommand(au, *fg);
+    }
     if (cmd == "search") return CmdSearch(*fg, args, as_json);
     if (cmd == "similar") return CmdSimilar(*fg, args, as_json);
     if (cmd == "reindex") return CmdReindex(*fg, as_json);
@@ -1240,6 +1277,12 @@ int main(int argc, char** argv) {
   } catch (const api::Unavailable& e) {
     std::fprintf(stderr, "faultgraph: unavailable: %s\n", e.message.c_str());
     return 1;
+  } catch (const api::Unauthenticated& e) {
+    std::fprintf(stderr, "faultgraph: not signed in: %s\n", e.message.c_str());
+    return 5;
+  } catch (const api::Forbidden& e) {
+    std::fprintf(stderr, "faultgraph: forbidden: %s\n", e.message.c_str());
+    return 5;
   } catch (const apache::thrift::TException& e) {
     std::fprintf(stderr, "faultgraph: %s\n", e.what());
     return 1;

@@ -4,6 +4,10 @@
 #include <thrift/transport/TBufferTransports.h>
 #include <thrift/transport/TSocket.h>
 
+#include <cstdlib>
+
+#include "api/principals.h"
+
 namespace faultgraph::api {
 namespace {
 
@@ -26,7 +30,8 @@ class OwningClient : public FaultGraphClient {
 
 }  // namespace
 
-Result<std::shared_ptr<FaultGraphIf>> ConnectToServer(const std::string& address) {
+Result<std::shared_ptr<FaultGraphIf>> ConnectToServer(const std::string& address,
+                                                      const ClientOptions& options) {
   using namespace apache::thrift;
   size_t colon = address.rfind(':');
   if (colon == std::string::npos) {
@@ -44,14 +49,35 @@ Result<std::shared_ptr<FaultGraphIf>> ConnectToServer(const std::string& address
   }
   auto socket = std::make_shared<transport::TSocket>(host, port);
   socket->setConnTimeout(5000);
-  auto transport = std::make_shared<transport::TBufferedTransport>(socket);
+  // Framed: the server is non-blocking (api/server.h).
+  auto transport = std::make_shared<transport::TFramedTransport>(socket);
   auto protocol = std::make_shared<protocol::TBinaryProtocol>(transport);
   try {
     transport->open();
   } catch (const TException& e) {
     return Status::IOError("cannot connect to faultgraphd at " + address + ": " + e.what());
   }
-  return std::shared_ptr<FaultGraphIf>(std::make_shared<OwningClient>(transport, protocol));
+  auto client = std::make_shared<OwningClient>(transport, protocol);
+  if (!options.token.empty()) {
+    try {
+      Session session;
+      client->authenticate(session, options.token);
+    } catch (const Unauthenticated& e) {
+      return Status::InvalidArgument("faultgraphd refused the sign-in: " + e.message);
+    } catch (const TException& e) {
+      return Status::IOError("cannot sign in to faultgraphd at " + address + ": " + e.what());
+    }
+  }
+  return std::shared_ptr<FaultGraphIf>(client);
+}
+
+Result<std::string> FindToken(const std::string& token_file) {
+  if (!token_file.empty()) return ReadTokenFile(token_file);
+  if (const char* t = std::getenv("FAULTGRAPH_TOKEN"); t != nullptr && *t != '\0')
+    return std::string(t);
+  if (const char* f = std::getenv("FAULTGRAPH_TOKEN_FILE"); f != nullptr && *f != '\0')
+    return ReadTokenFile(f);
+  return std::string();
 }
 
 }  // namespace faultgraph::api

@@ -10,8 +10,21 @@
 
 namespace faultgraph::api {
 
+struct ClientOptions {
+  // An API token: the connection signs in with it (authenticate) before
+  // returning. Empty: not signed in (faultgraphd refuses every call).
+  std::string token;
+};
+
 // "HOST:PORT" (or ":PORT" for localhost). InvalidArgument for a malformed
-// address; IOError when nothing answers there.
-Result<std::shared_ptr<FaultGraphIf>> ConnectToServer(const std::string& address);
+// address; IOError when nothing answers there; Unauthenticated from
+// sign-in becomes InvalidArgument naming the problem.
+Result<std::shared_ptr<FaultGraphIf>> ConnectToServer(const std::string& address,
+                                                      const ClientOptions& options = {});
+
+// The token of the CLI and other clients: the file `token_file` when given,
+// else $FAULTGRAPH_TOKEN, else $FAULTGRAPH_TOKEN_FILE; "" when none is set.
+// Never from a command-line value (other users can read those in ps).
+Result<std::string> FindToken(const std::string& token_file);
 
 }  // namespace faultgraph::api

@@ -16,9 +16,24 @@ exception NotFound {
   2: string message
 }
 
-// The service cannot do this now (store failure, shutting down).
+// The service cannot do this now (store failure, shutting down, the
+// caller's rate limit).
 exception Unavailable {
   1: string message
+}
+
+// The connection has not signed in (authenticate), or the token is not
+// valid. Every method declares it as field 90.
+exception Unauthenticated {
+  1: string message
+}
+
+// The caller's role does not grant the call: `permission` names what it
+// needs (docs/SECURITY.md lists the roles). Every method declares it as
+// field 91.
+exception Forbidden {
+  1: string message
+  2: string permission
 }
 
 struct Neighbour {
@@ -414,68 +429,156 @@ struct ConnectorRun {
   13: double commitMs              // time in atomic commits
 }
 
+
+// Sign-in, users and the audit trail (docs/SECURITY.md).
+struct Session {
+  1: string principal
+  2: string role                   // agent | rnd | operator | admin
+  3: list<string> permissions
+}
+
+struct Principal {
+  1: string name
+  2: string role
+  3: i64 createdMs
+  4: bool revoked
+  5: i64 revokedMs
+}
+
+struct NewPrincipal {
+  1: Principal principal
+  2: string token                  // shown once; only its hash is stored
+}
+
+struct AuditQuery {
+  1: i64 sinceMs = 0               // calls at or after (0 = any time)
+  2: string principal = ""         // "" = everyone
+  3: string method = ""            // "" = every method
+  4: i32 limit = 100               // 1..10000
+}
+
+// One call: who, what, on which ids, how it ended. Never query text,
+// tokens or record contents.
+struct AuditRecord {
+  1: i64 timeMs
+  2: string principal              // "" when not signed in
+  3: string role
+  4: string method
+  5: list<string> targets          // ids named by the call ("caseId=T1")
+  6: string outcome                // ok | bad_request | not_found | unavailable |
+                                   // unauthenticated | forbidden | error
+  7: i64 durationUs
+  8: string peer                   // the client's address
+}
+
 service FaultGraph {
-  IngestStatus ingestStatus() throws (1: Unavailable unavailable)
+  IngestStatus ingestStatus() throws (1: Unavailable unavailable,
+          90: Unauthenticated unauthenticated, 91: Forbidden forbidden)
   Product getProduct(1: string model)
-      throws (1: BadRequest bad, 2: NotFound notFound, 3: Unavailable unavailable)
+      throws (1: BadRequest bad, 2: NotFound notFound, 3: Unavailable unavailable,
+          90: Unauthenticated unauthenticated, 91: Forbidden forbidden)
   list<Neighbour> neighbours(1: NeighboursRequest request)
-      throws (1: BadRequest bad, 2: Unavailable unavailable)
+      throws (1: BadRequest bad, 2: Unavailable unavailable,
+          90: Unauthenticated unauthenticated, 91: Forbidden forbidden)
   CaseView getCase(1: string caseId)
-      throws (1: BadRequest bad, 2: NotFound notFound, 3: Unavailable unavailable)
+      throws (1: BadRequest bad, 2: NotFound notFound, 3: Unavailable unavailable,
+          90: Unauthenticated unauthenticated, 91: Forbidden forbidden)
   list<TimelineItem> assetHistory(1: string serial, 2: i32 limit)
-      throws (1: BadRequest bad, 2: Unavailable unavailable)
+      throws (1: BadRequest bad, 2: Unavailable unavailable,
+          90: Unauthenticated unauthenticated, 91: Forbidden forbidden)
   list<DeadLetter> deadLetters(1: string source, 2: i32 limit)
-      throws (1: BadRequest bad, 2: Unavailable unavailable)
+      throws (1: BadRequest bad, 2: Unavailable unavailable,
+          90: Unauthenticated unauthenticated, 91: Forbidden forbidden)
   // One dead letter by its id (from deadLetters), however many there are.
   DeadLetter deadLetter(1: string id)
-      throws (1: BadRequest bad, 2: NotFound notFound, 3: Unavailable unavailable)
+      throws (1: BadRequest bad, 2: NotFound notFound, 3: Unavailable unavailable,
+          90: Unauthenticated unauthenticated, 91: Forbidden forbidden)
   // Past cases and repair procedures matching what the customer said
   // (Chinese, traditional or simplified, English, codes, part numbers).
   SearchResult searchFixes(1: string query, 2: SearchFilters filters, 3: i32 offset, 4: i32 limit)
-      throws (1: BadRequest bad, 2: Unavailable unavailable)
+      throws (1: BadRequest bad, 2: Unavailable unavailable,
+          90: Unauthenticated unauthenticated, 91: Forbidden forbidden)
   // Cases like a given case (by id) or like a text; exactly one of the two.
   SearchResult similarCases(1: string caseId, 2: string text, 3: SearchFilters filters,
                             4: i32 limit)
-      throws (1: BadRequest bad, 2: NotFound notFound, 3: Unavailable unavailable)
+      throws (1: BadRequest bad, 2: NotFound notFound, 3: Unavailable unavailable,
+          90: Unauthenticated unauthenticated, 91: Forbidden forbidden)
   // Ranked components, causes and fixes, each with the evidence behind it.
   RootCauseAnswer rootCause(1: RootCauseRequest request)
-      throws (1: BadRequest bad, 2: Unavailable unavailable)
+      throws (1: BadRequest bad, 2: Unavailable unavailable,
+          90: Unauthenticated unauthenticated, 91: Forbidden forbidden)
   list<RepeatRow> repeatFailures(1: RepeatRequest request)
-      throws (1: BadRequest bad, 2: Unavailable unavailable)
+      throws (1: BadRequest bad, 2: Unavailable unavailable,
+          90: Unauthenticated unauthenticated, 91: Forbidden forbidden)
   TrendReport defectTrends(1: TrendRequest request)
-      throws (1: BadRequest bad, 2: Unavailable unavailable)
+      throws (1: BadRequest bad, 2: Unavailable unavailable,
+          90: Unauthenticated unauthenticated, 91: Forbidden forbidden)
   // Items after `cursor` ("" = from the start), at most `max` (1..10000).
   // A client that pulls with the returned cursor gets every item once, in
   // order, across server restarts.
   FeedPage defectFeed(1: string cursor, 2: i32 max)
-      throws (1: BadRequest bad, 2: Unavailable unavailable)
-  list<KpiRow> kpis(1: KpiRequest request) throws (1: BadRequest bad, 2: Unavailable unavailable)
+      throws (1: BadRequest bad, 2: Unavailable unavailable,
+          90: Unauthenticated unauthenticated, 91: Forbidden forbidden)
+  list<KpiRow> kpis(1: KpiRequest request) throws (1: BadRequest bad, 2: Unavailable unavailable,
+          90: Unauthenticated unauthenticated, 91: Forbidden forbidden)
   list<RepeatContactRow> repeatContacts(1: RepeatContactRequest request)
-      throws (1: BadRequest bad, 2: Unavailable unavailable)
+      throws (1: BadRequest bad, 2: Unavailable unavailable,
+          90: Unauthenticated unauthenticated, 91: Forbidden forbidden)
   list<CohortCell> cohortRates(1: CohortRequest request)
-      throws (1: BadRequest bad, 2: Unavailable unavailable)
+      throws (1: BadRequest bad, 2: Unavailable unavailable,
+          90: Unauthenticated unauthenticated, 91: Forbidden forbidden)
   // Queues a run of a configured connector (after the one in progress);
   // Unavailable when the daemon runs no connectors.
   void runConnector(1: string name, 2: bool full)
-      throws (1: BadRequest bad, 2: NotFound notFound, 3: Unavailable unavailable)
+      throws (1: BadRequest bad, 2: NotFound notFound, 3: Unavailable unavailable,
+          90: Unauthenticated unauthenticated, 91: Forbidden forbidden)
   // Queues a backfill of a PostgreSQL or HTTP connector: the rows whose
   // cursor (or modification time) is in [fromValue, toValue).
   void backfillConnector(1: string name, 2: string fromValue, 3: string toValue)
-      throws (1: BadRequest bad, 2: NotFound notFound, 3: Unavailable unavailable)
+      throws (1: BadRequest bad, 2: NotFound notFound, 3: Unavailable unavailable,
+          90: Unauthenticated unauthenticated, 91: Forbidden forbidden)
   // Forgets a connector's position, so that its next run reads everything
   // again (what the graph holds is skipped by version). Unavailable while
   // the connector runs or has a run queued.
   void resetConnector(1: string name)
-      throws (1: BadRequest bad, 2: NotFound notFound, 3: Unavailable unavailable)
+      throws (1: BadRequest bad, 2: NotFound notFound, 3: Unavailable unavailable,
+          90: Unauthenticated unauthenticated, 91: Forbidden forbidden)
   // Runs of one connector (or of all: empty name), newest first.
   list<ConnectorRun> connectorRuns(1: string name, 2: i32 limit)
-      throws (1: BadRequest bad, 2: NotFound notFound, 3: Unavailable unavailable)
+      throws (1: BadRequest bad, 2: NotFound notFound, 3: Unavailable unavailable,
+          90: Unauthenticated unauthenticated, 91: Forbidden forbidden)
   // Rebuilds the search index from the graph; returns documents indexed.
-  i64 reindex() throws (1: Unavailable unavailable)
+  i64 reindex() throws (1: Unavailable unavailable,
+          90: Unauthenticated unauthenticated, 91: Forbidden forbidden)
   // Compares the search index with the graph; with `repair`, indexes again
   // exactly what is missing or stale and deletes orphans.
-  IndexCheck verifyIndex(1: bool repair) throws (1: Unavailable unavailable)
+  IndexCheck verifyIndex(1: bool repair) throws (1: Unavailable unavailable,
+          90: Unauthenticated unauthenticated, 91: Forbidden forbidden)
   // Ingests a file on the daemon's machine through a mapping file there.
   IngestResult ingestFile(1: string mappingPath, 2: string filePath)
-      throws (1: BadRequest bad, 2: Unavailable unavailable)
+      throws (1: BadRequest bad, 2: Unavailable unavailable,
+          90: Unauthenticated unauthenticated, 91: Forbidden forbidden)
+
+  // Signs this connection in: every later call on it runs as the token's
+  // principal (docs/SECURITY.md). A wrong token: Unauthenticated; after 5
+  // failures the connection refuses further attempts.
+  Session authenticate(1: string token) throws (90: Unauthenticated unauthenticated)
+  // Who this connection is signed in as.
+  Session whoami() throws (90: Unauthenticated unauthenticated)
+  // Users (admin): a new principal and its token, shown this once (only a
+  // hash of it is kept); BadRequest for a bad name or role or a name in use.
+  NewPrincipal addPrincipal(1: string name, 2: string role)
+      throws (1: BadRequest bad, 2: Unavailable unavailable,
+          90: Unauthenticated unauthenticated, 91: Forbidden forbidden)
+  list<Principal> listPrincipals()
+      throws (1: Unavailable unavailable,
+          90: Unauthenticated unauthenticated, 91: Forbidden forbidden)
+  // Its token stops working at once (open connections included).
+  void revokePrincipal(1: string name)
+      throws (1: BadRequest bad, 2: NotFound notFound, 3: Unavailable unavailable,
+          90: Unauthenticated unauthenticated, 91: Forbidden forbidden)
+  // The audit trail (admin), newest first.
+  list<AuditRecord> auditLog(1: AuditQuery query)
+      throws (1: BadRequest bad, 2: Unavailable unavailable,
+          90: Unauthenticated unauthenticated, 91: Forbidden forbidden)
 }

@@ -1,18 +1,23 @@
 // faultgraphd: the faultgraph daemon. Serves the Thrift API over one data
 // directory. SIGTERM/SIGINT: stop accepting, let running calls finish (an
 // ingest commits its open batch and returns), close the store, exit 0.
+#include <limits.h>
 #include <signal.h>
+#include <sys/resource.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstring>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "api/handler.h"
 #include "api/metrics_server.h"
 #include "api/metrics_text.h"
 #include "api/server.h"
+#include "api/session_handler.h"
 #include "common/log.h"
 #include "common/private_dir.h"
 #include "connectors/connector_config.h"
@@ -21,21 +26,37 @@
 namespace {
 
 void Usage() {
-  std::fprintf(stderr,
-               "usage: faultgraphd --data DIR [--rules FILE] [--host ADDR] [--port N]\n"
-               "                   [--max-message-bytes N] [--port-file FILE]\n"
-               "                   [--connectors FILE] [--metrics-port N] | --check-config FILE\n"
-               "  --data DIR              the data directory (created when missing)\n"
-               "  --rules FILE            text rules: codes, PII labels, symptom rules (TOML)\n"
-               "  --host ADDR             listen address (default 127.0.0.1)\n"
-               "  --port N                listen port (default 9090; 0 = any free port)\n"
-               "  --max-message-bytes N   largest request accepted (default 16777216)\n"
-               "  --port-file FILE        write the bound port to FILE once listening\n"
-               "  --connectors FILE       run the connectors of FILE on their cron schedules\n"
-               "  --check-config FILE     validate a connectors file (and its mappings), exit\n"
-               "  --metrics-port N        serve /metrics, /healthz, /readyz on --host:N\n"
-               "                          (0 = any free port; default: not served)\n"
-               "  --metrics-port-file FILE  write the metrics port to FILE once listening\n");
+  std::fprintf(
+      stderr,
+      "usage: faultgraphd --data DIR [--rules FILE] [--host ADDR] [--port N]\n"
+      "                   [--max-message-bytes N] [--max-connections N]\n"
+      "                   [--idle-timeout SECONDS] [--worker-threads N] [--port-file FILE]\n"
+      "                   [--import-dir DIR]... [--rate-limit N]\n"
+      "                   [--audit-retention-days N]\n"
+      "                   [--connectors FILE] [--metrics-port N] | --check-config FILE\n"
+      "  --data DIR              the data directory (created when missing)\n"
+      "  --rules FILE            text rules: codes, PII labels, symptom rules (TOML)\n"
+      "  --host ADDR             listen address (default 127.0.0.1)\n"
+      "  --port N                listen port (default 9090; 0 = any free port)\n"
+      "  --max-message-bytes N   largest request accepted (default 16777216)\n"
+      "  --max-connections N     connections served at once; more are refused with a\n"
+      "                          message (default 1000)\n"
+      "  --idle-timeout SECONDS  close a connection with no call in progress after this\n"
+      "                          long, slow requests included (default 60)\n"
+      "  --worker-threads N      calls run at once (default 8)\n"
+      "  --import-dir DIR        ingestFile reads files under DIR only (repeatable;\n"
+      "                          default: none, ingestFile refused)\n"
+      "  --rate-limit N          calls per second per principal (default 200; 0 = off)\n"
+      "  --audit-retention-days N  keep the audit trail this long (default 365; 0 =\n"
+      "                          forever)\n"
+      "Sign-in: on a first start (no principal yet) an admin token is written to\n"
+      "DIR/admin.token (0600); 'faultgraph users add' makes more.\n"
+      "  --port-file FILE        write the bound port to FILE once listening\n"
+      "  --connectors FILE       run the connectors of FILE on their cron schedules\n"
+      "  --check-config FILE     validate a connectors file (and its mappings), exit\n"
+      "  --metrics-port N        serve /metrics, /healthz, /readyz on --host:N\n"
+      "                          (0 = any free port; default: not served)\n"
+      "  --metrics-port-file FILE  write the metrics port to FILE once listening\n");
 }
 
 bool ParseInt(const char* s, int* out) {
@@ -57,6 +78,33 @@ bool WritePortFile(const std::string& path, int port) {
          std::rename(tmp.c_str(), path.c_str()) == 0;
 }
 
+// Every connection is a descriptor: the soft limit goes up to the hard
+// one, and the cap comes down when even that is too low (the store and
+// the index keep some descriptors of their own).
+bool RaiseOpenFileLimit(int* max_connections) {
+  constexpr rlim_t kReserved = 512;
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) != 0) return true;
+  rlim_t want = static_cast<rlim_t>(*max_connections) + 256 + kReserved;
+  if (lim.rlim_cur < want && lim.rlim_cur < lim.rlim_max) {
+    lim.rlim_cur = std::min(want, lim.rlim_max);
+    setrlimit(RLIMIT_NOFILE, &lim);
+    getrlimit(RLIMIT_NOFILE, &lim);
+  }
+  if (lim.rlim_cur < want) {
+    if (lim.rlim_cur <= kReserved + 256 + 16) {
+      faultgraph::LogError("the open-file limit (" + std::to_string(lim.rlim_cur) +
+                           ") is too low to serve connections; raise ulimit -n");
+      return false;
+    }
+    int cap = static_cast<int>(lim.rlim_cur - kReserved - 256);
+    faultgraph::LogWarn("the open-file limit is " + std::to_string(lim.rlim_cur) +
+                        ": serving at most " + std::to_string(cap) + " connections");
+    *max_connections = cap;
+  }
+  return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -64,6 +112,9 @@ int main(int argc, char** argv) {
   std::string data, port_file, rules_path, connectors_path, metrics_port_file;
   int metrics_port = -1;
   api::ServerOptions options;
+  std::vector<std::string> import_dirs;
+  int rate_limit = 200;
+  api::AuditOptions audit_options;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto value = [&]() -> const char* {
@@ -85,6 +136,44 @@ int main(int argc, char** argv) {
     } else if (a == "--max-message-bytes") {
       if (!ParseInt(value(), &options.max_message_bytes) || options.max_message_bytes < 1024) {
         std::fprintf(stderr, "faultgraphd: --max-message-bytes must be an integer >= 1024\n");
+        return 2;
+      }
+    } else if (a == "--max-connections") {
+      if (!ParseInt(value(), &options.connections.max_connections) ||
+          options.connections.max_connections < 1) {
+        std::fprintf(stderr, "faultgraphd: --max-connections must be an integer >= 1\n");
+        return 2;
+      }
+    } else if (a == "--idle-timeout") {
+      int seconds = 0;
+      if (!ParseInt(value(), &seconds) || seconds < 1 || seconds > 86400) {
+        std::fprintf(stderr, "faultgraphd: --idle-timeout must be 1..86400 seconds\n");
+        return 2;
+      }
+      options.connections.idle_timeout_ms = seconds * 1000;
+    } else if (a == "--worker-threads") {
+      if (!ParseInt(value(), &options.worker_threads) || options.worker_threads < 1 ||
+          options.worker_threads > 1024) {
+        std::fprintf(stderr, "faultgraphd: --worker-threads must be 1..1024\n");
+        return 2;
+      }
+    } else if (a == "--import-dir") {
+      char real[PATH_MAX];
+      const char* dir = value();
+      if (::realpath(dir, real) == nullptr) {
+        std::fprintf(stderr, "faultgraphd: --import-dir %s does not exist\n", dir);
+        return 2;
+      }
+      import_dirs.emplace_back(real);
+    } else if (a == "--rate-limit") {
+      if (!ParseInt(value(), &rate_limit)) {
+        std::fprintf(stderr, "faultgraphd: --rate-limit must be an integer >= 0\n");
+        return 2;
+      }
+    } else if (a == "--audit-retention-days") {
+      if (!ParseInt(value(), &audit_options.retention_days) ||
+          audit_options.retention_days > 36500) {
+        std::fprintf(stderr, "faultgraphd: --audit-retention-days must be 0..36500\n");
         return 2;
       }
     } else if (a == "--rules") {
@@ -124,6 +213,7 @@ int main(int argc, char** argv) {
 
   // The data directory is the owner's alone (common/private_dir.h).
   UseOwnerOnlyUmask();
+  if (!RaiseOpenFileLimit(&options.connections.max_connections)) return 1;
   // OpenSSL and plain sockets can raise SIGPIPE on a closed peer.
   signal(SIGPIPE, SIG_IGN);
   // Block the shutdown signals in every thread; one thread waits for them.
@@ -179,7 +269,30 @@ int main(int argc, char** argv) {
         std::make_unique<connectors::Scheduler>(pipeline, **store, std::move(*connectors_file));
     handler->SetScheduler(scheduler.get());
   }
-  auto server = api::Server::Start(handler, options);
+  // Sign-in: a first start makes the admin whose token opens the rest.
+  const std::string admin_token = data + "/admin.token";
+  auto first = handler->principals().CreateFirstAdmin(admin_token);
+  if (!first.ok()) {
+    LogError("cannot create the first admin: " + first.status().ToString());
+    return 1;
+  }
+  if (*first) {
+    LogInfo("created principal 'admin'; its token is in " + admin_token +
+            " (readable by this user only): faultgraph --server ... --token-file " + admin_token);
+  }
+  auto audit = std::make_unique<api::AuditLog>(store->get(), audit_options);
+  api::RateLimiter limiter(rate_limit, 2.0 * rate_limit);
+  api::SessionServices services;
+  services.handler = handler.get();
+  services.principals = &handler->principals();
+  services.audit = audit.get();
+  services.limiter = &limiter;
+  services.import_dirs = import_dirs;
+  auto server = api::Server::Start(
+      [&services](const api::ConnectionInfo& c) {
+        return std::make_shared<api::SessionHandler>(&services, c);
+      },
+      options);
   if (!server.ok()) {
     LogError(server.status().ToString());
     return 1;
@@ -220,6 +333,7 @@ int main(int argc, char** argv) {
   if (scheduler) scheduler->Stop();  // a running connector commits its batch in hand
   (*server)->Stop();
   server->reset();
+  audit.reset();      // the last calls' records are written
   (*search)->Stop();  // indexes what the last batches committed
   metrics.reset();
   scheduler.reset();

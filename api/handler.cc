@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "api/api_errors.h"
 #include "api/limits.h"
 #include "connectors/file_connector.h"
 #include "connectors/mapping.h"
@@ -14,34 +15,6 @@ namespace {
 
 constexpr size_t kMaxIdBytes = 512;
 constexpr size_t kMaxPathBytes = 4096;
-
-[[noreturn]] void ThrowBad(const std::string& field, const std::string& message) {
-  BadRequest e;
-  e.field = field;
-  e.message = message;
-  throw e;
-}
-
-// Maps a Status from below to the API's typed exceptions.
-void ThrowIfError(const Status& s, const std::string& field) {
-  if (s.ok()) return;
-  if (s.IsNotFound()) {
-    NotFound e;
-    e.kind = field;
-    e.message = s.message();
-    throw e;
-  }
-  if (s.IsInvalidArgument()) ThrowBad(field, s.message());
-  Unavailable e;
-  e.message = s.ToString();
-  throw e;
-}
-
-template <typename T>
-T Unwrap(Result<T> r, const std::string& field) {
-  ThrowIfError(r.status(), field);
-  return std::move(r).value();
-}
 
 void CheckId(const std::string& field, const std::string& value) {
   if (value.empty()) ThrowBad(field, field + " is empty");

@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "api/gen-cpp/FaultGraph.h"
+#include "api/principals.h"
 #include "api/search_service.h"
 #include "connectors/scheduler.h"
 #include "graph/feed.h"
@@ -30,7 +31,8 @@ class Handler : public FaultGraphIf {
         pipeline_(pipeline),
         search_(search),
         stop_(stop),
-        diagnoser_(store, &pipeline->rules(), search ? &search->searcher() : nullptr) {}
+        diagnoser_(store, &pipeline->rules(), search ? &search->searcher() : nullptr),
+        principals_(store) {}
 
   // Root cause's diagnosis (its trained models are set there).
   diagnosis::Diagnoser& diagnoser() { return diagnoser_; }
@@ -69,6 +71,17 @@ class Handler : public FaultGraphIf {
   void ingestFile(IngestResult& out, const std::string& mappingPath,
                   const std::string& filePath) override;
 
+  // Sign-in, users and the audit trail (handler_admin.cc). In-process (the
+  // CLI's --data mode) there is no sign-in: the caller holds the data
+  // directory, and authenticate and whoami answer "local", admin.
+  void authenticate(Session& out, const std::string& token) override;
+  void whoami(Session& out) override;
+  void addPrincipal(NewPrincipal& out, const std::string& name, const std::string& role) override;
+  void listPrincipals(std::vector<Principal>& out) override;
+  void revokePrincipal(const std::string& name) override;
+  void auditLog(std::vector<AuditRecord>& out, const AuditQuery& query) override;
+  PrincipalStore& principals() { return principals_; }
+
   // Progress of ingestFile calls made in-process (the CLI's progress bar).
   void set_progress(std::function<void(uint64_t, uint64_t)> progress) {
     progress_ = std::move(progress);
@@ -87,6 +100,7 @@ class Handler : public FaultGraphIf {
   uint64_t feed_seen_seq_ = 0;  // the outbox sequence the feed was last refreshed at
   bool feed_refreshed_ = false;
   std::function<void(uint64_t, uint64_t)> progress_;
+  PrincipalStore principals_;
 };
 
 }  // namespace faultgraph::api

@@ -1,63 +1,169 @@
 #include "api/server.h"
 
-#include <sys/socket.h>
-#include <thrift/TConfiguration.h>
+#include <thrift/TApplicationException.h>
+#include <thrift/concurrency/ThreadFactory.h>
+#include <thrift/concurrency/ThreadManager.h>
 #include <thrift/protocol/TBinaryProtocol.h>
-#include <thrift/server/TThreadedServer.h>
-#include <thrift/transport/TBufferTransports.h>
-#include <thrift/transport/TServerSocket.h>
+#include <thrift/server/TNonblockingServer.h>
+#include <thrift/transport/TNonblockingServerSocket.h>
+#include <thrift/transport/TSocket.h>
 
 #include <future>
 
 namespace faultgraph::api {
 namespace {
 
-using apache::thrift::TConfiguration;
-using apache::thrift::transport::TBufferedTransport;
-using apache::thrift::transport::TTransport;
-using apache::thrift::transport::TTransportFactory;
+using apache::thrift::TApplicationException;
+using apache::thrift::TConnectionInfo;
+using apache::thrift::TProcessor;
+using apache::thrift::TProcessorFactory;
+using apache::thrift::protocol::TProtocol;
 
-// Buffered transports that carry the configured message-size bound.
-class BoundedTransportFactory : public TTransportFactory {
+// Counts the calls of one connection, so that its idle time starts when
+// the last call ends.
+class TrackedProcessor : public TProcessor {
  public:
-  explicit BoundedTransportFactory(int max_message_bytes)
-      : config_(std::make_shared<TConfiguration>(max_message_bytes)) {}
-  std::shared_ptr<TTransport> getTransport(std::shared_ptr<TTransport> trans) override {
-    return std::make_shared<TBufferedTransport>(trans, config_);
+  TrackedProcessor(std::shared_ptr<TrackedConnection> conn, std::shared_ptr<TProcessor> inner)
+      : conn_(std::move(conn)), inner_(std::move(inner)) {}
+  bool process(std::shared_ptr<TProtocol> in, std::shared_ptr<TProtocol> out,
+               void* context) override {
+    ConnectionTracker::BeginCall(*conn_);
+    struct End {
+      TrackedConnection& c;
+      ~End() { ConnectionTracker::EndCall(c); }
+    } end{*conn_};
+    try {
+      return inner_->process(std::move(in), std::move(out), context);
+    } catch (...) {
+      conn_->condemned = true;
+      throw;
+    }
   }
 
  private:
-  std::shared_ptr<TConfiguration> config_;
+  std::shared_ptr<TrackedConnection> conn_;
+  std::shared_ptr<TProcessor> inner_;
 };
+
+// A connection over the cap: every call is answered with why, and the
+// connection is closed after the refusal grace.
+class RefusingProcessor : public TProcessor {
+ public:
+  RefusingProcessor(std::shared_ptr<TrackedConnection> conn, std::string message)
+      : conn_(std::move(conn)), message_(std::move(message)) {}
+  bool process(std::shared_ptr<TProtocol> in, std::shared_ptr<TProtocol> out, void*) override {
+    ConnectionTracker::BeginCall(*conn_);
+    std::string name;
+    apache::thrift::protocol::TMessageType type;
+    int32_t seqid = 0;
+    try {
+      in->readMessageBegin(name, type, seqid);
+      in->skip(apache::thrift::protocol::T_STRUCT);
+      in->readMessageEnd();
+      in->getTransport()->readEnd();
+      TApplicationException refusal(TApplicationException::INTERNAL_ERROR, message_);
+      out->writeMessageBegin(name, apache::thrift::protocol::T_EXCEPTION, seqid);
+      refusal.write(out.get());
+      out->writeMessageEnd();
+      out->getTransport()->writeEnd();
+      out->getTransport()->flush();
+    } catch (...) {
+      ConnectionTracker::EndCall(*conn_);
+      throw;
+    }
+    ConnectionTracker::EndCall(*conn_);
+    return false;
+  }
+
+ private:
+  std::shared_ptr<TrackedConnection> conn_;
+  std::string message_;
+};
+
+class ProcessorFactory : public TProcessorFactory {
+ public:
+  ProcessorFactory(ConnectionTracker* tracker, HandlerFactory handlers)
+      : tracker_(tracker), handlers_(std::move(handlers)) {}
+  std::shared_ptr<TProcessor> getProcessor(const TConnectionInfo& info) override {
+    auto socket = std::dynamic_pointer_cast<apache::thrift::transport::TSocket>(info.transport);
+    int fd = socket ? socket->getSocketFD() : -1;
+    std::string peer =
+        socket ? socket->getPeerAddress() + ":" + std::to_string(socket->getPeerPort()) : "?";
+    auto conn = tracker_->Open(info.input.get(), fd, std::move(peer));
+    if (conn->refused) {
+      return std::make_shared<RefusingProcessor>(
+          conn, "faultgraphd is serving its maximum of " +
+                    std::to_string(tracker_->limits().max_connections) +
+                    " connections; try again later");
+    }
+    auto handler = handlers_(ConnectionInfo{conn->id, conn->peer});
+    return std::make_shared<TrackedProcessor>(conn, std::make_shared<FaultGraphProcessor>(handler));
+  }
+
+ private:
+  ConnectionTracker* tracker_;
+  HandlerFactory handlers_;
+};
+
+// Tells Start that the socket listens, and the tracker that a connection
+// closes.
+class ServerEvents : public apache::thrift::server::TServerEventHandler {
+ public:
+  ServerEvents(ConnectionTracker* tracker, std::shared_ptr<std::promise<void>> listening)
+      : tracker_(tracker), listening_(std::move(listening)) {}
+  void preServe() override { listening_->set_value(); }
+  void deleteContext(void*, std::shared_ptr<TProtocol> input, std::shared_ptr<TProtocol>) override {
+    tracker_->Close(input.get());
+  }
+
+ private:
+  ConnectionTracker* tracker_;
+  std::shared_ptr<std::promise<void>> listening_;
+};
+
+// Connections beyond the cap that are still accepted (to be told why);
+// past that many more, new connections are closed at once.
+constexpr int kRefusalSlots = 256;
+// After the last call, how long Stop waits for responses to go out.
+constexpr int kDrainMs = 2000;
 
 }  // namespace
 
 Result<std::unique_ptr<Server>> Server::Start(std::shared_ptr<FaultGraphIf> handler,
                                               const ServerOptions& options) {
+  return Start([handler](const ConnectionInfo&) { return handler; }, options);
+}
+
+Result<std::unique_ptr<Server>> Server::Start(HandlerFactory handlers,
+                                              const ServerOptions& options) {
   using namespace apache::thrift;
-  auto socket = std::make_shared<transport::TServerSocket>(options.host, options.port);
-  // Shared: the serving thread may outlive this call.
-  auto listening = std::make_shared<std::promise<void>>();
-  // Thrift calls this just *before* listen(2): listen here already (Linux
-  // allows a second listen, which only resets the backlog), so that a
-  // client connecting as soon as Start returns is not refused.
-  socket->setListenCallback([listening](THRIFT_SOCKET fd) {
-    ::listen(fd, 1024);
-    listening->set_value();
-  });
+  auto server = std::unique_ptr<Server>(new Server());
+  server->tracker_ = std::make_unique<ConnectionTracker>(options.connections);
+  auto socket = std::make_shared<transport::TNonblockingServerSocket>(options.host, options.port);
   auto protocol = std::make_shared<protocol::TBinaryProtocolFactory>();
   protocol->setStringSizeLimit(options.max_string_bytes);
   protocol->setContainerSizeLimit(options.max_container_items);
-  auto server = std::unique_ptr<Server>(new Server());
-  server->server_ = std::make_unique<server::TThreadedServer>(
-      std::make_shared<FaultGraphProcessor>(handler), socket,
-      std::make_shared<BoundedTransportFactory>(options.max_message_bytes), protocol);
-  auto* threaded = server->server_.get();
-  server->thread_ = std::thread([threaded, listening] {
+  server->workers_ =
+      concurrency::ThreadManager::newSimpleThreadManager(std::max(1, options.worker_threads));
+  server->workers_->threadFactory(std::make_shared<concurrency::ThreadFactory>());
+  server->workers_->start();
+  server->server_ = std::make_unique<server::TNonblockingServer>(
+      std::make_shared<ProcessorFactory>(server->tracker_.get(), std::move(handlers)), protocol,
+      socket, server->workers_);
+  auto* nonblocking = server->server_.get();
+  nonblocking->setMaxFrameSize(static_cast<size_t>(options.max_message_bytes));
+  nonblocking->setMaxConnections(
+      static_cast<size_t>(options.connections.max_connections + kRefusalSlots));
+  nonblocking->setOverloadAction(server::T_OVERLOAD_CLOSE_ON_ACCEPT);
+  // Shared: the serving thread may outlive this call.
+  auto listening = std::make_shared<std::promise<void>>();
+  nonblocking->setServerEventHandler(
+      std::make_shared<ServerEvents>(server->tracker_.get(), listening));
+  server->thread_ = std::thread([nonblocking, listening] {
     try {
-      threaded->serve();
+      nonblocking->serve();
     } catch (const TException& e) {
-      // serve() throws only when it cannot listen; the promise carries it.
+      // serve() throws when it cannot listen; the promise carries it.
       try {
         listening->set_exception(std::current_exception());
       } catch (const std::future_error&) {
@@ -68,10 +174,11 @@ Result<std::unique_ptr<Server>> Server::Start(std::shared_ptr<FaultGraphIf> hand
     listening->get_future().get();
   } catch (const std::exception& e) {
     server->thread_.join();
+    server->workers_->stop();
     return Status::IOError("cannot listen on " + options.host + ":" + std::to_string(options.port) +
                            ": " + e.what());
   }
-  server->port_ = socket->getPort();
+  server->port_ = nonblocking->getListenPort();
   return server;
 }
 
@@ -79,8 +186,10 @@ Server::~Server() { Stop(); }
 
 void Server::Stop() {
   if (!thread_.joinable()) return;
+  tracker_->Drain(kDrainMs);
   server_->stop();
   thread_.join();
+  workers_->stop();
 }
 
 }  // namespace faultgraph::api

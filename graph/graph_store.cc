@@ -403,13 +403,18 @@ Status GraphStore::ForEachContactFact(
 Result<std::vector<std::pair<std::string, std::string>>> GraphStore::ScanRaw(
     Cf cf, const std::string& prefix, size_t limit, bool reverse) const {
   std::vector<std::pair<std::string, std::string>> out;
-  if (!reverse) {
-    FG_RETURN_IF_ERROR(ScanPrefix(cf, prefix, limit, [&](std::string_view k, std::string_view v) {
-      out.emplace_back(k, v);
-      return true;
-    }));
-    return out;
-  }
+  if (limit == 0) return out;
+  FG_RETURN_IF_ERROR(ForEachRaw(cf, prefix, reverse, [&](std::string_view k, std::string_view v) {
+    out.emplace_back(k, v);
+    return out.size() < limit;
+  }));
+  return out;
+}
+
+Status GraphStore::ForEachRaw(
+    Cf cf, const std::string& prefix, bool reverse,
+    const std::function<bool(std::string_view, std::string_view)>& fn) const {
+  if (!reverse) return ScanPrefix(cf, prefix, SIZE_MAX, fn);
   rocksdb::ReadOptions ro;
   std::string upper = PrefixSuccessor(prefix);
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, Handle(cf)));
@@ -417,15 +422,14 @@ Result<std::vector<std::pair<std::string, std::string>>> GraphStore::ScanRaw(
     it->SeekToLast();
   else
     it->SeekForPrev(upper);
-  for (; it->Valid() && out.size() < limit; it->Prev()) {
+  for (; it->Valid(); it->Prev()) {
     if (!it->key().starts_with(prefix)) {
       if (it->key().compare(prefix) < 0) break;
       continue;  // the upper bound itself
     }
-    out.emplace_back(it->key().ToString(), it->value().ToString());
+    if (!fn({it->key().data(), it->key().size()}, {it->value().data(), it->value().size()})) break;
   }
-  FG_RETURN_IF_ERROR(FromRocks(it->status(), "scan " + std::string(CfName(cf))));
-  return out;
+  return FromRocks(it->status(), "scan " + std::string(CfName(cf)));
 }
 
 Result<SpoolStore*> GraphStore::Spool() {

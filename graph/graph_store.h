@@ -225,6 +225,9 @@ class GraphStore {
   Result<std::vector<std::pair<std::string, std::string>>> ScanRaw(Cf cf, const std::string& prefix,
                                                                    size_t limit,
                                                                    bool reverse) const;
+  // The same, one key at a time until fn returns false (audit trails).
+  Status ForEachRaw(Cf cf, const std::string& prefix, bool reverse,
+                    const std::function<bool(std::string_view, std::string_view)>& fn) const;
   // The spool beside the graph (graph/spool_store.h), opened on first use.
   Result<SpoolStore*> Spool();
   // Calls fn for every stored event of `kind` ("contact", "sensor").

@@ -171,6 +171,12 @@ std::string LegacySpoolMessage(std::string_view connector, uint64_t seq) {
 }
 std::string LegacySpoolPrefix() { return KeyBuilder().Tag('M').Take(); }
 std::string OutboxHighWater() { return KeyBuilder().Tag('O').Take(); }
+std::string Principal(std::string_view name) { return KeyBuilder().Tag('P').Str(name).Take(); }
+std::string PrincipalPrefix() { return KeyBuilder().Tag('P').Take(); }
+std::string ApiCall(int64_t time_ms, uint64_t seq) {
+  return KeyBuilder().Tag('A').I64(time_ms).U64(seq).Take();
+}
+std::string ApiCallPrefix() { return KeyBuilder().Tag('A').Take(); }
 std::string Dedup(std::string_view source, std::string_view source_id) {
   return KeyBuilder().Str(source).Str(source_id).Take();
 }

@@ -119,6 +119,12 @@ std::string LegacySpoolPrefix();
 // outbox is trimmed once indexed, so its last key alone cannot tell where
 // numbering must continue after a reopen.
 std::string OutboxHighWater();
+// API principals (Cf::kAudit, api/principals.h) by name.
+std::string Principal(std::string_view name);
+std::string PrincipalPrefix();
+// One audited API call (Cf::kAudit, api/audit_log.h), in time order.
+std::string ApiCall(int64_t time_ms, uint64_t seq);
+std::string ApiCallPrefix();
 std::string Dedup(std::string_view source, std::string_view source_id);
 std::string Checkpoint(std::string_view source, std::string_view stream);
 std::string DeadLetter(std::string_view source, std::string_view stream, uint64_t offset);

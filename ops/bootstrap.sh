@@ -9,6 +9,8 @@ PACKAGES=(
   clang libclang-rt-14-dev llvm  # ops/fuzz.sh: libFuzzer, sanitizer runtimes, llvm-symbolizer
   librocksdb-dev
   libthrift-dev thrift-compiler libboost-dev python3-thrift
+  libevent-dev            # TNonblockingServer (libthriftnb)
+  libsodium-dev           # API tokens: random secrets, BLAKE2b hashes
   libxapian-dev
   libre2-dev
   libtbb-dev

@@ -15,13 +15,16 @@ rm -rf "$DATA"
 mkdir -p "$DATA"
 "$BUILD_DIR/api/faultgraphd" --data "$DATA/db" --rules "$ROOT/ops/config/text_rules.toml" \
   --port 0 --port-file "$DATA/port" \
+  --import-dir "$ROOT/ops/sample" --import-dir "$ROOT/ops/simulator/mappings" \
   2>"$DATA/faultgraphd.log" &
 DAEMON=$!
 trap 'kill -TERM $DAEMON 2>/dev/null; wait $DAEMON 2>/dev/null || true' EXIT
 for _ in $(seq 100); do [ -s "$DATA/port" ] && break; sleep 0.1; done
 [ -s "$DATA/port" ] || { cat "$DATA/faultgraphd.log"; exit 1; }
 SERVER="127.0.0.1:$(cat "$DATA/port")"
-fg() { "$BUILD_DIR/api/faultgraph" --server "$SERVER" "$@"; }
+# Sign-in is on: the daemon's first start wrote an admin token (0600).
+TOKEN="$DATA/db/admin.token"
+fg() { "$BUILD_DIR/api/faultgraph" --server "$SERVER" --token-file "$TOKEN" "$@"; }
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 step "faultgraphd is serving $DATA/db on $SERVER"
@@ -112,6 +115,16 @@ fg similar --case T00000392 --limit 3
 
 step "The same answer for scripts (--json)"
 fg --json neighbours CAUSED_BY AC:E4
+
+step "Sign-in and roles: a support agent may ask for root causes, not load files"
+fg users add agent1 --role agent --token-out "$DATA/agent1.token"
+agent() { "$BUILD_DIR/api/faultgraph" --server "$SERVER" --token-file "$DATA/agent1.token" "$@"; }
+agent rootcause --product AC-350 --codes E4 --text "不制冷" --top 1 | head -n 3
+agent ingest --mapping "$M/tickets.toml" "$S/crm/tickets.csv" || true
+"$BUILD_DIR/api/faultgraph" --server "$SERVER" status || true   # no token: refused
+
+step "The audit trail: every call, who made it and how it ended (no query text)"
+fg audit --limit 8
 
 printf '\nDemo done. The data stays in %s; query it with\n  %s/api/faultgraph --data %s/db status\n' \
   "$DATA" "$BUILD_DIR" "$DATA"

@@ -8,7 +8,11 @@ runs from cron never miss or repeat an item, across server restarts too.
 re-delivers the last page, which the run skips by sequence number.)
 
   feed_to_csv.py --server 127.0.0.1:9090 --cursor-file feed.cursor --out feed.csv
-                 [--page 500] [--gen-py build/api/gen-py]
+                 [--token-file FILE] [--page 500] [--gen-py build/api/gen-py]
+
+It signs in with the API token in --token-file, else $FAULTGRAPH_TOKEN, else
+the file named by $FAULTGRAPH_TOKEN_FILE (an rnd or admin principal:
+`faultgraph users add feed --role rnd --token-out feed.token`).
 
 Needs Debian's python3-thrift and the generated bindings (the build writes
 them to build/api/gen-py).
@@ -21,10 +25,21 @@ import os
 import sys
 
 
+def read_token(path):
+    """The token from `path`, $FAULTGRAPH_TOKEN or $FAULTGRAPH_TOKEN_FILE."""
+    path = path or (None if os.environ.get("FAULTGRAPH_TOKEN")
+                    else os.environ.get("FAULTGRAPH_TOKEN_FILE"))
+    if not path:
+        return os.environ.get("FAULTGRAPH_TOKEN", "").strip()
+    with open(path, encoding="utf-8") as f:
+        return f.read().strip()
+
+
 def main(argv=None):
     here = os.path.dirname(os.path.abspath(__file__))
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--server", required=True, help="HOST:PORT of faultgraphd")
+    ap.add_argument("--token-file", help="file holding the API token (mode 0600)")
     ap.add_argument("--cursor-file", required=True)
     ap.add_argument("--out", required=True, help="CSV file, appended to")
     ap.add_argument("--page", type=int, default=500, help="items per request (1..10000)")
@@ -36,12 +51,22 @@ def main(argv=None):
     from thrift.transport import TSocket, TTransport
 
     from faultgraph_api import FaultGraph
-    from faultgraph_api.ttypes import BadRequest
+    from faultgraph_api.ttypes import BadRequest, Unauthenticated
 
     host, _, port = a.server.rpartition(":")
-    transport = TTransport.TBufferedTransport(TSocket.TSocket(host, int(port)))
+    transport = TTransport.TFramedTransport(TSocket.TSocket(host, int(port)))
     client = FaultGraph.Client(TBinaryProtocol.TBinaryProtocol(transport))
     transport.open()
+    token = read_token(a.token_file)
+    if not token:
+        print("feed_to_csv: no API token (--token-file, $FAULTGRAPH_TOKEN or "
+              "$FAULTGRAPH_TOKEN_FILE)", file=sys.stderr)
+        return 2
+    try:
+        client.authenticate(token)
+    except Unauthenticated as e:
+        print(f"feed_to_csv: sign-in refused: {e.message}", file=sys.stderr)
+        return 2
 
     cursor = ""
     if os.path.exists(a.cursor_file):

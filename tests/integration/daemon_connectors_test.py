@@ -61,11 +61,16 @@ class Daemon:
         self.log_file.close()
 
     def fg(self, *args):
-        r = subprocess.run([CLI, "--server", f"127.0.0.1:{self.port}", *args],
+        r = subprocess.run([CLI, *self.server(), *args],
                            capture_output=True, text=True)
         if r.returncode != 0:
             raise AssertionError(f"{args}: exit {r.returncode}: {r.stderr}")
         return r.stdout
+
+    def server(self):
+        """--server and the admin token the daemon made on its first start."""
+        return ["--server", f"127.0.0.1:{self.port}", "--token-file",
+                os.path.join(self.tmp, "db", "admin.token")]
 
     def run_and_wait(self, name):
         before = len(json.loads(self.fg("--json", "connectors", "history", name,
@@ -177,7 +182,7 @@ pattern = "*.csv"
             again = d.run_and_wait("calls_drop")
             self.assertEqual((again["read"], again["written"]), (run["read"], 0), again)
             # A drop folder has no backfill; an unknown connector is named.
-            server = ["--server", f"127.0.0.1:{d.port}"]
+            server = d.server()
             r = subprocess.run([CLI, *server, "connectors", "backfill", "calls_drop", "--from",
                                 "2024-01-01", "--to", "2024-02-01"], capture_output=True,
                                text=True)

@@ -47,12 +47,14 @@ class Daemon:
         with open(self.log, "a") as log:
             self.proc = subprocess.Popen(
                 [DAEMON, "--data", self.data, "--rules", RULES, "--port", "0", "--port-file",
-                 port_file], stdout=subprocess.DEVNULL, stderr=log)
+                 port_file, "--import-dir", self.tmp, "--import-dir", MAPPINGS],
+                stdout=subprocess.DEVNULL, stderr=log)
         self.port = wait_port_file(port_file, self.proc, self.log)
         return self
 
     def server(self):
-        return ["--server", f"127.0.0.1:{self.port}"]
+        return ["--server", f"127.0.0.1:{self.port}", "--token-file",
+                os.path.join(self.data, "admin.token")]
 
 
 def load_commands(sim, server):

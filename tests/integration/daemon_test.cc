@@ -53,7 +53,7 @@ region = "region"
   }
   const std::string log = dir / "daemon.log";
   pid_t daemon = Spawn({BuiltBinary("api/faultgraphd"), "--data", dir / "db", "--port", "0",
-                        "--port-file", dir / "port"},
+                        "--port-file", dir / "port", "--import-dir", dir / "."},
                        log);
   int port = WaitForPort(dir / "port");
   ASSERT_GT(port, 0) << ReadFile(log);
@@ -65,8 +65,8 @@ region = "region"
   EXPECT_NE(ReadFile(dir / "cli.log").find("use --server"), std::string::npos);
 
   // Start a long ingest through the daemon, then SIGTERM the daemon.
-  pid_t ingest = Spawn({cli, "--server", server, "--json", "ingest", "--mapping", dir / "map.toml",
-                        dir / "assets.csv"},
+  pid_t ingest = Spawn({cli, "--server", server, "--token-file", dir / "db/admin.token", "--json",
+                        "ingest", "--mapping", dir / "map.toml", dir / "assets.csv"},
                        dir / "ingest.json");
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   kill(daemon, SIGTERM);
@@ -119,22 +119,28 @@ notes = "notes"
   const std::string log = dir / "daemon.log";
   pid_t daemon = Spawn(
       {BuiltBinary("api/faultgraphd"), "--data", dir / "db", "--rules",
-       SourceDir() + "/ops/config/text_rules.toml", "--port", "0", "--port-file", dir / "port"},
+       SourceDir() + "/ops/config/text_rules.toml", "--port", "0", "--port-file", dir / "port",
+       "--import-dir", dir / "."},
       log);
   int port = WaitForPort(dir / "port");
   ASSERT_GT(port, 0) << ReadFile(log);
-  std::string server = "127.0.0.1:" + std::to_string(port);
   const std::string cli = BuiltBinary("api/faultgraph");
   const std::string out = dir / "cli.out";
+  const std::string server = "127.0.0.1:" + std::to_string(port);
+  const std::vector<std::string> fg = {cli, "--server", server, "--token-file",
+                                       dir / "db/admin.token"};
+  auto with = [&fg](std::vector<std::string> args) {
+    args.insert(args.begin(), fg.begin(), fg.end());
+    return args;
+  };
   ASSERT_EQ(
-      RunToEnd({cli, "--server", server, "ingest", "--mapping", dir / "map.toml", dir / "t.csv"},
-               out),
+      RunToEnd(with({"ingest", "--mapping", dir / "map.toml", dir / "t.csv"}), out),
       0)
       << ReadFile(out);
   std::this_thread::sleep_for(std::chrono::milliseconds(700));  // let the indexer follow
-  EXPECT_EQ(RunToEnd({cli, "--server", server, "--json", "dlq", "list"}, out), 0);
-  EXPECT_EQ(RunToEnd({cli, "--server", server, "--json", "case", "T1"}, out), 0);
-  EXPECT_EQ(RunToEnd({cli, "--server", server, "--json", "search", "不制冷"}, out), 0);
+  EXPECT_EQ(RunToEnd(with({"--json", "dlq", "list"}), out), 0);
+  EXPECT_EQ(RunToEnd(with({"--json", "case", "T1"}), out), 0);
+  EXPECT_EQ(RunToEnd(with({"--json", "search", "不制冷"}), out), 0);
   kill(daemon, SIGTERM);
   EXPECT_EQ(Wait(daemon), 0);
   std::string seen = ReadFile(log) + ReadFile(out);

@@ -42,7 +42,9 @@ class Daemon:
             os.remove(port_file)
         self.log = open(os.path.join(self.tmp, "daemon.log"), "a")
         self.proc = subprocess.Popen([DAEMON, "--data", self.data, "--port", "0", "--port-file",
-                                      port_file], stderr=self.log, stdout=self.log)
+                                      port_file, "--import-dir", self.tmp, "--import-dir",
+                                      os.path.join(SIM, "mappings")],
+                                     stderr=self.log, stdout=self.log)
         for _ in range(200):
             if os.path.exists(port_file):
                 with open(port_file) as f:
@@ -81,23 +83,27 @@ class FeedExactlyOnce(unittest.TestCase):
                      rows[2 * len(rows) // 3:]]
             out, cursor = os.path.join(tmp, "feed.csv"), os.path.join(tmp, "feed.cursor")
             daemon = Daemon(data, tmp)
+            token = os.path.join(data, "admin.token")  # made on the daemon's first start
             for n, part in enumerate(parts):
                 path = os.path.join(tmp, f"tickets{n}.csv")
                 with open(path, "wb") as f:
                     f.write(header + b"\n" + b"\n".join(part) + b"\n")
                 server = daemon.start()
-                subprocess.run([CLI, "--server", server, "ingest", "--mapping",
+                subprocess.run([CLI, "--server", server, "--token-file", token, "ingest",
+                                "--mapping",
                                 os.path.join(maps, "tickets.toml"), path],
                                check=True, capture_output=True)
                 # A few pulls with random page sizes, some cut short.
                 for _ in range(3):
-                    subprocess.run([py, CLIENT, "--server", server, "--cursor-file", cursor,
+                    subprocess.run([py, CLIENT, "--server", server, "--token-file", token,
+                                    "--cursor-file", cursor,
                                     "--out", out, "--page", str(rng.randint(1, 7)),
                                     "--max-pages", str(rng.randint(1, 4)), "--gen-py", GEN_PY],
                                    check=True, capture_output=True)
                 daemon.stop()
             server = daemon.start()
-            subprocess.run([py, CLIENT, "--server", server, "--cursor-file", cursor, "--out", out,
+            subprocess.run([py, CLIENT, "--server", server, "--token-file", token,
+                            "--cursor-file", cursor, "--out", out,
                             "--page", "3", "--gen-py", GEN_PY], check=True, capture_output=True)
             daemon.stop()
 

@@ -94,7 +94,9 @@ class SourceBounds(unittest.TestCase):
         port_file = os.path.join(self.tmp, "port")
         log = open(os.path.join(self.tmp, "daemon.log"), "w")
         proc = subprocess.Popen([DAEMON, "--data", self.data, "--port", "0", "--port-file",
-                                 port_file], stdout=subprocess.DEVNULL, stderr=log)
+                                 port_file, "--import-dir", self.tmp, "--import-dir",
+                                 os.path.dirname(ALARMS)],
+                                stdout=subprocess.DEVNULL, stderr=log)
         try:
             for _ in range(400):
                 if os.path.exists(port_file) and open(port_file).read().strip():
@@ -102,7 +104,8 @@ class SourceBounds(unittest.TestCase):
                 time.sleep(0.05)
             port = open(port_file).read().strip()
             path = self.write("alarms.jsonl", ARRAY_LINE + "\n")
-            r = subprocess.run([CLI, "--server", f"127.0.0.1:{port}", "--json", "ingest",
+            r = subprocess.run([CLI, "--server", f"127.0.0.1:{port}", "--token-file",
+                                os.path.join(self.data, "admin.token"), "--json", "ingest",
                                 "--mapping", ALARMS, path], capture_output=True, text=True,
                                timeout=120)
             self.assertEqual(r.returncode, 0, r.stderr)
