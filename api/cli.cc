@@ -14,6 +14,7 @@
 
 #include "api/cli_connectors.h"
 #include "api/cli_format.h"
+#include "api/cli_models.h"
 #include "api/cli_plot.h"
 #include "api/cli_security.h"
 #include "api/client.h"
@@ -60,6 +61,10 @@ constexpr const char* kUsage =
   rootcause --batch FILE             one JSON query per line ({"product", "text", "codes",
                                      "serial", "top", "at", "id"}) -> one JSON answer per line
                                      (--at: the asset history is read as of DATE)
+  train                              train root cause's models (text classifier and blend)
+                                     from the diagnosed cases (--data; faultgraphd retrains
+                                     by itself when the graph has grown by 5 %)
+  models                             the trained models: cases, held-back accuracy, weights
   repeats [--product P] [--window DAYS] [--limit N]
                                      fixes that did not hold: the asset back with the same
                                      component within the window (default 30 days)
@@ -1098,6 +1103,7 @@ int main(int argc, char** argv) {
   std::function<bool()> index_after_ingest = [] { return true; };
   std::shared_ptr<api::FaultGraphIf> fg;
   api::Handler* local = nullptr;
+  std::string models_dir;  // embedded: root cause's trained models
   if (args.Has("--server")) {
     auto token = api::FindToken(args.Get("--token-file"));
     if (!token.ok()) {
@@ -1160,7 +1166,7 @@ int main(int argc, char** argv) {
       return true;
     };
     if ((cmd == "search" || cmd == "similar" || cmd == "reindex" || cmd == "rootcause" ||
-         cmd == "verify") &&
+         cmd == "verify" || cmd == "train") &&
         !open_search())
       return 1;
     index_after_ingest = [open_search, &args]() mutable {
@@ -1169,6 +1175,8 @@ int main(int argc, char** argv) {
     auto h = std::make_shared<api::Handler>(store.get(), pipeline.get(), search.get(), &g_stop);
     local = h.get();
     fg = h;
+    models_dir = paths.models;
+    if (cmd == "rootcause") cli::UseModels(models_dir, h->diagnoser());
     signal(SIGINT, OnSignal);
     signal(SIGTERM, OnSignal);
   }
@@ -1213,6 +1221,13 @@ int main(int argc, char** argv) {
       if (as_json) Print(out);
       if (!index_after_ingest()) return 1;
       return failed == 0 ? 0 : 1;
+    }
+    if (cmd == "train" || cmd == "models") {
+      if (local == nullptr)
+        UsageError(cmd + " works on a data directory (--data); a running faultgraphd retrains by itself");
+      return cmd == "train"
+                 ? cli::RunTrainCommand(*store, local->diagnoser(), pipeline->rules(), models_dir, as_json)
+                 : cli::RunModelsCommand(models_dir, as_json);
     }
     if (cmd == "digest" && store != nullptr) {
       auto d = store->Digest();

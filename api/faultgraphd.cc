@@ -15,6 +15,7 @@
 
 #include "api/handler.h"
 #include "api/metrics_server.h"
+#include "diagnosis/retrainer.h"
 #include "api/metrics_text.h"
 #include "api/server.h"
 #include "api/session_handler.h"
@@ -32,7 +33,7 @@ void Usage() {
       "                   [--max-message-bytes N] [--max-connections N]\n"
       "                   [--idle-timeout SECONDS] [--worker-threads N] [--port-file FILE]\n"
       "                   [--import-dir DIR]... [--rate-limit N]\n"
-      "                   [--audit-retention-days N]\n"
+      "                   [--audit-retention-days N] [--retrain-interval SECONDS]\n"
       "                   [--connectors FILE] [--metrics-port N] | --check-config FILE\n"
       "  --data DIR              the data directory (created when missing)\n"
       "  --rules FILE            text rules: codes, PII labels, symptom rules (TOML)\n"
@@ -49,6 +50,9 @@ void Usage() {
       "  --rate-limit N          calls per second per principal (default 200; 0 = off)\n"
       "  --audit-retention-days N  keep the audit trail this long (default 365; 0 =\n"
       "                          forever)\n"
+      "  --retrain-interval SECONDS  check this often whether the graph has grown by 5 %%\n"
+      "                          since root cause's models were trained, and retrain in\n"
+      "                          the background (default 600; 0 = never)\n"
       "Sign-in: on a first start (no principal yet) an admin token is written to\n"
       "DIR/admin.token (0600); 'faultgraph users add' makes more.\n"
       "  --port-file FILE        write the bound port to FILE once listening\n"
@@ -111,6 +115,7 @@ int main(int argc, char** argv) {
   using namespace faultgraph;
   std::string data, port_file, rules_path, connectors_path, metrics_port_file;
   int metrics_port = -1;
+  int retrain_seconds = 600;
   api::ServerOptions options;
   std::vector<std::string> import_dirs;
   int rate_limit = 200;
@@ -195,6 +200,11 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "faultgraphd: --metrics-port must be 0..65535\n");
         return 2;
       }
+    } else if (a == "--retrain-interval") {
+      if (!ParseInt(value(), &retrain_seconds)) {
+        std::fprintf(stderr, "faultgraphd: --retrain-interval must be a number of seconds\n");
+        return 2;
+      }
     } else if (a == "--metrics-port-file") {
       metrics_port_file = value();
     } else if (a == "--help" || a == "-h") {
@@ -262,6 +272,13 @@ int main(int argc, char** argv) {
   }
   std::atomic<bool> stopping{false};
   auto handler = std::make_shared<api::Handler>(store->get(), &pipeline, search->get(), &stopping);
+  // Root cause's trained models: those on disk now, newer ones as the graph grows.
+  diagnosis::RetrainOptions retrain;
+  retrain.interval = std::chrono::seconds(retrain_seconds);
+  diagnosis::Retrainer retrainer(store->get(), &handler->diagnoser(), &pipeline.rules(),
+                                 paths.models, retrain, [](const std::string& m) { LogInfo(m); });
+  retrainer.LoadExisting();
+  if (retrain_seconds > 0) retrainer.Start();
   // The scheduler is handed to the handler before any request thread runs.
   std::unique_ptr<connectors::Scheduler> scheduler;
   if (connectors_file) {
@@ -333,6 +350,7 @@ int main(int argc, char** argv) {
   if (scheduler) scheduler->Stop();  // a running connector commits its batch in hand
   (*server)->Stop();
   server->reset();
+  retrainer.Stop();  // waits for a training in progress
   audit.reset();      // the last calls' records are written
   (*search)->Stop();  // indexes what the last batches committed
   metrics.reset();

@@ -217,6 +217,8 @@ search::SearchFilters CheckFilters(const SearchFilters& f) {
   if (!f.kind.empty() && f.kind != "case" && f.kind != "fix") {
     ThrowBad("filters.kind", "kind is '" + f.kind + "'; expected case, fix or empty");
   }
+  if (f.fromMs < 0) ThrowBad("filters.fromMs", "fromMs must be 0 (no start) or a time after 1970");
+  if (f.toMs < 0) ThrowBad("filters.toMs", "toMs must be 0 (no end) or a time after 1970");
   if (f.fromMs != 0 && f.toMs != 0 && f.toMs <= f.fromMs) {
     ThrowBad("filters.toMs", "the period ends before it starts");
   }

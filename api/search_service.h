@@ -20,9 +20,11 @@ namespace faultgraph::api {
 
 // Where a data directory keeps each store.
 struct DataPaths {
-  explicit DataPaths(const std::string& dir) : graph(dir + "/graph"), index(dir + "/index") {}
+  explicit DataPaths(const std::string& dir)
+      : graph(dir + "/graph"), index(dir + "/index"), models(dir + "/models") {}
   std::string graph;
   std::string index;
+  std::string models;  // root cause's trained models (diagnosis/models.h)
 };
 
 class SearchService {

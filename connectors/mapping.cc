@@ -90,7 +90,9 @@ class Loader {
   Status Size(const toml::table& t, std::string_view key, size_t lo, size_t hi, size_t* out) const {
     const toml::node* n = t.get(key);
     if (n == nullptr) return Status::Ok();
-    auto v = n->value<int64_t>();
+    // Integers only: toml++ converts a float such as 5e75 to int64_t
+    // without a range check (undefined behaviour, found by the fuzzer).
+    auto v = n->is_integer() ? n->value<int64_t>() : std::nullopt;
     if (!v || *v < static_cast<int64_t>(lo) || static_cast<uint64_t>(*v) > hi) {
       return Error(n, "'limits." + std::string(key) + "' must be an integer from " +
                           std::to_string(lo) + " to " + std::to_string(hi));
@@ -136,7 +138,7 @@ class Loader {
     }
     m.delimiter = delim[0];
     if (const toml::node* bs = src->get("batch_size")) {
-      auto v = bs->value<int64_t>();
+      auto v = bs->is_integer() ? bs->value<int64_t>() : std::nullopt;
       if (!v || *v < 1 || *v > 1'000'000) {
         return Error(bs, "'source.batch_size' must be an integer from 1 to 1000000");
       }

@@ -99,7 +99,8 @@ Result<SearchResponse> Searcher::Search(const SearchRequest& req) const {
     const bool ranged = f.from_ms != 0 || f.to_ms != 0;
     const std::string lo = Xapian::sortable_serialise(static_cast<double>(f.from_ms));
     const std::string hi =
-        Xapian::sortable_serialise(static_cast<double>(f.to_ms != 0 ? f.to_ms - 1 : INT64_MAX));
+        Xapian::sortable_serialise(static_cast<double>(
+            f.to_ms == 0 ? INT64_MAX : f.to_ms == INT64_MIN ? INT64_MIN : f.to_ms - 1));
     enum class Mode { kAll, kAny, kElite };
     // Builds the whole query from strings. Each shard's thread builds its
     // own: Xapian::Query shares its parts with non-atomic reference

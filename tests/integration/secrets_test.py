@@ -157,7 +157,10 @@ max_retries = 0
         return path
 
     def run_cli(self, *args, code=None, data=None, server=None):
-        where = ["--server", server] if server else ["--data", data]
+        # Over --server: the admin token the daemon wrote on its first start.
+        where = (["--server", server, "--token-file",
+                  os.path.join(self.tmp, "daemon", "admin.token")]
+                 if server else ["--data", data])
         r = subprocess.run([CLI, *where, *args], capture_output=True, text=True,
                            preexec_fn=umask022)
         self.outputs.append((" ".join(args), r.stdout + r.stderr))
