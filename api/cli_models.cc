@@ -36,6 +36,10 @@ nlohmann::json ToJson(const diagnosis::ModelInfo& m) {
             {"top1", m.held_back.blend_top1},
             {"top3", m.held_back.blend_top3}}},
           {"weights", w},
+          {"confidence",
+           {{"high", m.calibration.high},
+            {"medium", m.calibration.medium},
+            {"temperature", m.calibration.temperature}}},
           {"file", m.file},
           {"fileBytes", m.file_bytes}};
 }
@@ -56,6 +60,15 @@ void Print(const diagnosis::ModelInfo& m) {
   for (size_t k = 0; k < diagnosis::kBlendFeatures; ++k)
     std::printf("%s %s %.3f", k ? "," : "", diagnosis::BlendFeatureName(k), m.blend.w[k]);
   std::printf("\n");
+  const auto& c = m.calibration;
+  std::printf("  confidence: high from %.0f%%, medium from %.0f%% (first answers right >= 90%% / "
+              ">= 60%% of the time; temperature %.2f)\n",
+              100 * c.high, 100 * c.medium, c.temperature);
+  for (const auto& b : c.deciles) {
+    if (b.answers == 0) continue;
+    std::printf("    predicted %3.0f-%3.0f%%: %5zu answers, mean %5.1f%%, right %5.1f%%\n",
+                100 * b.from, 100 * b.to, b.answers, 100 * b.predicted, 100 * b.observed);
+  }
 }
 
 }  // namespace

@@ -71,6 +71,123 @@ BlendWeights RefineBlend(const std::vector<BlendExample>& examples, BlendWeights
   return w;
 }
 
+namespace {
+
+// For each example: the softmax probabilities of its candidates under `w`
+// scaled by 1/t, the first answer's probability, and whether it was right.
+struct FirstAnswer {
+  double p = 0;
+  bool right = false;
+};
+
+double NegLogLikelihood(const std::vector<BlendExample>& examples, const BlendWeights& w,
+                        double t) {
+  double nll = 0;
+  for (const auto& e : examples) {
+    if (e.candidates.empty()) continue;
+    double top = -1e300, truth = -1e300;
+    std::vector<double> z;
+    for (const auto& c : e.candidates) {
+      z.push_back(BlendScore(w, c.x) / t);
+      top = std::max(top, z.back());
+    }
+    double sum = 0;
+    for (size_t i = 0; i < z.size(); ++i) {
+      sum += std::exp(z[i] - top);
+      if (e.truth.count(e.candidates[i].component)) truth = std::max(truth, z[i]);
+    }
+    if (truth == -1e300) continue;  // not among the candidates: no temperature helps
+    nll -= truth - top - std::log(sum);
+  }
+  return nll;
+}
+
+std::vector<FirstAnswer> FirstAnswers(const std::vector<BlendExample>& examples,
+                                      const BlendWeights& w) {
+  std::vector<FirstAnswer> out;
+  for (const auto& e : examples) {
+    if (e.candidates.empty()) continue;
+    double top = -1e300, sum = 0;
+    const std::string* first = nullptr;
+    for (const auto& c : e.candidates) {
+      double z = BlendScore(w, c.x);
+      if (z > top || (z == top && first != nullptr && c.component < *first)) {
+        top = z;
+        first = &c.component;
+      }
+    }
+    for (const auto& c : e.candidates) sum += std::exp(BlendScore(w, c.x) - top);
+    out.push_back({1.0 / sum, e.truth.count(*first) > 0});
+  }
+  return out;
+}
+
+// The lowest probability p such that the first answers at p or above were
+// right at least `accuracy` of the time (and there are 20 of them); 0: none.
+double Threshold(std::vector<FirstAnswer> answers, double accuracy) {
+  std::sort(answers.begin(), answers.end(),
+            [](const auto& a, const auto& b) { return a.p > b.p; });
+  double best = 0;
+  size_t right = 0;
+  for (size_t i = 0; i < answers.size(); ++i) {
+    right += answers[i].right;
+    const bool last_of_tie = i + 1 == answers.size() || answers[i + 1].p < answers[i].p;
+    if (last_of_tie && i + 1 >= 20 && right >= accuracy * static_cast<double>(i + 1))
+      best = answers[i].p;
+  }
+  return best;
+}
+
+}  // namespace
+
+Calibration Calibrate(const std::vector<BlendExample>& examples, BlendWeights* w) {
+  Calibration c;
+  // Golden-section search of the temperature on a log scale, 0.05 .. 20.
+  double lo = std::log(0.05), hi = std::log(20.0);
+  const double g = (std::sqrt(5.0) - 1) / 2;
+  double a = hi - g * (hi - lo), b = lo + g * (hi - lo);
+  double fa = NegLogLikelihood(examples, *w, std::exp(a));
+  double fb = NegLogLikelihood(examples, *w, std::exp(b));
+  for (int i = 0; i < 40; ++i) {
+    if (fa < fb) {
+      hi = b;
+      b = a;
+      fb = fa;
+      a = hi - g * (hi - lo);
+      fa = NegLogLikelihood(examples, *w, std::exp(a));
+    } else {
+      lo = a;
+      a = b;
+      fa = fb;
+      b = lo + g * (hi - lo);
+      fb = NegLogLikelihood(examples, *w, std::exp(b));
+    }
+  }
+  c.temperature = std::exp((lo + hi) / 2);
+  for (double& v : w->w) v /= c.temperature;
+  w->bias /= c.temperature;
+  auto answers = FirstAnswers(examples, *w);
+  c.high = Threshold(answers, kHighAccuracy);
+  c.medium = Threshold(answers, kMediumAccuracy);
+  for (int d = 0; d < 10; ++d) {
+    ReliabilityBin bin;
+    bin.from = d / 10.0;
+    bin.to = (d + 1) / 10.0;
+    for (const auto& x : answers) {
+      if (x.p < bin.from || (x.p >= bin.to && d < 9)) continue;
+      ++bin.answers;
+      bin.predicted += x.p;
+      bin.observed += x.right;
+    }
+    if (bin.answers > 0) {
+      bin.predicted /= static_cast<double>(bin.answers);
+      bin.observed /= static_cast<double>(bin.answers);
+    }
+    c.deciles.push_back(bin);
+  }
+  return c;
+}
+
 Result<BlendFit> FitBlend(const std::vector<BlendExample>& examples, double c) {
   BlendFit fit;
   // Pairwise (learning to rank with a linear model): for every held-back

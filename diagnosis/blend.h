@@ -41,6 +41,28 @@ BlendAccuracy ScoreBlend(const std::vector<BlendExample>& examples, const BlendW
 // cases; at most `rounds` passes.
 BlendWeights RefineBlend(const std::vector<BlendExample>& examples, BlendWeights w, int rounds = 4);
 
+// Calibration. The softmax of the scores is read as "the chance this
+// component is the one": a temperature (folded into the weights, which
+// leaves the order alone) fitted by likelihood on the held-back cases makes
+// it so on average, and the thresholds of "high" and "medium" are the
+// lowest first-answer probabilities above which past answers were right at
+// least 90 % / 60 % of the time.
+struct ReliabilityBin {
+  double from = 0, to = 0;  // predicted probability range
+  size_t answers = 0;       // first answers in it
+  double predicted = 0;     // their mean predicted probability
+  double observed = 0;      // the share that was right
+};
+struct Calibration {
+  double temperature = 1;
+  double high = 0, medium = 0;         // 0: no threshold found (never that confident)
+  std::vector<ReliabilityBin> deciles;  // of the first answers, after the temperature
+};
+inline constexpr double kHighAccuracy = 0.9;
+inline constexpr double kMediumAccuracy = 0.6;
+// Fits the temperature, divides `w` by it, and measures the result.
+Calibration Calibrate(const std::vector<BlendExample>& examples, BlendWeights* w);
+
 // The blend's score of one candidate (before the softmax).
 double BlendScore(const BlendWeights& w, const BlendVector& x);
 

@@ -109,6 +109,8 @@ Result<RootCauseAnswer> Diagnoser::Diagnose(const DiagnoseRequest& request,
     if (models->component_info.has_blend) q.blend = &models->component_info.blend;
     q.overall_rate = &models->overall_rate;
     q.most_frequent = &models->most_frequent;
+    q.confident_high = models->component_info.calibration.high;
+    q.confident_medium = models->component_info.calibration.medium;
   }
 
   auto a = ranker_.Rank(q);

@@ -19,6 +19,17 @@ using nlohmann::json;
 constexpr std::string_view kInfoSuffix = ".json";
 constexpr uint64_t kMaxModelBytes = 1ULL << 30;  // a model file larger than this is not ours
 
+json CalibrationJson(const Calibration& c) {
+  json bins = json::array();
+  for (const auto& b : c.deciles)
+    bins.push_back({{"from", b.from},
+                    {"to", b.to},
+                    {"answers", b.answers},
+                    {"predicted", b.predicted},
+                    {"observed", b.observed}});
+  return {{"temperature", c.temperature}, {"high", c.high}, {"medium", c.medium}, {"deciles", bins}};
+}
+
 json ToJson(const ModelInfo& m) {
   json w = json::object();
   for (size_t k = 0; k < kBlendFeatures; ++k) w[BlendFeatureName(k)] = m.blend.w[k];
@@ -35,6 +46,7 @@ json ToJson(const ModelInfo& m) {
             {"blend_top1", m.held_back.blend_top1},
             {"blend_top3", m.held_back.blend_top3}}},
           {"blend", {{"fitted", m.has_blend}, {"weights", w}, {"bias", m.blend.bias}}},
+          {"calibration", CalibrationJson(m.calibration)},
           {"labels", m.labels},
           {"label_cases", m.label_cases},
           {"file", m.file},
@@ -67,6 +79,19 @@ Result<ModelInfo> FromJson(const std::string& path, const std::string& text) {
     for (size_t k = 0; k < kBlendFeatures; ++k)
       m.blend.w[k] = b.at("weights").at(BlendFeatureName(k)).get<double>();
     m.blend.bias = b.at("bias").get<double>();
+    const auto& cal = j.at("calibration");
+    m.calibration.temperature = cal.at("temperature").get<double>();
+    m.calibration.high = cal.at("high").get<double>();
+    m.calibration.medium = cal.at("medium").get<double>();
+    for (const auto& b : cal.at("deciles")) {
+      ReliabilityBin bin;
+      bin.from = b.at("from").get<double>();
+      bin.to = b.at("to").get<double>();
+      bin.answers = b.at("answers").get<size_t>();
+      bin.predicted = b.at("predicted").get<double>();
+      bin.observed = b.at("observed").get<double>();
+      m.calibration.deciles.push_back(bin);
+    }
     m.labels = j.at("labels").get<std::vector<std::string>>();
     m.label_cases = j.at("label_cases").get<std::vector<uint64_t>>();
     m.file = j.at("file").get<std::string>();

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "diagnosis/blend.h"
 #include "diagnosis/classifier.h"
 #include "diagnosis/root_cause.h"
 
@@ -37,7 +38,8 @@ struct ModelInfo {
   double train_seconds = 0;  // the whole training, held-back fit included
   HeldBackAccuracy held_back;
   bool has_blend = false;
-  BlendWeights blend;
+  BlendWeights blend;     // calibrated: the temperature is folded in
+  Calibration calibration;
   std::vector<std::string> labels;
   std::vector<uint64_t> label_cases;  // per label: training cases diagnosed with it
   std::string file;  // the model file's name, in the same folder

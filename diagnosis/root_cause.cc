@@ -594,7 +594,15 @@ Result<RootCauseAnswer> RootCauseRanker::Rank(const RootCauseQuery& q) const {
     a.fixes = stats->fixes;
 
     uint64_t support = a.cases + near_by_component[c].size();
-    a.confidence = p >= 0.6 && support >= 20 ? "high" : p >= 0.3 && support >= 5 ? "medium" : "low";
+    if (q.blend != nullptr) {  // calibrated on held-back cases
+      auto at_least = [&](double t) { return t > 0 && p >= t; };
+      a.confidence = at_least(q.confident_high)     ? "high"
+                     : at_least(q.confident_medium) ? "medium"
+                                                    : "low";
+    } else {
+      a.confidence =
+          p >= 0.6 && support >= 20 ? "high" : p >= 0.3 && support >= 5 ? "medium" : "low";
+    }
     out.components.push_back(std::move(a));
   }
   RankCauses(q, &out);

@@ -81,6 +81,10 @@ struct RootCauseQuery {
   // first (the model's); null: not used.
   const std::unordered_map<std::string, double>* overall_rate = nullptr;
   const std::vector<std::string>* most_frequent = nullptr;
+  // With a model: the first-answer probabilities from which past answers
+  // were right 90 % / 60 % of the time (diagnosis/blend.h Calibrate); 0
+  // each: that confidence is never given.
+  double confident_high = 0, confident_medium = 0;
   bool want_features = false;  // fill RootCauseAnswer::features (training the blend)
   // Training on a case that is in the graph: its own components, taken out
   // of the counts it is part of (the base rate, its symptoms' evidence),

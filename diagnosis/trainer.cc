@@ -163,6 +163,7 @@ Result<std::shared_ptr<const Models>> TrainModels(
   if (fit.ok()) {
     info.has_blend = true;
     info.blend = RefineBlend(examples, fit->weights);
+    info.calibration = Calibrate(examples, &info.blend);
   } else {
     say("blend not fitted (" + fit.status().ToString() + "): the classifier is used alone");
     info.blend.w[kFeatClassifier] = 1.0;  // a softmax of ln p: the classifier itself

@@ -269,6 +269,10 @@ int RunOne(const DataSet& ds, const std::string& datasets, const std::string& wo
     *top3 += rank >= 0;
   };
   int queries = 0, hit5 = 0, hit1 = 0, baseline_hit5 = 0;
+  // Reliability of rootCause's first answer: per decile of its probability,
+  // answers, summed probability, right answers; and by confidence word.
+  double bins[10][3] = {};
+  std::map<std::string, std::pair<int, int>> by_confidence;  // answers, right
   double precision5 = 0;
   for (size_t i : dev) {
     std::string label = Upper(std::string(ingest::Trim(t.rows[i][label_col])));
@@ -338,6 +342,16 @@ int RunOne(const DataSet& ds, const std::string& datasets, const std::string& wo
     std::vector<std::pair<double, std::string>> votes;
     for (const auto& [c, v] : vote) votes.push_back({v, c});
     std::sort(votes.rbegin(), votes.rend());
+    if (!ans.components.empty()) {
+      const auto& first = ans.components[0];
+      int d = std::min(9, static_cast<int>(first.probability * 10));
+      bins[d][0] += 1;
+      bins[d][1] += first.probability;
+      bins[d][2] += first.component == label;
+      auto& bc = by_confidence[first.confidence];
+      ++bc.first;
+      bc.second += first.component == label;
+    }
     for (size_t k = 0; k < ans.components.size() && k < 3; ++k) {
       if (ans.components[k].component != label) continue;
       rc1 += k == 0;
@@ -368,6 +382,16 @@ int RunOne(const DataSet& ds, const std::string& datasets, const std::string& wo
       "frequent top-1 %.1f%% top-3 %.1f%% | classifier alone top-1 %.1f%% top-3 %.1f%%  (n=%d)\n",
       pct(rc1, rc_n), pct(rc3, rc_n), pct(vote1, rc_n), pct(vote3, rc_n), pct(major1, rc_n),
       pct(major3, rc_n), pct(ft1, rc_n), pct(ft3, rc_n), rc_n);
+  std::printf("  first answer reliability (dev):");
+  for (int d = 0; d < 10; ++d) {
+    if (bins[d][0] == 0) continue;
+    std::printf(" [%d-%d%%: n=%.0f p=%.0f%% right=%.0f%%]", d * 10, d * 10 + 10, bins[d][0],
+                100 * bins[d][1] / bins[d][0], 100 * bins[d][2] / bins[d][0]);
+  }
+  std::printf("\n  by confidence:");
+  for (const auto& [word, n] : by_confidence)
+    std::printf(" %s n=%d right=%.0f%%", word.c_str(), n.first, pct(n.second, n.first));
+  std::printf("\n");
   if (cause_n > 0)
     std::printf(
         "  cause: rootCause top-1 %.1f%% top-3 %.1f%% | BM25 vote top-1 %.1f%% top-3 %.1f%% | "
