@@ -3,6 +3,7 @@
 //
 //   python3 ops/simulator/fgsim.py --out /tmp/sim200k --cases 200000 --seed 1
 //   root_cause_bench --sim /tmp/sim200k [--dir WORK] [--queries 2000] [--reuse 1] [--as-of 1]
+//                    [--train 1]
 //
 // The set is loaded through the real connectors and the simulator's mappings
 // (--reuse 1 keeps WORK from an earlier run); queries are closed tickets of
@@ -10,7 +11,8 @@
 // an agent asks them live; --as-of 1 asks as of each ticket's opening time
 // (bulk re-triage: history and similar cases up to then, a date-range filter
 // on the search). Reported: p50, p95,
-// p99 and max, after 500 warm-up queries on other tickets.
+// p99 and max, after 500 warm-up queries on other tickets. --train 1 trains
+// root cause's models first (timed) and answers with them.
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -29,6 +31,7 @@
 #include "connectors/csv_reader.h"
 #include "connectors/file_connector.h"
 #include "connectors/mapping.h"
+#include "diagnosis/trainer.h"
 #include "ingest/text.h"
 #include "ingest/time_parse.h"
 
@@ -106,6 +109,7 @@ int main(int argc, char** argv) {
   std::string src = FAULTGRAPH_SOURCE_DIR;
   size_t queries = 2000;
   bool reuse = false;
+  bool train = false;  // --train 1: train root cause's models first, answer with them
   bool as_of = false;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--sim")) sim = argv[i + 1];
@@ -113,10 +117,11 @@ int main(int argc, char** argv) {
     if (!std::strcmp(argv[i], "--queries")) queries = std::stoul(argv[i + 1]);
     if (!std::strcmp(argv[i], "--reuse")) reuse = std::string(argv[i + 1]) == "1";
     if (!std::strcmp(argv[i], "--as-of")) as_of = std::string(argv[i + 1]) == "1";
+    if (!std::strcmp(argv[i], "--train")) train = std::string(argv[i + 1]) == "1";
   }
   if (sim.empty()) {
     std::fprintf(stderr,
-                 "usage: root_cause_bench --sim DIR [--dir WORK] [--queries N] [--reuse 1]\n"
+                 "usage: root_cause_bench --sim DIR [--dir WORK] [--queries N] [--reuse 1] [--train 1]\n"
                  "(make DIR with ops/simulator/fgsim.py)\n");
     return 2;
   }
@@ -157,6 +162,17 @@ int main(int argc, char** argv) {
   std::vector<api::RootCauseRequest> warm(qs.begin(), qs.begin() + 500);
   qs.erase(qs.begin(), qs.begin() + 500);
   auto handler = std::make_shared<api::Handler>(store->get(), &pipeline, search->get());
+  if (train) {
+    auto t2 = Steady::now();
+    auto m = diagnosis::TrainModels(**store, handler->diagnoser(), pipeline.rules(),
+                                    dir + "/models", diagnosis::TrainOptions{});
+    if (!m.ok()) return std::fprintf(stderr, "train: %s\n", m.status().ToString().c_str()), 1;
+    const auto& info = (*m)->component_info;
+    std::printf("trained on %llu cases in %.1f s, model file %.1f MB, held-back top-1 %.1f%%\n",
+                static_cast<unsigned long long>(info.cases), Seconds(t2, Steady::now()),
+                static_cast<double>(info.file_bytes) / 1e6, 100 * info.held_back.blend_top1);
+    handler->diagnoser().SetModels(*m);
+  }
   api::RootCauseAnswer answer;
   // The nearest-case search alone, as rootCause issues it: what share of
   // the time is search.
