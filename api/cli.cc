@@ -62,9 +62,10 @@ constexpr const char* kUsage =
                                      "serial", "top", "at", "id"}) -> one JSON answer per line
                                      (--at: the asset history is read as of DATE)
   train                              train root cause's models (text classifier and blend)
-                                     from the diagnosed cases (--data; faultgraphd retrains
+                                     from the diagnosed cases now (faultgraphd also retrains
                                      by itself when the graph has grown by 5 %)
-  models                             the trained models: cases, held-back accuracy, weights
+  models                             the model in use: cases, held-back accuracy, weights,
+                                     confidence thresholds
   repeats [--product P] [--window DAYS] [--limit N]
                                      fixes that did not hold: the asset back with the same
                                      component within the window (default 30 days)
@@ -1103,7 +1104,6 @@ int main(int argc, char** argv) {
   std::function<bool()> index_after_ingest = [] { return true; };
   std::shared_ptr<api::FaultGraphIf> fg;
   api::Handler* local = nullptr;
-  std::string models_dir;  // embedded: root cause's trained models
   if (args.Has("--server")) {
     auto token = api::FindToken(args.Get("--token-file"));
     if (!token.ok()) {
@@ -1175,8 +1175,8 @@ int main(int argc, char** argv) {
     auto h = std::make_shared<api::Handler>(store.get(), pipeline.get(), search.get(), &g_stop);
     local = h.get();
     fg = h;
-    models_dir = paths.models;
-    if (cmd == "rootcause") cli::UseModels(models_dir, h->diagnoser());
+    h->set_models_dir(paths.models);
+    if (cmd == "rootcause" || cmd == "models") cli::UseModels(paths.models, h->diagnoser());
     signal(SIGINT, OnSignal);
     signal(SIGTERM, OnSignal);
   }
@@ -1222,13 +1222,8 @@ int main(int argc, char** argv) {
       if (!index_after_ingest()) return 1;
       return failed == 0 ? 0 : 1;
     }
-    if (cmd == "train" || cmd == "models") {
-      if (local == nullptr)
-        UsageError(cmd + " works on a data directory (--data); a running faultgraphd retrains by itself");
-      return cmd == "train"
-                 ? cli::RunTrainCommand(*store, local->diagnoser(), pipeline->rules(), models_dir, as_json)
-                 : cli::RunModelsCommand(models_dir, as_json);
-    }
+    if (cmd == "train") return cli::RunTrainCommand(*fg, as_json);
+    if (cmd == "models") return cli::RunModelsCommand(*fg, as_json);
     if (cmd == "digest" && store != nullptr) {
       auto d = store->Digest();
       if (!d.ok()) {

@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "diagnosis/models.h"
-#include "diagnosis/trainer.h"
+#include "diagnosis/diagnose.h"
 
 namespace faultgraph::cli {
 namespace {
@@ -19,93 +19,85 @@ std::string Date(int64_t ms) {
   return buf;
 }
 
-nlohmann::json ToJson(const diagnosis::ModelInfo& m) {
-  nlohmann::json w = nlohmann::json::object();
-  for (size_t k = 0; k < diagnosis::kBlendFeatures; ++k)
-    w[diagnosis::BlendFeatureName(k)] = m.blend.w[k];
+nlohmann::json ToJson(const api::ModelSummary& m) {
+  nlohmann::json bins = nlohmann::json::array();
+  for (const auto& b : m.reliability)
+    bins.push_back({{"from", b.fromProbability},
+                    {"to", b.toProbability},
+                    {"answers", b.answers},
+                    {"predicted", b.predicted},
+                    {"observed", b.observed}});
   return {{"kind", m.kind},
-          {"createdMs", m.created_ms},
+          {"createdMs", m.createdMs},
           {"cases", m.cases},
-          {"labels", m.labels.size()},
-          {"graphSeq", m.graph_seq},
-          {"trainSeconds", m.train_seconds},
+          {"labels", m.labels},
+          {"graphSeq", m.graphSeq},
+          {"trainSeconds", m.trainSeconds},
+          {"fileBytes", m.fileBytes},
           {"heldBack",
-           {{"cases", m.held_back.cases},
-            {"classifierTop1", m.held_back.classifier_top1},
-            {"classifierTop3", m.held_back.classifier_top3},
-            {"top1", m.held_back.blend_top1},
-            {"top3", m.held_back.blend_top3}}},
-          {"weights", w},
-          {"confidence",
-           {{"high", m.calibration.high},
-            {"medium", m.calibration.medium},
-            {"temperature", m.calibration.temperature}}},
-          {"file", m.file},
-          {"fileBytes", m.file_bytes}};
+           {{"cases", m.heldBackCases},
+            {"top1", m.top1},
+            {"top3", m.top3},
+            {"classifierTop1", m.classifierTop1},
+            {"classifierTop3", m.classifierTop3}}},
+          {"weights", m.weights},
+          {"confidentHigh", m.confidentHigh},
+          {"confidentMedium", m.confidentMedium},
+          {"reliability", bins}};
 }
 
-void Print(const diagnosis::ModelInfo& m) {
-  std::printf("%s model  %s  %s\n", m.kind.c_str(), m.file.c_str(), Date(m.created_ms).c_str());
-  std::printf("  trained on %llu diagnosed cases, %zu components, graph sequence %llu, in %.1f s, "
+void Print(const api::ModelSummary& m) {
+  std::printf("%s model, trained %s\n", m.kind.c_str(), Date(m.createdMs).c_str());
+  std::printf("  from %lld diagnosed cases, %d components, graph sequence %lld, in %.1f s, "
               "%.1f MB\n",
-              static_cast<unsigned long long>(m.cases), m.labels.size(),
-              static_cast<unsigned long long>(m.graph_seq), m.train_seconds,
-              static_cast<double>(m.file_bytes) / 1e6);
-  std::printf("  held back %llu cases: root cause top-1 %.1f%% top-3 %.1f%% (classifier alone "
+              static_cast<long long>(m.cases), m.labels, static_cast<long long>(m.graphSeq),
+              m.trainSeconds, static_cast<double>(m.fileBytes) / 1e6);
+  std::printf("  held back %lld cases: root cause top-1 %.1f%% top-3 %.1f%% (classifier alone "
               "%.1f%% / %.1f%%)\n",
-              static_cast<unsigned long long>(m.held_back.cases), 100 * m.held_back.blend_top1,
-              100 * m.held_back.blend_top3, 100 * m.held_back.classifier_top1,
-              100 * m.held_back.classifier_top3);
+              static_cast<long long>(m.heldBackCases), 100 * m.top1, 100 * m.top3,
+              100 * m.classifierTop1, 100 * m.classifierTop3);
   std::printf("  blend weights:");
-  for (size_t k = 0; k < diagnosis::kBlendFeatures; ++k)
-    std::printf("%s %s %.3f", k ? "," : "", diagnosis::BlendFeatureName(k), m.blend.w[k]);
-  std::printf("\n");
-  const auto& c = m.calibration;
-  std::printf("  confidence: high from %.0f%%, medium from %.0f%% (first answers right >= 90%% / "
-              ">= 60%% of the time; temperature %.2f)\n",
-              100 * c.high, 100 * c.medium, c.temperature);
-  for (const auto& b : c.deciles) {
+  bool first = true;
+  for (const auto& [name, w] : m.weights) {
+    std::printf("%s %s %.3f", first ? "" : ",", name.c_str(), w);
+    first = false;
+  }
+  std::printf("\n  confidence: high from %.0f%%, medium from %.0f%% (held-back first answers "
+              "right >= 90%% / >= 60%% of the time; 0: never)\n",
+              100 * m.confidentHigh, 100 * m.confidentMedium);
+  for (const auto& b : m.reliability) {
     if (b.answers == 0) continue;
-    std::printf("    predicted %3.0f-%3.0f%%: %5zu answers, mean %5.1f%%, right %5.1f%%\n",
-                100 * b.from, 100 * b.to, b.answers, 100 * b.predicted, 100 * b.observed);
+    std::printf("    predicted %3.0f-%3.0f%%: %5lld answers, mean %5.1f%%, right %5.1f%%\n",
+                100 * b.fromProbability, 100 * b.toProbability, static_cast<long long>(b.answers),
+                100 * b.predicted, 100 * b.observed);
   }
 }
 
 }  // namespace
 
-int RunTrainCommand(const graph::GraphStore& store, diagnosis::Diagnoser& diagnoser,
-                    const ingest::TextRules& rules, const std::string& models_dir, bool as_json) {
-  auto m = diagnosis::TrainModels(store, diagnoser, rules, models_dir, diagnosis::TrainOptions{},
-                                  [as_json](const std::string& line) {
-                                    if (!as_json) std::fprintf(stderr, "train: %s\n", line.c_str());
-                                  });
-  if (!m.ok()) {
-    std::fprintf(stderr, "faultgraph: train: %s\n", m.status().message().c_str());
-    return 1;
-  }
+int RunTrainCommand(api::FaultGraphIf& fg, bool as_json) {
+  api::ModelSummary m;
+  fg.trainModels(m);  // errors: the CLI's handler of typed exceptions
   if (as_json) {
-    std::printf("%s\n", ToJson((*m)->component_info).dump().c_str());
+    std::printf("%s\n", ToJson(m).dump().c_str());
   } else {
-    Print((*m)->component_info);
+    Print(m);
   }
   return 0;
 }
 
-int RunModelsCommand(const std::string& models_dir, bool as_json) {
-  auto list = diagnosis::ListModels(models_dir);
-  if (!list.ok()) {
-    std::fprintf(stderr, "faultgraph: models: %s\n", list.status().message().c_str());
-    return 1;
-  }
+int RunModelsCommand(api::FaultGraphIf& fg, bool as_json) {
+  std::vector<api::ModelSummary> list;
+  fg.listModels(list);
   if (as_json) {
     nlohmann::json out = nlohmann::json::array();
-    for (const auto& m : *list) out.push_back(ToJson(m));
+    for (const auto& m : list) out.push_back(ToJson(m));
     std::printf("%s\n", out.dump().c_str());
     return 0;
   }
-  if (list->empty())
-    std::printf("no trained model: root cause ranks without one (faultgraph train makes one)\n");
-  for (const auto& m : *list) Print(m);
+  if (list.empty())
+    std::printf("no trained model: root cause ranks without one ('faultgraph train' makes one)\n");
+  for (const auto& m : list) Print(m);
   return 0;
 }
 

@@ -411,6 +411,35 @@ struct IndexCheck {
   10: i64 foundAtOpen
 }
 
+// Root cause's trained model (faultgraph train / models; docs/ARCHITECTURE.md
+// "diagnosis"): what it learned from, and how it did on held-back cases.
+struct ReliabilityBin {
+  1: double fromProbability
+  2: double toProbability
+  3: i64 answers                   // held-back first answers in the range
+  4: double predicted              // their mean probability
+  5: double observed               // the share that was right
+}
+
+struct ModelSummary {
+  1: string kind                   // "component"
+  2: i64 createdMs
+  3: i64 cases                     // diagnosed cases it learned from
+  4: i32 labels                    // components it knows
+  5: i64 graphSeq                  // the graph's outbox sequence it saw
+  6: double trainSeconds
+  7: i64 fileBytes
+  8: i64 heldBackCases
+  9: double top1                   // held back: root cause with the model
+  10: double top3
+  11: double classifierTop1        // held back: the classifier alone
+  12: double classifierTop3
+  13: map<string, double> weights  // the fitted blend, per feature
+  14: double confidentHigh         // "high" from this probability (0: never)
+  15: double confidentMedium
+  16: list<ReliabilityBin> reliability
+}
+
 // Connector runs (faultgraphd --connectors FILE): what each run read,
 // wrote and rejected.
 struct ConnectorRun {
@@ -553,6 +582,14 @@ service FaultGraph {
   // Compares the search index with the graph; with `repair`, indexes again
   // exactly what is missing or stale and deletes orphans.
   IndexCheck verifyIndex(1: bool repair) throws (1: Unavailable unavailable,
+          90: Unauthenticated unauthenticated, 91: Forbidden forbidden)
+  // Trains root cause's models from the diagnosed cases now and answers
+  // with them (faultgraphd also retrains by itself as the graph grows).
+  // BadRequest when there are too few diagnosed cases.
+  ModelSummary trainModels() throws (1: BadRequest bad, 2: Unavailable unavailable,
+          90: Unauthenticated unauthenticated, 91: Forbidden forbidden)
+  // The models root cause answers with (empty: none, the fixed blend).
+  list<ModelSummary> listModels() throws (1: Unavailable unavailable,
           90: Unauthenticated unauthenticated, 91: Forbidden forbidden)
   // Ingests a file on the daemon's machine through a mapping file there.
   IngestResult ingestFile(1: string mappingPath, 2: string filePath)

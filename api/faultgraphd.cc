@@ -278,6 +278,7 @@ int main(int argc, char** argv) {
   diagnosis::Retrainer retrainer(store->get(), &handler->diagnoser(), &pipeline.rules(),
                                  paths.models, retrain, [](const std::string& m) { LogInfo(m); });
   retrainer.LoadExisting();
+  handler->set_models_dir(paths.models);
   if (retrain_seconds > 0) retrainer.Start();
   // The scheduler is handed to the handler before any request thread runs.
   std::unique_ptr<connectors::Scheduler> scheduler;

@@ -68,6 +68,12 @@ class Handler : public FaultGraphIf {
   void SetScheduler(connectors::Scheduler* s) { scheduler_.store(s); }
   int64_t reindex() override;
   void verifyIndex(IndexCheck& out, bool repair) override;
+  void trainModels(ModelSummary& out) override;
+  void listModels(std::vector<ModelSummary>& out) override;
+
+  // Where root cause's trained models are kept (DATA/models); "" (the
+  // default): trainModels is Unavailable, listModels lists what is loaded.
+  void set_models_dir(std::string dir) { models_dir_ = std::move(dir); }
   void ingestFile(IngestResult& out, const std::string& mappingPath,
                   const std::string& filePath) override;
 
@@ -96,6 +102,7 @@ class Handler : public FaultGraphIf {
   SearchService* search_;
   const std::atomic<bool>* stop_;
   diagnosis::Diagnoser diagnoser_;
+  std::string models_dir_;
   std::mutex feed_mu_;          // one feed refresh at a time
   uint64_t feed_seen_seq_ = 0;  // the outbox sequence the feed was last refreshed at
   bool feed_refreshed_ = false;

@@ -7,7 +7,7 @@
 namespace faultgraph::api {
 namespace {
 
-constexpr std::array<std::pair<std::string_view, std::string_view>, 27> kMethodPermissions = {{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 29> kMethodPermissions = {{
     {"searchFixes", "search"},
     {"similarCases", "search"},
     {"rootCause", "rootcause"},
@@ -31,6 +31,8 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 27> kMethodP
     {"deadLetter", "dlq"},
     {"reindex", "index"},
     {"verifyIndex", "index"},
+    {"trainModels", "models"},
+    {"listModels", "status"},
     {"addPrincipal", "users"},
     {"listPrincipals", "users"},
     {"revokePrincipal", "users"},
@@ -40,8 +42,8 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 27> kMethodP
 constexpr std::array<std::string_view, 5> kAgent = {"search", "rootcause", "cases.read",
                                                     "graph.read", "status"};
 constexpr std::array<std::string_view, 3> kRnd = {"analytics.read", "graph.read", "status"};
-constexpr std::array<std::string_view, 6> kOperator = {"connectors", "ingest",     "dlq",
-                                                       "index",      "graph.read", "status"};
+constexpr std::array<std::string_view, 7> kOperator = {
+    "connectors", "ingest", "dlq", "index", "models", "graph.read", "status"};
 
 template <size_t N>
 bool Contains(const std::array<std::string_view, N>& set, std::string_view p) {

@@ -289,6 +289,14 @@ void SessionHandler::verifyIndex(IndexCheck& out, bool repair) {
   Run("verifyIndex", {}, [&] { s_->handler->verifyIndex(out, repair); });
 }
 
+void SessionHandler::trainModels(ModelSummary& out) {
+  Run("trainModels", {}, [&] { s_->handler->trainModels(out); });
+}
+
+void SessionHandler::listModels(std::vector<ModelSummary>& out) {
+  Run("listModels", {}, [&] { s_->handler->listModels(out); });
+}
+
 // Only files under an import folder are read: a path outside (or one that
 // does not exist: the two get the same answer) is refused before anything
 // is opened, so no byte of it can come back in an error or a dead letter.

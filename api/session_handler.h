@@ -63,6 +63,8 @@ class SessionHandler : public FaultGraphIf {
                      int32_t limit) override;
   int64_t reindex() override;
   void verifyIndex(IndexCheck& out, bool repair) override;
+  void trainModels(ModelSummary& out) override;
+  void listModels(std::vector<ModelSummary>& out) override;
   void ingestFile(IngestResult& out, const std::string& mappingPath,
                   const std::string& filePath) override;
   void addPrincipal(NewPrincipal& out, const std::string& name, const std::string& role) override;

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <set>
 
 #include "common/clock.h"
@@ -66,6 +67,10 @@ Result<std::shared_ptr<const Models>> TrainModels(
     const graph::GraphStore& store, const Diagnoser& diagnoser, const ingest::TextRules& rules,
     const std::string& models_dir, const TrainOptions& options,
     const std::function<void(const std::string&)>& log) {
+  // One training at a time in a process (the daemon's retrainer and an
+  // operator's trainModels): each would otherwise take both cores.
+  static std::mutex one_at_a_time;
+  std::lock_guard<std::mutex> lock(one_at_a_time);
   auto say = [&](const std::string& m) {
     if (log) log(m);
   };

@@ -84,6 +84,9 @@ fg search "compressor 不启动" --limit 3
 step "A full-width fault code finds the half-width one: Ｅ６"
 fg search "Ｅ６" --limit 3
 
+step "Train root cause's models from the diagnosed cases (a text classifier and a fitted blend of the evidence; faultgraphd retrains by itself as the graph grows)"
+fg train
+
 step "Root cause: an AC-350 that does not cool and shows E4 (the planted bad compressor batch comes first, with its evidence)"
 fg rootcause --product AC-350 --codes E4 --text "空调不制冷，外机嗡嗡响" --top 2
 
