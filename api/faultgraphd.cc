@@ -376,7 +376,7 @@ int main(int argc, char** argv) {
       return api::MetricsText(**store, scheduler.get()) + api::IndexHealthText((*search)->health());
     };
     h.ready = [&] { return !stopping.load(); };
-    api::MetricsServer::Tls metrics_tls;
+    api::MetricsTls metrics_tls;
     if (tls_options.enabled())
       metrics_tls = {tls_options.cert_file, tls_options.key_file, tls_options.min_version};
     auto m = api::MetricsServer::Start(options.host, metrics_port, std::move(h), metrics_tls);

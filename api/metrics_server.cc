@@ -42,7 +42,7 @@ MHD_Result Handle(void* cls, MHD_Connection* conn, const char* url, const char* 
 }  // namespace
 
 Result<std::unique_ptr<MetricsServer>> MetricsServer::Start(const std::string& host, int port,
-                                                            Handlers handlers, Tls tls) {
+                                                            Handlers handlers, MetricsTls tls) {
   auto s = std::unique_ptr<MetricsServer>(new MetricsServer());
   s->handlers_ = std::move(handlers);
   s->host_ = host;

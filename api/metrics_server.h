@@ -14,22 +14,23 @@ struct MHD_Daemon;
 
 namespace faultgraph::api {
 
+// HTTPS with this certificate and owner-only key; plain HTTP when
+// cert_file is empty.
+struct MetricsTls {
+  std::string cert_file;
+  std::string key_file;
+  std::string min_version = "1.2";  // "1.2" or "1.3"
+};
+
 class MetricsServer {
  public:
   struct Handlers {
     std::function<std::string()> metrics;  // the exposition text
     std::function<bool()> ready;
   };
-  // HTTPS with this certificate and owner-only key; plain HTTP when
-  // cert_file is empty.
-  struct Tls {
-    std::string cert_file;
-    std::string key_file;
-    std::string min_version = "1.2";  // "1.2" or "1.3"
-  };
   // Listens on host:port (port 0: any free port).
   static Result<std::unique_ptr<MetricsServer>> Start(const std::string& host, int port,
-                                                      Handlers handlers, Tls tls = {});
+                                                      Handlers handlers, MetricsTls tls = {});
   ~MetricsServer();
   // Reads the certificate and key again and serves them from now on, on
   // the same listening socket; on an error the old ones stay.
@@ -43,7 +44,7 @@ class MetricsServer {
   Status Launch(int listen_fd, const std::string& cert, const std::string& key);
   MHD_Daemon* daemon_ = nullptr;
   std::string host_;
-  Tls tls_;
+  MetricsTls tls_;
   struct Pem {
     std::string cert, key;
   };

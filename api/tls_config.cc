@@ -198,6 +198,8 @@ Result<std::string> ServerTlsContext::Reload() {
   return line;
 }
 
+std::shared_ptr<TSSLSocketFactory> ServerTlsContext::factory() const { return outer_; }
+
 std::string ServerTlsContext::Describe() const { return api::Describe(outer_->Current()->ctx()); }
 
 Result<std::shared_ptr<TSSLSocketFactory>> MakeClientTlsFactory(const TlsClientOptions& o) {

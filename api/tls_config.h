@@ -63,7 +63,7 @@ class ServerTlsContext {
   // Returns a line for the log naming the certificate's subject and expiry.
   Result<std::string> Reload();
   // For TNonblockingSSLServerSocket: always hands out the current context.
-  std::shared_ptr<apache::thrift::transport::TSSLSocketFactory> factory() const { return outer_; }
+  std::shared_ptr<apache::thrift::transport::TSSLSocketFactory> factory() const;
   const TlsServerOptions& options() const { return options_; }
   // "subject CN=..., expires ..." of the certificate in use.
   std::string Describe() const;
