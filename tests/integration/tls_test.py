@@ -7,7 +7,7 @@ TCP it is refused with a message saying what to check; client certificates
 taken); key files must be owner-only; plain TCP on a non-loopback address
 needs --insecure.
 
-usage: tls_test.py FAULTGRAPH_CLI FAULTGRAPHD
+usage: tls_test.py FAULTGRAPH_CLI FAULTGRAPHD GEN_PY SOURCE_DIR
 """
 
 import os
@@ -28,6 +28,8 @@ from connector_test_util import wait_port_file  # noqa: E402
 
 CLI = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build/api/faultgraph")
 DAEMON = os.path.abspath(sys.argv[2] if len(sys.argv) > 2 else "build/api/faultgraphd")
+GEN_PY = os.path.abspath(sys.argv[3] if len(sys.argv) > 3 else "build/api/gen-py")
+SRC = os.path.abspath(sys.argv[4] if len(sys.argv) > 4 else ".")
 
 
 def openssl(*args, cwd):
@@ -167,6 +169,22 @@ class TlsTest(unittest.TestCase):
         self.assertNotEqual(r.returncode, 0)
         self.assertIn(loose, r.stderr)
         self.assertIn("0644", r.stderr)
+
+        # The Python feed client (ops/clients/feed_to_csv.py) with the CA.
+        py = next((exe for exe in ["/usr/bin/python3", sys.executable] if subprocess.run(
+            [exe, "-c", "import thrift"], capture_output=True).returncode == 0), None)
+        if py is not None:
+            feed = [py, os.path.join(SRC, "ops/clients/feed_to_csv.py"), "--server",
+                    f"127.0.0.1:{d.port}", "--token-file", d.token, "--gen-py", GEN_PY,
+                    "--cursor-file", os.path.join(self.tmp, "feed.cursor"),
+                    "--out", os.path.join(self.tmp, "feed.csv")]
+            r = subprocess.run(feed + ["--tls-ca", self.cert("ca.pem")], capture_output=True,
+                               text=True, timeout=60)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            r = subprocess.run(feed + ["--tls-ca", self.cert("other_ca.pem")],
+                               capture_output=True, text=True, timeout=60)
+            self.assertNotEqual(r.returncode, 0)
+            self.assertIn("CERTIFICATE_VERIFY_FAILED", r.stderr)
 
         # /metrics over HTTPS with the same certificate; plain HTTP refused.
         mport = wait_port_file(os.path.join(self.tmp, "metrics.port"), d.proc, d.log)
