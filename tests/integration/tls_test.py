@@ -150,6 +150,14 @@ class TlsTest(unittest.TestCase):
         env = self.fg(d, host="localhost", env={"FAULTGRAPH_TLS_CA": self.cert("ca.pem")})
         self.assertEqual(env.returncode, 0, env.stderr)
 
+        # A handshake that stalls (one byte of a ClientHello, then nothing)
+        # holds no thread: other clients are served meanwhile.
+        stalled = socket.create_connection(("127.0.0.1", d.port), timeout=10)
+        stalled.sendall(b"\x16")
+        served = self.fg(d, "--tls-ca", self.cert("ca.pem"))
+        self.assertEqual(served.returncode, 0, served.stderr)
+        stalled.close()
+
         # Plain TCP against the TLS port: refused, with the hint.
         plain = self.fg(d)
         self.assertNotEqual(plain.returncode, 0)
