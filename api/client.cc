@@ -82,17 +82,20 @@ Result<std::shared_ptr<FaultGraphIf>> ConnectToServer(const std::string& address
   } catch (const TException& e) {
     return Status::IOError("cannot connect to faultgraphd at " + address + ": " + e.what());
   }
+  auto handshake_failed = [&](const TException& e) {
+    return Status::IOError(
+        "TLS handshake with faultgraphd at " + address + " failed: " + e.what() +
+        " (the server's certificate must come from the CA in --tls-ca or $FAULTGRAPH_TLS_CA "
+        "and name " +
+        host + "; a server that asks for a client certificate needs --tls-cert and --tls-key)");
+  };
   if (tls) {
     // An empty write runs the handshake now, so that its failure is
     // reported as such (and not at the first call).
     try {
       socket->write(nullptr, 0);
     } catch (const TException& e) {
-      return Status::IOError(
-          "TLS handshake with faultgraphd at " + address + " failed: " + e.what() +
-          " (the server's certificate must come from the CA in --tls-ca or $FAULTGRAPH_TLS_CA "
-          "and name " +
-          host + "; a server that asks for a client certificate needs --tls-cert and --tls-key)");
+      return handshake_failed(e);
     }
   }
   auto client = std::make_shared<OwningClient>(transport, protocol, tls);
@@ -102,6 +105,10 @@ Result<std::shared_ptr<FaultGraphIf>> ConnectToServer(const std::string& address
       client->authenticate(session, options.token);
     } catch (const Unauthenticated& e) {
       return Status::InvalidArgument("faultgraphd refused the sign-in: " + e.message);
+    } catch (const transport::TSSLException& e) {
+      // TLS 1.3: the server checks a client certificate after the client
+      // has finished its side of the handshake.
+      return handshake_failed(e);
     } catch (const TException& e) {
       std::string hint = tls ? ""
                              : " (if faultgraphd serves TLS, give --tls-ca FILE or set "

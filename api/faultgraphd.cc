@@ -412,11 +412,11 @@ int main(int argc, char** argv) {
                reloaded.status().message());
       continue;
     }
-    LogInfo("received SIGHUP: " + *reloaded);
     if (metrics) {
       if (auto m = metrics->ReloadTls(); !m.ok())
         LogError("metrics kept their TLS certificate: " + m.message());
     }
+    LogInfo("received SIGHUP: " + *reloaded);
   }
   LogInfo(std::string("received ") + strsignal(sig) +
           ": finishing open calls and batches, then stopping");

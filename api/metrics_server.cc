@@ -51,8 +51,7 @@ Result<std::unique_ptr<MetricsServer>> MetricsServer::Start(const std::string& h
   s->pem_ = std::make_unique<Pem>();
   if (!s->tls_.cert_file.empty()) {
     if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES)
-      return Status::InvalidArgument(
-          "this libmicrohttpd has no TLS: /metrics cannot serve HTTPS");
+      return Status::InvalidArgument("this libmicrohttpd has no TLS: /metrics cannot serve HTTPS");
     auto c = ReadPemFile(s->tls_.cert_file, "--tls-cert", /*owner_only=*/false);
     if (!c.ok()) return c.status();
     auto k = ReadPemFile(s->tls_.key_file, "--tls-key", /*owner_only=*/true);
@@ -74,9 +73,8 @@ Status MetricsServer::Launch(int listen_fd, const std::string& cert, const std::
     return Status::InvalidArgument("metrics address '" + host_ + "' is not an IPv4 address");
   // ITC: ReloadTls hands the listening socket from one daemon to the next.
   unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC;
-  const char* priorities = tls_.min_version == "1.3"
-                               ? "NORMAL:-VERS-ALL:+VERS-TLS1.3"
-                               : "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2";
+  const char* priorities = tls_.min_version == "1.3" ? "NORMAL:-VERS-ALL:+VERS-TLS1.3"
+                                                     : "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2";
   std::vector<MHD_OptionItem> options;
   options.push_back({MHD_OPTION_CONNECTION_TIMEOUT, 10, nullptr});
   if (listen_fd >= 0) {

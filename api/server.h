@@ -14,8 +14,8 @@
 #include <thread>
 
 #include "api/connection_tracker.h"
-#include "api/tls_config.h"
 #include "api/gen-cpp/FaultGraph.h"
+#include "api/tls_config.h"
 #include "common/status.h"
 
 namespace apache::thrift::server {

@@ -27,7 +27,7 @@ class ConfiguredFactory : public TSSLSocketFactory {
 };
 
 Status CheckReadable(const std::string& path, const std::string& flag) {
-  struct stat st{};
+  struct stat st {};
   if (::stat(path.c_str(), &st) != 0)
     return Status::InvalidArgument(flag + " " + path + ": no such file");
   if (!S_ISREG(st.st_mode))
@@ -107,7 +107,8 @@ Status CheckTlsServerOptions(const TlsServerOptions& o) {
     return Status::InvalidArgument("--tls-cert and --tls-key go together: give both or neither");
   if (!o.enabled()) {
     if (!o.ca_file.empty() || o.client_cert != ClientCertMode::kNone)
-      return Status::InvalidArgument("--tls-ca and --tls-client-cert need --tls-cert and --tls-key");
+      return Status::InvalidArgument(
+          "--tls-ca and --tls-client-cert need --tls-cert and --tls-key");
     return Status::Ok();
   }
   if (MinVersionConstant(o.min_version) == 0)
@@ -158,8 +159,7 @@ Status CheckPlainListenAddress(const std::string& host, bool tls, bool insecure)
 // context current at accept time.
 class ServerTlsContext::Forwarding : public TSSLSocketFactory {
  public:
-  explicit Forwarding(std::shared_ptr<ConfiguredFactory> current)
-      : current_(std::move(current)) {
+  explicit Forwarding(std::shared_ptr<ConfiguredFactory> current) : current_(std::move(current)) {
     server(true);
   }
   std::shared_ptr<TSSLSocket> createSocket(THRIFT_SOCKET socket) override {
@@ -192,8 +192,8 @@ Result<std::shared_ptr<ServerTlsContext>> ServerTlsContext::Create(const TlsServ
 Result<std::string> ServerTlsContext::Reload() {
   auto next = BuildServerFactory(options_);
   if (!next.ok()) return next.status();
-  std::string line = "TLS certificate " + options_.cert_file + " reloaded: " +
-                     api::Describe((*next)->ctx());
+  std::string line =
+      "TLS certificate " + options_.cert_file + " reloaded: " + api::Describe((*next)->ctx());
   outer_->Replace(std::move(next).value());
   return line;
 }
@@ -233,8 +233,7 @@ Result<std::shared_ptr<TSSLSocketFactory>> MakeClientTlsFactory(const TlsClientO
   return std::shared_ptr<TSSLSocketFactory>(f);
 }
 
-Result<std::string> ReadPemFile(const std::string& path, const std::string& what,
-                                bool owner_only) {
+Result<std::string> ReadPemFile(const std::string& path, const std::string& what, bool owner_only) {
   Status s = owner_only ? connectors::CheckSecretFile(path, what) : CheckReadable(path, what);
   if (!s.ok()) return s;
   std::ifstream in(path, std::ios::binary);

@@ -81,7 +81,6 @@ Result<std::shared_ptr<apache::thrift::transport::TSSLSocketFactory>> MakeClient
 
 // The PEM text of a certificate file and of an owner-only key file, for
 // servers that take them in memory (libmicrohttpd).
-Result<std::string> ReadPemFile(const std::string& path, const std::string& what,
-                                bool owner_only);
+Result<std::string> ReadPemFile(const std::string& path, const std::string& what, bool owner_only);
 
 }  // namespace faultgraph::api
