@@ -130,6 +130,12 @@ constexpr const char* kUsage =
   --server H:P      talk to a running faultgraphd instead of opening DIR
   --token-file FILE the API token to sign in with (--server; else $FAULTGRAPH_TOKEN or
                     the file named by $FAULTGRAPH_TOKEN_FILE); never on the command line
+  --tls-ca FILE     connect with TLS; the server's certificate must come from this CA
+                    (else $FAULTGRAPH_TLS_CA) and name the host in --server
+  --tls             connect with TLS, trusting the system's CAs
+  --tls-cert FILE --tls-key FILE
+                    a client certificate, for a server that asks for one (else
+                    $FAULTGRAPH_TLS_CERT, $FAULTGRAPH_TLS_KEY; the key 0600)
   --json            machine-readable output
 )";
 
@@ -1058,7 +1064,8 @@ int main(int argc, char** argv) {
         "--from",       "--to",     "--offset",    "--case",    "--serial",    "--codes",
         "--text",       "--top",    "--batch",     "--at",      "--window",    "--baseline",
         "--alpha",      "--since",  "--by",        "--plot",    "--min-calls", "--config",
-        "--token-file", "--role",   "--principal", "--method",  "--token-out"};
+        "--token-file", "--role",   "--principal", "--method",  "--token-out",
+        "--tls-ca",     "--tls-cert", "--tls-key"};
     if (a == "--help" || a == "-h") {
       std::printf("%s", kUsage);
       return 0;
@@ -1068,7 +1075,7 @@ int main(int argc, char** argv) {
       if (takes_value && i + 1 >= argc) UsageError(a + " needs a value");
       static const std::vector<std::string> kFlags = {
           "--json",     "--in",   "--no-index", "--series", "--csv",
-          "--contacts", "--open", "--cohort",   "--full",   "--repair"};
+          "--contacts", "--open", "--cohort",   "--full",   "--repair", "--tls"};
       if (!takes_value && std::find(kFlags.begin(), kFlags.end(), a) == kFlags.end())
         UsageError("unknown option " + a);
       args.options.emplace_back(a, takes_value ? argv[++i] : "");
@@ -1112,6 +1119,8 @@ int main(int argc, char** argv) {
     }
     api::ClientOptions client;
     client.token = *token;
+    client.tls = api::FindTlsOptions(args.Has("--tls"), args.Get("--tls-ca"),
+                                     args.Get("--tls-cert"), args.Get("--tls-key"));
     auto c = api::ConnectToServer(args.Get("--server"), client);
     if (!c.ok()) {
       std::fprintf(stderr, "faultgraph: %s\n", c.status().message().c_str());

@@ -19,6 +19,7 @@
 #include "api/metrics_text.h"
 #include "api/server.h"
 #include "api/session_handler.h"
+#include "api/tls_config.h"
 #include "common/log.h"
 #include "common/private_dir.h"
 #include "connectors/connector_config.h"
@@ -34,7 +35,10 @@ void Usage() {
       "                   [--idle-timeout SECONDS] [--worker-threads N] [--port-file FILE]\n"
       "                   [--import-dir DIR]... [--rate-limit N]\n"
       "                   [--audit-retention-days N] [--retrain-interval SECONDS]\n"
-      "                   [--connectors FILE] [--metrics-port N] | --check-config FILE\n"
+      "                   [--connectors FILE] [--metrics-port N]\n"
+      "                   [--tls-cert FILE --tls-key FILE [--tls-ca FILE\n"
+      "                    --tls-client-cert required|optional] [--tls-min 1.2|1.3]]\n"
+      "                   [--insecure] | --check-config FILE\n"
       "  --data DIR              the data directory (created when missing)\n"
       "  --rules FILE            text rules: codes, PII labels, symptom rules (TOML)\n"
       "  --host ADDR             listen address (default 127.0.0.1)\n"
@@ -60,7 +64,16 @@ void Usage() {
       "  --check-config FILE     validate a connectors file (and its mappings), exit\n"
       "  --metrics-port N        serve /metrics, /healthz, /readyz on --host:N\n"
       "                          (0 = any free port; default: not served)\n"
-      "  --metrics-port-file FILE  write the metrics port to FILE once listening\n");
+      "  --metrics-port-file FILE  write the metrics port to FILE once listening\n"
+      "TLS (the Thrift port and /metrics; SIGHUP reloads the certificate and key):\n"
+      "  --tls-cert FILE         the server's certificate (PEM, with its chain)\n"
+      "  --tls-key FILE          its private key (PEM; owner-only, 0600)\n"
+      "  --tls-ca FILE           CAs that client certificates must come from\n"
+      "  --tls-client-cert required|optional  ask clients for a certificate (mTLS);\n"
+      "                          optional: checked when one is presented\n"
+      "  --tls-min 1.2|1.3       lowest TLS version accepted (default 1.2)\n"
+      "  --insecure              allow plain TCP on an address other than loopback\n"
+      "                          (without it, faultgraphd refuses to start)\n");
 }
 
 bool ParseInt(const char* s, int* out) {
@@ -120,6 +133,8 @@ int main(int argc, char** argv) {
   std::vector<std::string> import_dirs;
   int rate_limit = 200;
   api::AuditOptions audit_options;
+  api::TlsServerOptions tls_options;
+  bool insecure = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto value = [&]() -> const char* {
@@ -205,6 +220,23 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "faultgraphd: --retrain-interval must be a number of seconds\n");
         return 2;
       }
+    } else if (a == "--tls-cert") {
+      tls_options.cert_file = value();
+    } else if (a == "--tls-key") {
+      tls_options.key_file = value();
+    } else if (a == "--tls-ca") {
+      tls_options.ca_file = value();
+    } else if (a == "--tls-client-cert") {
+      auto mode = api::ParseClientCertMode(value());
+      if (!mode.ok()) {
+        std::fprintf(stderr, "faultgraphd: %s\n", mode.status().message().c_str());
+        return 2;
+      }
+      tls_options.client_cert = *mode;
+    } else if (a == "--tls-min") {
+      tls_options.min_version = value();
+    } else if (a == "--insecure") {
+      insecure = true;
     } else if (a == "--metrics-port-file") {
       metrics_port_file = value();
     } else if (a == "--help" || a == "-h") {
@@ -220,6 +252,15 @@ int main(int argc, char** argv) {
     Usage();
     return 2;
   }
+  if (auto tls_ok = api::CheckTlsServerOptions(tls_options); !tls_ok.ok()) {
+    std::fprintf(stderr, "faultgraphd: %s\n", tls_ok.message().c_str());
+    return 2;
+  }
+  if (auto plain = api::CheckPlainListenAddress(options.host, tls_options.enabled(), insecure);
+      !plain.ok()) {
+    std::fprintf(stderr, "faultgraphd: %s\n", plain.message().c_str());
+    return 2;
+  }
 
   // The data directory is the owner's alone (common/private_dir.h).
   UseOwnerOnlyUmask();
@@ -231,7 +272,19 @@ int main(int argc, char** argv) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);  // reloads the TLS certificate
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  if (tls_options.enabled()) {
+    auto tls = api::ServerTlsContext::Create(tls_options);
+    if (!tls.ok()) {
+      LogError(tls.status().message());
+      return 2;
+    }
+    options.tls = std::move(tls).value();
+  } else if (!api::IsLoopbackAddress(options.host)) {
+    LogWarn("--insecure: serving plain TCP on " + options.host +
+            ": tokens and case data cross the network in clear");
+  }
 
   std::optional<connectors::ConnectorsFile> connectors_file;
   if (!connectors_path.empty()) {
@@ -324,7 +377,10 @@ int main(int argc, char** argv) {
       return api::MetricsText(**store, scheduler.get()) + api::IndexHealthText((*search)->health());
     };
     h.ready = [&] { return !stopping.load(); };
-    auto m = api::MetricsServer::Start(options.host, metrics_port, std::move(h));
+    api::MetricsTls metrics_tls;
+    if (tls_options.enabled())
+      metrics_tls = {tls_options.cert_file, tls_options.key_file, tls_options.min_version};
+    auto m = api::MetricsServer::Start(options.host, metrics_port, std::move(h), metrics_tls);
     if (!m.ok()) {
       LogError(m.status().ToString());
       return 1;
@@ -334,17 +390,35 @@ int main(int argc, char** argv) {
       LogError("cannot write --metrics-port-file " + metrics_port_file);
       return 1;
     }
-    LogInfo("metrics on " + options.host + ":" + std::to_string(metrics->port()) +
+    LogInfo(std::string("metrics on ") + (tls_options.enabled() ? "https://" : "http://") +
+            options.host + ":" + std::to_string(metrics->port()) +
             " (/metrics, /healthz, /readyz)");
   }
   if (!port_file.empty() && !WritePortFile(port_file, port)) {
     LogError("cannot write --port-file " + port_file);
     return 1;
   }
-  LogInfo("faultgraphd serving " + data + " on " + options.host + ":" + std::to_string(port));
+  LogInfo("faultgraphd serving " + data + " on " + options.host + ":" + std::to_string(port) +
+          (options.tls ? " with TLS (" + options.tls->Describe() + ")" : " without TLS"));
 
   int sig = 0;
-  sigwait(&signals, &sig);
+  while (sigwait(&signals, &sig) == 0 && sig == SIGHUP) {
+    if (!options.tls) {
+      LogInfo("received SIGHUP: nothing to reload (TLS is off)");
+      continue;
+    }
+    auto reloaded = options.tls->Reload();
+    if (!reloaded.ok()) {
+      LogError("received SIGHUP: kept the TLS certificate in use: " +
+               reloaded.status().message());
+      continue;
+    }
+    if (metrics) {
+      if (auto m = metrics->ReloadTls(); !m.ok())
+        LogError("metrics kept their TLS certificate: " + m.message());
+    }
+    LogInfo("received SIGHUP: " + *reloaded);
+  }
   LogInfo(std::string("received ") + strsignal(sig) +
           ": finishing open calls and batches, then stopping");
   stopping = true;

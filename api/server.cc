@@ -5,6 +5,7 @@
 #include <thrift/concurrency/ThreadManager.h>
 #include <thrift/protocol/TBinaryProtocol.h>
 #include <thrift/server/TNonblockingServer.h>
+#include <thrift/transport/TNonblockingSSLServerSocket.h>
 #include <thrift/transport/TNonblockingServerSocket.h>
 #include <thrift/transport/TSocket.h>
 
@@ -139,7 +140,13 @@ Result<std::unique_ptr<Server>> Server::Start(HandlerFactory handlers,
   using namespace apache::thrift;
   auto server = std::unique_ptr<Server>(new Server());
   server->tracker_ = std::make_unique<ConnectionTracker>(options.connections);
-  auto socket = std::make_shared<transport::TNonblockingServerSocket>(options.host, options.port);
+  std::shared_ptr<transport::TNonblockingServerSocket> socket;
+  if (options.tls) {
+    socket = std::make_shared<transport::TNonblockingSSLServerSocket>(options.host, options.port,
+                                                                      options.tls->factory());
+  } else {
+    socket = std::make_shared<transport::TNonblockingServerSocket>(options.host, options.port);
+  }
   auto protocol = std::make_shared<protocol::TBinaryProtocolFactory>();
   protocol->setStringSizeLimit(options.max_string_bytes);
   protocol->setContainerSizeLimit(options.max_container_items);

@@ -3,7 +3,7 @@
 // worker threads, so that idle and slow connections cost a socket and a
 // buffer but no thread; a connection cap with a clear refusal; idle and
 // slow-request timeouts (api/connection_tracker.h); bounded message, string
-// and container sizes. Each connection gets a handler of its own from a
+// and container sizes; TLS when configured. Each connection gets a handler of its own from a
 // factory, so that what a connection signed in as stays with it.
 #pragma once
 
@@ -15,6 +15,7 @@
 
 #include "api/connection_tracker.h"
 #include "api/gen-cpp/FaultGraph.h"
+#include "api/tls_config.h"
 #include "common/status.h"
 
 namespace apache::thrift::server {
@@ -34,6 +35,8 @@ struct ServerOptions {
   int max_container_items = 100'000;         // per list/map argument
   int worker_threads = 8;                    // calls run at once; more wait their turn
   ConnectionLimits connections;              // cap and idle timeout
+  // TLS on the port when set (api/tls_config.h); plain TCP otherwise.
+  std::shared_ptr<ServerTlsContext> tls;
 };
 
 // Who is on the other end of a connection, for the handler made for it.

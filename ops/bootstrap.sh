@@ -11,6 +11,7 @@ PACKAGES=(
   libthrift-dev thrift-compiler libboost-dev python3-thrift
   libevent-dev            # TNonblockingServer (libthriftnb)
   libsodium-dev           # API tokens: random secrets, BLAKE2b hashes
+  libssl-dev openssl      # TLS (Thrift's TSSLSocket); the openssl CLI makes test and demo certificates
   libxapian-dev
   libre2-dev
   libtbb-dev

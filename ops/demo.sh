@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The demo: sets up the machine, builds faultgraph, starts faultgraphd on
-# localhost, loads the sample data through the real connectors and mappings
+# localhost with TLS (a CA and a server certificate made here by openssl)
+# and sign-in, loads the sample data through the real connectors and mappings
 # (ops/sample/, written by ops/simulator/fgsim.py), and shows answers. Leaves nothing running.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,8 +14,24 @@ cmake --build "$BUILD_DIR" -j "$(nproc)" --target faultgraphd faultgraph
 DATA="$ROOT/demo-data"
 rm -rf "$DATA"
 mkdir -p "$DATA"
+# TLS: a throw-away CA and a certificate for 127.0.0.1/localhost (a real
+# deployment uses its own CA; see docs/SECURITY.md, TLS).
+TLS="$DATA/tls"
+mkdir -p "$TLS"
+(
+  cd "$TLS"
+  umask 077
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 7 \
+    -subj "/CN=faultgraph demo CA" -keyout ca.key -out ca.pem 2>/dev/null
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=faultgraphd demo" \
+    -keyout server.key -out server.csr 2>/dev/null
+  printf 'basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost\n' >server.ext
+  openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 7 \
+    -extfile server.ext -out server.pem 2>/dev/null
+)
 "$BUILD_DIR/api/faultgraphd" --data "$DATA/db" --rules "$ROOT/ops/config/text_rules.toml" \
   --port 0 --port-file "$DATA/port" \
+  --tls-cert "$TLS/server.pem" --tls-key "$TLS/server.key" \
   --import-dir "$ROOT/ops/sample" --import-dir "$ROOT/ops/simulator/mappings" \
   2>"$DATA/faultgraphd.log" &
 DAEMON=$!
@@ -24,10 +41,12 @@ for _ in $(seq 100); do [ -s "$DATA/port" ] && break; sleep 0.1; done
 SERVER="127.0.0.1:$(cat "$DATA/port")"
 # Sign-in is on: the daemon's first start wrote an admin token (0600).
 TOKEN="$DATA/db/admin.token"
+# TLS is on: clients trust the demo CA.
+export FAULTGRAPH_TLS_CA="$TLS/ca.pem"
 fg() { "$BUILD_DIR/api/faultgraph" --server "$SERVER" --token-file "$TOKEN" "$@"; }
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
-step "faultgraphd is serving $DATA/db on $SERVER"
+step "faultgraphd is serving $DATA/db on $SERVER with TLS (CA $TLS/ca.pem) and sign-in"
 step "Loading a simulated manufacturer (ops/sample, made by ops/simulator/fgsim.py): ERP, CRM, call-centre CDRs (GB18030), IoT alarms"
 S="$ROOT/ops/sample"
 M="$ROOT/ops/simulator/mappings"
@@ -125,6 +144,7 @@ agent() { "$BUILD_DIR/api/faultgraph" --server "$SERVER" --token-file "$DATA/age
 agent rootcause --product AC-350 --codes E4 --text "不制冷" --top 1 | head -n 3
 agent ingest --mapping "$M/tickets.toml" "$S/crm/tickets.csv" || true
 "$BUILD_DIR/api/faultgraph" --server "$SERVER" status || true   # no token: refused
+env -u FAULTGRAPH_TLS_CA "$BUILD_DIR/api/faultgraph" --server "$SERVER" --token-file "$TOKEN" status || true   # plain TCP to the TLS port: refused
 
 step "The audit trail: every call, who made it and how it ended (no query text)"
 fg audit --limit 8

@@ -9,10 +9,16 @@ re-delivers the last page, which the run skips by sequence number.)
 
   feed_to_csv.py --server 127.0.0.1:9090 --cursor-file feed.cursor --out feed.csv
                  [--token-file FILE] [--page 500] [--gen-py build/api/gen-py]
+                 [--tls-ca FILE [--tls-cert FILE --tls-key FILE]]
 
 It signs in with the API token in --token-file, else $FAULTGRAPH_TOKEN, else
 the file named by $FAULTGRAPH_TOKEN_FILE (an rnd or admin principal:
 `faultgraph users add feed --role rnd --token-out feed.token`).
+
+With --tls-ca (or $FAULTGRAPH_TLS_CA) it connects with TLS: the server's
+certificate must come from that CA and name the host in --server; a server
+that asks for client certificates gets --tls-cert/--tls-key
+($FAULTGRAPH_TLS_CERT, $FAULTGRAPH_TLS_KEY).
 
 Needs Debian's python3-thrift and the generated bindings (the build writes
 them to build/api/gen-py).
@@ -22,6 +28,7 @@ import argparse
 import csv
 import json
 import os
+import ssl
 import sys
 
 
@@ -44,17 +51,35 @@ def main(argv=None):
     ap.add_argument("--out", required=True, help="CSV file, appended to")
     ap.add_argument("--page", type=int, default=500, help="items per request (1..10000)")
     ap.add_argument("--max-pages", type=int, default=0, help="stop after this many pages (0: all)")
+    ap.add_argument("--tls-ca", default=os.environ.get("FAULTGRAPH_TLS_CA"),
+                    help="connect with TLS; the CA of the server's certificate")
+    ap.add_argument("--tls-cert", default=os.environ.get("FAULTGRAPH_TLS_CERT"),
+                    help="client certificate (for servers that ask for one)")
+    ap.add_argument("--tls-key", default=os.environ.get("FAULTGRAPH_TLS_KEY"),
+                    help="its key (mode 0600)")
     ap.add_argument("--gen-py", default=os.path.join(here, "..", "..", "build", "api", "gen-py"))
     a = ap.parse_args(argv)
     sys.path.insert(0, a.gen_py)
     from thrift.protocol import TBinaryProtocol
-    from thrift.transport import TSocket, TTransport
+    from thrift.transport import TSocket, TSSLSocket, TTransport
 
     from faultgraph_api import FaultGraph
     from faultgraph_api.ttypes import BadRequest, Unauthenticated
 
     host, _, port = a.server.rpartition(":")
-    transport = TTransport.TFramedTransport(TSocket.TSocket(host, int(port)))
+    if a.tls_ca:
+        ctx = ssl.create_default_context(cafile=a.tls_ca)
+        ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+        if a.tls_cert:
+            if os.stat(a.tls_key).st_mode & 0o077:
+                print(f"feed_to_csv: --tls-key {a.tls_key} is open to group or others: "
+                      f"chmod 600 {a.tls_key}", file=sys.stderr)
+                return 2
+            ctx.load_cert_chain(a.tls_cert, a.tls_key)
+        sock = TSSLSocket.TSSLSocket(host, int(port), ssl_context=ctx, server_hostname=host)
+    else:
+        sock = TSocket.TSocket(host, int(port))
+    transport = TTransport.TFramedTransport(sock)
     client = FaultGraph.Client(TBinaryProtocol.TBinaryProtocol(transport))
     transport.open()
     token = read_token(a.token_file)
