@@ -60,6 +60,16 @@ std::string Describe(SSL_CTX* ctx) {
   return std::string("subject ") + subject + ", expires " + expires;
 }
 
+// A file that did not load, named. OpenSSL 3 checks a key against the
+// certificate as it loads it ("key values mismatch"): said plainly.
+Status LoadError(const std::string& step, const std::string& what, const std::string& cert,
+                 const std::string& key) {
+  if (what.find("key values mismatch") != std::string::npos)
+    return Status::InvalidArgument("--tls-key " + key +
+                                   " is not the key of the certificate in --tls-cert " + cert);
+  return Status::InvalidArgument(step + ": cannot be loaded: " + what);
+}
+
 // Loads the server's certificate, key and client CAs into a new context.
 Result<std::shared_ptr<ConfiguredFactory>> BuildServerFactory(const TlsServerOptions& o) {
   if (auto s = CheckTlsServerOptions(o); !s.ok()) return s;
@@ -86,7 +96,7 @@ Result<std::shared_ptr<ConfiguredFactory>> BuildServerFactory(const TlsServerOpt
       }
     }
   } catch (const TException& e) {
-    return Status::InvalidArgument(step + ": cannot be loaded: " + e.what());
+    return LoadError(step, e.what(), o.cert_file, o.key_file);
   }
   SSL_CTX_set_min_proto_version(f->ctx(), MinVersionConstant(o.min_version));
   return f;
@@ -224,7 +234,7 @@ Result<std::shared_ptr<TSSLSocketFactory>> MakeClientTlsFactory(const TlsClientO
                                        o.cert_file);
     }
   } catch (const TException& e) {
-    return Status::InvalidArgument(step + ": cannot be loaded: " + e.what());
+    return LoadError(step, e.what(), o.cert_file, o.key_file);
   }
   // The server's certificate must chain to the CA and name the host dialled.
   f->authenticate(true);
