@@ -86,8 +86,16 @@ Result<std::unique_ptr<TextClassifier>> TextClassifier::Train(const std::vector<
   args.minCount = 1;
   args.verbose = 0;
   out->model_ = std::make_unique<fasttext::FastText>();
+  fasttext::FastText* model = out->model_.get();
   try {
-    out->model_->train(args);
+    // fastText calls back now and then from its first thread; abort() there
+    // ends every thread's loop and train() throws AbortError.
+    model->train(args, [model, cancel = options.cancel](float, float, double, double, int64_t) {
+      if (cancel != nullptr && cancel->load()) model->abort();
+    });
+  } catch (const fasttext::FastText::AbortError&) {
+    std::filesystem::remove(input, ec);
+    return Status::Aborted("training stopped");
   } catch (const std::exception& e) {
     std::filesystem::remove(input, ec);
     return Status::IOError(std::string("fastText training failed: ") + e.what());

@@ -8,6 +8,7 @@
 // OrderedTokens (CJK bigrams, words); the product is one more token.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -41,6 +42,8 @@ struct ClassifierOptions {
   int bucket = 300'000;
   int threads = 1;  // 1: the same model from the same cases
   int seed = 1;
+  // Set (from another thread) to stop a training: Train returns Aborted.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 struct Prediction {

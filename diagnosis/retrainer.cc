@@ -29,7 +29,9 @@ bool Retrainer::CheckOnce() {
   }
   if (!due) return false;
   last_try_seq_ = seq;
-  auto m = TrainModels(*store_, *diagnoser_, *rules_, dir_, options_.train, log_);
+  TrainOptions o = options_.train;
+  o.cancel = &cancel_;
+  auto m = TrainModels(*store_, *diagnoser_, *rules_, dir_, o, log_);
   if (!m.ok()) {
     log_("root cause: no new model: " + m.status().message());
     return false;
@@ -44,16 +46,16 @@ bool Retrainer::CheckOnce() {
 void Retrainer::Start() {
   thread_ = std::thread([this] {
     std::unique_lock<std::mutex> lock(mu_);
-    while (!stop_) {
+    while (!cv_.wait_for(lock, options_.interval, [this] { return stop_; })) {
       lock.unlock();
       CheckOnce();
       lock.lock();
-      cv_.wait_for(lock, options_.interval, [this] { return stop_; });
     }
   });
 }
 
 void Retrainer::Stop() {
+  cancel_ = true;
   {
     std::lock_guard<std::mutex> lock(mu_);
     stop_ = true;

@@ -6,6 +6,7 @@
 // in flight keep the models they started with.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -40,7 +41,8 @@ class Retrainer {
 
   // Loads what is there (a damaged model is logged and left unused).
   void LoadExisting();
-  // The background thread; Stop() waits for a training in progress.
+  // The background thread: the first check after one interval (a daemon
+  // starts serving at once); Stop() ends a training in progress early.
   void Start();
   void Stop();
   // One check now (what the thread does each interval): true when it trained.
@@ -54,6 +56,7 @@ class Retrainer {
   RetrainOptions options_;
   std::function<void(const std::string&)> log_;
   uint64_t last_try_seq_ = 0;
+  std::atomic<bool> cancel_{false};  // Stop(): a training in progress ends early
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;

@@ -29,6 +29,20 @@ struct HeldBack {
   std::set<std::string> truth;
 };
 
+// The classifier's settings for `cases` examples: the baseline's 50 epochs
+// up to 20,000 cases, then fewer (a million examples seen in all, at least
+// 5 passes), and both cores past that size (fastText's threads make the
+// model depend on timing, so small graphs keep one and stay reproducible).
+ClassifierOptions ScaledFor(size_t cases, const TrainOptions& o) {
+  ClassifierOptions c = o.classifier;
+  c.cancel = o.cancel;
+  if (cases > o.reproducible_max) {
+    c.epoch = std::max(5, std::min(c.epoch, static_cast<int>(1'000'000 / cases)));
+    c.threads = std::max(c.threads, 2);
+  }
+  return c;
+}
+
 // Each label's cases among `examples`, in `labels`' order.
 std::vector<uint64_t> LabelCases(const std::vector<Example>& examples,
                                  const std::vector<std::string>& labels) {
@@ -105,7 +119,9 @@ Result<std::shared_ptr<const Models>> TrainModels(
 
   std::vector<BlendExample> examples;
   std::vector<int> classifier_rank;
+  auto cancelled = [&] { return options.cancel != nullptr && options.cancel->load(); };
   for (uint64_t f = 0; f < kFolds && examples.size() < options.held_back_max; ++f) {
+    if (cancelled()) return Status::Aborted("training stopped");
     std::vector<Example> rest;
     std::vector<size_t> held;
     std::map<std::string, std::vector<std::string>> same_text;  // folded text -> held-back cases
@@ -120,7 +136,15 @@ Result<std::shared_ptr<const Models>> TrainModels(
     if (held.empty() || rest.empty()) continue;
     say("fold " + std::to_string(f + 1) + ": a classifier of " + std::to_string(rest.size()) +
         " cases diagnoses " + std::to_string(held.size()) + " held-back cases");
-    auto probe_model = TextClassifier::Train(rest, options.classifier, scratch);
+    // A large graph's probe learns from a sample: it only has to read the
+    // held-back cases as the saved model will.
+    if (rest.size() > options.probe_max) {
+      std::vector<Example> sample;
+      const size_t step = rest.size() / options.probe_max + 1;
+      for (size_t i = 0; i < rest.size(); i += step) sample.push_back(std::move(rest[i]));
+      rest = std::move(sample);
+    }
+    auto probe_model = TextClassifier::Train(rest, ScaledFor(rest.size(), options), scratch);
     if (!probe_model.ok()) return probe_model.status();
     auto probe = std::make_shared<Models>();
     probe->component = std::move(*probe_model);
@@ -130,6 +154,7 @@ Result<std::shared_ptr<const Models>> TrainModels(
     std::vector<int> fold_rank(held.size(), -1);
     std::vector<Status> errors(held.size());
     tbb::parallel_for(size_t{0}, held.size(), [&](size_t k) {
+      if (cancelled()) return;
       const HeldBack& h = cases[held[k]];
       DiagnoseRequest r;
       r.product = h.product;
@@ -193,7 +218,8 @@ Result<std::shared_ptr<const Models>> TrainModels(
   say("blend weights: " + weights + "; held back: classifier top-1 " +
       std::to_string(acc.classifier_top1) + ", blend top-1 " + std::to_string(acc.blend_top1));
 
-  auto final_model = TextClassifier::Train(all, options.classifier, scratch);
+  if (cancelled()) return Status::Aborted("training stopped");
+  auto final_model = TextClassifier::Train(all, ScaledFor(all.size(), options), scratch);
   if (!final_model.ok()) return final_model.status();
   std::error_code ec;
   std::filesystem::remove_all(scratch, ec);

@@ -9,6 +9,7 @@
 // learns from every case.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <string>
 
@@ -23,7 +24,13 @@ struct TrainOptions {
   ClassifierOptions classifier;
   size_t held_back_max = 3000;  // cases the blend is fitted on
   uint64_t min_cases = 50;      // fewer diagnosed cases with text: no model
+  size_t probe_max = 50'000;    // a fold's classifier learns from at most this many cases
+  // Up to this many cases: one thread and every epoch (the same model from
+  // the same cases); above: fewer epochs, two threads (training time).
+  size_t reproducible_max = 20'000;
   std::string scratch;          // fastText's input file goes here ("": the models folder)
+  // Set (from another thread) to stop: TrainModels returns Aborted soon after.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 // Trains, fits, and saves into `models_dir`; the new models are returned
