@@ -126,7 +126,8 @@ constexpr const char* kUsage =
            --kind case|fix --from DATE --to DATE
 
   --data DIR        data directory (default $FAULTGRAPH_DATA or ./faultgraph-data)
-  --rules FILE      text rules for ingest (default $FAULTGRAPH_RULES or built-in)
+  --rules FILE      text rules (default $FAULTGRAPH_RULES, else the shipped
+                    ops/config/text_rules.toml, compiled in)
   --server H:P      talk to a running faultgraphd instead of opening DIR
   --token-file FILE the API token to sign in with (--server; else $FAULTGRAPH_TOKEN or
                     the file named by $FAULTGRAPH_TOKEN_FILE); never on the command line
@@ -1132,14 +1133,13 @@ int main(int argc, char** argv) {
     std::string dir = args.Get("--data", env != nullptr ? env : "faultgraph-data");
     const char* rules_env = std::getenv("FAULTGRAPH_RULES");
     std::string rules_path = args.Get("--rules", rules_env != nullptr ? rules_env : "");
-    if (!rules_path.empty()) {
-      auto r = ingest::TextRules::Load(rules_path);
-      if (!r.ok()) {
-        std::fprintf(stderr, "faultgraph: %s\n", r.status().message().c_str());
-        return 2;
-      }
-      rules = std::move(r).value();
+    // No file: the shipped rules, as the daemon uses them (the same answers).
+    auto r = ingest::TextRules::LoadOrShipped(rules_path);
+    if (!r.ok()) {
+      std::fprintf(stderr, "faultgraph: %s\n", r.status().message().c_str());
+      return 2;
     }
+    rules = std::move(r).value();
     api::DataPaths paths(dir);
     UseOwnerOnlyUmask();  // what this run creates there is the owner's alone
     graph::GraphOptions options;

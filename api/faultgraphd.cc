@@ -295,15 +295,13 @@ int main(int argc, char** argv) {
     }
     connectors_file = std::move(file).value();
   }
-  std::unique_ptr<ingest::TextRules> rules;
-  if (!rules_path.empty()) {
-    auto r = ingest::TextRules::Load(rules_path);
-    if (!r.ok()) {
-      LogError(r.status().ToString());
-      return 2;
-    }
-    rules = std::move(r).value();
+  // No --rules: the shipped rules, compiled in (the CLI's default too).
+  auto loaded_rules = ingest::TextRules::LoadOrShipped(rules_path);
+  if (!loaded_rules.ok()) {
+    LogError(loaded_rules.status().ToString());
+    return 2;
   }
+  std::unique_ptr<ingest::TextRules> rules = std::move(loaded_rules).value();
   api::DataPaths paths(data);
   auto store = graph::GraphStore::Open(paths.graph);
   if (!store.ok()) {

@@ -1,6 +1,8 @@
 // rootCause end to end in-process: records in through the pipeline, the
 // ranking, its evidence, repeat-aware fix rates, history, and the answers
 // for no evidence and bad requests.
+#include "diagnosis/root_cause.h"
+
 #include <gtest/gtest.h>
 
 #include "api/handler.h"
@@ -232,6 +234,140 @@ TEST_F(RootCauseTest, NoEvidenceIsAnAnswerThatSaysSo) {
   std::string notes;
   for (const auto& n : b.notes) notes += n + "\n";
   EXPECT_NE(notes.find("base rate"), std::string::npos) << notes;
+}
+
+std::string AllNotes(const RootCauseAnswer& a) {
+  std::string all;
+  for (const auto& n : a.notes) all += n + "\n";
+  return all;
+}
+
+bool HasSymptom(const RootCauseAnswer& a, const std::string& s) {
+  return std::find(a.symptoms.begin(), a.symptoms.end(), s) != a.symptoms.end();
+}
+
+// Full-width codes typed in the codes field are the codes the text and
+// search fold them to.
+TEST_F(RootCauseTest, FullWidthCodesAreReadAsTheCodesTheyFoldTo) {
+  for (std::string code : {"Ｅ４", "ｅ４", " e4 "}) {
+    RootCauseAnswer a = Ask("AC-1", "空调不制冷", {code});
+    EXPECT_TRUE(HasSymptom(a, "AC:E4")) << code << "\n" << AllNotes(a);
+    ASSERT_FALSE(a.components.empty());
+    EXPECT_EQ(a.components[0].component, "COMP") << code;
+  }
+}
+
+// A product typed in another case is the known product, and the answer
+// says how it read it; an unknown one is said to be unknown and does not
+// make symptoms of its own.
+TEST_F(RootCauseTest, ProductIsMatchedAsTypedAndAnUnknownOneIsSaidToBe) {
+  RootCauseAnswer a = Ask("ac-1", "空调不制冷", {"E4"});
+  EXPECT_EQ(a.product, "AC-1");
+  EXPECT_TRUE(a.productKnown);
+  EXPECT_EQ(a.family, "AC");
+  EXPECT_TRUE(HasSymptom(a, "AC:E4")) << AllNotes(a);
+  EXPECT_NE(AllNotes(a).find("'ac-1' read as 'AC-1'"), std::string::npos) << AllNotes(a);
+  ASSERT_FALSE(a.components.empty());
+  EXPECT_EQ(a.components[0].component, "COMP");  // AC-1's evidence, not AC-2's
+
+  RootCauseAnswer u = Ask("zz-9", "display E4");
+  EXPECT_FALSE(u.productKnown);
+  EXPECT_NE(AllNotes(u).find("unknown product 'zz-9'"), std::string::npos) << AllNotes(u);
+  for (const auto& s : u.symptoms) EXPECT_EQ(s.find("zz-9"), std::string::npos) << s;
+  EXPECT_TRUE(HasSymptom(u, "AC:E4")) << AllNotes(u);
+}
+
+// With no product, a code in the text is read in the family whose cases
+// know it, and the answer says so.
+TEST_F(RootCauseTest, ACodeWithoutAProductIsReadInTheFamilyThatKnowsIt) {
+  RootCauseAnswer a = Ask("", "display shows E4");
+  EXPECT_TRUE(HasSymptom(a, "AC:E4")) << AllNotes(a);
+  EXPECT_NE(AllNotes(a).find("read as AC:E4"), std::string::npos) << AllNotes(a);
+  ASSERT_FALSE(a.components.empty());
+  EXPECT_GT(a.components[0].fromSymptoms, 0.0);
+
+  RootCauseAnswer none = Ask("", "display shows E9");
+  EXPECT_FALSE(HasSymptom(none, "E9"));
+  EXPECT_NE(AllNotes(none).find("fault code E9 has no diagnosed past case"), std::string::npos)
+      << AllNotes(none);
+}
+
+// Notes are about the answer given: nothing else points anywhere, but the
+// asset's own history ranks a component, so "no component is ranked" is
+// not said.
+TEST_F(RootCauseTest, NotesAgreeWithTheRankedComponents) {
+  RootCauseAnswer a = Ask("", "", {}, "L0", kT0 + 120 * kDay);
+  ASSERT_FALSE(a.components.empty());
+  EXPECT_EQ(a.components[0].component, "EVAP");
+  EXPECT_EQ(AllNotes(a).find("no component is ranked"), std::string::npos) << AllNotes(a);
+  EXPECT_NE(AllNotes(a).find("own recent cases only"), std::string::npos) << AllNotes(a);
+
+  RootCauseAnswer none = Ask("", "", {}, "", kT0 + 120 * kDay);
+  EXPECT_TRUE(none.components.empty());
+  EXPECT_NE(AllNotes(none).find("no component is ranked"), std::string::npos) << AllNotes(none);
+}
+
+// Supporting cases: the most similar first, ties the newest first, then
+// the latest diagnosed ones.
+TEST_F(RootCauseTest, SupportingCasesAreMostSimilarFirst) {
+  diagnosis::RootCauseRanker ranker(store_.get());
+  diagnosis::RootCauseQuery q;
+  q.product = "AC-1";
+  q.near_cases = {
+      {"C1", 0.5, {"COMP"}, "", ""}, {"C2", 0.9, {"COMP"}, "", ""}, {"C3", 0.9, {"COMP"}, "", ""}};
+  auto a = ranker.Rank(q);
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  ASSERT_FALSE(a->components.empty());
+  const auto& sup = a->components[0].supporting;
+  ASSERT_EQ(sup.size(), 5u);
+  EXPECT_EQ(sup[0].case_id, "C3");  // as similar as C2, opened a day later
+  EXPECT_EQ(sup[1].case_id, "C2");
+  EXPECT_EQ(sup[2].case_id, "C1");
+  EXPECT_EQ(sup[3].case_id, "C12");  // then the latest diagnosed
+  EXPECT_EQ(sup[4].case_id, "C11");
+
+  // Through the API, on what search finds: the same order.
+  RootCauseAnswer b = Ask("AC-1", "空调不制冷", {"E4"});
+  for (const auto& c : b.components) {
+    for (size_t i = 1; i < c.supporting.size(); ++i) {
+      const auto& x = c.supporting[i - 1];
+      const auto& y = c.supporting[i];
+      EXPECT_TRUE(x.similarity > y.similarity ||
+                  (x.similarity == y.similarity && x.openedMs >= y.openedMs))
+          << c.component << ": " << x.caseId << " before " << y.caseId;
+    }
+  }
+}
+
+// A component's cause counts add up to its cases, or the answer says why not.
+TEST_F(RootCauseTest, CauseCountsThatDoNotAddUpAreExplained) {
+  std::vector<ingest::Record> recs;
+  recs.push_back(Rec("erp", "WM-1", ingest::Product{"WM-1", "WM one", "WM", "", {}}));
+  ASSERT_TRUE(pipeline_->ApplyRecords("test", "master2", std::move(recs), "end").ok());
+  recs.clear();
+  for (int i = 0; i < 5; ++i) {
+    ingest::Case c;
+    c.case_id = "W" + std::to_string(i);
+    c.product = "WM-1";
+    c.opened_ms = kT0 + i * kDay;
+    c.symptom_text = "洗衣机不排水";
+    c.failure_cause = i < 3 ? "clog" : "";  // two without a recorded cause
+    c.components = {"PUMP"};
+    c.fixes = {"FX-PUMP"};
+    recs.push_back(Rec("crm", c.case_id, c));
+  }
+  ASSERT_TRUE(pipeline_->ApplyRecords("test", "s2", std::move(recs), "end").ok());
+  RootCauseAnswer a = Ask("WM-1", "zzzz");  // the base rate: PUMP
+  const ComponentCandidate* pump = Find(a, "PUMP");
+  ASSERT_NE(pump, nullptr);
+  EXPECT_EQ(pump->cases, 5);
+  ASSERT_EQ(pump->causes.size(), 1u);
+  EXPECT_EQ(pump->causes[0].count, 3);
+  EXPECT_NE(AllNotes(a).find("no recorded cause for 2 of PUMP's 5 cases"), std::string::npos)
+      << AllNotes(a);
+
+  RootCauseAnswer full = Ask("AC-1", "空调不制冷", {"E4"});  // every case has a cause
+  EXPECT_EQ(AllNotes(full).find("no recorded cause"), std::string::npos) << AllNotes(full);
 }
 
 TEST_F(RootCauseTest, BadRequestsNameTheField) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "diagnosis/query_scope.h"
 #include "graph/graph_store.h"
 #include "ingest/derive.h"
 #include "ingest/normalize.h"
@@ -45,20 +46,23 @@ Result<RootCauseAnswer> Diagnoser::Diagnose(const DiagnoseRequest& request,
   // The text and codes become canonical symptoms exactly as a case's do at
   // ingest: codes (given and found in the text) scoped to the family,
   // symptom rules on the folded text.
+  // The product as the graph knows it: ac-350 is AC-350.
+  auto match = MatchProduct(*store_, request.product);
+  if (!match.ok()) return match.status();
+  std::vector<std::string> notes;
+  if (match->id != request.product)
+    notes.push_back("product '" + request.product + "' read as '" + match->id + "'");
   ingest::Record rec;
   ingest::Case c;
-  c.product = request.product;
-  if (!c.product.empty()) {
-    auto p = store_->GetEntity("product", c.product);
-    if (p.ok()) c.family = p->family;
-  }
+  c.product = match->id;
+  c.family = match->family;
   c.symptom_text = request.text;
   c.fault_codes = request.fault_codes;
   rec.body = c;
   ingest::NormalizeRecord(rec, *rules_);
   const auto& norm = std::get<ingest::Case>(rec.body);
   RootCauseQuery q;
-  q.product = request.product;
+  q.product = match->id;
   q.serial = request.serial;
   q.top_k = request.top_k;
   q.now_ms = request.as_of_ms;
@@ -66,9 +70,35 @@ Result<RootCauseAnswer> Diagnoser::Diagnose(const DiagnoseRequest& request,
   q.fold = [this](std::string_view t) { return rules_->Fold(t); };
   q.want_features = request.want_features;
   q.self_components = request.self_components;
-  const std::string& code_scope = !norm.family.empty() ? norm.family : norm.product;
-  for (const auto& code : norm.fault_codes)
-    q.symptoms.push_back(code_scope.empty() ? code : ingest::FaultCodeSymptom(code_scope, code));
+  if (match->known()) {
+    const std::string& code_scope = !norm.family.empty() ? norm.family : norm.product;
+    for (const auto& code : norm.fault_codes)
+      q.symptoms.push_back(ingest::FaultCodeSymptom(code_scope, code));
+  } else {
+    // No (known) product: a code is read in the family whose cases know it
+    // best, and the answer says which reading it took.
+    auto readings = ReadCodesWithoutProduct(*store_, norm.fault_codes);
+    if (!readings.ok()) return readings.status();
+    for (const auto& code : norm.fault_codes) {
+      const auto& r = (*readings)[code];
+      if (r.empty()) {
+        notes.push_back("fault code " + code +
+                        " has no diagnosed past case of any product: not used");
+        continue;
+      }
+      q.symptoms.push_back(r[0].symptom);
+      if (r.size() == 1) {
+        notes.push_back("fault code " + code + " without a known product: read as " + r[0].symptom +
+                        ", the only product family with cases of it");
+      } else {
+        std::string others;
+        for (size_t i = 1; i < r.size(); ++i) others += (i > 1 ? ", " : "") + r[i].symptom;
+        notes.push_back("fault code " + code + " without a known product: read as " + r[0].symptom +
+                        " (" + std::to_string(r[0].cases) + " diagnosed cases), not " + others +
+                        "; give the product to be sure");
+      }
+    }
+  }
   for (const auto& s : norm.rule_symptoms) q.symptoms.push_back(s);
 
   // The nearest past cases of the product (its family when it has few).
@@ -103,8 +133,8 @@ Result<RootCauseAnswer> Diagnoser::Diagnose(const DiagnoseRequest& request,
 
   // The trained classifier's reading of the text, and the blend fitted with it.
   if (models != nullptr && models->component != nullptr && HasText(request.text)) {
-    for (auto& p : models->component->Predict(request.product, rules_->Fold(request.text),
-                                              kClassifierLabels))
+    for (auto& p :
+         models->component->Predict(match->id, rules_->Fold(request.text), kClassifierLabels))
       q.learned.emplace_back(std::move(p.label), p.probability);
     if (models->component_info.has_blend) q.blend = &models->component_info.blend;
     q.overall_rate = &models->overall_rate;
@@ -114,8 +144,10 @@ Result<RootCauseAnswer> Diagnoser::Diagnose(const DiagnoseRequest& request,
   }
 
   auto a = ranker_.Rank(q);
-  if (a.ok() && !HasText(request.text))
-    a->notes.insert(a->notes.begin(), "no text given: fault codes and history only");
+  if (!a.ok()) return a;
+  if (!HasText(request.text))
+    notes.insert(notes.begin(), "no text given: fault codes and history only");
+  a->notes.insert(a->notes.begin(), notes.begin(), notes.end());
   return a;
 }
 

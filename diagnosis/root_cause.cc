@@ -35,7 +35,8 @@ constexpr double kCauseBackoff = 20.0;
 // 5 folds 0.5 / 0.7 / 0.9 / 1 gave top-1 59.8 / 60.9 / 61.4 / 62.4 % and
 // top-3 87.6 / 86.9 / 87.0 / 86.4 %; 0.9 keeps the diagnosis in play.
 constexpr double kCauseVoteWeight = 0.9;
-constexpr size_t kNeighbours = 64;  // components read per symptom and scope
+constexpr size_t kNeighbours = 64;   // components read per symptom and scope
+constexpr size_t kListedCauses = 5;  // a component's causes shown
 constexpr int64_t kHistoryMs = 90LL * 86400 * 1000;
 constexpr int64_t kAlarmMs = 14LL * 86400 * 1000;
 constexpr uint64_t kMinScopeCases = 5;
@@ -74,7 +75,7 @@ constexpr size_t kLearnedCandidates = 10;  // the classifier's and base rate's b
 
 const char* BlendFeatureName(size_t feature) {
   static const char* const kNames[kBlendFeatures] = {
-      "classifier",    "similar cases", "symptoms", "base rate", "overall rate",
+      "classifier",    "similar cases",          "symptoms", "base rate", "overall rate",
       "named in text", "voted by a similar case"};
   return feature < kBlendFeatures ? kNames[feature] : "?";
 }
@@ -135,11 +136,14 @@ Result<std::shared_ptr<const RootCauseRanker::Summary>> RootCauseRanker::CachedF
   std::sort(stats.latest.rbegin(), stats.latest.rend());
   if (stats.latest.size() > 16) stats.latest.resize(16);
   sum.latest = std::move(stats.latest);
-  for (const auto& [cause, n] : stats.causes) sum.causes.push_back({cause, n});
+  for (const auto& [cause, n] : stats.causes) {
+    sum.causes.push_back({cause, n});
+    sum.cases_with_cause += n;
+  }
   std::sort(sum.causes.begin(), sum.causes.end(), [](const CauseCount& x, const CauseCount& y) {
     return x.count != y.count ? x.count > y.count : x.cause < y.cause;
   });
-  if (sum.causes.size() > 5) sum.causes.resize(5);
+  if (sum.causes.size() > kListedCauses) sum.causes.resize(kListedCauses);
 
   uint64_t all_attempts = 0, all_repeats = 0;
   for (const auto& [f, n] : stats.attempts) all_attempts += n;
@@ -400,8 +404,6 @@ Result<RootCauseAnswer> RootCauseRanker::Rank(const RootCauseQuery& q) const {
     // The candidates' probabilities: a softmax of the fitted scores.
     for (auto& [c, z] : blended) z = std::exp(z - top);
     Normalise(blended);
-    if (blended.empty() && q.blend != nullptr)
-      out.notes.push_back("no evidence: no text, matching symptom, similar case or failure history");
   } else if (!from_symptoms.empty() && !from_cases.empty()) {
     // Fault codes are specific; rule symptoms ("noise") alone are generic and
     // count for less against the similar cases.
@@ -429,11 +431,9 @@ Result<RootCauseAnswer> RootCauseRanker::Rank(const RootCauseQuery& q) const {
         "no symptom with evidence and no similar past case: ranked by how often each component "
         "fails on " +
         q.product + " (a base rate, not a diagnosis)");
-  } else {
-    out.notes.push_back(
-        "no evidence: no matching symptom, similar case or failure history, so "
-        "no component is ranked");
   }
+  // Said once the answer is known: the asset's history may still rank some.
+  const bool no_evidence = blended.empty();
 
   // Components the text names (a feature of the learned blend).
   if (!learned && !blended.empty() && q.fold && !q.folded_text.empty()) {
@@ -514,6 +514,7 @@ Result<RootCauseAnswer> RootCauseRanker::Rank(const RootCauseQuery& q) const {
   // component, or the family's / every product's when it has few. Every
   // product is listed only when that last fallback is taken.
   std::vector<std::string> all_products;
+  std::map<std::string, uint64_t> with_cause;  // per component: its cases with a cause
 
   for (const auto& [p, c] : ranked) {
     ComponentAnswer a;
@@ -569,28 +570,9 @@ Result<RootCauseAnswer> RootCauseRanker::Rank(const RootCauseQuery& q) const {
     }
     a.cases = stats->cases;
 
-    // Supporting cases: the similar ones first, then the latest diagnosed.
-    std::set<std::string> shown;
-    if (near_by_component.count(c)) {
-      for (const NearCase* nc : near_by_component[c]) {
-        if (a.supporting.size() >= q.max_supporting) break;
-        if (!shown.insert(nc->case_id).second) continue;
-        a.supporting.push_back({nc->case_id, nc->snippet, nc->similarity, 0});
-      }
-    }
-    for (const auto& [opened, id] : stats->latest) {
-      if (a.supporting.size() >= q.max_supporting) break;
-      if (!shown.insert(id).second) continue;
-      auto doc = store_->GetCase(id);
-      a.supporting.push_back({id, doc.ok() ? Clip(doc->symptom_text, 80) : "", 0, opened});
-    }
-    for (auto& s : a.supporting) {
-      if (s.opened_ms != 0) continue;
-      auto doc = store_->GetCase(s.case_id);
-      if (doc.ok()) s.opened_ms = doc->opened_ms;
-    }
-
+    a.supporting = Supporting(q, near_by_component[c], *stats);
     a.causes = stats->causes;
+    with_cause[c] = stats->cases_with_cause;
     a.fixes = stats->fixes;
 
     uint64_t support = a.cases + near_by_component[c].size();
@@ -605,8 +587,70 @@ Result<RootCauseAnswer> RootCauseRanker::Rank(const RootCauseQuery& q) const {
     }
     out.components.push_back(std::move(a));
   }
+  if (out.components.empty()) {
+    out.notes.push_back(
+        "no evidence: no matching symptom, similar case or failure history, so "
+        "no component is ranked");
+  } else if (no_evidence) {
+    out.notes.push_back(
+        "no matching symptom, similar case or base rate: ranked by this asset's own recent "
+        "cases only");
+  }
+  NoteUncountedCauses(out.components, with_cause, &out);
   RankCauses(q, &out);
   return out;
+}
+
+std::vector<SupportingCase> RootCauseRanker::Supporting(const RootCauseQuery& q,
+                                                        const std::vector<const NearCase*>& near,
+                                                        const Summary& stats) const {
+  auto order = [](const SupportingCase& x, const SupportingCase& y) {
+    if (x.similarity != y.similarity) return x.similarity > y.similarity;
+    return x.opened_ms != y.opened_ms ? x.opened_ms > y.opened_ms : x.case_id < y.case_id;
+  };
+  std::vector<SupportingCase> out;
+  std::set<std::string> shown;
+  for (const NearCase* nc : near) {
+    if (!shown.insert(nc->case_id).second) continue;
+    auto doc = store_->GetCase(nc->case_id);
+    out.push_back({nc->case_id, nc->snippet, nc->similarity, doc.ok() ? doc->opened_ms : 0});
+  }
+  std::sort(out.begin(), out.end(), order);
+  if (out.size() > q.max_supporting) out.resize(q.max_supporting);
+  for (const auto& [opened, id] : stats.latest) {  // newest first
+    if (out.size() >= q.max_supporting) break;
+    if (!shown.insert(id).second) continue;
+    auto doc = store_->GetCase(id);
+    out.push_back({id, doc.ok() ? Clip(doc->symptom_text, 80) : "", 0, opened});
+  }
+  std::stable_sort(out.begin(), out.end(), order);
+  return out;
+}
+
+void RootCauseRanker::NoteUncountedCauses(const std::vector<ComponentAnswer>& components,
+                                          const std::map<std::string, uint64_t>& with_cause,
+                                          RootCauseAnswer* out) {
+  std::string unrecorded, unlisted;
+  for (const auto& a : components) {
+    auto it = with_cause.find(a.component);
+    const uint64_t recorded = it == with_cause.end() ? 0 : it->second;
+    if (a.cases > recorded) {
+      unrecorded += (unrecorded.empty() ? "" : ", ") + std::to_string(a.cases - recorded) + " of " +
+                    a.component + "'s " + std::to_string(a.cases);
+    }
+    uint64_t listed = 0;
+    for (const auto& k : a.causes) listed += k.count;
+    if (recorded > listed) {
+      unlisted +=
+          (unlisted.empty() ? "" : ", ") + a.component + " " + std::to_string(recorded - listed);
+    }
+  }
+  if (!unrecorded.empty())
+    out->notes.push_back("no recorded cause for " + unrecorded +
+                         " cases: their cause counts cover only the cases with one");
+  if (!unlisted.empty())
+    out->notes.push_back("cases with a cause beyond the " + std::to_string(kListedCauses) +
+                         " most frequent, not listed: " + unlisted);
 }
 
 // Causes over the answer: the similar past cases' causes (similarity²)

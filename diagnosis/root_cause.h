@@ -19,8 +19,8 @@
 #include <vector>
 
 #include "common/status.h"
-#include "graph/graph_store.h"
 #include "diagnosis/text_mention.h"
+#include "graph/graph_store.h"
 
 namespace faultgraph::diagnosis {
 
@@ -165,8 +165,8 @@ struct RootCauseAnswer {
   std::vector<std::string> symptoms_used;  // with evidence in the graph
   std::vector<std::string> notes;          // fallbacks taken, inputs without evidence
   std::vector<ComponentAnswer> components;
-  std::vector<CauseAnswer> causes;   // most likely first, at most 5
-  std::vector<HistoryItem> history;  // the asset's recent cases and alarms
+  std::vector<CauseAnswer> causes;          // most likely first, at most 5
+  std::vector<HistoryItem> history;         // the asset's recent cases and alarms
   std::vector<CandidateFeatures> features;  // every candidate's, when asked for
 };
 
@@ -193,6 +193,7 @@ class RootCauseRanker {
     uint64_t seq = 0;  // the outbox sequence it was computed at
     std::chrono::steady_clock::time_point computed;
     uint64_t cases = 0;
+    uint64_t cases_with_cause = 0;   // of `cases`, those with a recorded cause
     std::vector<CauseCount> causes;  // most frequent first, at most 5
     std::vector<FixOption> fixes;    // best first
     std::vector<std::pair<int64_t, std::string>> latest;
@@ -202,6 +203,15 @@ class RootCauseRanker {
                                                         int64_t window_ms) const;
 
   static void RankCauses(const RootCauseQuery& q, RootCauseAnswer* out);
+  // The supporting cases of a component: its most similar near cases, then
+  // its latest diagnosed ones; most similar first, ties newest first.
+  std::vector<SupportingCase> Supporting(const RootCauseQuery& q,
+                                         const std::vector<const NearCase*>& near,
+                                         const Summary& stats) const;
+  // Says where the components' cause counts do not add up to their cases.
+  static void NoteUncountedCauses(const std::vector<ComponentAnswer>& components,
+                                  const std::map<std::string, uint64_t>& with_cause,
+                                  RootCauseAnswer* out);
   // How much of each of the best-scored candidates' ids and names the
   // query text contains (graph/text_mention.h); only those above 0.
   Result<std::map<std::string, double>> NamedInText(

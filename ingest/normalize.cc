@@ -20,6 +20,13 @@ void CanonicalCodes(std::vector<std::string>& items) {
   items = std::move(out);
 }
 
+// Fault codes given in their own field are folded (NFKC: full-width "Ｅ４"
+// is E4) as the codes found in the text are, then made canonical.
+void CanonicalFaultCodes(std::vector<std::string>& codes) {
+  for (auto& code : codes) code = search::TextFolder::Nfkc(code);
+  CanonicalCodes(codes);
+}
+
 void AddUnique(std::vector<std::string>& to, const std::vector<std::string>& items) {
   for (const auto& i : items) {
     if (std::find(to.begin(), to.end(), i) == to.end()) to.push_back(i);
@@ -39,6 +46,7 @@ struct Normalizer {
     c.failure_cause = rules.MaskPii(c.failure_cause);
     std::string text = c.symptom_text + "\n" + c.notes;
     std::string nfkc = search::TextFolder::Nfkc(text);
+    CanonicalFaultCodes(c.fault_codes);
     AddUnique(c.fault_codes, rules.ExtractCodes(c.family, nfkc));
     c.mentioned_parts = rules.ExtractParts(nfkc);
     // Folding (OpenCC) is the costly step: only when there are rules to
@@ -54,7 +62,7 @@ struct Normalizer {
     CanonicalCodes(c.parts);
   }
   void operator()(Contact& k) { k.text = rules.MaskPii(k.text); }
-  void operator()(SensorEvent& e) { e.code = ToUpperAscii(e.code); }
+  void operator()(SensorEvent& e) { e.code = ToUpperAscii(Trim(search::TextFolder::Nfkc(e.code))); }
   void operator()(Fix& f) {
     f.action_code = ToUpperAscii(f.action_code);
     CanonicalCodes(f.parts);

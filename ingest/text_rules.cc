@@ -4,6 +4,8 @@
 #include <re2/set.h>
 #include <toml++/toml.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <map>
 
 #include "common/file_util.h"
@@ -79,6 +81,24 @@ std::unique_ptr<TextRules> TextRules::Defaults() {
   auto r = Parse("", "(built-in text rules)");
   assert(r.ok());
   return std::move(r).value();
+}
+
+// ingest/shipped_rules.cc, generated from ops/config/text_rules.toml.
+extern const std::string_view kShippedTextRules;
+
+std::unique_ptr<TextRules> TextRules::Shipped() {
+  auto r = Parse(kShippedTextRules, kShippedName);
+  if (!r.ok()) {
+    // A build defect (text_rules_test parses the same file), not an input error.
+    std::fprintf(stderr, "faultgraph: %s\n", r.status().ToString().c_str());
+    std::abort();
+  }
+  return std::move(r).value();
+}
+
+Result<std::unique_ptr<TextRules>> TextRules::LoadOrShipped(const std::string& path) {
+  if (path.empty()) return Shipped();
+  return Load(path);
 }
 
 Result<std::unique_ptr<TextRules>> TextRules::Load(const std::string& path) {

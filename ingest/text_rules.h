@@ -26,8 +26,16 @@ class TextRules {
   static Result<std::unique_ptr<TextRules>> Load(const std::string& path);
   static Result<std::unique_ptr<TextRules>> Parse(std::string_view toml, const std::string& path);
   // Built-in rules: default fault-code pattern, PII masking with common
-  // labels, no symptom rules.
+  // labels, no symptom rules (the pipeline's when given none: libraries and
+  // tests).
   static std::unique_ptr<TextRules> Defaults();
+  // The shipped rules, ops/config/text_rules.toml compiled into the binary
+  // at build time: what the CLI and the daemon use when no file is given,
+  // so that both give the same answer to the same question.
+  static std::unique_ptr<TextRules> Shipped();
+  // Load(path), or Shipped() when `path` is empty.
+  static Result<std::unique_ptr<TextRules>> LoadOrShipped(const std::string& path);
+  static constexpr const char* kShippedName = "(shipped text rules, ops/config/text_rules.toml)";
   ~TextRules();
 
   std::string MaskPii(std::string_view text) const { return masker_->Mask(text); }

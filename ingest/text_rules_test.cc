@@ -46,6 +46,21 @@ TEST(TextRules, BadFilesNameLineAndKey) {
   EXPECT_FALSE(TextRules::Load("/nonexistent/rules.toml").ok());
 }
 
+// The CLI and the daemon use the shipped file, compiled in, when given none.
+TEST(TextRules, ShippedRulesAreTheFileCompiledIn) {
+  auto file = ShippedRules();
+  auto shipped = TextRules::Shipped();
+  EXPECT_GT(shipped->symptom_rule_count(), 0u);
+  EXPECT_EQ(shipped->symptom_rule_count(), file->symptom_rule_count());
+  EXPECT_EQ(shipped->MatchSymptoms(shipped->Fold("壓縮機不製冷 風扇異響")),
+            file->MatchSymptoms(file->Fold("壓縮機不製冷 風扇異響")));
+  EXPECT_EQ(shipped->ExtractCodes("AC", "ERR 12"), (std::vector<std::string>{"12"}));
+  auto by_default = TextRules::LoadOrShipped("");
+  ASSERT_TRUE(by_default.ok());
+  EXPECT_EQ((*by_default)->symptom_rule_count(), file->symptom_rule_count());
+  EXPECT_FALSE(TextRules::LoadOrShipped("/nonexistent/rules.toml").ok());
+}
+
 TEST(TextRules, DefaultsMaskPiiAndFindCodes) {
   auto rules = TextRules::Defaults();
   EXPECT_EQ(rules->MaskPii("联系人：李四 13912345678"), "联系人：李* 139****5678");

@@ -1,0 +1,91 @@
+"""rootCause through the real CLI as a new user runs it: no --rules (the
+shipped rules are the default, as in the daemon), a product typed in lower
+case, full-width codes, a code with no product.
+
+usage: cli_answers_test.py FAULTGRAPH_CLI
+"""
+
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+CLI = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build/api/faultgraph")
+
+MAPPING = """[source]
+name = "crm"
+record = "case"
+[key]
+columns = ["ticket_no"]
+[fields]
+case_id = "ticket_no"
+product = "model"
+opened = "opened_at"
+symptom_text = "symptom"
+fault_codes = "codes"
+components = "component"
+failure_cause = "cause"
+"""
+
+
+class CliAnswers(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="fg_answers_")
+        cls.data = os.path.join(cls.tmp, "db")
+        tickets = os.path.join(cls.tmp, "tickets.csv")
+        with open(tickets, "w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["ticket_no", "model", "opened_at", "symptom", "codes", "component", "cause"])
+            for i in range(12):
+                w.writerow([f"T{i:03d}", "AC-350", f"2024-06-{i + 1:02d} 10:00", "空调不制冷",
+                            "", "COMP", "wear"])
+            for i in range(6):
+                w.writerow([f"U{i:03d}", "AC-350", f"2024-07-{i + 1:02d} 10:00", "外机有异响",
+                            "E4", "FAN", "loose"])
+        mapping = os.path.join(cls.tmp, "tickets.toml")
+        with open(mapping, "w") as f:
+            f.write(MAPPING)
+        cls.fg(cls, "ingest", "--mapping", mapping, tickets)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def fg(self, *args):
+        env = {k: v for k, v in os.environ.items() if k != "FAULTGRAPH_RULES"}
+        r = subprocess.run([CLI, "--data", self.data, *args], capture_output=True, text=True,
+                           env=env)
+        if r.returncode != 0:
+            raise AssertionError(f"{args}: exit {r.returncode}: {r.stderr}")
+        return r.stdout
+
+    def ask(self, *args):
+        return json.loads(self.fg("--json", "rootcause", *args))
+
+    def test_shipped_symptom_rules_are_used_without_rules(self):
+        # Traditional 不製冷 is the shipped rule no_cooling, at ingest and here.
+        a = self.ask("--product", "AC-350", "--text", "客人說不製冷")
+        self.assertIn("no_cooling", a["symptoms"], a["notes"])
+        self.assertEqual(a["components"][0]["component"], "COMP")
+
+    def test_lower_case_product_and_full_width_code(self):
+        a = self.ask("--product", "ac-350", "--codes", "Ｅ４", "--text", "有声音")
+        self.assertEqual(a["product"], "AC-350")
+        self.assertIn("AC-350:E4", a["symptoms"], a["notes"])
+        self.assertNotIn("ac-350:E4", a["symptoms"])
+        self.assertEqual(a["components"][0]["component"], "FAN")
+        self.assertTrue(any("read as 'AC-350'" in n for n in a["notes"]), a["notes"])
+
+    def test_code_in_text_without_product(self):
+        a = self.ask("--text", "显示E4")
+        self.assertIn("AC-350:E4", a["symptoms"], a["notes"])
+        self.assertEqual(a["components"][0]["component"], "FAN")
+
+
+if __name__ == "__main__":
+    unittest.main(argv=sys.argv[:1])
