@@ -62,8 +62,8 @@ void Print(const api::ModelSummary& m) {
     std::printf("%s %s %.3f", first ? "" : ",", name.c_str(), w);
     first = false;
   }
-  std::printf("\n  confidence: high from %.0f%%, medium from %.0f%% (held-back first answers "
-              "right >= 90%% / >= 60%% of the time; 0: never)\n",
+  std::printf("\n  confidence: high from %.0f%%, medium from %.0f%% (every decile from there "
+              "up right >= 90%% / >= 60%% of the time on held-back cases; 0: never)\n",
               100 * m.confidentHigh, 100 * m.confidentMedium);
   for (const auto& b : m.reliability) {
     if (b.answers == 0) continue;

@@ -122,18 +122,16 @@ std::vector<FirstAnswer> FirstAnswers(const std::vector<BlendExample>& examples,
   return out;
 }
 
-// The lowest probability p such that the first answers at p or above were
-// right at least `accuracy` of the time (and there are 20 of them); 0: none.
-double Threshold(std::vector<FirstAnswer> answers, double accuracy) {
-  std::sort(answers.begin(), answers.end(),
-            [](const auto& a, const auto& b) { return a.p > b.p; });
+// The lower edge of the lowest decile from which up every decile with at
+// least kMinBin answers was right at least `accuracy` of the time (deciles
+// with fewer are passed over); 0: not even the top one.
+constexpr size_t kMinBin = 10;
+double Threshold(const std::vector<ReliabilityBin>& deciles, double accuracy) {
   double best = 0;
-  size_t right = 0;
-  for (size_t i = 0; i < answers.size(); ++i) {
-    right += answers[i].right;
-    const bool last_of_tie = i + 1 == answers.size() || answers[i + 1].p < answers[i].p;
-    if (last_of_tie && i + 1 >= 20 && right >= accuracy * static_cast<double>(i + 1))
-      best = answers[i].p;
+  for (auto d = deciles.rbegin(); d != deciles.rend(); ++d) {
+    if (d->answers < kMinBin) continue;
+    if (d->observed < accuracy) break;
+    best = d->from;
   }
   return best;
 }
@@ -167,8 +165,6 @@ Calibration Calibrate(const std::vector<BlendExample>& examples, BlendWeights* w
   for (double& v : w->w) v /= c.temperature;
   w->bias /= c.temperature;
   auto answers = FirstAnswers(examples, *w);
-  c.high = Threshold(answers, kHighAccuracy);
-  c.medium = Threshold(answers, kMediumAccuracy);
   for (int d = 0; d < 10; ++d) {
     ReliabilityBin bin;
     bin.from = d / 10.0;
@@ -185,6 +181,8 @@ Calibration Calibrate(const std::vector<BlendExample>& examples, BlendWeights* w
     }
     c.deciles.push_back(bin);
   }
+  c.high = Threshold(c.deciles, kHighAccuracy);
+  c.medium = Threshold(c.deciles, kMediumAccuracy);
   return c;
 }
 

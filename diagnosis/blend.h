@@ -44,9 +44,9 @@ BlendWeights RefineBlend(const std::vector<BlendExample>& examples, BlendWeights
 // Calibration. The softmax of the scores is read as "the chance this
 // component is the one": a temperature (folded into the weights, which
 // leaves the order alone) fitted by likelihood on the held-back cases makes
-// it so on average, and the thresholds of "high" and "medium" are the
-// lowest first-answer probabilities above which past answers were right at
-// least 90 % / 60 % of the time.
+// it so on average, and "high" and "medium" start at the lowest decile of
+// first-answer probability from which up every decile (of 10 answers or
+// more) was right at least 90 % / 60 % of the time.
 struct ReliabilityBin {
   double from = 0, to = 0;  // predicted probability range
   size_t answers = 0;       // first answers in it
