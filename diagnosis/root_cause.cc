@@ -577,7 +577,8 @@ Result<RootCauseAnswer> RootCauseRanker::Rank(const RootCauseQuery& q) const {
 
     uint64_t support = a.cases + near_by_component[c].size();
     if (q.blend != nullptr) {  // calibrated on held-back cases
-      auto at_least = [&](double t) { return t > 0 && p >= t; };
+      // (a structured binding is not captured: clang 14 refuses it)
+      auto at_least = [prob = p](double t) { return t > 0 && prob >= t; };
       a.confidence = at_least(q.confident_high)     ? "high"
                      : at_least(q.confident_medium) ? "medium"
                                                     : "low";
