@@ -1,7 +1,8 @@
 #include "api/cli_models.h"
 
+#include "api/cli_format.h"
+
 #include <cstdio>
-#include <ctime>
 #include <nlohmann/json.hpp>
 
 #include "diagnosis/models.h"
@@ -9,15 +10,6 @@
 
 namespace faultgraph::cli {
 namespace {
-
-std::string Date(int64_t ms) {
-  std::time_t t = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
-  return buf;
-}
 
 nlohmann::json ToJson(const api::ModelSummary& m) {
   nlohmann::json bins = nlohmann::json::array();
@@ -47,7 +39,7 @@ nlohmann::json ToJson(const api::ModelSummary& m) {
 }
 
 void Print(const api::ModelSummary& m) {
-  std::printf("%s model, trained %s\n", m.kind.c_str(), Date(m.createdMs).c_str());
+  std::printf("%s model, trained %s\n", m.kind.c_str(), (FormatTime(m.createdMs) + " UTC").c_str());
   std::printf("  from %lld diagnosed cases, %d components, graph sequence %lld, in %.1f s, "
               "%.1f MB\n",
               static_cast<long long>(m.cases), m.labels, static_cast<long long>(m.graphSeq),

@@ -70,6 +70,20 @@ Status LoadError(const std::string& step, const std::string& what, const std::st
   return Status::InvalidArgument(step + ": cannot be loaded: " + what);
 }
 
+// Loads a certificate and its key into `f` (server or client side); `step`
+// names the file being read, for LoadError when loading throws.
+Status LoadCertAndKey(ConfiguredFactory& f, const std::string& cert, const std::string& key,
+                      std::string* step) {
+  *step = "--tls-cert " + cert;
+  f.loadCertificate(cert.c_str());
+  *step = "--tls-key " + key;
+  f.loadPrivateKey(key.c_str());
+  if (SSL_CTX_check_private_key(f.ctx()) != 1)
+    return Status::InvalidArgument("--tls-key " + key +
+                                   " is not the key of the certificate in --tls-cert " + cert);
+  return Status::Ok();
+}
+
 // Loads the server's certificate, key and client CAs into a new context.
 Result<std::shared_ptr<ConfiguredFactory>> BuildServerFactory(const TlsServerOptions& o) {
   if (auto s = CheckTlsServerOptions(o); !s.ok()) return s;
@@ -77,13 +91,7 @@ Result<std::shared_ptr<ConfiguredFactory>> BuildServerFactory(const TlsServerOpt
   f->server(true);
   std::string step = "--tls-cert " + o.cert_file;
   try {
-    f->loadCertificate(o.cert_file.c_str());
-    step = "--tls-key " + o.key_file;
-    f->loadPrivateKey(o.key_file.c_str());
-    if (SSL_CTX_check_private_key(f->ctx()) != 1)
-      return Status::InvalidArgument("--tls-key " + o.key_file +
-                                     " is not the key of the certificate in --tls-cert " +
-                                     o.cert_file);
+    if (auto st = LoadCertAndKey(*f, o.cert_file, o.key_file, &step); !st.ok()) return st;
     if (o.client_cert != ClientCertMode::kNone) {
       step = "--tls-ca " + o.ca_file;
       f->loadTrustedCertificates(o.ca_file.c_str());
@@ -224,14 +232,7 @@ Result<std::shared_ptr<TSSLSocketFactory>> MakeClientTlsFactory(const TlsClientO
       return Status::InvalidArgument("cannot load the system's trusted CAs: give --tls-ca FILE");
     }
     if (!o.cert_file.empty()) {
-      step = "--tls-cert " + o.cert_file;
-      f->loadCertificate(o.cert_file.c_str());
-      step = "--tls-key " + o.key_file;
-      f->loadPrivateKey(o.key_file.c_str());
-      if (SSL_CTX_check_private_key(f->ctx()) != 1)
-        return Status::InvalidArgument("--tls-key " + o.key_file +
-                                       " is not the key of the certificate in --tls-cert " +
-                                       o.cert_file);
+      if (auto st = LoadCertAndKey(*f, o.cert_file, o.key_file, &step); !st.ok()) return st;
     }
   } catch (const TException& e) {
     return LoadError(step, e.what(), o.cert_file, o.key_file);
