@@ -7,8 +7,11 @@ import os
 import random
 import shutil
 import signal
+import socket
+import struct
 import subprocess
 import sys
+import threading
 import time
 
 ERP = [("products", "erp/products.csv"), ("components", "erp/components.csv"),
@@ -103,3 +106,37 @@ def copy_dir(src, dst):
     shutil.rmtree(dst, ignore_errors=True)
     shutil.copytree(src, dst)
     return dst
+
+
+class ConnectionFlood:
+    """`idle` sockets that never send and `slow` slow-loris ones (a
+    1,000-byte frame announced, one byte of it sent, then one more byte
+    every 0.5 s) held against the server at 127.0.0.1:`port` until close()."""
+
+    def __init__(self, port, idle, slow):
+        self.idle = [socket.create_connection(("127.0.0.1", port), timeout=10)
+                     for _ in range(idle)]
+        self.slow = [socket.create_connection(("127.0.0.1", port), timeout=10)
+                     for _ in range(slow)]
+        for s in self.slow:
+            s.sendall(struct.pack(">I", 1000) + b"\x80")
+        self._stop = threading.Event()
+        self._dripper = threading.Thread(target=self._trickle)
+        self._dripper.start()
+
+    def _trickle(self):
+        while not self._stop.wait(0.5):
+            for s in self.slow:
+                try:
+                    s.send(b"\x01")
+                except OSError:
+                    pass
+
+    def all(self):
+        return self.idle + self.slow
+
+    def close(self):
+        self._stop.set()
+        self._dripper.join()
+        for s in self.all():
+            s.close()

@@ -13,16 +13,14 @@ import resource
 import shutil
 import signal
 import socket
-import struct
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from connector_test_util import wait_port_file  # noqa: E402
+from connector_test_util import ConnectionFlood, wait_port_file  # noqa: E402
 
 CLI = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build/api/faultgraph")
 DAEMON = os.path.abspath(sys.argv[2] if len(sys.argv) > 2 else "build/api/faultgraphd")
@@ -107,22 +105,7 @@ class DaemonLimits(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         threads_before = threads_of(proc.pid)
 
-        idle = [self.connect(port) for _ in range(IDLE)]
-        slow = [self.connect(port) for _ in range(SLOW)]
-        for s in slow:  # a 1,000-byte frame announced, one byte of it sent
-            s.sendall(struct.pack(">I", 1000) + b"\x80")
-        stop = threading.Event()
-
-        def trickle():  # one more byte on each slow connection every 0.5 s
-            while not stop.wait(0.5):
-                for s in slow:
-                    try:
-                        s.send(b"\x01")
-                    except OSError:
-                        pass
-
-        dripper = threading.Thread(target=trickle)
-        dripper.start()
+        flood = ConnectionFlood(port, IDLE, SLOW)
         try:
             started = time.monotonic()
             # The daemon holds them all (their descriptors are open) ...
@@ -142,7 +125,7 @@ class DaemonLimits(unittest.TestCase):
             # After the idle timeout every flood connection is closed: the
             # slow ones too, although bytes keep coming.
             deadline = time.monotonic() + IDLE_TIMEOUT_S + 10
-            pending = idle + slow
+            pending = flood.all()
             while pending and time.monotonic() < deadline:
                 pending = [s for s in pending if not closed_by_peer(s)]
                 time.sleep(0.2)
@@ -150,10 +133,7 @@ class DaemonLimits(unittest.TestCase):
             self.assertGreaterEqual(time.monotonic() - started, IDLE_TIMEOUT_S - 0.5)
             self.assertLessEqual(threads_of(proc.pid), threads_before + 1)
         finally:
-            stop.set()
-            dripper.join()
-            for s in idle + slow:
-                s.close()
+            flood.close()
         r = self.cli(port, "status")
         self.assertEqual(r.returncode, 0, r.stderr)
 
