@@ -397,10 +397,10 @@ void Handler::repeatFailures(std::vector<RepeatRow>& out, const RepeatRequest& r
   if (request.windowDays < 1 || request.windowDays > 365)
     ThrowBad("windowDays", "windowDays must be from 1 to 365");
   CheckLimit(request.limit);
-  graph::RepeatOptions o;
+  analytics::RepeatOptions o;
   o.product = request.product;
   o.window_ms = static_cast<int64_t>(request.windowDays) * 86400 * 1000;
-  auto rows = Unwrap(graph::RepeatFailures(*store_, o), "request");
+  auto rows = Unwrap(analytics::RepeatFailures(*store_, o), "request");
   for (auto& r : rows) {
     if (out.size() >= static_cast<size_t>(request.limit)) break;
     RepeatRow row;
@@ -423,12 +423,12 @@ void Handler::defectTrends(TrendReport& out, const TrendRequest& request) {
     ThrowBad("baselineMonths", "baselineMonths must be from 2 to 36");
   if (!(request.alpha > 0 && request.alpha <= 0.1))
     ThrowBad("alpha", "alpha must be above 0 and at most 0.1");
-  graph::TrendOptions o;
+  analytics::TrendOptions o;
   o.product = request.product;
   o.component = request.component;
   o.baseline_months = request.baselineMonths;
   o.alpha = request.alpha;
-  auto r = Unwrap(graph::DefectTrends(*store_, o), "request");
+  auto r = Unwrap(analytics::DefectTrends(*store_, o), "request");
   out.tests = static_cast<int64_t>(r.tests);
   out.alpha = o.alpha;
   for (auto& a : r.alerts) {
@@ -464,7 +464,7 @@ void Handler::defectTrends(TrendReport& out, const TrendRequest& request) {
 
 void Handler::defectFeed(FeedPage& out, const std::string& cursor, int32_t max) {
   if (max < 1 || max > 10000) ThrowBad("max", "max must be from 1 to 10000");
-  auto after = graph::ParseFeedCursor(cursor);
+  auto after = analytics::ParseFeedCursor(cursor);
   if (!after.ok()) ThrowBad("cursor", after.status().message());
   {
     // The feed follows the graph: new findings are appended when cases
@@ -472,7 +472,8 @@ void Handler::defectFeed(FeedPage& out, const std::string& cursor, int32_t max) 
     std::lock_guard<std::mutex> lock(feed_mu_);
     uint64_t seq = store_->LastOutboxSeq();
     if (!feed_refreshed_ || seq != feed_seen_seq_) {
-      Unwrap(graph::RefreshFeed(*store_, graph::FeedOptions{}, SystemClock()->NowMillis()), "feed");
+      Unwrap(analytics::RefreshFeed(*store_, analytics::FeedOptions{}, SystemClock()->NowMillis()),
+             "feed");
       feed_seen_seq_ = seq;
       feed_refreshed_ = true;
     }
@@ -492,7 +493,7 @@ void Handler::defectFeed(FeedPage& out, const std::string& cursor, int32_t max) 
     last = static_cast<uint64_t>(it.seq);
     out.items.push_back(std::move(f));
   }
-  out.nextCursor = graph::FeedCursor(last);
+  out.nextCursor = analytics::FeedCursor(last);
 }
 
 void Handler::kpis(std::vector<KpiRow>& out, const KpiRequest& request) {
@@ -502,14 +503,14 @@ void Handler::kpis(std::vector<KpiRow>& out, const KpiRequest& request) {
     ThrowBad("windowDays", "windowDays must be from 1 to 365");
   if (request.fromMs != 0 && request.toMs != 0 && request.toMs <= request.fromMs)
     ThrowBad("toMs", "the period ends before it starts");
-  graph::KpiOptions o;
+  analytics::KpiOptions o;
   o.product = request.product;
   o.region = request.region;
   o.from_ms = request.fromMs;
   o.to_ms = request.toMs;
   o.by = request.by;
   o.window_ms = static_cast<int64_t>(request.windowDays) * 86400 * 1000;
-  auto rows = graph::ComputeKpis(*store_, o);
+  auto rows = analytics::ComputeKpis(*store_, o);
   if (!rows.ok() && rows.status().IsInvalidArgument()) ThrowBad("by", rows.status().message());
   for (const auto& r : Unwrap(std::move(rows), "request")) {
     KpiRow k;
@@ -535,12 +536,12 @@ void Handler::repeatContacts(std::vector<RepeatContactRow>& out,
   if (request.minCalls < 2 || request.minCalls > 1000)
     ThrowBad("minCalls", "minCalls must be from 2 to 1000");
   CheckLimit(request.limit);
-  graph::RepeatContactOptions o;
+  analytics::RepeatContactOptions o;
   o.product = request.product;
   o.min_calls = static_cast<size_t>(request.minCalls);
   o.open_only = request.openOnly;
   o.limit = static_cast<size_t>(request.limit);
-  for (auto& r : Unwrap(graph::RepeatContacts(*store_, o), "request")) {
+  for (auto& r : Unwrap(analytics::RepeatContacts(*store_, o), "request")) {
     RepeatContactRow row;
     row.caseId = std::move(r.case_id);
     row.product = std::move(r.product);
@@ -558,7 +559,7 @@ void Handler::cohortRates(std::vector<CohortCell>& out, const CohortRequest& req
   CheckOptionalId("product", request.product);
   CheckOptionalId("component", request.component);
   for (auto& c :
-       Unwrap(graph::CohortRates(*store_, {request.product, request.component}), "request")) {
+       Unwrap(analytics::CohortRates(*store_, {request.product, request.component}), "request")) {
     CohortCell cell;
     cell.product = std::move(c.product);
     cell.component = std::move(c.component);

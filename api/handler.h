@@ -6,16 +6,16 @@
 #include <atomic>
 #include <mutex>
 
+#include "analytics/feed.h"
+#include "analytics/kpis.h"
+#include "analytics/repeats.h"
+#include "analytics/trends.h"
 #include "api/gen-cpp/FaultGraph.h"
 #include "api/principals.h"
 #include "api/search_service.h"
 #include "connectors/scheduler.h"
-#include "graph/feed.h"
-#include "graph/graph_store.h"
-#include "graph/kpis.h"
-#include "graph/repeats.h"
 #include "diagnosis/diagnose.h"
-#include "graph/trends.h"
+#include "graph/graph_store.h"
 #include "ingest/pipeline.h"
 
 namespace faultgraph::api {

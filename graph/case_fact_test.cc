@@ -10,7 +10,6 @@
 #include "common/test_dir.h"
 #include "graph/fact_scan.h"
 #include "graph/graph_store.h"
-#include "graph/trends.h"
 
 namespace faultgraph::graph {
 namespace {
@@ -59,21 +58,6 @@ TEST(CaseFactCodec, RejectsTruncatedTrailingAndForeignData) {
 }
 
 // The recurrence with early stop against the textbook sum of logs.
-TEST(BinomialTail, MatchesTheDirectSum) {
-  EXPECT_NEAR(BinomialUpperTail(8, 10, 0.5), 56.0 / 1024, 1e-15);
-  EXPECT_EQ(BinomialUpperTail(0, 10, 0.3), 1.0);
-  EXPECT_EQ(BinomialUpperTail(11, 10, 0.3), 0.0);
-  for (auto [k, n, p] : std::vector<std::tuple<uint64_t, uint64_t, double>>{
-           {3, 40, 0.02}, {30, 4000, 0.005}, {900, 5000, 0.15}, {60, 200, 0.14}, {1, 1, 0.5}}) {
-    double direct = 0;
-    for (uint64_t i = k; i <= n; ++i)
-      direct += std::exp(std::lgamma(n + 1.0) - std::lgamma(i + 1.0) - std::lgamma(n - i + 1.0) +
-                         i * std::log(p) + (n - i) * std::log1p(-p));
-    EXPECT_NEAR(BinomialUpperTail(k, n, p), std::min(1.0, direct), 1e-12 + 1e-9 * direct)
-        << k << " of " << n << " at " << p;
-  }
-}
-
 class FactScanTest : public ::testing::Test {
  protected:
   void SetUp() override {

@@ -14,11 +14,11 @@
 #include <cstring>
 #include <string>
 
+#include "analytics/kpis.h"
+#include "analytics/repeats.h"
+#include "analytics/trends.h"
 #include "graph/fact_scan.h"
 #include "graph/graph_store.h"
-#include "graph/kpis.h"
-#include "graph/repeats.h"
-#include "graph/trends.h"
 
 namespace {
 double Since(std::chrono::steady_clock::time_point t0) {
@@ -57,19 +57,19 @@ int main(int argc, char** argv) {
       (void)n;
     }
     auto t0 = std::chrono::steady_clock::now();
-    auto trends = graph::DefectTrends(**store, {});
+    auto trends = analytics::DefectTrends(**store, {});
     if (!trends.ok()) return fail(trends.status());
     double t_trends = Since(t0);
     auto t1 = std::chrono::steady_clock::now();
-    auto cohorts = graph::CohortRates(**store, {});
+    auto cohorts = analytics::CohortRates(**store, {});
     if (!cohorts.ok()) return fail(cohorts.status());
     double t_cohorts = Since(t1);
     auto t2 = std::chrono::steady_clock::now();
-    auto repeats = graph::RepeatFailures(**store, {});
+    auto repeats = analytics::RepeatFailures(**store, {});
     if (!repeats.ok()) return fail(repeats.status());
     double t_repeats = Since(t2);
     auto t3 = std::chrono::steady_clock::now();
-    auto kpis = graph::ComputeKpis(**store, {});
+    auto kpis = analytics::ComputeKpis(**store, {});
     if (!kpis.ok()) return fail(kpis.status());
     double t_kpis = Since(t3);
     std::printf(

@@ -1,4 +1,4 @@
-#include "graph/repeats.h"
+#include "analytics/repeats.h"
 
 #include <algorithm>
 #include <array>
@@ -8,7 +8,14 @@
 
 #include "graph/fact_scan.h"
 
-namespace faultgraph::graph {
+namespace faultgraph::analytics {
+
+using graph::CallIndex;
+using graph::CaseFact;
+using graph::CaseFactRow;
+using graph::ForEachAssetHistory;
+using graph::GraphStore;
+using graph::kFactShards;
 namespace {
 
 using RowKey = std::tuple<std::string, std::string, std::string>;  // product, component, fix
@@ -200,4 +207,4 @@ Result<std::vector<RepeatContactRow>> RepeatContacts(const GraphStore& store,
   return rows;
 }
 
-}  // namespace faultgraph::graph
+}  // namespace faultgraph::analytics

@@ -11,7 +11,7 @@
 #include "common/status.h"
 #include "graph/graph_store.h"
 
-namespace faultgraph::graph {
+namespace faultgraph::analytics {
 
 struct TrendOptions {
   std::string product;        // empty: every product
@@ -52,7 +52,7 @@ struct TrendReport {
   uint64_t tests = 0;              // monthly tests run: expected false alarms = tests * alpha
 };
 
-Result<TrendReport> DefectTrends(const GraphStore& store, const TrendOptions& o);
+Result<TrendReport> DefectTrends(const graph::GraphStore& store, const TrendOptions& o);
 
 // Failures by shipment cohort and age: of the units of a product shipped in
 // one month, how many failed with the component k months after shipment,
@@ -71,9 +71,9 @@ struct CohortCell {
 };
 // Cells with failures, by product, component, cohort, age. Cases whose
 // asset's shipment was unknown when they were loaded are not in any cohort.
-Result<std::vector<CohortCell>> CohortRates(const GraphStore& store, const CohortOptions& o);
+Result<std::vector<CohortCell>> CohortRates(const graph::GraphStore& store, const CohortOptions& o);
 
 // P(X >= k) for X ~ Binomial(n, p).
 double BinomialUpperTail(uint64_t k, uint64_t n, double p);
 
-}  // namespace faultgraph::graph
+}  // namespace faultgraph::analytics

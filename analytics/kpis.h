@@ -9,7 +9,7 @@
 #include "common/status.h"
 #include "graph/graph_store.h"
 
-namespace faultgraph::graph {
+namespace faultgraph::analytics {
 
 struct KpiOptions {
   std::string product;  // filters; empty: all
@@ -38,6 +38,6 @@ struct KpiRow {
 // Groups in name order, then a row "all" over everything the filters keep.
 // Read from the analytics facts, shards in parallel; a case is a repeat
 // (or returned) by the asset's whole history, also outside the filters.
-Result<std::vector<KpiRow>> ComputeKpis(const GraphStore& store, const KpiOptions& o);
+Result<std::vector<KpiRow>> ComputeKpis(const graph::GraphStore& store, const KpiOptions& o);
 
-}  // namespace faultgraph::graph
+}  // namespace faultgraph::analytics

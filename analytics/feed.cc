@@ -1,13 +1,17 @@
-#include "graph/feed.h"
+#include "analytics/feed.h"
 
 #include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
-#include "graph/repeats.h"
-#include "graph/trends.h"
+#include "analytics/repeats.h"
+#include "analytics/trends.h"
 
-namespace faultgraph::graph {
+namespace faultgraph::analytics {
+
+namespace storage = graph::storage;
+using graph::GraphStore;
+using graph::MonthOf;
 namespace {
 
 using nlohmann::json;
@@ -103,4 +107,4 @@ Result<uint64_t> ParseFeedCursor(const std::string& cursor) {
   return seq;
 }
 
-}  // namespace faultgraph::graph
+}  // namespace faultgraph::analytics

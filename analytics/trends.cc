@@ -1,4 +1,4 @@
-#include "graph/trends.h"
+#include "analytics/trends.h"
 
 #include <tbb/parallel_for.h>
 
@@ -6,7 +6,12 @@
 #include <cmath>
 #include <map>
 
-namespace faultgraph::graph {
+namespace faultgraph::analytics {
+
+using graph::BucketSeries;
+using graph::ComponentCase;
+using graph::GraphStore;
+using graph::MonthOf;
 namespace {
 
 int64_t NextMonth(int64_t yyyymm) {
@@ -204,4 +209,4 @@ Result<std::vector<CohortCell>> CohortRates(const GraphStore& store, const Cohor
   return out;
 }
 
-}  // namespace faultgraph::graph
+}  // namespace faultgraph::analytics

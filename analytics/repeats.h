@@ -9,7 +9,7 @@
 #include "common/status.h"
 #include "graph/graph_store.h"
 
-namespace faultgraph::graph {
+namespace faultgraph::analytics {
 
 struct RepeatOptions {
   std::string product;  // empty: every product
@@ -33,7 +33,8 @@ struct RepeatRow {
 
 // Rows with at least one attempt, most repeats first (then rate). Read
 // from the analytics facts (graph/fact_scan.h), shards in parallel.
-Result<std::vector<RepeatRow>> RepeatFailures(const GraphStore& store, const RepeatOptions& o);
+Result<std::vector<RepeatRow>> RepeatFailures(const graph::GraphStore& store,
+                                              const RepeatOptions& o);
 
 // Repeat contacts: several calls about one case before it closed (or while
 // it is still open): the customer had to chase it.
@@ -50,7 +51,7 @@ struct RepeatContactRow {
   int64_t opened_ms = 0, closed_ms = 0;  // closed 0: still open
 };
 // Most calls first, then the latest last call.
-Result<std::vector<RepeatContactRow>> RepeatContacts(const GraphStore& store,
+Result<std::vector<RepeatContactRow>> RepeatContacts(const graph::GraphStore& store,
                                                      const RepeatContactOptions& o);
 
-}  // namespace faultgraph::graph
+}  // namespace faultgraph::analytics

@@ -1,4 +1,4 @@
-#include "graph/kpis.h"
+#include "analytics/kpis.h"
 
 #include <algorithm>
 #include <array>
@@ -7,7 +7,15 @@
 
 #include "graph/fact_scan.h"
 
-namespace faultgraph::graph {
+namespace faultgraph::analytics {
+
+using graph::CallIndex;
+using graph::CaseFact;
+using graph::CaseFactRow;
+using graph::ForEachAssetHistory;
+using graph::GraphStore;
+using graph::kFactShards;
+using graph::MonthOf;
 namespace {
 
 std::string GroupOf(const CaseFactRow& c, const std::string& by) {
@@ -164,4 +172,4 @@ Result<std::vector<KpiRow>> ComputeKpis(const GraphStore& store, const KpiOption
   return out;
 }
 
-}  // namespace faultgraph::graph
+}  // namespace faultgraph::analytics

@@ -10,7 +10,7 @@
 #include "common/status.h"
 #include "graph/graph_store.h"
 
-namespace faultgraph::graph {
+namespace faultgraph::analytics {
 
 struct FeedOptions {
   int64_t repeat_window_ms = 30LL * 86400 * 1000;
@@ -23,10 +23,10 @@ struct FeedOptions {
 // fix) each time its repeat count reaches the next power of two, and the
 // latest complete month's rate per (product, component) before `now_ms`.
 // Returns the number of items appended.
-Result<size_t> RefreshFeed(GraphStore& store, const FeedOptions& options, int64_t now_ms);
+Result<size_t> RefreshFeed(graph::GraphStore& store, const FeedOptions& options, int64_t now_ms);
 
 // Opaque cursors: "" is the start; a cursor names the last item read.
 std::string FeedCursor(uint64_t seq);
 Result<uint64_t> ParseFeedCursor(const std::string& cursor);
 
-}  // namespace faultgraph::graph
+}  // namespace faultgraph::analytics
