@@ -466,18 +466,7 @@ void Handler::defectFeed(FeedPage& out, const std::string& cursor, int32_t max) 
   if (max < 1 || max > 10000) ThrowBad("max", "max must be from 1 to 10000");
   auto after = analytics::ParseFeedCursor(cursor);
   if (!after.ok()) ThrowBad("cursor", after.status().message());
-  {
-    // The feed follows the graph: new findings are appended when cases
-    // were written since the last refresh.
-    std::lock_guard<std::mutex> lock(feed_mu_);
-    uint64_t seq = store_->LastOutboxSeq();
-    if (!feed_refreshed_ || seq != feed_seen_seq_) {
-      Unwrap(analytics::RefreshFeed(*store_, analytics::FeedOptions{}, SystemClock()->NowMillis()),
-             "feed");
-      feed_seen_seq_ = seq;
-      feed_refreshed_ = true;
-    }
-  }
+  ThrowIfError(feed_.BeforeRead(), "feed");
   auto items = Unwrap(store_->ReadFeed(*after, static_cast<size_t>(max)), "feed");
   uint64_t last = *after;
   for (auto& it : items) {

@@ -4,15 +4,18 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <mutex>
 
 #include "analytics/feed.h"
+#include "analytics/feed_refresher.h"
 #include "analytics/kpis.h"
 #include "analytics/repeats.h"
 #include "analytics/trends.h"
 #include "api/gen-cpp/FaultGraph.h"
 #include "api/principals.h"
 #include "api/search_service.h"
+#include "common/clock.h"
 #include "connectors/scheduler.h"
 #include "diagnosis/diagnose.h"
 #include "graph/graph_store.h"
@@ -32,6 +35,13 @@ class Handler : public FaultGraphIf {
         search_(search),
         stop_(stop),
         diagnoser_(store, &pipeline->rules(), search ? &search->searcher() : nullptr),
+        feed_([store] { return store->LastOutboxSeq(); },
+              [store] {
+                return analytics::RefreshFeed(*store, analytics::FeedOptions{},
+                                              SystemClock()->NowMillis())
+                    .status();
+              },
+              kFeedMinInterval),
         principals_(store) {}
 
   // Root cause's diagnosis (its trained models are set there).
@@ -103,9 +113,11 @@ class Handler : public FaultGraphIf {
   const std::atomic<bool>* stop_;
   diagnosis::Diagnoser diagnoser_;
   std::string models_dir_;
-  std::mutex feed_mu_;          // one feed refresh at a time
-  uint64_t feed_seen_seq_ = 0;  // the outbox sequence the feed was last refreshed at
-  bool feed_refreshed_ = false;
+  // The feed follows the graph off the request path: new findings are
+  // appended in the background when cases were written, at most every
+  // kFeedMinInterval under a steady ingest.
+  static constexpr std::chrono::seconds kFeedMinInterval{2};
+  analytics::FeedRefresher feed_;
   std::function<void(uint64_t, uint64_t)> progress_;
   PrincipalStore principals_;
 };
