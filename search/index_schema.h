@@ -39,6 +39,10 @@ bool ParseVersionValue(std::string_view value, uint64_t* version, std::string_vi
 
 // Metadata key under which each shard keeps the last outbox sequence it holds.
 inline constexpr const char* kIndexedSeqKey = "faultgraph.outbox_seq";
+// Metadata key set ("1") while a rebuild has emptied the shard and not yet
+// finished: the shard lacks what the rebuild did not reach, whatever its
+// outbox sequence says, until a whole rebuild completes.
+inline constexpr const char* kRebuildingKey = "faultgraph.rebuilding";
 
 // What a hit shows without going back to the graph.
 struct StoredDoc {
