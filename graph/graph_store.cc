@@ -173,7 +173,7 @@ Result<std::unique_ptr<GraphStore>> GraphStore::Open(const std::string& dir,
   auto store = std::unique_ptr<GraphStore>(new GraphStore());
   rocksdb::DB* db = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(db_options, dir, descriptors, &store->handles_, &db);
-  if (!s.ok()) return FromRocks(s, "open " + dir);
+  if (!s.ok()) return FromRocksOpen(s, dir, "open " + dir);
   store->db_.reset(db);
   store->dir_ = dir;
   // Continue the outbox numbering after the last entry ever committed: the
