@@ -76,11 +76,15 @@ bool Shares(const std::vector<std::string>& a, const std::vector<std::string>& b
 
 }  // namespace
 
-Result<std::vector<KpiRow>> ComputeKpis(const GraphStore& store, const KpiOptions& o) {
+Status CheckKpiGrouping(const std::string& by) {
   static const char* kBy[] = {"product", "region", "month", "quarter", "year", "all"};
-  if (std::find(std::begin(kBy), std::end(kBy), o.by) == std::end(kBy))
-    return Status::InvalidArgument("group by product, region, month, quarter, year or all, not '" +
-                                   o.by + "'");
+  if (std::find(std::begin(kBy), std::end(kBy), by) != std::end(kBy)) return Status::Ok();
+  return Status::InvalidArgument("group by product, region, month, quarter, year or all, not '" +
+                                 by.substr(0, 64) + "'");
+}
+
+Result<std::vector<KpiRow>> ComputeKpis(const GraphStore& store, const KpiOptions& o) {
+  FG_RETURN_IF_ERROR(CheckKpiGrouping(o.by));
   auto calls = CallIndex::Load(store);
   if (!calls.ok()) return calls.status();
 

@@ -35,6 +35,9 @@ struct KpiRow {
   double repeat_contact_rate = 0;  // repeat_contacts / contacted
 };
 
+// InvalidArgument naming the choices unless `by` is one of KpiOptions::by's.
+Status CheckKpiGrouping(const std::string& by);
+
 // Groups in name order, then a row "all" over everything the filters keep.
 // Read from the analytics facts, shards in parallel; a case is a repeat
 // (or returned) by the asset's whole history, also outside the filters.

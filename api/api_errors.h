@@ -16,16 +16,33 @@ namespace faultgraph::api {
   throw e;
 }
 
-// Maps a Status from below to the API's typed exceptions.
+// Maps a Status from below to the API's typed exceptions: NotFound to
+// NotFound, InvalidArgument to BadRequest{field}; everything else — a
+// service that is not there (Unavailable), a state that does not allow the
+// call (FailedPrecondition, Busy), a store failure (IOError, Corruption) or
+// a bug (Internal) — is not the request's fault and becomes Unavailable,
+// whose message starts with the code.
 inline void ThrowIfError(const Status& s, const std::string& field) {
-  if (s.ok()) return;
-  if (s.IsNotFound()) {
-    NotFound e;
-    e.kind = field;
-    e.message = s.message();
-    throw e;
+  switch (s.code()) {
+    case Status::Code::kOk:
+      return;
+    case Status::Code::kNotFound: {
+      NotFound e;
+      e.kind = field;
+      e.message = s.message();
+      throw e;
+    }
+    case Status::Code::kInvalidArgument:
+      ThrowBad(field, s.message());
+    case Status::Code::kUnavailable:
+    case Status::Code::kFailedPrecondition:
+    case Status::Code::kBusy:
+    case Status::Code::kIOError:
+    case Status::Code::kCorruption:
+    case Status::Code::kAborted:
+    case Status::Code::kInternal:
+      break;
   }
-  if (s.IsInvalidArgument()) ThrowBad(field, s.message());
   Unavailable e;
   e.message = s.ToString();
   throw e;

@@ -52,7 +52,14 @@ AuditLog::AuditLog(graph::GraphStore* store, AuditOptions options)
       options_(options),
       // Unique across restarts within one millisecond: keys are time|seq.
       next_seq_(static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count())),
-      writer_([this] { WriterLoop(); }) {}
+      writer_([this] {
+        try {
+          WriterLoop();
+        } catch (...) {
+          LogError(CurrentExceptionStatus("audit trail writer").ToString() +
+                   ": calls are no longer written to the audit trail");
+        }
+      }) {}
 
 AuditLog::~AuditLog() {
   {

@@ -391,10 +391,11 @@ int CmdAsset(api::FaultGraphIf& fg, const Args& a, bool as_json) {
 }
 
 json DeadLetterJson(const api::DeadLetter& d) {
-  return {{"id", d.id},         {"source", d.source},
-          {"stream", d.stream}, {"position", d.position},
-          {"reason", d.reason}, {"raw", d.raw},
-          {"line", d.line},     {"byteOffset", d.byteOffset}};
+  json out = {
+      {"id", d.id},         {"source", d.source}, {"stream", d.stream}, {"position", d.position},
+      {"reason", d.reason}, {"raw", d.raw},       {"line", d.line}};
+  if (d.byteOffset >= 0) out["byteOffset"] = d.byteOffset;  // files only
+  return out;
 }
 
 int CmdDlq(api::FaultGraphIf& fg, const Args& a, bool as_json) {

@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "api/principals.h"
+#include "common/parse_number.h"
 
 namespace faultgraph::api {
 namespace {
@@ -55,12 +56,8 @@ Result<std::shared_ptr<FaultGraphIf>> ConnectToServer(const std::string& address
   }
   std::string host = colon == 0 ? "127.0.0.1" : address.substr(0, colon);
   int port = 0;
-  try {
-    port = std::stoi(address.substr(colon + 1));
-  } catch (...) {
-    port = -1;
-  }
-  if (port <= 0 || port > 65535) {
+  if (!ParseInteger(std::string_view(address).substr(colon + 1), &port) || port <= 0 ||
+      port > 65535) {
     return Status::InvalidArgument("server address '" + address + "' has no valid port");
   }
   std::shared_ptr<transport::TSSLSocketFactory> tls;

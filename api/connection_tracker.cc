@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "common/log.h"
+#include "common/status.h"
 
 namespace faultgraph::api {
 namespace {
@@ -19,7 +20,14 @@ int64_t NowMs() {
 }  // namespace
 
 ConnectionTracker::ConnectionTracker(ConnectionLimits limits)
-    : limits_(limits), sweeper_([this] { SweepLoop(); }) {}
+    : limits_(limits), sweeper_([this] {
+        try {
+          SweepLoop();
+        } catch (...) {
+          LogError(CurrentExceptionStatus("connection sweeper").ToString() +
+                   ": idle connections are no longer closed");
+        }
+      }) {}
 
 ConnectionTracker::~ConnectionTracker() {
   {

@@ -116,7 +116,8 @@ struct DeadLetter {
   4: string reason
   5: string raw
   6: i64 line
-  7: i64 byteOffset
+  7: i64 byteOffset               // where the row starts in its file; -1 for sources
+                                   // without byte positions (PostgreSQL, HTTP, MQTT)
   8: string id                     // for `dlq show` and `dlq retry`
 }
 

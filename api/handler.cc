@@ -31,6 +31,9 @@ void CheckOptionalId(const std::string& field, const std::string& value) {
   }
 }
 
+// This process opened no search index (a CLI run with --no-index).
+Status NoSearch() { return Status::Unavailable("search is not available"); }
+
 int32_t CheckLimit(int32_t limit) {
   if (limit < 1 || limit > kMaxLimit) {
     ThrowBad("limit", "limit is " + std::to_string(limit) + "; it must be from 1 to " +
@@ -187,7 +190,9 @@ DeadLetter ToApi(const graph::storage::DeadLetter& d) {
   a.reason = d.reason;
   a.raw = d.raw;
   a.line = d.line;
-  a.byteOffset = d.byte_offset;
+  // Only a file's dead letters have a byte offset; other sources keep a
+  // hash of the row's key there, which is no position to show.
+  a.byteOffset = connectors::StreamHasByteOffsets(d.stream) ? d.byte_offset : -1;
   a.id = graph::DeadLetterId(d);
   return a;
 }
@@ -267,7 +272,7 @@ void ToApi(const search::SearchResponse& in, SearchResult& out) {
 
 void Handler::searchFixes(SearchResult& out, const std::string& query, const SearchFilters& filters,
                           int32_t offset, int32_t limit) {
-  if (search_ == nullptr) ThrowIfError(Status::IOError("search is not available"), "query");
+  if (search_ == nullptr) ThrowIfError(NoSearch(), "query");
   if (query.size() > kMaxQueryBytes) ThrowBad("query", "the query is longer than 8192 bytes");
   if (offset < 0 || offset > kMaxSearchOffset)
     ThrowBad("offset", "offset must be from 0 to " + std::to_string(kMaxSearchOffset));
@@ -283,7 +288,7 @@ void Handler::searchFixes(SearchResult& out, const std::string& query, const Sea
 
 void Handler::similarCases(SearchResult& out, const std::string& caseId, const std::string& text,
                            const SearchFilters& filters, int32_t limit) {
-  if (search_ == nullptr) ThrowIfError(Status::IOError("search is not available"), "text");
+  if (search_ == nullptr) ThrowIfError(NoSearch(), "text");
   if (caseId.empty() == text.empty()) ThrowBad("caseId", "give exactly one of caseId and text");
   if (text.size() > kMaxQueryBytes) ThrowBad("text", "the text is longer than 8192 bytes");
   CheckSearchLimit(limit);
@@ -499,9 +504,9 @@ void Handler::kpis(std::vector<KpiRow>& out, const KpiRequest& request) {
   o.to_ms = request.toMs;
   o.by = request.by;
   o.window_ms = static_cast<int64_t>(request.windowDays) * 86400 * 1000;
-  auto rows = analytics::ComputeKpis(*store_, o);
-  if (!rows.ok() && rows.status().IsInvalidArgument()) ThrowBad("by", rows.status().message());
-  for (const auto& r : Unwrap(std::move(rows), "request")) {
+  Status by = analytics::CheckKpiGrouping(o.by);
+  if (!by.ok()) ThrowBad("by", by.message());
+  for (const auto& r : Unwrap(analytics::ComputeKpis(*store_, o), "request")) {
     KpiRow k;
     k.group = r.group;
     k.cases = static_cast<int64_t>(r.cases);
@@ -564,8 +569,9 @@ void Handler::cohortRates(std::vector<CohortCell>& out, const CohortRequest& req
 connectors::Scheduler& Handler::Scheduler() const {
   connectors::Scheduler* scheduler = scheduler_.load();
   if (scheduler == nullptr)
-    ThrowIfError(Status::IOError("this daemon runs no connectors (start it with --connectors)"),
-                 "connectors");
+    ThrowIfError(
+        Status::FailedPrecondition("this daemon runs no connectors (start it with --connectors)"),
+        "connectors");
   return *scheduler;
 }
 
@@ -620,12 +626,12 @@ void Handler::connectorRuns(std::vector<ConnectorRun>& out, const std::string& n
 }
 
 int64_t Handler::reindex() {
-  if (search_ == nullptr) ThrowIfError(Status::IOError("search is not available"), "index");
+  if (search_ == nullptr) ThrowIfError(NoSearch(), "index");
   return static_cast<int64_t>(Unwrap(search_->Rebuild(), "index"));
 }
 
 void Handler::verifyIndex(IndexCheck& out, bool repair) {
-  if (search_ == nullptr) ThrowIfError(Status::IOError("search is not available"), "index");
+  if (search_ == nullptr) ThrowIfError(NoSearch(), "index");
   auto r = Unwrap(search_->Verify(repair), "index");
   const auto& rep = r.report;
   out.graphDocuments = static_cast<int64_t>(rep.graph_docs);
@@ -665,7 +671,10 @@ void Handler::ingestFile(IngestResult& out, const std::string& mappingPath,
   options.stop = stop_;
   options.progress = progress_;
   auto r = connectors::IngestFile(*pipeline_, *mapping, filePath, options);
-  if (!r.ok() && r.status().code() == Status::Code::kIOError)
+  // A path that names nothing, or nothing readable, is the caller's to fix;
+  // any other failure (a full disk, the store) is the service's.
+  if (!r.ok() &&
+      (r.status().IsNotFound() || r.status().code() == Status::Code::kFailedPrecondition))
     ThrowBad("filePath", r.status().message());
   ThrowIfError(r.status(), "filePath");
   out.stream = r->stream;

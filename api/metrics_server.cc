@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "api/tls_config.h"
+#include "common/log.h"
+#include "common/status.h"
 
 namespace faultgraph::api {
 namespace {
@@ -21,9 +23,7 @@ MHD_Result Reply(MHD_Connection* conn, unsigned code, const std::string& body, c
   return ret;
 }
 
-MHD_Result Handle(void* cls, MHD_Connection* conn, const char* url, const char* method, const char*,
-                  const char*, size_t*, void**) {
-  auto* self = static_cast<MetricsServer*>(cls);
+MHD_Result Answer(MetricsServer* self, MHD_Connection* conn, const char* url, const char* method) {
   if (std::strcmp(method, "GET") != 0)
     return Reply(conn, MHD_HTTP_METHOD_NOT_ALLOWED, "GET only\n", "text/plain");
   std::string path = url;
@@ -37,6 +37,19 @@ MHD_Result Handle(void* cls, MHD_Connection* conn, const char* url, const char* 
                  ready ? "ready\n" : "not ready\n", "text/plain");
   }
   return Reply(conn, MHD_HTTP_NOT_FOUND, "not found: /metrics, /healthz, /readyz\n", "text/plain");
+}
+
+// On libmicrohttpd's thread: an exception must not leave it (through C
+// code, it would end the process); the request gets a 500 instead.
+MHD_Result Handle(void* cls, MHD_Connection* conn, const char* url, const char* method, const char*,
+                  const char*, size_t*, void**) {
+  try {
+    return Answer(static_cast<MetricsServer*>(cls), conn, url, method);
+  } catch (...) {
+    LogError(
+        CurrentExceptionStatus("metrics endpoint " + std::string(url).substr(0, 100)).ToString());
+    return Reply(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal error\n", "text/plain");
+  }
 }
 
 }  // namespace

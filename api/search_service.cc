@@ -110,7 +110,9 @@ void SearchService::Loop() {
                      [&] { return pending_ || stop_.load(); });
       pending_ = false;
     }
-    auto r = CatchUp();
+    // The indexer's thread: an exception is logged like any error and the
+    // next round tries again.
+    auto r = CatchExceptions("indexer", [&] { return CatchUp(); });
     if (!r.ok()) LogError("indexer: " + r.status().ToString());
   }
 }

@@ -11,6 +11,8 @@
 
 #include <future>
 
+#include "common/log.h"
+
 namespace faultgraph::api {
 namespace {
 
@@ -169,21 +171,24 @@ Result<std::unique_ptr<Server>> Server::Start(HandlerFactory handlers,
   server->thread_ = std::thread([nonblocking, listening] {
     try {
       nonblocking->serve();
-    } catch (const TException& e) {
-      // serve() throws when it cannot listen; the promise carries it.
+    } catch (...) {
+      // serve() throws when it cannot listen; the promise carries it. Once
+      // listening, the serving thread ends with it, loudly.
       try {
         listening->set_exception(std::current_exception());
       } catch (const std::future_error&) {
+        LogError(CurrentExceptionStatus("the Thrift server").ToString() + ": no longer serving");
       }
     }
   });
   try {
     listening->get_future().get();
-  } catch (const std::exception& e) {
+  } catch (...) {
+    Status why = CurrentExceptionStatus("cannot listen on " + options.host + ":" +
+                                        std::to_string(options.port));
     server->thread_.join();
     server->workers_->stop();
-    return Status::IOError("cannot listen on " + options.host + ":" + std::to_string(options.port) +
-                           ": " + e.what());
+    return Status::IOError(why.message());
   }
   server->port_ = nonblocking->getListenPort();
   return server;

@@ -20,26 +20,36 @@ PumpResult PumpBatches(ingest::IngestPipeline& pipeline, const NextBatchFn& next
   tbb::concurrent_bounded_queue<Item> queue;
   queue.set_capacity(static_cast<std::ptrdiff_t>(std::max<size_t>(1, queue_batches)));
   std::atomic<bool> abort{false};
+  // An exception on either side (a source, a parser, a bad_alloc) becomes
+  // the run's error: on the producer it would end the process, on this
+  // thread it would leave the producer running and do the same.
   std::thread producer([&] {
-    while (!abort.load()) {
-      ingest::SourceBatch batch;
-      auto more = next(&batch);
+    try {
+      while (!abort.load()) {
+        ingest::SourceBatch batch;
+        auto more = CatchExceptions("reading the source", [&] { return next(&batch); });
+        Item item;
+        if (!more.ok() || !*more) {
+          if (!more.ok()) item.source_error = more.status();
+          queue.push(std::move(item));
+          return;
+        }
+        auto prepared =
+            CatchExceptions("preparing a batch", [&] { return pipeline.Prepare(batch); });
+        if (!prepared.ok()) {
+          item.store_error = prepared.status();
+          queue.push(std::move(item));
+          return;
+        }
+        item.batch = std::move(prepared).value();
+        queue.push(std::move(item));
+      }
+      queue.push(Item{});
+    } catch (...) {
       Item item;
-      if (!more.ok() || !*more) {
-        if (!more.ok()) item.source_error = more.status();
-        queue.push(std::move(item));
-        return;
-      }
-      auto prepared = pipeline.Prepare(batch);
-      if (!prepared.ok()) {
-        item.store_error = prepared.status();
-        queue.push(std::move(item));
-        return;
-      }
-      item.batch = std::move(prepared).value();
+      item.source_error = CurrentExceptionStatus("the reading thread");
       queue.push(std::move(item));
     }
-    queue.push(Item{});
   });
   PumpResult result;
   bool producer_done = false;
@@ -53,14 +63,21 @@ PumpResult PumpBatches(ingest::IngestPipeline& pipeline, const NextBatchFn& next
       break;
     }
     auto t0 = std::chrono::steady_clock::now();
-    auto stats = pipeline.Commit(*item.batch);
+    auto stats =
+        CatchExceptions("committing a batch", [&] { return pipeline.Commit(*item.batch); });
     double ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     if (!stats.ok()) {
       result.store_error = stats.status();
       break;
     }
-    if (!committed(*item.batch, *stats, ms)) break;
+    bool go_on = false;
+    try {
+      go_on = committed(*item.batch, *stats, ms);
+    } catch (...) {
+      result.store_error = CurrentExceptionStatus("after a commit");
+    }
+    if (!go_on) break;
   }
   abort = true;
   while (!producer_done) {  // let the producer finish the batch in hand

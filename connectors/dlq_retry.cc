@@ -5,7 +5,6 @@
 #include "connectors/file_connector.h"
 #include "connectors/row_mapper.h"
 #include "connectors/row_source.h"
-#include "graph/key_codec.h"
 #include "ingest/record_builder.h"
 
 namespace faultgraph::connectors {
@@ -39,7 +38,7 @@ Result<RetryResult> RetryDeadLetter(ingest::IngestPipeline& pipeline, graph::Gra
     return out;
   };
   Status mapped;
-  if (dl->stream.starts_with("file:")) {
+  if (StreamHasByteOffsets(dl->stream)) {
     std::string path = dl->position.substr(0, dl->position.rfind(':'));
     mapped = MapFileRowAt(mapping, path, dl->stream, static_cast<uint64_t>(dl->byte_offset),
                           dl->line, &rec);
@@ -69,19 +68,13 @@ Result<RetryResult> RetryDeadLetter(ingest::IngestPipeline& pipeline, graph::Gra
   batch.source = mapping.source;
   batch.stream = dl->stream;
   batch.rows.push_back(std::move(rec));
-  // The stream's checkpoint stays where the connector left it.
-  auto checkpoint = store.GetCheckpoint(dl->source, dl->stream);
-  if (!checkpoint.ok()) return checkpoint.status();
-  if (checkpoint->has_value()) {
-    batch.checkpoint_position = (*checkpoint)->position;
-    batch.checkpoint_description = (*checkpoint)->description;
-  }
+  // The row is behind the stream's position: the checkpoint is not written
+  // (the connector may be moving it meanwhile), and the record and the
+  // removal of its dead letter are one commit.
+  batch.keep_checkpoint = true;
+  batch.resolved.push_back(*dl);
   auto stats = pipeline.Apply(batch);
   if (!stats.ok()) return stats.status();
-  graph::GraphBatch del = store.NewBatch();
-  del.Delete(graph::Cf::kDlq, graph::keys::DeadLetter(dl->source, dl->stream,
-                                                      static_cast<uint64_t>(dl->byte_offset)));
-  FG_RETURN_IF_ERROR(store.Commit(del));
   out.applied = true;
   out.message = stats->applied > 0 ? "applied as " + batch.rows[0].source_id
                                    : "already in the graph (" + batch.rows[0].source_id + ")";

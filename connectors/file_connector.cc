@@ -58,6 +58,8 @@ std::string FileStreamId(std::string_view head) {
   return "file:" + Hex64(Fnv1a64(head.substr(0, kIdentityBytes)));
 }
 
+bool StreamHasByteOffsets(std::string_view stream) { return stream.starts_with("file:"); }
+
 Status MapFileRowAt(const Mapping& mapping, const std::string& path, const std::string& stream,
                     uint64_t offset, int64_t line, ingest::RawRecord* out) {
   auto text = OpenFileText(path, mapping);

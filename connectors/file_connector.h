@@ -50,6 +50,10 @@ Result<FileIngestResult> IngestFile(ingest::IngestPipeline& pipeline, const Mapp
 
 // The stream id of a file's content (exposed for tests and status output).
 std::string FileStreamId(std::string_view head);
+// Whether the positions of `stream` (dead letters' byte_offset) are byte
+// offsets: true for files (and drop folders); PostgreSQL, HTTP and MQTT
+// streams key their rows by a hash there instead.
+bool StreamHasByteOffsets(std::string_view stream);
 
 // The row of `path` that starts at byte `offset` (line `line`), mapped with
 // `mapping` into `out` — how a dead letter of a file is retried from the

@@ -90,7 +90,19 @@ Result<FileText> OpenFileText(const std::string& path, const Mapping& mapping) {
 
 Result<MappedFile> MappedFile::Open(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Status::IOError("cannot open " + path + ": " + std::strerror(errno));
+  if (fd < 0) {
+    const int err = errno;
+    std::string message = "cannot open " + path + ": " + std::strerror(err);
+    if (err == ENOENT || err == ENOTDIR) return Status::NotFound(message);
+    if (err == EACCES || err == EPERM || err == ELOOP || err == ENAMETOOLONG || err == EISDIR)
+      return Status::FailedPrecondition(message);
+    return Status::IOError(message);
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return Status::FailedPrecondition(path + " is not a regular file");
+  }
   auto f = Map(fd, path);
   ::close(fd);
   return f;

@@ -17,6 +17,9 @@ namespace faultgraph::connectors {
 // A read-only memory map of a whole file.
 class MappedFile {
  public:
+  // What is wrong with the path itself is told apart from the rest: NotFound
+  // when nothing is there, FailedPrecondition when it is there but cannot
+  // be read (permissions, not a regular file); IOError otherwise.
   static Result<MappedFile> Open(const std::string& path);
   // Maps the open file `fd` (`path` names it in messages); `fd` may be closed after.
   static Result<MappedFile> Map(int fd, const std::string& path);

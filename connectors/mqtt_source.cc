@@ -22,6 +22,7 @@
 #include <thread>
 
 #include "common/hash.h"
+#include "common/parse_number.h"
 #include "connectors/row_mapper.h"
 #include "connectors/runner.h"
 #include "connectors/secret_file.h"
@@ -61,7 +62,8 @@ class MqttSource : public BatchSource {
     mapper_ = std::make_unique<RowMapper>(mapping_, columns_, Encoding::kUtf8, stream_, where_);
     auto pos = pipeline.CheckpointPosition(mapping_.source, stream_);
     if (!pos.ok()) return pos.status();
-    committed_ = pos->empty() ? 0 : std::stoull(*pos);
+    committed_ = 0;
+    if (!pos->empty() && !ParseInteger(*pos, &committed_)) return BadCheckpoint(*pos);
     read_ = committed_;
     deleted_ = committed_;
     auto spool = store_.Spool();
@@ -164,20 +166,41 @@ class MqttSource : public BatchSource {
   }
 
  private:
+  // The stream's checkpoint is a spool number; anything else is damage.
+  Status BadCheckpoint(const std::string& position) const {
+    return Status::Corruption("connector " + c_.name + ": the checkpoint of " + stream_ + " is '" +
+                              position.substr(0, 40) +
+                              "', not a spool position (reset the connector to read the spool "
+                              "again from its start)");
+  }
+
   // Spooled messages the graph has committed are not needed any more.
   Status DeleteCommitted() {
     auto pos = store_.GetCheckpoint(mapping_.source, stream_);
     if (!pos.ok()) return pos.status();
     if (!pos->has_value() || (*pos)->position.empty()) return Status::Ok();
-    committed_ = std::stoull((*pos)->position);
+    if (!ParseInteger((*pos)->position, &committed_)) return BadCheckpoint((*pos)->position);
     if (committed_ <= deleted_) return Status::Ok();
     FG_RETURN_IF_ERROR(spool_->DropUpTo(c_.name, committed_));
     deleted_ = committed_;
     return Status::Ok();
   }
 
+  // On Paho's thread: an exception must not leave it (it would end the
+  // process); the message is then not acknowledged and the run fails.
   static int Arrived(void* ctx, char* topic, int topic_len, MQTTAsync_message* m) {
     auto* self = static_cast<MqttSource*>(ctx);
+    try {
+      return Spool(self, topic, topic_len, m);
+    } catch (...) {
+      Status s = CurrentExceptionStatus("connector " + self->c_.name + ": cannot spool");
+      std::lock_guard<std::mutex> lock(self->mu_);
+      self->spool_error_ = s.message();
+      self->cv_.notify_all();
+      return 0;
+    }
+  }
+  static int Spool(MqttSource* self, char* topic, int topic_len, MQTTAsync_message* m) {
     std::string t =
         topic_len > 0 ? std::string(topic, static_cast<size_t>(topic_len)) : std::string(topic);
     std::string value =

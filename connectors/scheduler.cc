@@ -121,7 +121,10 @@ void Scheduler::Loop() {
             (o.full           ? " (full)"
              : o.from.empty() ? ""
                               : " (backfill " + o.from + " to " + o.to + ")"));
-    auto r = RunConnector(pipeline_, store_, *c, o);
+    // On the scheduler's thread: an exception from a source's code fails
+    // the run instead of ending the process.
+    auto r = CatchExceptions("connector " + name,
+                             [&] { return RunConnector(pipeline_, store_, *c, o); });
     std::lock_guard<std::mutex> lock(mu_);
     ConnectorMetrics& m = metrics_[name];
     m.running = false;

@@ -128,6 +128,12 @@ Result<RootCauseAnswer> Diagnoser::Diagnose(const DiagnoseRequest& request,
         double sim = h.percent / 100.0 * (h.product == norm.product ? 1.0 : kOtherProductWeight);
         q.near_cases.push_back({h.id, sim, h.components, h.snippet, h.cause});
       }
+    } else if (!r.status().IsInvalidArgument()) {
+      // (InvalidArgument: the text has no word to search for, which is no
+      // failure.) Ranked without the similar cases, and the answer says so.
+      notes.push_back("similar past cases could not be searched (" +
+                      r.status().ToString().substr(0, 300) +
+                      "): ranked from the graph's evidence without them");
     }
   }
 

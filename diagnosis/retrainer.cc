@@ -23,7 +23,8 @@ bool Retrainer::CheckOnce() {
   bool due;
   if (current != nullptr) {
     const uint64_t seen = current->component_info.graph_seq;
-    due = seq > seen && static_cast<double>(seq - seen) >= options_.growth * static_cast<double>(seen);
+    due = seq > seen &&
+          static_cast<double>(seq - seen) >= options_.growth * static_cast<double>(seen);
   } else {
     due = seq != last_try_seq_;
   }
@@ -31,7 +32,10 @@ bool Retrainer::CheckOnce() {
   last_try_seq_ = seq;
   TrainOptions o = options_.train;
   o.cancel = &cancel_;
-  auto m = TrainModels(*store_, *diagnoser_, *rules_, dir_, o, log_);
+  // On the retrainer's thread: an exception from a library (fastText,
+  // liblinear) costs this model, not the process.
+  auto m = CatchExceptions(
+      "training", [&] { return TrainModels(*store_, *diagnoser_, *rules_, dir_, o, log_); });
   if (!m.ok()) {
     log_("root cause: no new model: " + m.status().message());
     return false;

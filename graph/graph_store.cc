@@ -120,6 +120,10 @@ void GraphBatch::PutDeadLetter(const storage::DeadLetter& dl, uint64_t offset) {
   Put(Cf::kDlq, keys::DeadLetter(dl.source, dl.stream, offset), Encode(dl));
 }
 
+void GraphBatch::DeleteDeadLetter(const storage::DeadLetter& dl) {
+  Delete(Cf::kDlq, keys::DeadLetter(dl.source, dl.stream, static_cast<uint64_t>(dl.byte_offset)));
+}
+
 void GraphBatch::AddOutbox(const std::string& kind, const std::string& id) {
   storage::OutboxItem item;
   item.kind = kind;
@@ -169,7 +173,7 @@ Result<std::unique_ptr<GraphStore>> GraphStore::Open(const std::string& dir,
   auto store = std::unique_ptr<GraphStore>(new GraphStore());
   rocksdb::DB* db = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(db_options, dir, descriptors, &store->handles_, &db);
-  if (!s.ok()) return FromRocks(s, "open " + dir);
+  if (!s.ok()) return FromRocksOpen(s, dir, "open " + dir);
   store->db_.reset(db);
   store->dir_ = dir;
   // Continue the outbox numbering after the last entry ever committed: the
@@ -245,7 +249,10 @@ Status GraphStore::Commit(GraphBatch& batch) {
   rocksdb::WriteOptions wo;
   wo.sync = false;  // the WAL survives a process crash; fsync per batch is the caller's option
   rocksdb::Status s = db_->Write(wo, batch.wb_.get());
-  if (s.ok()) last_outbox_seq_ = seq;
+  if (s.ok()) {
+    last_outbox_seq_ = seq;
+    ++commits_;
+  }
   batch.wb_->Clear();
   batch.dedup_.clear();
   batch.outbox_.clear();

@@ -82,6 +82,8 @@ class GraphBatch {
                                           const std::string& source_id) const;
   void PutCheckpoint(const storage::Checkpoint& cp);
   void PutDeadLetter(const storage::DeadLetter& dl, uint64_t offset);
+  // Removes the dead letter `dl` (its source, stream and byte_offset).
+  void DeleteDeadLetter(const storage::DeadLetter& dl);
   // Queues kind/id for the search index; numbered in commit order.
   void AddOutbox(const std::string& kind, const std::string& id);
   size_t mutations() const;
@@ -137,6 +139,9 @@ class GraphStore {
   // Applies every mutation of `batch` atomically, or none. The batch is
   // spent either way.
   Status Commit(GraphBatch& batch);
+  // Batches Commit has written since the store was opened (tests use it to
+  // see that one change is one commit).
+  uint64_t commits() const { return commits_.load(); }
 
   // NotFound when absent.
   Result<storage::Entity> GetEntity(const std::string& kind, const std::string& id) const;
@@ -262,6 +267,7 @@ class GraphStore {
   std::mutex spool_mu_;
   std::unique_ptr<SpoolStore> spool_;
   std::atomic<uint64_t> last_outbox_seq_{0};
+  std::atomic<uint64_t> commits_{0};
 };
 
 }  // namespace faultgraph::graph

@@ -39,7 +39,7 @@ Result<std::unique_ptr<SpoolStore>> SpoolStore::Open(const std::string& dir) {
   o.keep_log_file_num = 2;
   o.compression = rocksdb::kNoCompression;
   rocksdb::DB* db = nullptr;
-  FG_RETURN_IF_ERROR(FromRocks(rocksdb::DB::Open(o, dir, &db), "open spool " + dir));
+  FG_RETURN_IF_ERROR(FromRocksOpen(rocksdb::DB::Open(o, dir, &db), dir, "open spool " + dir));
   auto spool = std::unique_ptr<SpoolStore>(new SpoolStore());
   spool->db_.reset(db);
   spool->dir_ = dir;

@@ -183,6 +183,7 @@ Result<std::vector<std::optional<storage::DedupEntry>>> IngestPipeline::StoredVe
 
 Status IngestPipeline::CommitWithCheckpoint(graph::GraphBatch& gb, const PreparedBatch& batch,
                                             const BatchStats& stats) {
+  if (batch.keep_checkpoint) return store_->Commit(gb);
   auto prev = store_->GetCheckpoint(batch.source, batch.stream);
   if (!prev.ok()) return prev.status();
   storage::Checkpoint cp;
@@ -211,6 +212,8 @@ Result<PreparedBatch> IngestPipeline::Prepare(const SourceBatch& batch) const {
   out.stream = batch.stream;
   out.checkpoint_position = batch.checkpoint_position;
   out.checkpoint_description = batch.checkpoint_description;
+  out.keep_checkpoint = batch.keep_checkpoint;
+  out.resolved = batch.resolved;
   for (const RejectedRow& r : batch.rejected) {
     out.dead_letters.emplace_back(
         MakeDeadLetter(*rules_, out.source, out.stream, r.position, r.reason, r.raw),
@@ -242,6 +245,9 @@ Result<BatchStats> IngestPipeline::Commit(PreparedBatch& batch) {
   std::lock_guard<std::mutex> lock(mu_);
   graph::GraphBatch gb = store_->NewBatch();
   BatchStats stats;
+  // Before the batch's own dead letters: a row rejected again at the same
+  // place keeps its (new) dead letter.
+  for (const auto& dl : batch.resolved) gb.DeleteDeadLetter(dl);
   for (const auto& [dl, offset] : batch.dead_letters) {
     gb.PutDeadLetter(dl, offset);
     ++stats.rejected;

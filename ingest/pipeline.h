@@ -38,6 +38,12 @@ struct SourceBatch {
   std::vector<RejectedRow> rejected;
   std::string checkpoint_position;     // opaque to ingest; stored verbatim
   std::string checkpoint_description;  // for people: "byte 1234 of 5678"
+  // True: the stream's checkpoint is left as it is (rows read again from
+  // behind it, such as a retried dead letter); the two fields above unused.
+  bool keep_checkpoint = false;
+  // Dead letters this batch resolves (their rows are among `rows`):
+  // deleted in the same commit.
+  std::vector<graph::storage::DeadLetter> resolved;
 };
 
 // A batch mapped to typed records, enriched, normalised and derived: all
@@ -48,6 +54,8 @@ struct PreparedBatch {
   std::string stream;
   std::string checkpoint_position;
   std::string checkpoint_description;
+  bool keep_checkpoint = false;
+  std::vector<graph::storage::DeadLetter> resolved;
   std::vector<std::pair<graph::storage::DeadLetter, uint64_t>> dead_letters;  // with offsets
   std::vector<Record> records;
   std::vector<Derived> derived;  // one per record

@@ -5,6 +5,7 @@
 #include <ctime>
 #include <string>
 
+#include "common/parse_number.h"
 #include "ingest/text.h"
 
 namespace faultgraph::ingest {
@@ -58,7 +59,7 @@ Result<int64_t> ParseTime(std::string_view text, std::string_view format) {
     while (end < t.size() && std::isdigit(static_cast<unsigned char>(t[end]))) ++end;
     std::string digits = t.substr(20, end - 20);
     digits = (digits + "000").substr(0, 3);
-    frac_ms = std::stoll(digits);
+    ParseInteger(digits, &frac_ms);  // three digits, checked above
     t.erase(19, end - 19);
   }
   for (const char* f : kIsoForms) {

@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/status.h"
+
 namespace faultgraph::search {
 
 // Boolean term prefixes (upper-case letters, as Xapian's convention wants).
@@ -39,8 +41,16 @@ bool ParseVersionValue(std::string_view value, uint64_t* version, std::string_vi
 
 // Metadata key under which each shard keeps the last outbox sequence it holds.
 inline constexpr const char* kIndexedSeqKey = "faultgraph.outbox_seq";
+// Metadata key set ("1") while a rebuild has emptied the shard and not yet
+// finished: the shard lacks what the rebuild did not reach, whatever its
+// outbox sequence says, until a whole rebuild completes.
+inline constexpr const char* kRebuildingKey = "faultgraph.rebuilding";
 
-// What a hit shows without going back to the graph.
+// What a hit shows without going back to the graph: the document data.
+// Written as a format byte (2) and length-delimited fields (the key codec's
+// escaped strings), so no byte of any field can shift another. Documents of
+// older versions (fields between \x1e separators, list items between \x1f)
+// are still read; one whose fields do not add up is Corruption.
 struct StoredDoc {
   std::string kind;
   std::string id;
@@ -54,7 +64,9 @@ struct StoredDoc {
   std::string cause;  // the case's failure cause (documents indexed before it: empty)
 
   std::string Serialise() const;
-  static StoredDoc Parse(std::string_view data);
+  // Corruption, naming what is wrong, when `data` is not a stored document
+  // (a reindex writes every document again).
+  static Result<StoredDoc> Parse(std::string_view data);
 };
 
 }  // namespace faultgraph::search

@@ -3,12 +3,13 @@
 #include <xapian.h>
 
 #include <algorithm>
-#include <charconv>
 #include <filesystem>
+#include <system_error>
 #include <thread>
 
 #include "common/hash.h"
 #include "common/log.h"
+#include "common/parse_number.h"
 #include "graph/schema.h"
 #include "search/analyzer.h"
 #include "search/index_schema.h"
@@ -20,6 +21,7 @@ struct Indexer::Shard {
   std::unique_ptr<Xapian::WritableDatabase> db;
   Xapian::TermGenerator generator;
   uint64_t seq = 0;
+  bool rebuilding = false;  // kRebuildingKey: emptied by a rebuild that has not finished
 };
 
 std::vector<std::string> ShardPaths(const std::string& dir, int shards) {
@@ -78,10 +80,15 @@ Result<Xapian::Document> BuildDocument(const graph::GraphStore& store, const Tex
     sd.title = f->name;
     sd.fixes = {f->id};
     for (const auto& target : f->applies_to) {
-      if (store.GetEntity("product", target).ok()) {
+      // A product, else a component; a failed read is neither, and fails
+      // the document rather than filing it under the wrong facet.
+      auto product = store.GetEntity("product", target);
+      if (product.ok()) {
         AddTerms(doc, kProductPrefix, {target});
-      } else {
+      } else if (product.status().IsNotFound()) {
         sd.components.push_back(target);
+      } else {
+        return product.status();
       }
     }
   } else {
@@ -98,6 +105,33 @@ Result<Xapian::Document> BuildDocument(const graph::GraphStore& store, const Tex
   doc.set_data(sd.Serialise());
   return doc;
 }
+
+// A shard's writes of one chunk, committed as one or not at all: on an
+// error the transaction is cancelled, so that nothing of a failed chunk —
+// least of all the outbox sequence or the end of a rebuild's mark — is left
+// pending for a later commit (or the database's destructor, which commits
+// what is pending) to write.
+class ShardTransaction {
+ public:
+  explicit ShardTransaction(Xapian::WritableDatabase& db) : db_(db) { db_.begin_transaction(); }
+  ~ShardTransaction() {
+    if (!open_) return;
+    try {
+      db_.cancel_transaction();
+    } catch (const Xapian::Error&) {  // a failed commit already ended it
+    }
+  }
+  ShardTransaction(const ShardTransaction&) = delete;
+  ShardTransaction& operator=(const ShardTransaction&) = delete;
+  void Commit() {
+    open_ = false;
+    db_.commit_transaction();
+  }
+
+ private:
+  Xapian::WritableDatabase& db_;
+  bool open_ = true;
+};
 
 void SkipDocument(const graph::OutboxEntry& e, std::string_view why) {
   LogError("search index: " + e.kind + " '" + e.id.substr(0, 100) +
@@ -125,12 +159,12 @@ Result<std::unique_ptr<Indexer>> Indexer::Open(graph::GraphStore* store, const s
       shard->db =
           std::make_unique<Xapian::WritableDatabase>(path, Xapian::DB_CREATE_OR_OPEN, kBlockSize);
       std::string seq = shard->db->get_metadata(kIndexedSeqKey);
-      auto [end, ec] = std::from_chars(seq.data(), seq.data() + seq.size(), shard->seq);
-      if (!seq.empty() && (ec != std::errc() || end != seq.data() + seq.size())) {
+      if (!seq.empty() && !ParseInteger(seq, &shard->seq)) {
         return Status::Corruption("the search index shard " + path + " holds a bad " +
                                   kIndexedSeqKey + " '" + seq.substr(0, 40) +
                                   "': run 'faultgraph reindex'");
       }
+      shard->rebuilding = !shard->db->get_metadata(kRebuildingKey).empty();
       ConfigureGenerator(shard->generator);
       ix->shards_.push_back(std::move(shard));
     }
@@ -162,6 +196,10 @@ uint64_t Indexer::indexed_seq() const {
   return shards_.empty() ? 0 : lowest;
 }
 
+bool Indexer::rebuild_pending() const {
+  return std::any_of(shards_.begin(), shards_.end(), [](const auto& s) { return s->rebuilding; });
+}
+
 Status Indexer::IndexChunk(const std::vector<graph::OutboxEntry>& items, uint64_t seq, bool mark) {
   size_t n = shards_.size();
   std::vector<std::vector<const graph::OutboxEntry*>> parts(n);
@@ -170,6 +208,7 @@ Status Indexer::IndexChunk(const std::vector<graph::OutboxEntry>& items, uint64_
   auto work = [&](size_t i) {
     Shard& shard = *shards_[i];
     try {
+      ShardTransaction txn(*shard.db);
       for (const auto* e : parts[i]) {
         if (mark && e->seq <= shard.seq) continue;  // this shard already holds it
         std::string id_term = IdTerm(e->kind, e->id);
@@ -192,19 +231,34 @@ Status Indexer::IndexChunk(const std::vector<graph::OutboxEntry>& items, uint64_
           return;
         }
       }
-      if (mark) shard.db->set_metadata(kIndexedSeqKey, std::to_string(seq));
-      shard.db->commit();
+      if (mark) {
+        shard.db->set_metadata(kIndexedSeqKey, std::to_string(seq));
+        shard.db->set_metadata(kRebuildingKey, shard.rebuilding ? "1" : "");  // "": removed
+      }
+      if (options_.before_commit) {
+        results[i] = options_.before_commit(static_cast<int>(i));
+        if (!results[i].ok()) return;
+      }
+      txn.Commit();
       if (mark) shard.seq = seq;
     } catch (const Xapian::Error& e) {
       // Bounded: Xapian quotes the offending term, which a source controls.
       results[i] = Status::IOError("index shard " + std::to_string(i) + ": " +
                                    e.get_description().substr(0, 500));
-    } catch (const std::exception& e) {
-      results[i] = Status::Aborted("index shard " + std::to_string(i) + ": " + e.what());
+    } catch (...) {
+      // A shard's thread must not end the process (the document builder
+      // runs arbitrary stored data through the analyzer).
+      results[i] = CurrentExceptionStatus("index shard " + std::to_string(i));
     }
   };
   std::vector<std::thread> threads;
-  for (size_t i = 1; i < n; ++i) threads.emplace_back(work, i);
+  for (size_t i = 1; i < n; ++i) {
+    try {
+      threads.emplace_back(work, i);
+    } catch (const std::system_error&) {
+      work(i);  // no thread to spare: this shard on this one
+    }
+  }
   work(0);
   for (auto& t : threads) t.join();
   for (const auto& s : results) FG_RETURN_IF_ERROR(s);
@@ -212,6 +266,12 @@ Status Indexer::IndexChunk(const std::vector<graph::OutboxEntry>& items, uint64_
 }
 
 Result<uint64_t> Indexer::CatchUp() {
+  if (rebuild_pending()) {
+    // The outbox holds only what came after the rebuild began: it cannot
+    // complete an index the rebuild emptied.
+    LogWarn("search index: a rebuild did not finish; rebuilding the index");
+    return Rebuild();
+  }
   uint64_t done = 0;
   for (;;) {
     uint64_t from = indexed_seq();
@@ -229,13 +289,21 @@ Result<uint64_t> Indexer::Rebuild() {
   // Everything committed up to `upto` is in the graph now; entries after it
   // are picked up by the next CatchUp.
   uint64_t upto = store_->LastOutboxSeq();
+  const auto paths = ShardPaths(dir_, options_.shards);
   try {
-    for (auto& s : shards_) {
-      s->db->close();
-      s->db = std::make_unique<Xapian::WritableDatabase>(
-          ShardPaths(dir_, options_.shards)[&s - &shards_[0]], Xapian::DB_CREATE_OR_OVERWRITE,
-          kBlockSize);
-      s->seq = 0;
+    // Each emptied shard is marked incomplete in its first commit, so that
+    // an error or a kill from there on leaves the index known incomplete
+    // (a kill between the overwrite and that commit leaves an empty shard
+    // behind WRITER_OPEN, which the next writer checks and repairs).
+    for (size_t i = 0; i < shards_.size(); ++i) {
+      Shard& s = *shards_[i];
+      s.db->close();
+      s.db = std::make_unique<Xapian::WritableDatabase>(paths[i], Xapian::DB_CREATE_OR_OVERWRITE,
+                                                        kBlockSize);
+      s.seq = 0;
+      s.rebuilding = true;
+      s.db->set_metadata(kRebuildingKey, "1");
+      s.db->commit();
     }
   } catch (const Xapian::Error& e) {
     return Status::IOError("cannot reset the search index: " + e.get_description());
@@ -264,7 +332,13 @@ Result<uint64_t> Indexer::Rebuild() {
   if (!fixes.ok()) return fixes.status();
   for (const auto& f : *fixes) items.push_back({1, "fix", f.id});
   FG_RETURN_IF_ERROR(flush());
-  FG_RETURN_IF_ERROR(IndexChunk({}, upto));
+  // Complete: each shard holds `upto` and loses its mark in one commit.
+  for (auto& s : shards_) s->rebuilding = false;
+  Status marked = IndexChunk({}, upto);
+  if (!marked.ok()) {
+    for (auto& s : shards_) s->rebuilding = true;  // a shard that failed keeps its mark
+    return marked;
+  }
   FG_RETURN_IF_ERROR(store_->TrimOutbox(upto));
   return total;
 }

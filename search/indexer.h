@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -22,6 +23,9 @@ class TextFolder;
 struct IndexOptions {
   int shards = 2;               // databases written in parallel (one per core)
   size_t commit_every = 20000;  // outbox items per Xapian commit
+  // Fault injection for tests: called before each shard's commit; a non-OK
+  // Status fails that shard's chunk as a Xapian error would. Empty: none.
+  std::function<Status(int shard)> before_commit;
 };
 
 class Indexer {
@@ -35,10 +39,17 @@ class Indexer {
 
   // Indexes every outbox entry after indexed_seq(), commits, then trims the
   // outbox up to what every shard holds. Returns the number of entries
-  // indexed. Not thread-safe (one indexer thread).
+  // indexed. When a rebuild did not finish (it failed, or the process ended
+  // during it), the outbox cannot complete the index: CatchUp rebuilds it
+  // instead. Not thread-safe (one indexer thread).
   Result<uint64_t> CatchUp();
-  // Empties the index and indexes every case and fix in the graph again.
+  // Empties the index and indexes every case and fix in the graph again;
+  // returns the number of documents written. On error the index stays
+  // marked incomplete (in each shard's metadata, so across restarts) and
+  // the next CatchUp or Rebuild starts the rebuild again.
   Result<uint64_t> Rebuild();
+  // True while a rebuild has emptied a shard and not finished.
+  bool rebuild_pending() const;
   // Compares the index with the graph (search/index_verify.h). Call after
   // CatchUp, on the indexer's thread.
   Result<IndexReport> Verify() const;

@@ -19,6 +19,8 @@ namespace faultgraph::search {
 namespace {
 
 constexpr Xapian::doccount kFacetDocs = 100;  // facets count over this many best matches
+// Tries of a search whose revision the indexer discarded meanwhile.
+constexpr int kMaxAttempts = 4;
 constexpr size_t kSnippetBytes = 180;
 
 // One match of one shard.
@@ -37,7 +39,7 @@ Result<std::unique_ptr<Searcher>> Searcher::Open(const std::string& dir, int sha
   s->paths_ = ShardPaths(dir, shards);
   for (const auto& p : s->paths_) {
     if (!std::filesystem::exists(p)) {
-      return Status::NotFound("no search index in " + dir + " (run 'faultgraph reindex')");
+      return Status::Unavailable("no search index in " + dir + " (run 'faultgraph reindex')");
     }
   }
   auto folder = TextFolder::Create();
@@ -77,199 +79,229 @@ Result<SearchResponse> Searcher::Search(const SearchRequest& req) const {
       req.filters.to_ms <= req.filters.from_ms) {
     return Status::InvalidArgument("the period ends before it starts");
   }
-  std::unique_ptr<Handles> db;
+  // The query's words are analysed exactly as the documents' were and
+  // OR-ed, so BM25 ranks by overlap. (Xapian 1.4's QueryParser rejects
+  // mixed text such as "noise 噪音 fan" under FLAG_CJK_NGRAM.)
+  std::vector<WeightedTerm> terms;
   try {
-    db = Acquire();
-    // The query's words are analysed exactly as the documents' were and
-    // OR-ed, so BM25 ranks by overlap. (Xapian 1.4's QueryParser rejects
-    // mixed text such as "noise 噪音 fan" under FLAG_CJK_NGRAM.)
-    std::vector<WeightedTerm> terms = QueryTerms(folded);
-    if (terms.empty()) {
-      Release(std::move(db));
-      return Status::InvalidArgument("the query has no words to search for");
-    }
-    const SearchFilters& f = req.filters;
-    std::vector<std::string> filter_terms;
-    if (!f.kind.empty()) filter_terms.push_back(BoundedTerm(kKindPrefix, f.kind));
-    if (!f.product.empty()) filter_terms.push_back(BoundedTerm(kProductPrefix, f.product));
-    if (!f.family.empty()) filter_terms.push_back(BoundedTerm(kFamilyPrefix, f.family));
-    if (!f.component.empty()) filter_terms.push_back(BoundedTerm(kComponentPrefix, f.component));
-    if (!f.symptom.empty()) filter_terms.push_back(BoundedTerm(kSymptomPrefix, f.symptom));
-    if (!f.region.empty()) filter_terms.push_back(BoundedTerm(kRegionPrefix, f.region));
-    const bool ranged = f.from_ms != 0 || f.to_ms != 0;
-    const std::string lo = Xapian::sortable_serialise(static_cast<double>(f.from_ms));
-    const std::string hi =
-        Xapian::sortable_serialise(static_cast<double>(
-            f.to_ms == 0 ? INT64_MAX : f.to_ms == INT64_MIN ? INT64_MIN : f.to_ms - 1));
-    enum class Mode { kAll, kAny, kElite };
-    // Builds the whole query from strings. Each shard's thread builds its
-    // own: Xapian::Query shares its parts with non-atomic reference
-    // counts, so one Query must never be copied on two threads at once.
-    auto make_query = [&](Mode mode, Xapian::termcount elite) {
-      std::vector<Xapian::Query> words;
-      for (const auto& t : terms) words.emplace_back(t.term, t.wdf);
-      Xapian::Query query =
-          mode == Mode::kAll ? Xapian::Query(Xapian::Query::OP_AND, words.begin(), words.end())
-          : mode == Mode::kElite
-              ? Xapian::Query(Xapian::Query::OP_ELITE_SET, words.begin(), words.end(), elite)
-              : Xapian::Query(Xapian::Query::OP_OR, words.begin(), words.end());
-      std::vector<Xapian::Query> filters;
-      for (const auto& t : filter_terms) filters.emplace_back(t);
-      if (ranged) filters.emplace_back(Xapian::Query::OP_VALUE_RANGE, kOpenedSlot, lo, hi);
-      if (!filters.empty()) {
-        query = Xapian::Query(Xapian::Query::OP_FILTER, query,
-                              Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end()));
-      }
-      if (!req.exclude.empty()) {
-        query = Xapian::Query(Xapian::Query::OP_AND_NOT, query,
-                              Xapian::Query(BoundedTerm(kIdPrefix, req.exclude)));
-      }
-      return query;
-    };
-
-    // Each shard is matched on its own core and the best of both merged by
-    // weight: the shards hold hash-distributed halves of one collection, so
-    // their BM25 statistics, and so their weights, agree closely.
-    const size_t n = db->shards.size();
-    Xapian::doccount want = static_cast<Xapian::doccount>(req.offset + req.limit);
-    Xapian::doccount fetch = req.facets ? std::max(want, kFacetDocs) : want;
-    struct Counts {
-      uint64_t lower = 0, estimated = 0, upper = 0;
-    };
-    // The best `count` matches of a query over all shards, and how many
-    // documents match it. check_at_least `check` (the page and the facets'
-    // documents when matches are wanted): below that many matches the
-    // counts are exact, above it the lower bound is at least that many.
-    auto run = [&](const std::function<Xapian::Query()>& make, Xapian::doccount count,
-                   Xapian::doccount check, Counts* total) {
-      std::vector<std::vector<Match>> per(n);
-      std::vector<Counts> c(n);
-      tbb::parallel_for(size_t{0}, n, [&](size_t i) {
-        Xapian::Enquire enquire(db->shards[i]);
-        enquire.set_query(make());
-        Xapian::MSet ms = enquire.get_mset(0, count, check);
-        c[i] = {ms.get_matches_lower_bound(), ms.get_matches_estimated(),
-                ms.get_matches_upper_bound()};
-        for (auto it = ms.begin(); it != ms.end(); ++it)
-          per[i].push_back({it.get_weight(), it.get_percent(), i, *it, {}});
-      });
-      std::vector<Match> out;
-      *total = {};
-      for (size_t i = 0; i < n; ++i) {
-        total->lower += c[i].lower;
-        total->estimated += c[i].estimated;
-        total->upper += c[i].upper;
-        for (auto& m : per[i]) out.push_back(std::move(m));
-      }
-      std::sort(out.begin(), out.end(), [](const Match& a, const Match& b) {
-        return a.weight != b.weight ? a.weight > b.weight
-                                    : std::tie(a.shard, a.docid) < std::tie(b.shard, b.docid);
-      });
-      if (out.size() > count) out.resize(count);
-      return out;
-    };
-    // A long text (a whole ticket) may match on its most informative words
-    // only: the elite set keeps the terms with the highest BM25 bound.
-    const auto elite = static_cast<Xapian::termcount>(req.max_terms);
-    uint64_t docs = 0;
-    for (const auto& d : db->shards) docs += d.get_doccount();
-    const bool use_elite = elite > 0 && terms.size() > elite && docs > req.max_terms_min_docs;
-    const Mode any = use_elite ? Mode::kElite : Mode::kAny;
-    auto any_query = [&] { return make_query(any, elite); };
-    std::vector<Match> mset;
-    Counts matched;
-    if (req.all_words_first && terms.size() > 1) {
-      // Documents with every word first (intersections of long posting
-      // lists are cheap), then those with only some, ranked among
-      // themselves: one order for every page, so that paging on reaches
-      // every document with any word, and the count says so.
-      Counts all;
-      mset = run([&] { return make_query(Mode::kAll, 0); }, fetch, 0, &all);
-      if (mset.size() < want) {
-        // Every full match is in `mset` (fewer than asked): the rest follow.
-        Counts rest;
-        const auto left = fetch - static_cast<Xapian::doccount>(mset.size());
-        auto more = run(
-            [&] {
-              return Xapian::Query(Xapian::Query::OP_AND_NOT, any_query(),
-                                   make_query(Mode::kAll, 0));
-            },
-            left, left, &rest);
-        matched = {mset.size() + rest.lower, mset.size() + rest.estimated,
-                   mset.size() + rest.upper};
-        for (auto& m : more) mset.push_back(std::move(m));
-      } else {
-        // The page is all full matches: the rest only counted, from the
-        // index's statistics (no matching: a search stays as fast as before).
-        run(any_query, 0, 0, &matched);
-        matched.lower = std::max(matched.lower, all.lower);
-      }
-    } else {
-      mset = run(any_query, fetch, fetch, &matched);
-    }
-    // Consistent bounds: the estimate within them, never below the hits.
-    matched.lower = std::max<uint64_t>(matched.lower, mset.size());
-    matched.estimated = std::max(matched.estimated, matched.lower);
-    matched.upper = std::max(matched.upper, matched.estimated);
-    // The stored data carries what facets and hits show: one read per
-    // document, each shard's on its own core.
-    size_t keep = req.facets ? mset.size() : std::min<size_t>(mset.size(), want);
-    tbb::parallel_for(size_t{0}, n, [&](size_t i) {
-      for (size_t k = 0; k < keep; ++k) {
-        if (mset[k].shard == i && (req.facets || k >= req.offset))
-          mset[k].data = db->shards[i].get_document(mset[k].docid).get_data();
-      }
-    });
-
-    SearchResponse out;
-    out.matches_estimated = matched.estimated;
-    out.matches_lower_bound = matched.lower;
-    out.matches_upper_bound = matched.upper;
-    std::unordered_map<std::string, int> counts[3];  // product, component, symptom
-    for (size_t rank = 0; rank < keep; ++rank) {
-      const Match& m = mset[rank];
-      bool is_hit = rank >= req.offset && rank < want;
-      if (!is_hit && !req.facets) continue;
-      StoredDoc sd = StoredDoc::Parse(m.data);
-      if (req.facets) {
-        if (!sd.product.empty()) ++counts[0][sd.product];
-        for (const auto& c : sd.components) ++counts[1][c];
-        for (const auto& y : sd.symptoms) ++counts[2][y];
-      }
-      if (!is_hit) continue;
-      SearchHit h;
-      h.kind = sd.kind;
-      h.id = sd.id;
-      h.title = sd.title;
-      h.product = sd.product;
-      h.components = sd.components;
-      h.symptoms = sd.symptoms;
-      h.fixes = sd.fixes;
-      h.opened_ms = sd.opened_ms;
-      h.cause = sd.cause;
-      h.percent = m.percent;
-      h.weight = m.weight;
-      h.snippet = MakeSnippet(sd.folded, terms, kSnippetBytes);
-      out.hits.push_back(std::move(h));
-    }
-    if (req.facets) {
-      static constexpr const char* kNames[3] = {"product", "component", "symptom"};
-      for (int k = 0; k < 3; ++k) {
-        auto& list = out.facets[kNames[k]];
-        for (auto& [v, c] : counts[k]) list.push_back({v, c});
-        std::sort(list.begin(), list.end(), [](const FacetCount& a, const FacetCount& b) {
-          return a.count != b.count ? a.count > b.count : a.value < b.value;
-        });
-        if (list.size() > 20) list.resize(20);
-      }
-    }
-    Release(std::move(db));
-    return out;
-  } catch (const Xapian::DatabaseOpeningError& e) {
-    return Status::NotFound("no search index yet: " + e.get_description());
-  } catch (const Xapian::Error& e) {
-    return Status::IOError("search failed: " + e.get_description());
+    terms = QueryTerms(folded);
+  } catch (...) {
+    return CurrentExceptionStatus("search: analysing the query");
   }
+  if (terms.empty()) return Status::InvalidArgument("the query has no words to search for");
+  std::unique_ptr<Handles> db;
+  for (int attempt = 1;; ++attempt) {
+    try {
+      if (db == nullptr) {
+        db = Acquire();
+      } else {
+        for (auto& shard : db->shards) shard.reopen();
+      }
+      if (before_match_) before_match_();
+      auto out = SearchOnce(req, terms, *db);
+      Release(std::move(db));
+      return out;
+    } catch (const Xapian::DatabaseModifiedError& e) {
+      // The indexer committed (every 500 ms while it writes) often enough
+      // during this search that the revision it read is gone: read the
+      // latest one and search again, a bounded number of times.
+      if (attempt >= kMaxAttempts) {
+        return Status::Busy("search failed: the index changed under it " + std::to_string(attempt) +
+                            " times in a row (" + e.get_msg() + ")");
+      }
+    } catch (const Xapian::DatabaseOpeningError& e) {
+      return Status::Unavailable("no search index yet: " + e.get_description());
+    } catch (const Xapian::Error& e) {
+      return Status::IOError("search failed: " + e.get_description());
+    } catch (...) {
+      return CurrentExceptionStatus("search");
+    }
+  }
+}
+
+Result<SearchResponse> Searcher::SearchOnce(const SearchRequest& req,
+                                            const std::vector<WeightedTerm>& terms,
+                                            Handles& db) const {
+  const SearchFilters& f = req.filters;
+  std::vector<std::string> filter_terms;
+  if (!f.kind.empty()) filter_terms.push_back(BoundedTerm(kKindPrefix, f.kind));
+  if (!f.product.empty()) filter_terms.push_back(BoundedTerm(kProductPrefix, f.product));
+  if (!f.family.empty()) filter_terms.push_back(BoundedTerm(kFamilyPrefix, f.family));
+  if (!f.component.empty()) filter_terms.push_back(BoundedTerm(kComponentPrefix, f.component));
+  if (!f.symptom.empty()) filter_terms.push_back(BoundedTerm(kSymptomPrefix, f.symptom));
+  if (!f.region.empty()) filter_terms.push_back(BoundedTerm(kRegionPrefix, f.region));
+  const bool ranged = f.from_ms != 0 || f.to_ms != 0;
+  const std::string lo = Xapian::sortable_serialise(static_cast<double>(f.from_ms));
+  const std::string hi =
+      Xapian::sortable_serialise(static_cast<double>(f.to_ms == 0           ? INT64_MAX
+                                                     : f.to_ms == INT64_MIN ? INT64_MIN
+                                                                            : f.to_ms - 1));
+  enum class Mode { kAll, kAny, kElite };
+  // Builds the whole query from strings. Each shard's thread builds its
+  // own: Xapian::Query shares its parts with non-atomic reference
+  // counts, so one Query must never be copied on two threads at once.
+  auto make_query = [&](Mode mode, Xapian::termcount elite) {
+    std::vector<Xapian::Query> words;
+    for (const auto& t : terms) words.emplace_back(t.term, t.wdf);
+    Xapian::Query query =
+        mode == Mode::kAll ? Xapian::Query(Xapian::Query::OP_AND, words.begin(), words.end())
+        : mode == Mode::kElite
+            ? Xapian::Query(Xapian::Query::OP_ELITE_SET, words.begin(), words.end(), elite)
+            : Xapian::Query(Xapian::Query::OP_OR, words.begin(), words.end());
+    std::vector<Xapian::Query> filters;
+    for (const auto& t : filter_terms) filters.emplace_back(t);
+    if (ranged) filters.emplace_back(Xapian::Query::OP_VALUE_RANGE, kOpenedSlot, lo, hi);
+    if (!filters.empty()) {
+      query = Xapian::Query(Xapian::Query::OP_FILTER, query,
+                            Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end()));
+    }
+    if (!req.exclude.empty()) {
+      query = Xapian::Query(Xapian::Query::OP_AND_NOT, query,
+                            Xapian::Query(BoundedTerm(kIdPrefix, req.exclude)));
+    }
+    return query;
+  };
+
+  // Each shard is matched on its own core and the best of both merged by
+  // weight: the shards hold hash-distributed halves of one collection, so
+  // their BM25 statistics, and so their weights, agree closely.
+  const size_t n = db.shards.size();
+  Xapian::doccount want = static_cast<Xapian::doccount>(req.offset + req.limit);
+  Xapian::doccount fetch = req.facets ? std::max(want, kFacetDocs) : want;
+  struct Counts {
+    uint64_t lower = 0, estimated = 0, upper = 0;
+  };
+  // The best `count` matches of a query over all shards, and how many
+  // documents match it. check_at_least `check` (the page and the facets'
+  // documents when matches are wanted): below that many matches the
+  // counts are exact, above it the lower bound is at least that many.
+  auto run = [&](const std::function<Xapian::Query()>& make, Xapian::doccount count,
+                 Xapian::doccount check, Counts* total) {
+    std::vector<std::vector<Match>> per(n);
+    std::vector<Counts> c(n);
+    tbb::parallel_for(size_t{0}, n, [&](size_t i) {
+      Xapian::Enquire enquire(db.shards[i]);
+      enquire.set_query(make());
+      Xapian::MSet ms = enquire.get_mset(0, count, check);
+      c[i] = {ms.get_matches_lower_bound(), ms.get_matches_estimated(),
+              ms.get_matches_upper_bound()};
+      for (auto it = ms.begin(); it != ms.end(); ++it)
+        per[i].push_back({it.get_weight(), it.get_percent(), i, *it, {}});
+    });
+    std::vector<Match> out;
+    *total = {};
+    for (size_t i = 0; i < n; ++i) {
+      total->lower += c[i].lower;
+      total->estimated += c[i].estimated;
+      total->upper += c[i].upper;
+      for (auto& m : per[i]) out.push_back(std::move(m));
+    }
+    std::sort(out.begin(), out.end(), [](const Match& a, const Match& b) {
+      return a.weight != b.weight ? a.weight > b.weight
+                                  : std::tie(a.shard, a.docid) < std::tie(b.shard, b.docid);
+    });
+    if (out.size() > count) out.resize(count);
+    return out;
+  };
+  // A long text (a whole ticket) may match on its most informative words
+  // only: the elite set keeps the terms with the highest BM25 bound.
+  const auto elite = static_cast<Xapian::termcount>(req.max_terms);
+  uint64_t docs = 0;
+  for (const auto& d : db.shards) docs += d.get_doccount();
+  const bool use_elite = elite > 0 && terms.size() > elite && docs > req.max_terms_min_docs;
+  const Mode any = use_elite ? Mode::kElite : Mode::kAny;
+  auto any_query = [&] { return make_query(any, elite); };
+  std::vector<Match> mset;
+  Counts matched;
+  if (req.all_words_first && terms.size() > 1) {
+    // Documents with every word first (intersections of long posting
+    // lists are cheap), then those with only some, ranked among
+    // themselves: one order for every page, so that paging on reaches
+    // every document with any word, and the count says so.
+    Counts all;
+    mset = run([&] { return make_query(Mode::kAll, 0); }, fetch, 0, &all);
+    if (mset.size() < want) {
+      // Every full match is in `mset` (fewer than asked): the rest follow.
+      Counts rest;
+      const auto left = fetch - static_cast<Xapian::doccount>(mset.size());
+      auto more = run(
+          [&] {
+            return Xapian::Query(Xapian::Query::OP_AND_NOT, any_query(), make_query(Mode::kAll, 0));
+          },
+          left, left, &rest);
+      matched = {mset.size() + rest.lower, mset.size() + rest.estimated, mset.size() + rest.upper};
+      for (auto& m : more) mset.push_back(std::move(m));
+    } else {
+      // The page is all full matches: the rest only counted, from the
+      // index's statistics (no matching: a search stays as fast as before).
+      run(any_query, 0, 0, &matched);
+      matched.lower = std::max(matched.lower, all.lower);
+    }
+  } else {
+    mset = run(any_query, fetch, fetch, &matched);
+  }
+  // Consistent bounds: the estimate within them, never below the hits.
+  matched.lower = std::max<uint64_t>(matched.lower, mset.size());
+  matched.estimated = std::max(matched.estimated, matched.lower);
+  matched.upper = std::max(matched.upper, matched.estimated);
+  // The stored data carries what facets and hits show: one read per
+  // document, each shard's on its own core.
+  size_t keep = req.facets ? mset.size() : std::min<size_t>(mset.size(), want);
+  tbb::parallel_for(size_t{0}, n, [&](size_t i) {
+    for (size_t k = 0; k < keep; ++k) {
+      if (mset[k].shard == i && (req.facets || k >= req.offset))
+        mset[k].data = db.shards[i].get_document(mset[k].docid).get_data();
+    }
+  });
+
+  SearchResponse out;
+  out.matches_estimated = matched.estimated;
+  out.matches_lower_bound = matched.lower;
+  out.matches_upper_bound = matched.upper;
+  std::unordered_map<std::string, int> counts[3];  // product, component, symptom
+  for (size_t rank = 0; rank < keep; ++rank) {
+    const Match& m = mset[rank];
+    bool is_hit = rank >= req.offset && rank < want;
+    if (!is_hit && !req.facets) continue;
+    auto parsed = StoredDoc::Parse(m.data);
+    if (!parsed.ok()) {
+      return Status::Corruption("search index shard " + std::to_string(m.shard) + ", document " +
+                                std::to_string(m.docid) + ": " + parsed.status().message());
+    }
+    const StoredDoc& sd = *parsed;
+    if (req.facets) {
+      if (!sd.product.empty()) ++counts[0][sd.product];
+      for (const auto& c : sd.components) ++counts[1][c];
+      for (const auto& y : sd.symptoms) ++counts[2][y];
+    }
+    if (!is_hit) continue;
+    SearchHit h;
+    h.kind = sd.kind;
+    h.id = sd.id;
+    h.title = sd.title;
+    h.product = sd.product;
+    h.components = sd.components;
+    h.symptoms = sd.symptoms;
+    h.fixes = sd.fixes;
+    h.opened_ms = sd.opened_ms;
+    h.cause = sd.cause;
+    h.percent = m.percent;
+    h.weight = m.weight;
+    h.snippet = MakeSnippet(sd.folded, terms, kSnippetBytes);
+    out.hits.push_back(std::move(h));
+  }
+  if (req.facets) {
+    static constexpr const char* kNames[3] = {"product", "component", "symptom"};
+    for (int k = 0; k < 3; ++k) {
+      auto& list = out.facets[kNames[k]];
+      for (auto& [v, c] : counts[k]) list.push_back({v, c});
+      std::sort(list.begin(), list.end(), [](const FacetCount& a, const FacetCount& b) {
+        return a.count != b.count ? a.count > b.count : a.value < b.value;
+      });
+      if (list.size() > 20) list.resize(20);
+    }
+  }
+  return out;
 }
 
 }  // namespace faultgraph::search

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -20,6 +21,7 @@ class Database;
 namespace faultgraph::search {
 
 class TextFolder;
+struct WeightedTerm;
 
 struct SearchFilters {
   std::string kind;  // "case", "fix" or empty for both
@@ -74,13 +76,21 @@ struct SearchResponse {
 
 class Searcher {
  public:
-  // The index in `dir` with `shards` shards (as the indexer wrote it).
+  // The index in `dir` with `shards` shards (as the indexer wrote it);
+  // Unavailable when a shard is not there.
   static Result<std::unique_ptr<Searcher>> Open(const std::string& dir, int shards);
   ~Searcher();
 
   // InvalidArgument for an empty query (after folding) or a bad range;
-  // IOError when the index cannot be read. Thread-safe.
+  // Unavailable when there is no index yet; IOError when the index cannot be
+  // read; Corruption when a document's stored data is damaged (a reindex
+  // writes it again); Busy when the indexer discarded the revision being
+  // read so often that a few fresh starts did not get through. Thread-safe.
   Result<SearchResponse> Search(const SearchRequest& request) const;
+
+  // Tests only: called in every try of a search after its handles are
+  // opened or reopened, before matching (to commit under a search).
+  void SetBeforeMatchForTest(std::function<void()> fn) { before_match_ = std::move(fn); }
 
  private:
   Searcher() = default;
@@ -88,6 +98,9 @@ class Searcher {
   struct Handles {
     std::vector<Xapian::Database> shards;
   };
+  // One try of Search on `db`; throws what Xapian throws.
+  Result<SearchResponse> SearchOnce(const SearchRequest& req,
+                                    const std::vector<WeightedTerm>& terms, Handles& db) const;
   std::unique_ptr<Handles> Acquire() const;
   void Release(std::unique_ptr<Handles> h) const;
 
@@ -95,6 +108,7 @@ class Searcher {
   std::unique_ptr<TextFolder> folder_;
   mutable std::mutex mu_;
   mutable std::vector<std::unique_ptr<Handles>> pool_;
+  std::function<void()> before_match_;
 };
 
 }  // namespace faultgraph::search

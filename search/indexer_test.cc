@@ -1,0 +1,164 @@
+#include "search/indexer.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+
+#include "common/test_dir.h"
+#include "graph/schema.h"
+#include "graph/thrift_codec.h"
+#include "search/searcher.h"
+
+namespace faultgraph::search {
+namespace {
+
+class IndexerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto s = graph::GraphStore::Open(dir_ / "graph");
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    store_ = std::move(s).value();
+  }
+
+  // Case `id` of product AC-1, queued for the index as ingest does.
+  void AddCase(const std::string& id, const std::string& text) {
+    graph::storage::CaseDoc c;
+    c.case_id = id;
+    c.product = "AC-1";
+    c.family = "AC";
+    c.symptom_text = text;
+    c.opened_ms = 1700000000000LL;
+    graph::GraphBatch b = store_->NewBatch();
+    b.Put(graph::Cf::kCase, graph::keys::CaseDoc(id), graph::Encode(c));
+    b.AddOutbox("case", id);
+    ASSERT_TRUE(store_->Commit(b).ok());
+  }
+
+  std::unique_ptr<Indexer> OpenIndexer(IndexOptions options = {}) {
+    auto ix = Indexer::Open(store_.get(), dir_ / "index", options);
+    EXPECT_TRUE(ix.ok()) << ix.status().ToString();
+    return ix.ok() ? std::move(ix).value() : nullptr;
+  }
+
+  // Fails the `n`th shard commit from now on (1-based), once.
+  static IndexOptions FailingCommit(std::atomic<int>* commits, int n) {
+    IndexOptions o;
+    o.commit_every = 10;
+    o.before_commit = [commits, n](int shard) {
+      return ++*commits == n
+                 ? Status::IOError("injected: disk full in shard " + std::to_string(shard))
+                 : Status::Ok();
+    };
+    return o;
+  }
+
+  TestDir dir_;
+  std::unique_ptr<graph::GraphStore> store_;
+};
+
+// Issue 23: a chunk that failed to commit stopped the rebuild, but the
+// index, emptied by it, was then taken as complete: the next catch-up
+// marked it up to date from an outbox that no longer held the cases.
+TEST_F(IndexerTest, FailedRebuildIsNotMarkedComplete) {
+  for (int i = 0; i < 40; ++i)
+    AddCase("C" + std::to_string(i), "compressor noise " + std::to_string(i));
+  std::atomic<int> commits{0};
+  auto ix = OpenIndexer(FailingCommit(&commits, 1'000'000));
+  ASSERT_NE(ix, nullptr);
+  ASSERT_TRUE(ix->CatchUp().ok());  // everything indexed, the outbox trimmed
+
+  commits = 0;
+  ix.reset();
+  ix = OpenIndexer(FailingCommit(&commits, 3));  // the second chunk fails
+  auto rebuilt = ix->Rebuild();
+  ASSERT_FALSE(rebuilt.ok());
+  EXPECT_NE(rebuilt.status().message().find("injected"), std::string::npos)
+      << rebuilt.status().ToString();
+  EXPECT_TRUE(ix->rebuild_pending());
+  EXPECT_LT(ix->indexed_seq(), store_->LastOutboxSeq());
+
+  // A new case arrives; catching up must complete the index, not claim it.
+  AddCase("C40", "compressor noise 40");
+  auto caught = ix->CatchUp();
+  ASSERT_TRUE(caught.ok()) << caught.status().ToString();
+  EXPECT_FALSE(ix->rebuild_pending());
+  EXPECT_EQ(ix->indexed_seq(), store_->LastOutboxSeq());
+  auto report = ix->Verify();
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_TRUE(report->clean()) << report->missing.size() << " missing";
+  EXPECT_EQ(report->index_docs, 41u);
+}
+
+// The mark outlives the process: a rebuild that failed (or was killed) is
+// finished by the next writer, whatever the outbox holds.
+TEST_F(IndexerTest, UnfinishedRebuildIsResumedAfterReopen) {
+  for (int i = 0; i < 30; ++i) AddCase("C" + std::to_string(i), "fan rattles " + std::to_string(i));
+  {
+    std::atomic<int> commits{0};
+    auto ix = OpenIndexer(FailingCommit(&commits, 1'000'000));
+    ASSERT_TRUE(ix->CatchUp().ok());
+    commits = 0;
+    ix.reset();
+    ix = OpenIndexer(FailingCommit(&commits, 4));
+    ASSERT_FALSE(ix->Rebuild().ok());
+  }  // closed: Xapian commits whatever is pending on close
+  auto ix = OpenIndexer();
+  EXPECT_TRUE(ix->rebuild_pending());
+  auto caught = ix->CatchUp();
+  ASSERT_TRUE(caught.ok()) << caught.status().ToString();
+  EXPECT_EQ(*caught, 30u);
+  auto report = ix->Verify();
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->clean()) << report->missing.size() << " missing";
+}
+
+// The last commit of a rebuild failing in one shard leaves that shard
+// marked, and the rebuild is done again.
+TEST_F(IndexerTest, FailedFinalMarkKeepsTheRebuildPending) {
+  for (int i = 0; i < 5; ++i) AddCase("C" + std::to_string(i), "leaks water " + std::to_string(i));
+  std::atomic<int> commits{0};
+  // 2 shards, one chunk of 5 cases: commits 1-2 the chunk, 3-4 the final mark.
+  auto ix = OpenIndexer(FailingCommit(&commits, 4));
+  ASSERT_FALSE(ix->Rebuild().ok());
+  EXPECT_TRUE(ix->rebuild_pending());
+  ix.reset();
+  ix = OpenIndexer();
+  EXPECT_TRUE(ix->rebuild_pending());
+  ASSERT_TRUE(ix->CatchUp().ok());
+  EXPECT_FALSE(ix->rebuild_pending());
+}
+
+// Issue 23: a fix's target that could not be read (here a corrupt product
+// record) was filed as a component. It is now an error for that document,
+// which is left out loudly (and `verify` lists it) rather than built wrong.
+TEST_F(IndexerTest, UnreadableProductIsNotTakenForAComponent) {
+  graph::GraphBatch b = store_->NewBatch();
+  b.Put(graph::Cf::kEntity, graph::keys::Entity("product", "AC-1"), "\xff\xff not thrift");
+  graph::storage::Entity fix;
+  fix.kind = "fix";
+  fix.id = "FX-1";
+  fix.name = "replace the capacitor";
+  fix.applies_to = {"AC-1"};
+  b.PutEntity(fix);
+  b.AddOutbox("fix", "FX-1");
+  ASSERT_TRUE(store_->Commit(b).ok());
+  ASSERT_FALSE(store_->GetEntity("product", "AC-1").ok());
+
+  auto ix = OpenIndexer();
+  ASSERT_TRUE(ix->CatchUp().ok());
+  auto searcher = Searcher::Open(dir_ / "index", IndexOptions().shards);
+  ASSERT_TRUE(searcher.ok());
+  SearchRequest req;
+  req.text = "capacitor";
+  req.filters.component = "AC-1";
+  auto r = (*searcher)->Search(req);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->hits.empty()) << "AC-1 filed as a component of " << r->hits[0].id;
+  auto report = ix->Verify();
+  ASSERT_TRUE(report.ok());
+  ASSERT_EQ(report->missing.size(), 1u);
+  EXPECT_EQ(report->missing[0].id, "FX-1");
+}
+
+}  // namespace
+}  // namespace faultgraph::search
