@@ -49,12 +49,7 @@ void FeedRefresher::Loop() {
     // The sequence is read before the refresh: a case written meanwhile
     // leaves the feed marked stale, and the next read refreshes again.
     const uint64_t seq = sequence_();
-    Status s;
-    try {
-      s = refresh_();
-    } catch (const std::exception& e) {
-      s = Status::Aborted(std::string("feed refresh failed: ") + e.what());
-    }
+    Status s = CatchExceptions("feed refresh", refresh_);
     lock.lock();
     if (s.ok()) {
       refreshed_seq_ = seq;
