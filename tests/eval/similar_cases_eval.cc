@@ -19,7 +19,9 @@
 // (Diagnoser::Diagnose with product + text), the BM25 vote, fastText alone
 // and the most frequent labels (tests/eval/*_baseline.h) each rank labels;
 // top-1 and top-3 are counted, and the reliability of rootCause's first
-// answer per decile of its probability.
+// answer per decile of its probability. For diagnosing a loss, component
+// sets also count the classifier inside rootCause's model alone ("our
+// classifier"; per fold and in the CSV, not a baseline).
 //
 // --guard (the ctest SimilarCasesEval: fold 0): fails when, on a guarded
 // set, rootCause's top-1 or top-3 is below the BM25 vote's or fastText
@@ -226,12 +228,24 @@ std::string CsvField(const std::string& s) {
 // ---------------------------------------------------------------------------
 // Counting.
 
-enum Method { kRootCause, kBm25, kFastText, kMostFrequent, kMethods };
-const char* kMethodNames[kMethods] = {"rootCause", "BM25 vote", "fastText alone", "most frequent"};
+// The methods compared; then, for diagnosis only (not a baseline), the
+// classifier inside rootCause's own model alone (component sets).
+enum Method {
+  kRootCause,
+  kBm25,
+  kFastText,
+  kMostFrequent,
+  kMethods,
+  kOurClassifier = kMethods,
+  kCounted
+};
+const char* kMethodNames[kCounted] = {"rootCause", "BM25 vote", "fastText alone", "most frequent",
+                                      "our classifier"};
 
 struct Tally {
   int n = 0;
-  int top1[kMethods] = {}, top3[kMethods] = {};
+  int top1[kCounted] = {}, top3[kCounted] = {};
+  bool ours = false;        // kOurClassifier counted (a model was trained)
   double bins[10][3] = {};  // rootCause's first answer per decile: answers, summed p, right
   std::map<std::string, std::pair<int, int>> by_confidence;  // word: answers, right
   int similar_hit1 = 0, similar_hit5 = 0;  // the 5 most similar cases (component targets)
@@ -246,7 +260,8 @@ struct Tally {
   }
   void Merge(const Tally& o) {
     n += o.n;
-    for (int m = 0; m < kMethods; ++m) top1[m] += o.top1[m], top3[m] += o.top3[m];
+    for (int m = 0; m < kCounted; ++m) top1[m] += o.top1[m], top3[m] += o.top3[m];
+    ours |= o.ours;
     for (int d = 0; d < 10; ++d)
       for (int j = 0; j < 3; ++j) bins[d][j] += o.bins[d][j];
     for (const auto& [w, c] : o.by_confidence) {
@@ -451,6 +466,14 @@ int RunFold(const Ingest& in, const Table& t, int fold, const Options& opt, Resu
       tally.Add(kBm25, *voted, label);
       tally.Add(kFastText, (*fasttext)->Rank(text, 3), label);
       tally.Add(kMostFrequent, most_frequent.Rank(product, 3), label);
+      if (auto models = diagnoser.models();
+          target.slot == Slot::kComponent && models != nullptr && models->component != nullptr) {
+        std::vector<std::string> learned;
+        for (auto& p : models->component->Predict(product, rules->Fold(text), 3))
+          learned.push_back(std::move(p.label));
+        tally.Add(kOurClassifier, learned, label);
+        tally.ours = true;
+      }
 
       if (target.slot == Slot::kComponent) {  // the 5 most similar past cases
         search::SearchRequest req;
@@ -474,7 +497,7 @@ int RunFold(const Ingest& in, const Table& t, int fold, const Options& opt, Resu
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::printf("  %s, fold %d (n=%d, %zu labels, %.1f s):", target.id.c_str(), fold, tally.n,
                 most_frequent.Rank("", SIZE_MAX).size(), secs);
-    for (int m = 0; m < kMethods; ++m)
+    for (int m = 0; m < (tally.ours ? kCounted : kMethods); ++m)
       std::printf(" | %s %.1f/%.1f", kMethodNames[m], 100 * Rate(tally.top1[m], tally.n),
                   100 * Rate(tally.top3[m], tally.n));
     if (target.slot == Slot::kComponent)
@@ -568,7 +591,7 @@ Status WriteCsv(const std::string& path, const Results& results) {
   char buf[256];
   for (const auto& [id, by_fold] : results) {
     for (const auto& [fold, tally] : by_fold) {
-      for (int m = 0; m < kMethods; ++m) {
+      for (int m = 0; m < (tally.ours ? kCounted : kMethods); ++m) {
         std::snprintf(buf, sizeof buf, "%s,%d,accuracy,%s,%d,%.4f,%.4f,,\n", id.c_str(), fold,
                       kMethodNames[m], tally.n, Rate(tally.top1[m], tally.n),
                       Rate(tally.top3[m], tally.n));
