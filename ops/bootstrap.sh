@@ -20,6 +20,7 @@ PACKAGES=(
   libsimdjson-dev nlohmann-json3-dev
   libutf8proc-dev libuchardet-dev libfasttext-dev liblinear-dev
   libopencc-dev libopencc-data
+  libsqlite3-dev          # FTS5: the evaluation's BM25 vote baseline (tests/eval)
   libpq-dev postgresql
   libmicrohttpd-dev libcurl4-openssl-dev
   libpaho-mqtt-dev mosquitto mosquitto-clients
