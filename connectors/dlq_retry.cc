@@ -78,6 +78,13 @@ Result<RetryResult> RetryDeadLetter(ingest::IngestPipeline& pipeline, graph::Gra
   }
   auto stats = pipeline.Apply(batch);
   if (!stats.ok()) return stats.status();
+  if (stats->rejected > 0) {
+    // Refused after mapping (an outcome whose case is still not in the
+    // graph): the apply wrote the dead letter again, with today's reason.
+    auto again = store.FindDeadLetter(id);
+    out.message = "still rejected: " + (again.ok() ? again->reason : dl->reason);
+    return out;
+  }
   graph::GraphBatch del = store.NewBatch();
   del.Delete(graph::Cf::kDlq, graph::keys::DeadLetter(dl->source, dl->stream,
                                                       static_cast<uint64_t>(dl->byte_offset)));
