@@ -160,9 +160,11 @@ Status IngestPipeline::EnrichOutcomes(std::vector<Record>& records,
   for (size_t k = 0; k < at.size(); ++k) {
     const auto& c = (*cases)[k];
     if (!c.has_value()) {
-      refused->push_back({at[k], "the case " + QuoteValue(ids[k]) +
-                                     " of the outcome is not in the graph (load the case "
-                                     "first, then retry the outcome)"});
+      const Record& r = records[at[k]];
+      refused->push_back({at[k], r.source_id, r.source_version,
+                          "the case " + QuoteValue(ids[k]) +
+                              " of the outcome is not in the graph (load the case first, then "
+                              "retry the outcome)"});
       continue;
     }
     auto& o = std::get<Outcome>(records[at[k]].body);
@@ -346,17 +348,14 @@ Result<BatchStats> IngestPipeline::ApplyRecords(const std::string& source,
   batch.checkpoint_description = checkpoint_position;
   batch.records = std::move(records);
   std::vector<Refused> refused;
-  // Positions for the refused: the record's id stands for its place.
-  std::vector<std::pair<std::string, std::string>> ids;
-  for (const Record& r : batch.records) ids.emplace_back(r.source_id, r.source_version);
   FG_RETURN_IF_ERROR(PrepareRecords(batch.records, &batch.derived, &refused));
   for (const Refused& r : refused) {
-    SourcePosition pos;
+    SourcePosition pos;  // no row: the record's key stands for its place
     pos.stream = stream;
-    pos.byte_offset = Fnv1a64(ids[r.index].first);
+    pos.byte_offset = Fnv1a64(r.source_id);
     batch.dead_letters.emplace_back(
         MakeDeadLetter(*rules_, source, stream, pos, r.reason,
-                       "source_id=" + ids[r.index].first + " version=" + ids[r.index].second),
+                       "source_id=" + r.source_id + " version=" + r.source_version),
         pos.byte_offset);
   }
   return Commit(batch);

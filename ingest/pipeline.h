@@ -97,9 +97,11 @@ class IngestPipeline {
                                   const std::string& checkpoint_position);
 
  private:
-  // A record enrichment refused: its index in the records given, and why.
+  // A record enrichment refused: its index in the records given, its key
+  // and version (for a dead letter without a row), and why.
   struct Refused {
     size_t index;
+    std::string source_id, source_version;
     std::string reason;
   };
   // Enriches (assets and cases read together) and drops the records it
