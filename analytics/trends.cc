@@ -96,7 +96,12 @@ Status Analyse(const GraphStore& store, const TrendOptions& o, const Work& w, Ra
   // Evidence: the cases of the alert months, until each alert has enough.
   if (!alerts->empty()) {
     size_t missing = alerts->size();
+    std::string last_case;
     Status s = store.ForEachComponentCase(w.product, w.component, [&](const ComponentCase& c) {
+      // A case's outcomes follow its own entry: one failure, listed once.
+      const bool again = c.case_id == last_case;
+      last_case = c.case_id;
+      if (again) return true;
       int64_t month = MonthOf(c.opened_ms);
       for (auto& a : *alerts) {
         if (a.month != month || a.evidence.size() >= o.max_evidence) continue;

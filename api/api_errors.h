@@ -5,6 +5,7 @@
 #include <string>
 
 #include "api/gen-cpp/faultgraph_types.h"
+#include "api/limits.h"
 #include "common/status.h"
 
 namespace faultgraph::api {
@@ -14,6 +15,15 @@ namespace faultgraph::api {
   e.field = field;
   e.message = message;
   throw e;
+}
+
+// A required id: not empty, at most kMaxIdBytes.
+inline void CheckId(const std::string& field, const std::string& value) {
+  if (value.empty()) ThrowBad(field, field + " is empty");
+  if (value.size() > kMaxIdBytes) {
+    ThrowBad(field, field + " is " + std::to_string(value.size()) + " bytes; at most " +
+                        std::to_string(kMaxIdBytes) + " are allowed");
+  }
 }
 
 // Maps a Status from below to the API's typed exceptions: NotFound to

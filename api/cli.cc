@@ -42,7 +42,12 @@ constexpr const char* kUsage =
   neighbours TYPE ID [--in] [--product P] [--limit N]
                                      edges of TYPE (HAS_PART, SHOWS, CAUSED_BY, FIXED_BY,
                                      IN_FAMILY, APPLIES_TO) out of (or into) ID, with counts
-  case ID                            one service case
+  case ID                            one service case, with the outcomes recorded on it
+  outcome CASE [--component C] [--fix F] --worked yes|no [--note TEXT] [--id ID]
+                                     record what the technician found and whether the fix
+                                     held (again with the same --id: revise it; the default
+                                     id is CASE#you, so your own outcome is revised)
+  outcome CASE --retract [--id ID]   withdraw an outcome: it counts for nothing from now on
   asset SERIAL [--limit N]           an asset's cases, contacts and alarms in time order
   dlq list [--source S] [--limit N]  records rejected at ingest, with the reason and an id
   dlq show ID                        one dead letter whole (the row as read, PII masked)
@@ -331,11 +336,65 @@ int CmdNeighbours(api::FaultGraphIf& fg, const Args& a, bool as_json) {
   return 0;
 }
 
+json OutcomeJson(const api::Outcome& o) {
+  return {
+      {"outcomeId", o.outcomeId}, {"caseId", o.caseId}, {"component", o.component}, {"fix", o.fix},
+      {"worked", o.worked},       {"note", o.note},     {"timeMs", o.timeMs},       {"by", o.by},
+      {"retracted", o.retracted}, {"source", o.source}};
+}
+
+std::vector<std::string> OutcomeRow(const api::Outcome& o) {
+  return {cli::FormatTime(o.timeMs),
+          o.by,
+          o.component.empty() ? "-" : o.component,
+          o.fix.empty() ? "-" : o.fix,
+          o.fix.empty() ? "-"
+          : o.worked    ? "yes"
+                        : "no",
+          o.note};
+}
+
+const std::vector<std::string> kOutcomeColumns = {"time (UTC)", "by",   "component",
+                                                  "fix",        "held", "note"};
+
+int CmdOutcome(api::FaultGraphIf& fg, const Args& a, bool as_json) {
+  if (a.positional.size() != 2) UsageError("outcome needs one CASE id");
+  api::OutcomeRequest req;
+  req.caseId = a.positional[1];
+  req.outcomeId = a.Get("--id");
+  req.retract = a.Has("--retract");
+  req.component = a.Get("--component");
+  req.fix = a.Get("--fix");
+  req.note = a.Get("--note");
+  if (req.retract) {
+    if (a.Has("--component") || a.Has("--fix") || a.Has("--worked") || a.Has("--note"))
+      UsageError("outcome --retract takes only CASE and --id");
+  } else {
+    if (!a.Has("--worked")) UsageError("outcome needs --worked yes|no (did the fix hold?)");
+    if (!ingest::ParseYesNo(a.Get("--worked"), &req.worked))
+      UsageError("--worked must be yes or no");
+    if (req.component.empty() && req.fix.empty())
+      UsageError("outcome needs --component, --fix or both");
+  }
+  api::Outcome o;
+  fg.recordOutcome(o, req);
+  if (as_json) {
+    Print(OutcomeJson(o));
+    return 0;
+  }
+  std::printf("outcome %s of case %s %s\n", o.outcomeId.c_str(), o.caseId.c_str(),
+              o.retracted ? "retracted" : "recorded");
+  if (!o.retracted) cli::PrintTable(kOutcomeColumns, {OutcomeRow(o)});
+  return 0;
+}
+
 int CmdCase(api::FaultGraphIf& fg, const Args& a, bool as_json) {
   if (a.positional.size() != 2) UsageError("case needs one ID");
   api::CaseView c;
   fg.getCase(c, a.positional[1]);
   if (as_json) {
+    json outcomes = json::array();
+    for (const auto& o : c.outcomes) outcomes.push_back(OutcomeJson(o));
     Print({{"caseId", c.caseId},
            {"assetSerial", c.assetSerial},
            {"product", c.product},
@@ -356,7 +415,8 @@ int CmdCase(api::FaultGraphIf& fg, const Args& a, bool as_json) {
            {"outcome", c.outcome},
            {"satisfaction", c.satisfaction},
            {"region", c.region},
-           {"source", c.source}});
+           {"source", c.source},
+           {"outcomes", outcomes}});
     return 0;
   }
   std::printf("case %s  (%s)\nproduct: %s   asset: %s   region: %s\nopened: %s   closed: %s\n",
@@ -369,6 +429,12 @@ int CmdCase(api::FaultGraphIf& fg, const Args& a, bool as_json) {
       c.symptomText.c_str(), c.notes.c_str(), Join(c.faultCodes).c_str(),
       Join(c.components).c_str(), c.failureCause.c_str(), Join(c.fixes).c_str(),
       Join(c.parts).c_str(), c.labourMinutes, c.outcome.c_str());
+  if (!c.outcomes.empty()) {
+    std::printf("\noutcomes recorded by technicians:\n");
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& o : c.outcomes) rows.push_back(OutcomeRow(o));
+    cli::PrintTable(kOutcomeColumns, rows);
+  }
   return 0;
 }
 
@@ -1061,13 +1127,13 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     static const std::vector<std::string> kWithValue = {
-        "--data",       "--server", "--mapping",   "--product", "--limit",     "--source",
-        "--rules",      "--family", "--component", "--symptom", "--region",    "--kind",
-        "--from",       "--to",     "--offset",    "--case",    "--serial",    "--codes",
-        "--text",       "--top",    "--batch",     "--at",      "--window",    "--baseline",
-        "--alpha",      "--since",  "--by",        "--plot",    "--min-calls", "--config",
-        "--token-file", "--role",   "--principal", "--method",  "--token-out",
-        "--tls-ca",     "--tls-cert", "--tls-key"};
+        "--data",       "--server",  "--mapping",   "--product", "--limit",     "--source",
+        "--rules",      "--family",  "--component", "--symptom", "--region",    "--kind",
+        "--from",       "--to",      "--offset",    "--case",    "--serial",    "--codes",
+        "--text",       "--top",     "--batch",     "--at",      "--window",    "--baseline",
+        "--alpha",      "--since",   "--by",        "--plot",    "--min-calls", "--config",
+        "--token-file", "--role",    "--principal", "--method",  "--token-out", "--tls-ca",
+        "--tls-cert",   "--tls-key", "--fix",       "--worked",  "--note",      "--id"};
     if (a == "--help" || a == "-h") {
       std::printf("%s", kUsage);
       return 0;
@@ -1076,8 +1142,8 @@ int main(int argc, char** argv) {
       bool takes_value = std::find(kWithValue.begin(), kWithValue.end(), a) != kWithValue.end();
       if (takes_value && i + 1 >= argc) UsageError(a + " needs a value");
       static const std::vector<std::string> kFlags = {
-          "--json",     "--in",   "--no-index", "--series", "--csv",
-          "--contacts", "--open", "--cohort",   "--full",   "--repair", "--tls"};
+          "--json", "--in",     "--no-index", "--series", "--csv", "--contacts",
+          "--open", "--cohort", "--full",     "--repair", "--tls", "--retract"};
       if (!takes_value && std::find(kFlags.begin(), kFlags.end(), a) == kFlags.end())
         UsageError("unknown option " + a);
       args.options.emplace_back(a, takes_value ? argv[++i] : "");
@@ -1286,6 +1352,7 @@ int main(int argc, char** argv) {
     if (cmd == "product") return CmdProduct(*fg, args, as_json);
     if (cmd == "neighbours" || cmd == "neighbors") return CmdNeighbours(*fg, args, as_json);
     if (cmd == "case") return CmdCase(*fg, args, as_json);
+    if (cmd == "outcome") return CmdOutcome(*fg, args, as_json);
     if (cmd == "asset") return CmdAsset(*fg, args, as_json);
     if (cmd == "dlq") return CmdDlq(*fg, args, as_json);
   } catch (const api::BadRequest& e) {

@@ -78,6 +78,33 @@ struct NeighboursRequest {
   5: i32 limit = 20               // 1..1000
 }
 
+// recordOutcome: what the technician found on a case and whether the fix
+// held. Recording again with the same outcomeId revises it (the newer
+// version replaces the older's evidence); `retract` withdraws it.
+struct OutcomeRequest {
+  1: string caseId
+  2: string outcomeId = ""        // "" = caseId#principal: each person revises their own
+  3: string component = ""        // part number found at fault (a known component)
+  4: string fix = ""              // fix action code applied (a known fix)
+  5: bool worked                  // the fix held
+  6: string note = ""             // at most 4,000 bytes; PII is masked as in tickets
+  7: bool retract = false         // withdraw outcomeId: it counts for nothing from now on
+}
+
+// An outcome as stored (and listed in the case view).
+struct Outcome {
+  1: string outcomeId
+  2: string caseId
+  3: string component
+  4: string fix
+  5: bool worked
+  6: string note
+  7: i64 timeMs
+  8: string by                    // the principal (or a field-service export's technician)
+  9: bool retracted
+  10: string source               // "outcomes" (recordOutcome) or the export's source
+}
+
 struct CaseView {
   1: string caseId
   2: string assetSerial
@@ -100,6 +127,7 @@ struct CaseView {
   19: double satisfaction
   20: string region
   21: string source
+  22: list<Outcome> outcomes       // technicians' findings, oldest first (not the retracted)
 }
 
 struct TimelineItem {
@@ -512,6 +540,13 @@ service FaultGraph {
           90: Unauthenticated unauthenticated, 91: Forbidden forbidden)
   CaseView getCase(1: string caseId)
       throws (1: BadRequest bad, 2: NotFound notFound, 3: Unavailable unavailable,
+          90: Unauthenticated unauthenticated, 91: Forbidden forbidden)
+  // Records what a technician found on a case and whether the fix held
+  // (agent role): a diagnosis for training and an attempt for fix success
+  // rates, listed in the case view. BadRequest names the field: an unknown
+  // case, component or fix, a note too long, nothing to retract.
+  Outcome recordOutcome(1: OutcomeRequest request)
+      throws (1: BadRequest bad, 2: Unavailable unavailable,
           90: Unauthenticated unauthenticated, 91: Forbidden forbidden)
   list<TimelineItem> assetHistory(1: string serial, 2: i32 limit)
       throws (1: BadRequest bad, 2: Unavailable unavailable,

@@ -357,6 +357,10 @@ int main(int argc, char** argv) {
   services.audit = audit.get();
   services.limiter = &limiter;
   services.import_dirs = import_dirs;
+  services.record_outcome = [h = handler.get()](api::Outcome& out, const api::OutcomeRequest& r,
+                                                const std::string& principal) {
+    h->RecordOutcome(out, r, principal);
+  };
   auto server = api::Server::Start(
       [&services](const api::ConnectionInfo& c) {
         return std::make_shared<api::SessionHandler>(&services, c);

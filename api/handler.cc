@@ -13,16 +13,7 @@
 namespace faultgraph::api {
 namespace {
 
-constexpr size_t kMaxIdBytes = 512;
 constexpr size_t kMaxPathBytes = 4096;
-
-void CheckId(const std::string& field, const std::string& value) {
-  if (value.empty()) ThrowBad(field, field + " is empty");
-  if (value.size() > kMaxIdBytes) {
-    ThrowBad(field, field + " is " + std::to_string(value.size()) + " bytes; at most " +
-                        std::to_string(kMaxIdBytes) + " are allowed");
-  }
-}
 
 // An optional id (a filter): empty means "all", but not too long.
 void CheckOptionalId(const std::string& field, const std::string& value) {
@@ -150,6 +141,7 @@ void Handler::getCase(CaseView& out, const std::string& caseId) {
   out.satisfaction = c.satisfaction;
   out.region = c.region;
   out.source = c.source;
+  out.outcomes = ListOutcomes(c.case_id);
 }
 
 void Handler::assetHistory(std::vector<TimelineItem>& out, const std::string& serial,
@@ -167,7 +159,9 @@ void Handler::assetHistory(std::vector<TimelineItem>& out, const std::string& se
       if (c.ok()) item.summary = c->symptom_text;
     } else {
       auto e = store_->GetEvent(t.kind, t.id);
-      if (e.ok() && t.kind == "sensor") {
+      if (e.ok() && t.kind == "outcome") {
+        item.summary = OutcomeSummary(*e);
+      } else if (e.ok() && t.kind == "sensor") {
         char value[32];
         std::snprintf(value, sizeof value, "%g", e->value);
         item.summary = e->code + (e->measurement.empty() ? "" : " " + e->measurement) + " = " +

@@ -51,6 +51,10 @@ class Handler : public FaultGraphIf {
   void getProduct(Product& out, const std::string& model) override;
   void neighbours(std::vector<Neighbour>& out, const NeighboursRequest& request) override;
   void getCase(CaseView& out, const std::string& caseId) override;
+  // In-process (the CLI's --data mode) outcomes are recorded by "local";
+  // faultgraphd's sessions call RecordOutcome with the signed-in principal.
+  void recordOutcome(Outcome& out, const OutcomeRequest& request) override;
+  void RecordOutcome(Outcome& out, const OutcomeRequest& request, const std::string& principal);
   void assetHistory(std::vector<TimelineItem>& out, const std::string& serial,
                     int32_t limit) override;
   void deadLetters(std::vector<DeadLetter>& out, const std::string& source, int32_t limit) override;
@@ -104,6 +108,13 @@ class Handler : public FaultGraphIf {
   }
 
  private:
+  // The outcomes of a case for its view (handler_outcome.cc).
+  std::vector<Outcome> ListOutcomes(const std::string& case_id) const;
+  // An outcome in one line, for an asset's timeline.
+  static std::string OutcomeSummary(const graph::storage::EventDoc& e);
+  // BadRequest naming the field unless `component` / `fix` is known.
+  void CheckKnownComponent(const std::string& component, const graph::storage::CaseDoc& c) const;
+  void CheckKnownFix(const std::string& fix, const graph::storage::CaseDoc& c) const;
   // The connector scheduler; Unavailable when the daemon runs none.
   connectors::Scheduler& Scheduler() const;
   std::atomic<connectors::Scheduler*> scheduler_{nullptr};

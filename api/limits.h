@@ -2,6 +2,7 @@
 // enforces them) and the CLI (which refuses the same values before asking).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 namespace faultgraph::api {
@@ -9,5 +10,7 @@ namespace faultgraph::api {
 inline constexpr int32_t kMaxLimit = 1000;       // rows of a list (neighbours, repeats, ...)
 inline constexpr int32_t kMaxSearchLimit = 100;  // hits of a search or similar-cases page
 inline constexpr int32_t kMaxSearchOffset = 10'000;
+inline constexpr size_t kMaxIdBytes = 512;     // an id named in a request
+inline constexpr size_t kMaxNoteBytes = 4000;  // an outcome's note
 
 }  // namespace faultgraph::api

@@ -7,12 +7,13 @@
 namespace faultgraph::api {
 namespace {
 
-constexpr std::array<std::pair<std::string_view, std::string_view>, 29> kMethodPermissions = {{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 30> kMethodPermissions = {{
     {"searchFixes", "search"},
     {"similarCases", "search"},
     {"rootCause", "rootcause"},
     {"getCase", "cases.read"},
     {"assetHistory", "cases.read"},
+    {"recordOutcome", "outcomes.write"},
     {"getProduct", "graph.read"},
     {"neighbours", "graph.read"},
     {"ingestStatus", "status"},
@@ -39,8 +40,8 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 29> kMethodP
     {"auditLog", "audit.read"},
 }};
 
-constexpr std::array<std::string_view, 5> kAgent = {"search", "rootcause", "cases.read",
-                                                    "graph.read", "status"};
+constexpr std::array<std::string_view, 6> kAgent = {"search",         "rootcause",  "cases.read",
+                                                    "outcomes.write", "graph.read", "status"};
 constexpr std::array<std::string_view, 3> kRnd = {"analytics.read", "graph.read", "status"};
 constexpr std::array<std::string_view, 7> kOperator = {
     "connectors", "ingest", "dlq", "index", "models", "graph.read", "status"};

@@ -1,7 +1,7 @@
 // Roles and the permission each API method needs. A principal has one
 // role; a role grants a fixed set of permissions; admin grants all.
 //
-//   agent     search, rootcause, cases.read, graph.read, status
+//   agent     search, rootcause, cases.read, outcomes.write, graph.read, status
 //   rnd       analytics.read, graph.read, status
 //   operator  connectors, ingest, dlq, index, graph.read, status
 //   admin     all of the above, users, audit.read

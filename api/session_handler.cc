@@ -193,6 +193,19 @@ void SessionHandler::getCase(CaseView& out, const std::string& caseId) {
   Run("getCase", {Target("caseId", caseId)}, [&] { s_->handler->getCase(out, caseId); });
 }
 
+// Who records it is the signed-in principal, never a value the caller sends.
+void SessionHandler::recordOutcome(Outcome& out, const OutcomeRequest& request) {
+  Run("recordOutcome", Targets({{"caseId", &request.caseId}, {"outcomeId", &request.outcomeId}}),
+      [&] {
+        if (!s_->record_outcome) {
+          Unavailable u;
+          u.message = "this server records no outcomes";
+          throw u;
+        }
+        s_->record_outcome(out, request, signed_in_->principal);
+      });
+}
+
 void SessionHandler::assetHistory(std::vector<TimelineItem>& out, const std::string& serial,
                                   int32_t limit) {
   Run("assetHistory", {Target("serial", serial)},

@@ -6,6 +6,7 @@
 // (api/server.h's HandlerFactory); a connection's calls come one at a time.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,6 +26,9 @@ struct SessionServices {
   AuditLog* audit = nullptr;
   RateLimiter* limiter = nullptr;
   std::vector<std::string> import_dirs;  // real paths; empty: ingestFile refused
+  // recordOutcome as the signed-in principal (api::Handler::RecordOutcome);
+  // unset: recordOutcome is Unavailable.
+  std::function<void(Outcome&, const OutcomeRequest&, const std::string& principal)> record_outcome;
 };
 
 class SessionHandler : public FaultGraphIf {
@@ -39,6 +43,7 @@ class SessionHandler : public FaultGraphIf {
   void getProduct(Product& out, const std::string& model) override;
   void neighbours(std::vector<Neighbour>& out, const NeighboursRequest& request) override;
   void getCase(CaseView& out, const std::string& caseId) override;
+  void recordOutcome(Outcome& out, const OutcomeRequest& request) override;
   void assetHistory(std::vector<TimelineItem>& out, const std::string& serial,
                     int32_t limit) override;
   void deadLetters(std::vector<DeadLetter>& out, const std::string& source, int32_t limit) override;

@@ -37,6 +37,10 @@ class SessionTest : public ::testing::Test {
     services_.audit = audit_.get();
     services_.limiter = &limiter_;
     services_.import_dirs = {std::filesystem::canonical(dir_.Path("imports")).string()};
+    services_.record_outcome = [this](api::Outcome& out, const OutcomeRequest& r,
+                                      const std::string& principal) {
+      handler_->RecordOutcome(out, r, principal);
+    };
     ServerOptions options;
     options.port = 0;
     server_ = std::move(Server::Start(
@@ -176,6 +180,58 @@ TEST_F(SessionTest, EachRoleGetsItsCallsAndIsRefusedTheRest) {
     for (const auto& target : t.targets) named |= target == "filePath=" + csv;
   }
   EXPECT_TRUE(named);
+}
+
+TEST_F(SessionTest, AgentsRecordOutcomesAsThemselvesAndReadOnlyRolesAreRefused) {
+  ingest::Case c;
+  c.case_id = "T1";
+  c.product = "AC-1";
+  c.opened_ms = 1'709'303'400'000;
+  c.components = {"COMP"};
+  c.fixes = {"FX-1"};
+  ASSERT_TRUE(pipeline_->ApplyRecords("crm", "s", {ingest::Record{"crm", "T1", "1", c}}, "1").ok());
+  auto agent = As("ann", Role::kAgent);
+  auto rnd = As("rick", Role::kRnd);
+  OutcomeRequest req;
+  req.caseId = "T1";
+  req.component = "COMP";
+  req.fix = "FX-9";
+  req.worked = false;
+  api::Outcome o;
+  try {
+    rnd->recordOutcome(o, req);
+    FAIL() << "a read-only role recorded an outcome";
+  } catch (const Forbidden& e) {
+    EXPECT_EQ(e.permission, "outcomes.write");
+  }
+  try {
+    agent->recordOutcome(o, req);
+    FAIL() << "an unknown fix was taken";
+  } catch (const BadRequest& e) {
+    EXPECT_EQ(e.field, "fix");
+    EXPECT_NE(e.message.find("unknown fix 'FX-9'"), std::string::npos) << e.message;
+  }
+  EXPECT_EQ(Outcome("ann", "recordOutcome"), "bad_request");
+  req.fix = "FX-1";
+  agent->recordOutcome(o, req);
+  EXPECT_EQ(o.outcomeId, "T1#ann");  // the signed-in principal, not a value sent
+  EXPECT_EQ(o.by, "ann");
+  EXPECT_FALSE(o.worked);
+  CaseView view;
+  agent->getCase(view, "T1");
+  ASSERT_EQ(view.outcomes.size(), 1u);
+  EXPECT_EQ(view.outcomes[0].by, "ann");
+  EXPECT_EQ(view.outcomes[0].fix, "FX-1");
+  EXPECT_EQ(Outcome("rick", "recordOutcome"), "forbidden");
+  EXPECT_EQ(Outcome("ann", "recordOutcome"), "ok");
+  ASSERT_TRUE(audit_->Flush().ok());
+  AuditFilter f;
+  f.principal = "ann";
+  f.method = "recordOutcome";
+  f.limit = 1;
+  auto trail = QueryAudit(*store_, f);
+  ASSERT_TRUE(trail.ok() && !trail->empty());
+  EXPECT_EQ(trail->front().targets, (std::vector<std::string>{"caseId=T1"}));
 }
 
 TEST_F(SessionTest, IngestFileReadsOnlyUnderImportFolders) {

@@ -75,6 +75,14 @@ Result<RetryResult> RetryDeadLetter(ingest::IngestPipeline& pipeline, graph::Gra
   batch.resolved.push_back(*dl);
   auto stats = pipeline.Apply(batch);
   if (!stats.ok()) return stats.status();
+  if (stats->rejected > 0) {
+    // Refused after mapping (an outcome whose case is still not in the
+    // graph): the same commit wrote the dead letter again, with today's
+    // reason.
+    auto again = store.FindDeadLetter(id);
+    out.message = "still rejected: " + (again.ok() ? again->reason : dl->reason);
+    return out;
+  }
   out.applied = true;
   out.message = stats->applied > 0 ? "applied as " + batch.rows[0].source_id
                                    : "already in the graph (" + batch.rows[0].source_id + ")";

@@ -33,6 +33,8 @@ std::vector<std::string> RequiredFields(ingest::RecordType t) {
       return {"asset_serial", "time"};
     case RecordType::kFix:
       return {"action_code"};
+    case RecordType::kOutcome:
+      return {"case_ref", "worked", "time"};
   }
   return {};
 }
@@ -118,7 +120,7 @@ class Loader {
       return Error(src->get("record") ? src->get("record") : src,
                    "'source.record' is '" + record +
                        "'; expected product, bom_line, component, asset, case, contact, "
-                       "sensor_event or fix");
+                       "sensor_event, fix or outcome");
     }
     FG_RETURN_IF_ERROR(String(*src, "format", "source", &m.format));
     if (m.format != "csv" && m.format != "jsonl") {

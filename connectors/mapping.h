@@ -3,7 +3,10 @@
 //
 //   [source]
 //   name = "crm_tickets"       # the connector/source name (required)
-//   record = "case"            # product|bom_line|component|asset|case|contact|sensor_event|fix
+//   record = "case"            # product|bom_line|component|asset|case|contact|sensor_event|fix|
+//                              # outcome (a technician's finding on a case: case_ref, component,
+//                              # fix, worked = yes/no, note, time, by; outcome_id = the row's key
+//                              # unless mapped; the case must be in the graph already)
 //   format = "csv"             # csv | jsonl            (default csv)
 //   encoding = "auto"          # utf-8 | gb18030 | big5 | utf-16 | utf-32 | auto (default auto;
 //                              # every name in encoding.h)

@@ -77,6 +77,34 @@ TEST(Mapping, NamesFileLineAndKeyOfEachError) {
   ExpectError("[source]\nrecord = \"case\"\n[fields]\n", "needs a non-empty 'name'");
 }
 
+TEST(Mapping, OutcomesFromAFieldServiceExport) {
+  auto m = ParseMapping(R"(
+[source]
+name = "field_app"
+record = "outcome"
+[key]
+columns = ["job"]
+[fields]
+case_ref = "ticket"
+component = "part"
+fix = "action"
+worked = "fixed"
+note = "remarks"
+time = "done_at"
+by = "technician"
+)",
+                        "field.toml");
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_EQ(m->record, ingest::RecordType::kOutcome);
+  ExpectError(
+      "[source]\nname = \"x\"\nrecord = \"outcome\"\n[fields]\ncase_ref = \"t\"\n"
+      "time = \"d\"\n",
+      "required field 'worked' of record 'outcome' is not mapped");
+  ExpectError("[source]\nname = \"x\"\nrecord = \"outcomes\"\n[fields]\n",
+              "expected product, bom_line, component, asset, case, contact, sensor_event, fix or "
+              "outcome");
+}
+
 TEST(Mapping, LimitsHaveDefaultsAndBounds) {
   auto plain = ParseMapping(kGood, "m.toml");
   ASSERT_TRUE(plain.ok()) << plain.status().ToString();

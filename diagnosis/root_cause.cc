@@ -82,31 +82,64 @@ const char* BlendFeatureName(size_t feature) {
 
 Status RootCauseRanker::ScanFixStats(const std::string& product, const std::string& component,
                                      int64_t window_ms, FixStats* out) const {
-  // Entries come grouped by asset, in time order within one: a case is a
+  // Entries come grouped by asset, in time order within one, and a case's
+  // outcomes right after its own entry: one case at a time. A case is a
   // repeat of the one before it on the same asset when it opened within
-  // the window after that one closed.
-  std::string prev_asset;
-  int64_t prev_end = 0;
-  std::vector<std::string> prev_fixes;
-  return store_->ForEachComponentCase(product, component, [&](const ComponentCase& c) {
-    ++out->cases;
-    if (!c.asset.empty() && c.asset == prev_asset && c.opened_ms - prev_end <= window_ms) {
-      for (const auto& f : prev_fixes) ++out->repeats[f];
+  // the window after that one closed; then every fix of that one failed.
+  // A fix is attempted once per case: the case lists it, or an outcome
+  // names it; an outcome that says it did not hold fails it.
+  struct Attempt {
+    std::string fix;
+    bool failed = false;
+  };
+  struct OneCase {
+    std::string asset, case_id;
+    int64_t opened_ms = 0, end_ms = 0;
+    bool own = false;  // the case's own entry was read (it closes the case)
+    std::vector<Attempt> attempts;
+  } cur;
+  bool open = false;
+  auto close = [&](bool repeated) {
+    for (const auto& a : cur.attempts) {
+      ++out->attempts[a.fix];
+      if (a.failed || repeated) ++out->repeats[a.fix];
     }
-    for (const auto& f : c.ref.fixes) {
-      ++out->attempts[f];
-      if (c.ref.labour_minutes > 0) out->labour[f].push_back(c.ref.labour_minutes);
-      std::string parts;
-      for (const auto& p : c.ref.parts) parts += (parts.empty() ? "" : ";") + p;
-      if (!parts.empty()) ++out->parts[f][parts];
+  };
+  Status s = store_->ForEachComponentCase(product, component, [&](const ComponentCase& c) {
+    if (!open || c.case_id != cur.case_id || c.asset != cur.asset || c.opened_ms != cur.opened_ms) {
+      if (open)
+        close(!c.asset.empty() && c.asset == cur.asset && c.opened_ms - cur.end_ms <= window_ms);
+      open = true;
+      cur = OneCase{c.asset, c.case_id, c.opened_ms, 0, false, {}};
+      ++out->cases;
+      out->latest.emplace_back(c.opened_ms, c.case_id);
     }
-    if (!c.ref.failure_cause.empty()) ++out->causes[c.ref.failure_cause];
-    out->latest.emplace_back(c.opened_ms, c.case_id);
-    prev_asset = c.asset;
-    prev_end = c.ref.closed_ms != 0 ? c.ref.closed_ms : c.opened_ms;
-    prev_fixes = c.ref.fixes;
+    // The case's own entry knows when it closed; an outcome's holds what
+    // the case said when the outcome was recorded.
+    if (c.outcome_id.empty() || !cur.own)
+      cur.end_ms = c.ref.closed_ms != 0 ? c.ref.closed_ms : c.opened_ms;
+    if (c.outcome_id.empty()) {  // the case's own entry
+      cur.own = true;
+      for (const auto& f : c.ref.fixes) {
+        cur.attempts.push_back({f, false});
+        if (c.ref.labour_minutes > 0) out->labour[f].push_back(c.ref.labour_minutes);
+        std::string parts;
+        for (const auto& p : c.ref.parts) parts += (parts.empty() ? "" : ";") + p;
+        if (!parts.empty()) ++out->parts[f][parts];
+      }
+      if (!c.ref.failure_cause.empty()) ++out->causes[c.ref.failure_cause];
+      return true;
+    }
+    for (const auto& f : c.ref.fixes) {  // an outcome's: its one fix, if any
+      auto it = std::find_if(cur.attempts.begin(), cur.attempts.end(),
+                             [&](const Attempt& a) { return a.fix == f; });
+      if (it == cur.attempts.end()) it = cur.attempts.insert(cur.attempts.end(), Attempt{f, false});
+      it->failed = it->failed || !c.ref.held;
+    }
     return true;
   });
+  if (open) close(false);
+  return s;
 }
 
 Result<std::shared_ptr<const RootCauseRanker::Summary>> RootCauseRanker::CachedFixStats(

@@ -77,6 +77,35 @@ void SetOverallRates(const std::vector<Example>& examples, Models* m) {
 
 }  // namespace
 
+Result<std::vector<LabelledCase>> LabelledCases(const graph::GraphStore& store) {
+  struct Found {
+    std::set<std::string> held, all;
+  };
+  std::map<std::string, Found> by_case;
+  auto outcomes = store.ForEachEvent("outcome", [&](const graph::storage::EventDoc& e) {
+    if (e.retracted || e.component.empty()) return true;
+    Found& f = by_case[e.case_ref];
+    f.all.insert(e.component);
+    if (e.worked) f.held.insert(e.component);
+    return true;
+  });
+  if (!outcomes.ok()) return outcomes;
+  std::vector<LabelledCase> out;
+  auto scan = store.ForEachCase([&](const graph::storage::CaseDoc& c) {
+    if (c.symptom_text.find_first_not_of(" \t\r\n") == std::string::npos) return true;
+    LabelledCase l{c.case_id, c.product, c.symptom_text, c.components, false};
+    if (auto it = by_case.find(c.case_id); it != by_case.end()) {
+      const auto& found = it->second.held.empty() ? it->second.all : it->second.held;
+      l.components.assign(found.begin(), found.end());
+      l.by_outcome = true;
+    }
+    if (!l.components.empty()) out.push_back(std::move(l));
+    return true;
+  });
+  if (!scan.ok()) return scan;
+  return out;
+}
+
 Result<std::shared_ptr<const Models>> TrainModels(
     const graph::GraphStore& store, const Diagnoser& diagnoser, const ingest::TextRules& rules,
     const std::string& models_dir, const TrainOptions& options,
@@ -97,18 +126,16 @@ Result<std::shared_ptr<const Models>> TrainModels(
   // learns from four and diagnoses the fifth, fold after fold until
   // held_back_max cases are held back (all five folds on a small graph,
   // one on a large one).
+  auto labelled = LabelledCases(store);
+  if (!labelled.ok()) return labelled.status();
   std::vector<Example> all;
   std::vector<HeldBack> cases;  // parallel to all
-  auto scan = store.ForEachCase([&](const graph::storage::CaseDoc& c) {
-    if (c.components.empty() || c.symptom_text.find_first_not_of(" \t\r\n") == std::string::npos)
-      return true;
-    Example e{c.product, rules.Fold(c.symptom_text), c.components};
-    cases.push_back({c.case_id, e.folded_text, c.product, c.symptom_text,
+  for (auto& c : *labelled) {
+    Example e{c.product, rules.Fold(c.text), c.components};
+    cases.push_back({c.case_id, e.folded_text, c.product, std::move(c.text),
                      std::set<std::string>(c.components.begin(), c.components.end())});
     all.push_back(std::move(e));
-    return true;
-  });
-  if (!scan.ok()) return scan;
+  }
   if (all.size() < options.min_cases)
     return Status::InvalidArgument("only " + std::to_string(all.size()) +
                                    " diagnosed cases with text; at least " +

@@ -12,6 +12,7 @@
 #include <atomic>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 #include "diagnosis/classifier.h"
@@ -32,6 +33,22 @@ struct TrainOptions {
   // Set (from another thread) to stop: TrainModels returns Aborted soon after.
   const std::atomic<bool>* cancel = nullptr;
 };
+
+// A case as training reads it: what the customer said and what was found.
+struct LabelledCase {
+  std::string case_id;
+  std::string product;
+  std::string text;                     // the symptom text as stored
+  std::vector<std::string> components;  // the labels
+  bool by_outcome = false;              // labelled by technicians' outcomes
+};
+
+// The cases with symptom text and a diagnosis, in case id order. A case
+// with outcomes (not retracted) that name a component is labelled with
+// them — the technician's finding wins over the ticket's; of several, those
+// whose fix held, or all of them when none held — so a case the ticket left
+// undiagnosed becomes a training case too.
+Result<std::vector<LabelledCase>> LabelledCases(const graph::GraphStore& store);
 
 // Trains, fits, and saves into `models_dir`; the new models are returned
 // so a daemon can swap them in. `log` (may be empty) hears the steps.

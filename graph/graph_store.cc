@@ -576,6 +576,38 @@ Result<storage::CaseDoc> GraphStore::GetCase(const std::string& case_id) const {
                                       "case '" + case_id + "' not found");
 }
 
+Result<std::vector<std::optional<storage::CaseDoc>>> GraphStore::GetCases(
+    const std::vector<std::string>& case_ids) const {
+  std::vector<std::string> keys;
+  keys.reserve(case_ids.size());
+  for (const auto& id : case_ids) keys.push_back(keys::CaseDoc(id));
+  return MultiGetDecoded<storage::CaseDoc>(db_.get(), Handle(Cf::kCase), keys, "case");
+}
+
+Result<std::vector<storage::EventDoc>> GraphStore::CaseOutcomes(const std::string& case_id) const {
+  std::vector<std::string> ids;
+  FG_RETURN_IF_ERROR(ScanPrefix(Cf::kFact, keys::OutcomeFactPrefix(case_id), SIZE_MAX,
+                                [&](std::string_view key, std::string_view) {
+                                  KeyReader r(key);
+                                  uint8_t tag, shard;
+                                  std::string ref, id;
+                                  int64_t time_ms;
+                                  if (r.Tag(&tag) && r.Tag(&shard) && r.Str(&ref) &&
+                                      r.I64(&time_ms) && r.Str(&id))
+                                    ids.push_back(std::move(id));
+                                  return true;
+                                }));
+  std::vector<std::string> keys;
+  for (const auto& id : ids) keys.push_back(keys::Event("outcome", id));
+  auto docs = MultiGetDecoded<storage::EventDoc>(db_.get(), Handle(Cf::kCase), keys, "outcome");
+  if (!docs.ok()) return docs.status();
+  std::vector<storage::EventDoc> out;
+  for (auto& d : *docs) {
+    if (d.has_value() && !d->retracted) out.push_back(std::move(*d));
+  }
+  return out;
+}
+
 Result<storage::EventDoc> GraphStore::GetEvent(const std::string& kind,
                                                const std::string& id) const {
   return GetDecoded<storage::EventDoc>(db_.get(), Handle(Cf::kCase), keys::Event(kind, id),
@@ -642,9 +674,11 @@ Status GraphStore::ForEachComponentCase(const std::string& product, const std::s
                                   KeyReader r(key);
                                   uint8_t tag;
                                   std::string p, c;
+                                  item.outcome_id.clear();
                                   if (!(r.Tag(&tag) && r.Str(&p) && r.Str(&c) &&
                                         r.Str(&item.asset) && r.I64(&item.opened_ms) &&
-                                        r.Str(&item.case_id))) {
+                                        r.Str(&item.case_id) &&
+                                        (r.done() || r.Str(&item.outcome_id)))) {
                                     decode_error = Status::Corruption("bad component-case key");
                                     return false;
                                   }

@@ -109,11 +109,14 @@ class GraphBatch {
   std::vector<storage::OutboxItem> outbox_;
 };
 
-// A case under one of its diagnosed components (keys::ComponentCase).
+// A case under one of its diagnosed components (keys::ComponentCase), or
+// an outcome recorded on the case (keys::ComponentCaseOutcome: right after
+// the case's own entry, when the case has one).
 struct ComponentCase {
   std::string asset;
   int64_t opened_ms = 0;
   std::string case_id;
+  std::string outcome_id;  // empty: the case's own entry
   storage::ComponentCaseRef ref;
 };
 
@@ -146,6 +149,11 @@ class GraphStore {
   // NotFound when absent.
   Result<storage::Entity> GetEntity(const std::string& kind, const std::string& id) const;
   Result<storage::CaseDoc> GetCase(const std::string& case_id) const;
+  // Many cases in one batched read: one slot per id, nullopt where absent.
+  Result<std::vector<std::optional<storage::CaseDoc>>> GetCases(
+      const std::vector<std::string>& case_ids) const;
+  // The outcomes recorded on a case (not the retracted ones), oldest first.
+  Result<std::vector<storage::EventDoc>> CaseOutcomes(const std::string& case_id) const;
   // Many entities of one kind in one batched read (RocksDB MultiGet): one
   // slot per id, nullopt where absent. Far cheaper than a Get per id.
   Result<std::vector<std::optional<storage::Entity>>> GetEntities(
@@ -195,7 +203,8 @@ class GraphStore {
   // Deletes entries with seq <= `upto` (they are in the index).
   Status TrimOutbox(uint64_t upto);
   // The cases of `product` diagnosed with `component`, grouped by asset and
-  // in time order within an asset, until fn returns false.
+  // in time order within an asset, until fn returns false; the outcomes
+  // recorded on a case under the component follow its own entry.
   Status ForEachComponentCase(const std::string& product, const std::string& component,
                               const std::function<bool(const ComponentCase&)>& fn) const;
   // The buckets of series (s, a, b): (period, count) in period order, counts > 0.

@@ -134,6 +134,12 @@ std::string ComponentCase(std::string_view product, std::string_view component,
       .Str(case_id)
       .Take();
 }
+std::string ComponentCaseOutcome(std::string_view product, std::string_view component,
+                                 std::string_view asset, int64_t opened_ms,
+                                 std::string_view case_id, std::string_view outcome_id) {
+  return ComponentCase(product, component, asset, opened_ms, case_id) +
+         KeyBuilder().Str(outcome_id).Take();
+}
 std::string ComponentCasePrefix(std::string_view product, std::string_view component) {
   return KeyBuilder().Tag('K').Str(product).Str(component).Take();
 }
@@ -155,6 +161,12 @@ std::string CaseFact(std::string_view asset, int64_t opened_ms, std::string_view
 }
 std::string ContactFact(std::string_view case_ref, int64_t time_ms, std::string_view contact_id) {
   return ShardedFact('B', case_ref, time_ms, contact_id);
+}
+std::string OutcomeFact(std::string_view case_ref, int64_t time_ms, std::string_view outcome_id) {
+  return ShardedFact('C', case_ref, time_ms, outcome_id);
+}
+std::string OutcomeFactPrefix(std::string_view case_ref) {
+  return KeyBuilder().Tag('C').Tag(static_cast<uint8_t>(FactShard(case_ref))).Str(case_ref).Take();
 }
 std::string FactShardPrefix(uint8_t tag, int shard) {
   return KeyBuilder().Tag(tag).Tag(static_cast<uint8_t>(shard)).Take();

@@ -20,7 +20,7 @@ enum class Cf : uint8_t {
   kCounter = 3,  // name|dims... -> uint64 (merge)
   kBucket = 4,   // series|dims...|period -> uint64 (merge)
   kCase = 5,     // 'C'|case_id -> CaseDoc; 'E'|kind|id -> EventDoc; 'T'|asset|time|kind|id -> "";
-                 // 'K'|product|component|asset|time|case_id -> ComponentCaseRef
+                 // 'K'|product|component|asset|time|case_id[|outcome_id] -> ComponentCaseRef
   kDedup = 6,    // source|source_id -> storage::DedupEntry
   kCheckpoint = 7,  // source|stream -> storage::Checkpoint
   kOutbox = 8,      // seq -> document to index (written by the search issue's producer)
@@ -29,7 +29,7 @@ enum class Cf : uint8_t {
   kFeed = 11,       // 'S'|seq -> storage::FeedItem; 'K'|finding key -> seq (append-only R&D feed)
   kFact = 12,       // compact per-record facts the analytics scan (graph/case_fact.h):
                // 'A'|shard|asset|opened|case_id -> CaseFact; 'B'|shard|case_ref|time|contact_id
-               // -> ""; 'V' -> schema version of the graph
+               // -> ""; 'C'|shard|case_ref|time|outcome_id -> ""; 'V' -> schema version
 };
 inline constexpr int kNumCfs = 13;
 std::string_view CfName(Cf cf);
@@ -101,11 +101,19 @@ std::string TimelinePrefix(std::string_view asset);
 std::string ComponentCase(std::string_view product, std::string_view component,
                           std::string_view asset, int64_t opened_ms, std::string_view case_id);
 std::string ComponentCasePrefix(std::string_view product, std::string_view component);
+// An outcome recorded on that case (ingest/records.h Outcome): the case's
+// key and the outcome's id, so it sorts right after the case's own entry.
+std::string ComponentCaseOutcome(std::string_view product, std::string_view component,
+                                 std::string_view asset, int64_t opened_ms,
+                                 std::string_view case_id, std::string_view outcome_id);
 // Facts are spread over kFactShards key ranges (by asset for cases, by
 // case for contacts) so that analytics scan them in parallel; one asset's
 // cases sit together in time order, as do the calls about one case.
 std::string CaseFact(std::string_view asset, int64_t opened_ms, std::string_view case_id);
 std::string ContactFact(std::string_view case_ref, int64_t time_ms, std::string_view contact_id);
+// The outcomes recorded on a case, in time order (the case view lists them).
+std::string OutcomeFact(std::string_view case_ref, int64_t time_ms, std::string_view outcome_id);
+std::string OutcomeFactPrefix(std::string_view case_ref);
 std::string FactShardPrefix(uint8_t tag, int shard);  // tag 'A' (cases) or 'B' (contacts)
 std::string SchemaVersion();
 // A connector run record in Cf::kAudit (JSON, connectors/runner.h).

@@ -66,6 +66,9 @@ struct ComponentCaseRef {
   4: list<string> parts
   5: string failure_cause
   6: list<string> symptoms
+  // An outcome's entry (its key ends with the outcome's id): `fixes` holds
+  // the fix it names, if any, and this whether it held.
+  7: bool held
 }
 
 // One item of the R&D feed: a finding, written once, never changed.
@@ -80,16 +83,17 @@ struct FeedItem {
   8: string payload               // JSON with the figures and evidence
 }
 
-// A call/chat record or a sensor alarm on an asset's timeline.
+// A call/chat record, a sensor alarm or an outcome (a technician's
+// feedback on a case) on an asset's timeline.
 struct EventDoc {
-  1: string kind                  // "contact" | "sensor"
+  1: string kind                  // "contact" | "sensor" | "outcome"
   2: string id
   3: string asset_serial
   4: i64 time_ms
   5: string case_ref
   6: string caller_key
   7: i32 duration_s
-  8: string text
+  8: string text                  // contact: transcript or notes; outcome: the note
   9: string code
   10: string measurement
   11: double value
@@ -97,6 +101,11 @@ struct EventDoc {
   13: string source
   14: string source_id
   15: string source_version
+  16: string component            // outcome: the part found at fault
+  17: string fix                  // outcome: the fix applied
+  18: bool worked                 // outcome: the fix held
+  19: string recorded_by          // outcome: who recorded it
+  20: bool retracted              // outcome: withdrawn (it counts for nothing)
 }
 
 // One counter contribution of a record: add `delta` at (cf, key).

@@ -1,5 +1,6 @@
 #include "ingest/derive.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "graph/case_fact.h"
@@ -38,6 +39,7 @@ class Deriver {
       put(Cf::kCase, keys::CaseDoc(case_doc_->case_id), graph::Encode(*case_doc_));
       out.outbox.emplace("case", case_doc_->case_id);
     }
+    if (outbox_case_) out.outbox.emplace("case", *outbox_case_);
     if (event_) put(Cf::kCase, keys::Event(event_->kind, event_->id), graph::Encode(*event_));
     for (auto& k : timeline_keys_) put(Cf::kCase, std::move(k), "");
     for (auto& p : owned_puts_) put(p.cf, std::move(p.key), std::move(p.value));
@@ -130,13 +132,12 @@ class Deriver {
         for (const auto& s : scopes) AddEdge(EdgeType::kFixedBy, s, y, fix);
       }
     }
-    const int64_t ship_month = c.ship_ms != 0 ? graph::MonthOf(c.ship_ms) : 0;
     graph::CaseFact fact;
     fact.product = c.product;
     fact.region = c.region;
     fact.closed_ms = c.closed_ms;
     fact.satisfaction = c.satisfaction;
-    fact.ship_month = ship_month;
+    fact.ship_month = c.ship_ms != 0 ? graph::MonthOf(c.ship_ms) : 0;
     fact.customer = c.customer_key;
     fact.components = c.components;
     fact.symptoms = d.symptoms;
@@ -154,18 +155,7 @@ class Deriver {
       owned_puts_.push_back(
           {Cf::kCase, keys::ComponentCase(c.product, comp, c.asset_serial, c.opened_ms, c.case_id),
            graph::Encode(ref)});
-      Add(Cf::kCounter, keys::Counter(graph::kComponentCasesCounter, c.product, comp), 1);
-      if (!c.product.empty()) {
-        Add(Cf::kBucket,
-            keys::Bucket(BucketSeries::kFailures, c.product, comp, graph::MonthOf(c.opened_ms)), 1);
-        if (ship_month != 0 && c.opened_ms >= c.ship_ms) {
-          int64_t in_service = graph::MonthsBetween(ship_month, graph::MonthOf(c.opened_ms));
-          Add(Cf::kBucket,
-              keys::Bucket(BucketSeries::kCohortFailures, c.product, comp,
-                           ship_month * 1000 + in_service),
-              1);
-        }
-      }
+      AddFailure(c.product, comp, c.opened_ms, c.ship_ms);
       for (const auto& fix : c.fixes) {
         for (const auto& s : scopes) AddEdge(EdgeType::kFixedBy, s, comp, fix);
       }
@@ -203,6 +193,64 @@ class Deriver {
     for (const auto& target : f.applies_to)
       AddEdge(EdgeType::kAppliesTo, "", f.action_code, target);
   }
+  // An outcome counts as the case's diagnosis and as an attempt of its fix,
+  // without counting again what the case itself already says: a component
+  // the case lists is not a second diagnosed case, a fix it lists is not a
+  // second attempt (root_cause's ScanFixStats reads the outcome's entry
+  // beside the case's own). A retracted outcome keeps only its event.
+  void operator()(const Outcome& o) {
+    storage::EventDoc& e =
+        Event("outcome", o.outcome_id, o.retracted ? "" : o.asset_serial, o.time_ms);
+    e.asset_serial = o.asset_serial;
+    e.case_ref = o.case_ref;
+    e.text = o.note;
+    e.component = o.component;
+    e.fix = o.fix;
+    e.worked = o.worked;
+    e.recorded_by = o.by;
+    e.retracted = o.retracted;
+    // Fix rates, the feed and retraining follow the outbox sequence; the
+    // case's document is indexed again (unchanged) to move it.
+    outbox_case_ = o.case_ref;
+    if (o.retracted) return;
+    owned_puts_.push_back({Cf::kFact, keys::OutcomeFact(o.case_ref, o.time_ms, o.outcome_id), ""});
+    if (o.product.empty()) return;
+    auto lists = [](const std::vector<std::string>& v, const std::string& x) {
+      return std::find(v.begin(), v.end(), x) != v.end();
+    };
+    const std::vector<std::string> scopes = {std::string(graph::kGlobalScope),
+                                             graph::ProductScope(o.product)};
+    const bool new_fix = !o.fix.empty() && !lists(o.case_fixes, o.fix);
+    if (new_fix) {
+      for (const auto& y : o.symptoms) {
+        for (const auto& s : scopes) AddEdge(EdgeType::kFixedBy, s, y, o.fix);
+      }
+    }
+    // No component named: the fix's verdict is on the case's own diagnosis.
+    const std::vector<std::string> components =
+        o.component.empty() ? o.case_components : std::vector<std::string>{o.component};
+    for (const auto& comp : components) {
+      const bool diagnosed = lists(o.case_components, comp);
+      if (!diagnosed) {
+        for (const auto& y : o.symptoms) {
+          for (const auto& s : scopes) AddEdge(EdgeType::kCausedBy, s, y, comp);
+        }
+        AddFailure(o.product, comp, o.opened_ms, o.ship_ms);
+      }
+      if (!o.fix.empty() && (new_fix || !diagnosed)) {
+        for (const auto& s : scopes) AddEdge(EdgeType::kFixedBy, s, comp, o.fix);
+      }
+      storage::ComponentCaseRef ref;
+      ref.closed_ms = o.closed_ms;
+      if (!o.fix.empty()) ref.fixes = {o.fix};
+      ref.held = o.worked;
+      ref.symptoms = o.symptoms;
+      owned_puts_.push_back({Cf::kCase,
+                             keys::ComponentCaseOutcome(o.product, comp, o.asset_serial,
+                                                        o.opened_ms, o.case_ref, o.outcome_id),
+                             graph::Encode(ref)});
+    }
+  }
 
  private:
   template <typename T>
@@ -229,6 +277,23 @@ class Deriver {
     if (!serial.empty()) timeline_keys_.push_back(keys::Timeline(serial, time_ms, kind, id));
     return *event_;
   }
+  // A case of `product` failed on `comp`: the product's base rate, the
+  // monthly failures and the shipment cohort's.
+  void AddFailure(const std::string& product, const std::string& comp, int64_t opened_ms,
+                  int64_t ship_ms) {
+    Add(Cf::kCounter, keys::Counter(graph::kComponentCasesCounter, product, comp), 1);
+    if (product.empty()) return;
+    Add(Cf::kBucket,
+        keys::Bucket(BucketSeries::kFailures, product, comp, graph::MonthOf(opened_ms)), 1);
+    const int64_t ship_month = ship_ms != 0 ? graph::MonthOf(ship_ms) : 0;
+    if (ship_month != 0 && opened_ms >= ship_ms) {
+      int64_t in_service = graph::MonthsBetween(ship_month, graph::MonthOf(opened_ms));
+      Add(Cf::kBucket,
+          keys::Bucket(BucketSeries::kCohortFailures, product, comp,
+                       ship_month * 1000 + in_service),
+          1);
+    }
+  }
   void Add(Cf cf, std::string key, int64_t delta) {
     storage::Contribution c;
     c.cf = static_cast<int8_t>(cf);
@@ -245,6 +310,7 @@ class Deriver {
   std::optional<storage::Entity> entity_;
   std::optional<storage::CaseDoc> case_doc_;
   std::optional<storage::EventDoc> event_;
+  std::optional<std::string> outbox_case_;  // a case to index again (its outcomes changed)
   std::vector<std::string> timeline_keys_;  // in Cf::kCase
   struct OwnedPut {
     Cf cf;

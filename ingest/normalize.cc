@@ -67,6 +67,11 @@ struct Normalizer {
     f.action_code = ToUpperAscii(f.action_code);
     CanonicalCodes(f.parts);
   }
+  void operator()(Outcome& o) {
+    o.component = ToUpperAscii(Trim(o.component));
+    o.fix = ToUpperAscii(Trim(o.fix));
+    o.note = rules.MaskPii(o.note);
+  }
 };
 
 }  // namespace

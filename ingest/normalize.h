@@ -1,5 +1,5 @@
 // Normalisation of validated records before anything is derived or stored:
-// upper-case fault codes, part numbers and fix codes, lists without
+// upper-case fault codes, part numbers and fix codes (an outcome's too), lists without
 // duplicates; PII masked in every free-text field; fault codes and part
 // numbers found in case text added; symptom rules matched on folded text.
 #pragma once

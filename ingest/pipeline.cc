@@ -5,6 +5,7 @@
 
 #include <optional>
 
+#include "common/hash.h"
 #include "common/redact.h"
 #include "ingest/derive.h"
 #include "ingest/normalize.h"
@@ -69,9 +70,21 @@ IngestPipeline::IngestPipeline(graph::GraphStore* store, const TextRules* rules,
       rules_(rules != nullptr ? rules : default_rules_.get()),
       clock_(clock) {}
 
-Status IngestPipeline::PrepareRecords(std::vector<Record>& records,
-                                      std::vector<Derived>* derived) const {
-  FG_RETURN_IF_ERROR(Enrich(records));
+Status IngestPipeline::PrepareRecords(std::vector<Record>& records, std::vector<Derived>* derived,
+                                      std::vector<Refused>* refused) const {
+  FG_RETURN_IF_ERROR(Enrich(records, refused));
+  if (!refused->empty()) {
+    size_t kept = 0;
+    for (size_t i = 0, r = 0; i < records.size(); ++i) {
+      if (r < refused->size() && (*refused)[r].index == i) {
+        ++r;
+        continue;
+      }
+      if (kept != i) records[kept] = std::move(records[i]);
+      ++kept;
+    }
+    records.erase(records.begin() + static_cast<std::ptrdiff_t>(kept), records.end());
+  }
   // Normalising (folding, masking, rules) and deriving are pure and take
   // most of the CPU of a batch: spread them over the cores.
   derived->resize(records.size());
@@ -129,7 +142,59 @@ Status IngestPipeline::ApplyRecord(graph::GraphBatch& gb, const Record& record, 
   return Status::Ok();
 }
 
-Status IngestPipeline::Enrich(std::vector<Record>& records) const {
+Status IngestPipeline::EnrichOutcomes(std::vector<Record>& records,
+                                      std::vector<Refused>* refused) const {
+  std::vector<size_t> at;
+  std::vector<std::string> ids;
+  for (size_t i = 0; i < records.size(); ++i) {
+    if (const auto* o = std::get_if<Outcome>(&records[i].body)) {
+      at.push_back(i);
+      ids.push_back(o->case_ref);
+    }
+  }
+  if (at.empty()) return Status::Ok();
+  auto cases = store_->GetCases(ids);
+  if (!cases.ok()) return cases.status();
+  std::vector<Outcome*> found;
+  std::vector<std::string> serials;
+  for (size_t k = 0; k < at.size(); ++k) {
+    const auto& c = (*cases)[k];
+    if (!c.has_value()) {
+      const Record& r = records[at[k]];
+      refused->push_back({at[k], r.source_id, r.source_version,
+                          "the case " + QuoteValue(ids[k]) +
+                              " of the outcome is not in the graph (load the case first, then "
+                              "retry the outcome)"});
+      continue;
+    }
+    auto& o = std::get<Outcome>(records[at[k]].body);
+    o.product = c->product;
+    o.family = c->family;
+    o.asset_serial = c->asset_serial;
+    o.opened_ms = c->opened_ms;
+    o.closed_ms = c->closed_ms;
+    o.symptoms = c->symptoms;
+    o.case_components = c->components;
+    o.case_fixes = c->fixes;
+    if (!o.asset_serial.empty()) {
+      found.push_back(&o);
+      serials.push_back(o.asset_serial);
+    }
+  }
+  // The shipment, for the cohort failures the outcome's component adds (as
+  // the case's enrichment reads it).
+  auto assets = store_->GetEntities("asset", serials);
+  if (!assets.ok()) return assets.status();
+  for (size_t k = 0; k < found.size(); ++k) {
+    const auto& asset = (*assets)[k];
+    if (asset.has_value() && asset->product == found[k]->product)
+      found[k]->ship_ms = asset->time_ms;
+  }
+  return Status::Ok();
+}
+
+Status IngestPipeline::Enrich(std::vector<Record>& records, std::vector<Refused>* refused) const {
+  FG_RETURN_IF_ERROR(EnrichOutcomes(records, refused));
   std::vector<Case*> cases;
   std::vector<std::string> serials;
   for (Record& r : records) {
@@ -227,6 +292,7 @@ Result<PreparedBatch> IngestPipeline::Prepare(const SourceBatch& batch) const {
                       }
                     });
   out.records.reserve(built.size());
+  std::vector<size_t> row_of;  // the row of each record
   for (size_t i = 0; i < built.size(); ++i) {
     const RawRecord& raw = batch.rows[i];
     if (!built[i]->ok()) {
@@ -236,8 +302,16 @@ Result<PreparedBatch> IngestPipeline::Prepare(const SourceBatch& batch) const {
       continue;
     }
     out.records.push_back(std::move(*built[i]).value());
+    row_of.push_back(i);
   }
-  FG_RETURN_IF_ERROR(PrepareRecords(out.records, &out.derived));
+  std::vector<Refused> refused;
+  FG_RETURN_IF_ERROR(PrepareRecords(out.records, &out.derived, &refused));
+  for (const Refused& r : refused) {
+    const RawRecord& raw = batch.rows[row_of[r.index]];
+    out.dead_letters.emplace_back(
+        MakeDeadLetter(*rules_, out.source, out.stream, raw.position, r.reason, raw.raw),
+        raw.position.byte_offset);
+  }
   return out;
 }
 
@@ -279,7 +353,17 @@ Result<BatchStats> IngestPipeline::ApplyRecords(const std::string& source,
   batch.checkpoint_position = checkpoint_position;
   batch.checkpoint_description = checkpoint_position;
   batch.records = std::move(records);
-  FG_RETURN_IF_ERROR(PrepareRecords(batch.records, &batch.derived));
+  std::vector<Refused> refused;
+  FG_RETURN_IF_ERROR(PrepareRecords(batch.records, &batch.derived, &refused));
+  for (const Refused& r : refused) {
+    SourcePosition pos;  // no row: the record's key stands for its place
+    pos.stream = stream;
+    pos.byte_offset = Fnv1a64(r.source_id);
+    batch.dead_letters.emplace_back(
+        MakeDeadLetter(*rules_, source, stream, pos, r.reason,
+                       "source_id=" + r.source_id + " version=" + r.source_version),
+        pos.byte_offset);
+  }
   return Commit(batch);
 }
 

@@ -105,9 +105,18 @@ class IngestPipeline {
                                   const std::string& checkpoint_position);
 
  private:
-  // Enriches (assets read together), then normalises and derives every
-  // record (in parallel).
-  Status PrepareRecords(std::vector<Record>& records, std::vector<Derived>* derived) const;
+  // A record enrichment refused: its index in the records given, its key
+  // and version (for a dead letter without a row), and why.
+  struct Refused {
+    size_t index;
+    std::string source_id, source_version;
+    std::string reason;
+  };
+  // Enriches (assets and cases read together) and drops the records it
+  // refuses (into `refused`), then normalises and derives the others (in
+  // parallel).
+  Status PrepareRecords(std::vector<Record>& records, std::vector<Derived>* derived,
+                        std::vector<Refused>* refused) const;
   // Skips a record that is not newer than the applied one; otherwise writes
   // its derived mutations, retracting the old version's.
   // `stored` is the record's applied version as the store held it before
@@ -116,7 +125,11 @@ class IngestPipeline {
                      std::optional<graph::storage::DedupEntry> stored, BatchStats* stats);
   // Cases get product, region, ship date and customer of their asset, and
   // the family of their product (assets read together in one MultiGet).
-  Status Enrich(std::vector<Record>& records) const;
+  // Outcomes get their case's product, family, asset, times, symptoms,
+  // components and fixes (cases read together); an outcome whose case is
+  // not in the graph is refused.
+  Status Enrich(std::vector<Record>& records, std::vector<Refused>* refused) const;
+  Status EnrichOutcomes(std::vector<Record>& records, std::vector<Refused>* refused) const;
   // The applied versions of `records` before this batch, read together.
   Result<std::vector<std::optional<graph::storage::DedupEntry>>> StoredVersions(
       const std::vector<Record>& records);

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 #include <functional>
+#include <iterator>
 
 #include "ingest/text.h"
 #include "ingest/time_parse.h"
@@ -10,7 +11,7 @@
 namespace faultgraph::ingest {
 namespace {
 
-enum class Kind { kString, kInt, kDouble, kTime, kList, kMap };
+enum class Kind { kString, kInt, kDouble, kTime, kList, kMap, kBool };
 
 struct FieldDef {
   const char* name;
@@ -78,6 +79,15 @@ FieldDef List(const char* name, std::vector<std::string> R::*m, bool required = 
           }};
 }
 
+template <typename R>
+FieldDef Bool(const char* name, bool R::*m, bool required = false) {
+  return {name, Kind::kBool, required, [m](RecordBody& b, const RawField&, std::string_view t) {
+            if (ParseYesNo(t, &(std::get<R>(b).*m))) return Status::Ok();
+            return Status::InvalidArgument(QuoteValue(t) +
+                                           " is not yes or no (true/false, yes/no, 1/0, 是/否)");
+          }};
+}
+
 struct Schema {
   RecordBody empty;
   std::vector<FieldDef> fields;
@@ -85,7 +95,7 @@ struct Schema {
 
 const std::vector<Schema>& Schemas() {
   static const std::vector<Schema> kSchemas = [] {
-    std::vector<Schema> s(8);
+    std::vector<Schema> s(std::variant_size_v<RecordBody>);
     s[0] = {Product{},
             {Str("model", &Product::model, true), Str("name", &Product::name),
              Str("family", &Product::family), Str("category", &Product::category)}};
@@ -136,6 +146,13 @@ const std::vector<Schema>& Schemas() {
             {Str("action_code", &Fix::action_code, true), Str("title", &Fix::title),
              Str("steps", &Fix::steps), List("parts", &Fix::parts),
              Int("labour_minutes", &Fix::labour_minutes), List("applies_to", &Fix::applies_to)}};
+    // outcome_id may be left out: the row's key is the outcome's id.
+    s[8] = {Outcome{},
+            {Str("outcome_id", &Outcome::outcome_id), Str("case_ref", &Outcome::case_ref, true),
+             Str("component", &Outcome::component), Str("fix", &Outcome::fix),
+             Bool("worked", &Outcome::worked, true), Str("note", &Outcome::note),
+             Time("time", &Outcome::time_ms, true), Str("by", &Outcome::by),
+             Bool("retracted", &Outcome::retracted)}};
     return s;
   }();
   return kSchemas;
@@ -159,16 +176,17 @@ Status CheckRecord(const RecordBody& body) {
   return Status::Ok();
 }
 
+constexpr std::string_view kRecordTypeNames[] = {"product",      "bom_line", "component",
+                                                 "asset",        "case",     "contact",
+                                                 "sensor_event", "fix",      "outcome"};
+static_assert(std::size(kRecordTypeNames) == std::variant_size_v<RecordBody>);
+
 }  // namespace
 
-std::string_view RecordTypeName(RecordType t) {
-  static constexpr std::string_view kNames[] = {"product", "bom_line", "component",    "asset",
-                                                "case",    "contact",  "sensor_event", "fix"};
-  return kNames[static_cast<int>(t)];
-}
+std::string_view RecordTypeName(RecordType t) { return kRecordTypeNames[static_cast<int>(t)]; }
 
 bool ParseRecordType(std::string_view name, RecordType* out) {
-  for (int i = 0; i < 8; ++i) {
+  for (size_t i = 0; i < std::size(kRecordTypeNames); ++i) {
     if (RecordTypeName(static_cast<RecordType>(i)) == name) {
       *out = static_cast<RecordType>(i);
       return true;
@@ -222,6 +240,8 @@ Result<Record> BuildRecord(const RawRecord& raw) {
     return Status::InvalidArgument("unknown field '" + name + "' for a " +
                                    std::string(RecordTypeName(raw.type)) + " record");
   }
+  if (auto* o = std::get_if<Outcome>(&rec.body); o != nullptr && o->outcome_id.empty())
+    o->outcome_id = rec.source_id;
   FG_RETURN_IF_ERROR(CheckRecord(rec.body));
   return rec;
 }

@@ -80,4 +80,64 @@ TEST(RecordBuilder, ProductAttributes) {
   EXPECT_EQ(std::get<Product>(rec->body).attrs.at("refrigerant"), "R32");
 }
 
+RawRecord OutcomeRow() {
+  RawRecord r;
+  r.type = RecordType::kOutcome;
+  r.source = "field_app";
+  r.source_id = "JOB-7";
+  r.source_version = "1";
+  r.fields["case_ref"].text = "T-1";
+  r.fields["component"].text = "comp-1";
+  r.fields["fix"].text = "fx-a";
+  r.fields["worked"].text = "否";
+  r.fields["time"].text = "2024-03-02 09:00";
+  r.fields["by"].text = "tech-9";
+  return r;
+}
+
+TEST(RecordBuilder, BuildsOutcomeWithTheRowKeyAsItsId) {
+  auto rec = BuildRecord(OutcomeRow());
+  ASSERT_TRUE(rec.ok()) << rec.status().ToString();
+  ASSERT_EQ(rec->type(), RecordType::kOutcome);
+  const auto& o = std::get<Outcome>(rec->body);
+  EXPECT_EQ(o.outcome_id, "JOB-7");
+  EXPECT_EQ(o.case_ref, "T-1");
+  EXPECT_EQ(o.component, "comp-1");  // upper-cased by normalisation, not here
+  EXPECT_FALSE(o.worked);
+  EXPECT_FALSE(o.retracted);
+  EXPECT_EQ(o.by, "tech-9");
+  EXPECT_GT(o.time_ms, 0);
+
+  RawRecord r = OutcomeRow();
+  r.fields["outcome_id"].text = "O-1";
+  r.fields["worked"].text = "Yes";
+  r.fields["retracted"].text = "1";
+  rec = BuildRecord(r);
+  ASSERT_TRUE(rec.ok()) << rec.status().ToString();
+  EXPECT_EQ(std::get<Outcome>(rec->body).outcome_id, "O-1");
+  EXPECT_TRUE(std::get<Outcome>(rec->body).worked);
+  EXPECT_TRUE(std::get<Outcome>(rec->body).retracted);
+}
+
+TEST(RecordBuilder, OutcomeNeedsCaseTimeAndAYesOrNo) {
+  RawRecord r = OutcomeRow();
+  r.fields["worked"].text = "maybe";
+  EXPECT_NE(BuildRecord(r).status().message().find("field 'worked': 'maybe' is not yes or no"),
+            std::string::npos)
+      << BuildRecord(r).status().message();
+  r = OutcomeRow();
+  r.fields.erase("worked");
+  EXPECT_EQ(BuildRecord(r).status().message(), "required field 'worked' is empty");
+  r = OutcomeRow();
+  r.fields["case_ref"].text = " ";
+  EXPECT_EQ(BuildRecord(r).status().message(), "required field 'case_ref' is empty");
+  r = OutcomeRow();
+  r.fields.erase("time");
+  EXPECT_EQ(BuildRecord(r).status().message(), "required field 'time' is empty");
+  EXPECT_EQ(RecordTypeName(RecordType::kOutcome), "outcome");
+  RecordType t = RecordType::kProduct;
+  ASSERT_TRUE(ParseRecordType("outcome", &t));
+  EXPECT_EQ(t, RecordType::kOutcome);
+}
+
 }  // namespace faultgraph::ingest

@@ -100,8 +100,35 @@ struct Fix {
   std::vector<std::string> applies_to;  // product models or component part numbers
 };
 
+// Feedback on a case: what the technician found and whether the fix held
+// (the API's recordOutcome, or a field-service export through a mapping).
+// A diagnosis for training and an attempt for fix success rates.
+struct Outcome {
+  std::string outcome_id;  // required (a mapping may leave it to the row's key)
+  std::string case_ref;    // required: the case it is about
+  std::string component;   // the part number found at fault; may be empty
+  std::string fix;         // the fix action code applied; may be empty
+  bool worked = false;     // required: the fix held
+  std::string note;
+  int64_t time_ms = 0;     // required
+  std::string by;          // who recorded it (a principal or a technician's key)
+  bool retracted = false;  // withdrawn: stored, but it derives nothing but its event
+  // Filled by enrichment from the stored case, not by sources:
+  std::string product;
+  std::string family;
+  std::string asset_serial;
+  int64_t opened_ms = 0;
+  int64_t closed_ms = 0;
+  int64_t ship_ms = 0;                       // the asset's shipment; 0 = unknown
+  std::vector<std::string> symptoms;         // the case's canonical symptoms
+  std::vector<std::string> case_components;  // what the case itself diagnosed
+  std::vector<std::string> case_fixes;       // and applied
+};
+
+// Append new record types at the end: the variant index is the RecordType,
+// and record types are persisted (never reorder).
 using RecordBody =
-    std::variant<Product, BomLine, Component, Asset, Case, Contact, SensorEvent, Fix>;
+    std::variant<Product, BomLine, Component, Asset, Case, Contact, SensorEvent, Fix, Outcome>;
 
 enum class RecordType {
   kProduct,
@@ -111,7 +138,8 @@ enum class RecordType {
   kCase,
   kContact,
   kSensorEvent,
-  kFix
+  kFix,
+  kOutcome
 };
 
 std::string_view RecordTypeName(RecordType t);  // "product", "bom_line", ...

@@ -91,6 +91,23 @@ std::string_view Utf8Prefix(std::string_view s, size_t max_bytes) {
   return s.substr(0, end);
 }
 
+bool ParseYesNo(std::string_view s, bool* out) {
+  std::string v = ToUpperAscii(Trim(s));
+  for (std::string_view yes : {"TRUE", "YES", "Y", "1", "是"}) {
+    if (v == yes) {
+      *out = true;
+      return true;
+    }
+  }
+  for (std::string_view no : {"FALSE", "NO", "N", "0", "否"}) {
+    if (v == no) {
+      *out = false;
+      return true;
+    }
+  }
+  return false;
+}
+
 std::string QuoteValue(std::string_view s, size_t max_bytes) {
   if (s.size() <= max_bytes) return "'" + std::string(s) + "'";
   return "'" + std::string(Utf8Prefix(s, max_bytes)) + "…' (" + std::to_string(s.size()) +

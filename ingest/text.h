@@ -19,6 +19,10 @@ std::string ToUpperAscii(std::string_view s);
 std::vector<std::string> SplitList(std::string_view s, std::string_view separators);
 // Prefix of s at most `max_bytes` long that does not cut a UTF-8 sequence.
 std::string_view Utf8Prefix(std::string_view s, size_t max_bytes);
+// A yes/no value as people and exports write it: true/false, yes/no, y/n,
+// 1/0 (ASCII case ignored) or 是/否. False when `s` (trimmed) is none of
+// these.
+bool ParseYesNo(std::string_view s, bool* out);
 // A value quoted for a message: 'value', or its first `max_bytes` and its
 // size ('abc…' (10485760 bytes)), so that no message carries a huge value.
 std::string QuoteValue(std::string_view s, size_t max_bytes = 100);

@@ -24,4 +24,22 @@ TEST(Utf8Prefix, NeverCutsACharacter) {
   EXPECT_EQ(Utf8Prefix("空调", 6), "空调");
 }
 
+TEST(ParseYesNo, ReadsTheWaysPeopleWriteIt) {
+  for (const char* yes : {"yes", "YES", " y ", "true", "1", "是"}) {
+    bool v = false;
+    EXPECT_TRUE(ParseYesNo(yes, &v)) << yes;
+    EXPECT_TRUE(v) << yes;
+  }
+  for (const char* no : {"no", "N", "False", "0", "否"}) {
+    bool v = true;
+    EXPECT_TRUE(ParseYesNo(no, &v)) << no;
+    EXPECT_FALSE(v) << no;
+  }
+  bool v = true;
+  EXPECT_FALSE(ParseYesNo("", &v));
+  EXPECT_FALSE(ParseYesNo("2", &v));
+  EXPECT_FALSE(ParseYesNo("yes please", &v));
+  EXPECT_TRUE(v);
+}
+
 }  // namespace faultgraph::ingest
