@@ -3,6 +3,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+
 #include "common/test_dir.h"
 
 namespace faultgraph::eval {
@@ -35,21 +40,29 @@ std::vector<LabelledText> Tiny() {
 }
 
 // One model for the tests below: a training allocates fastText's 2M
-// n-gram buckets (400 MB at dim 50) and takes seconds.
+// n-gram buckets (400 MB at dim 50) and takes seconds. ctest runs each test
+// in its own process, two at a time: the scratch folder is this process's
+// own (fastText reads its input file in a loop; another process rewriting
+// the same file under it made it spin forever).
 class TrainedBaseline : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    auto ft = FastTextBaseline::Train(Tiny(), ::testing::TempDir() + "/fasttext_baseline_test");
+    scratch_ = ::testing::TempDir() + "/fasttext_baseline_test_" + std::to_string(::getpid());
+    auto ft = FastTextBaseline::Train(Tiny(), scratch_);
     ASSERT_TRUE(ft.ok()) << ft.status().ToString();
     model_ = ft->release();
   }
   static void TearDownTestSuite() {
     delete model_;
     model_ = nullptr;
+    std::error_code ec;
+    std::filesystem::remove_all(scratch_, ec);
   }
   static FastTextBaseline* model_;
+  static std::string scratch_;
 };
 FastTextBaseline* TrainedBaseline::model_ = nullptr;
+std::string TrainedBaseline::scratch_;
 
 TEST_F(TrainedBaseline, LearnsTheLabelsOfTheWords) {
   ASSERT_NE(model_, nullptr);
