@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "search/analyzer.h"
@@ -14,10 +15,11 @@ namespace faultgraph::diagnosis {
 namespace {
 
 constexpr std::string_view kLabelPrefix = "__label__";
+constexpr std::string_view kProductPrefix = "__product_";
 
 // A product id as one token: spaces and the label prefix cannot occur.
 std::string ProductToken(std::string_view product) {
-  std::string t = "__product_";
+  std::string t(kProductPrefix);
   for (char c : product) t += (c == ' ' || c == '\t' || c == '\n' || c == '\r') ? '_' : c;
   return t;
 }
@@ -26,14 +28,15 @@ std::string ProductToken(std::string_view product) {
 
 TextClassifier::~TextClassifier() = default;
 
-std::string TextClassifier::Tokens(std::string_view product, std::string_view folded_text) {
+std::string TextClassifier::Tokens(std::string_view product, std::string_view folded_text,
+                                   bool with_product) {
   std::string line;
   for (const auto& t : search::OrderedTokens(folded_text)) {
     if (t.starts_with("__")) continue;  // never a label or a product token
     line += t;
     line += ' ';
   }
-  if (!product.empty()) line += ProductToken(product);
+  if (with_product && !product.empty()) line += ProductToken(product);
   return line;
 }
 
@@ -46,13 +49,19 @@ Result<std::unique_ptr<TextClassifier>> TextClassifier::Train(const std::vector<
   std::filesystem::create_directories(scratch, ec);
   if (ec) return Status::IOError("cannot create " + scratch + ": " + ec.message());
   const std::string input = scratch + "/train.txt";
+  std::set<std::string_view> products;
+  for (const auto& e : examples) {
+    if (!e.labels.empty() && !e.product.empty()) products.insert(e.product);
+    if (products.size() > 1) break;
+  }
+  out->uses_product_ = products.size() > 1;
   size_t lines = 0;
   {
     std::ofstream f(input, std::ios::binary | std::ios::trunc);
     if (!f) return Status::IOError("cannot write " + input);
     for (const auto& e : examples) {
       if (e.labels.empty()) continue;
-      std::string tokens = Tokens(e.product, e.folded_text);
+      std::string tokens = Tokens(e.product, e.folded_text, out->uses_product_);
       if (tokens.empty()) continue;
       for (const auto& l : e.labels) {
         auto [it, added] = numbers.emplace(l, static_cast<int>(out->labels_.size()));
@@ -116,6 +125,8 @@ Result<std::unique_ptr<TextClassifier>> TextClassifier::Load(const std::string& 
   }
   // Every label the model knows must have a name.
   auto dict = out->model_->getDictionary();
+  for (int32_t i = 0; i < dict->nwords() && !out->uses_product_; ++i)
+    out->uses_product_ = dict->getWord(i).starts_with(kProductPrefix);
   for (int32_t i = 0; i < dict->nlabels(); ++i) {
     std::string l = dict->getLabel(i);
     int n = -1;
@@ -142,7 +153,7 @@ Status TextClassifier::Save(const std::string& path) const {
 std::vector<Prediction> TextClassifier::Predict(std::string_view product,
                                                 std::string_view folded_text, size_t k) const {
   std::vector<Prediction> out;
-  std::string line = Tokens(product, folded_text);
+  std::string line = Tokens(product, folded_text, uses_product_);
   if (line.empty() || k == 0) return out;
   std::istringstream in(line + "\n");
   std::vector<std::pair<fasttext::real, std::string>> predictions;

@@ -5,7 +5,11 @@
 // model itself sees only their numbers, so any label text is safe.
 //
 // The text is read as the index reads it: folded, then search's
-// OrderedTokens (CJK bigrams, words); the product is one more token.
+// OrderedTokens (CJK bigrams, words). When the training cases come from more
+// than one product, the product is one more token; from a single product it
+// would be a constant word in every line, which only dilutes the average of
+// a short text's words (3-8 points of top-1 on the one-product evaluation
+// sets, docs/EVALUATION.md), so it is left out.
 #pragma once
 
 #include <atomic>
@@ -72,13 +76,20 @@ class TextClassifier {
 
   const std::vector<std::string>& labels() const { return labels_; }
 
-  // The line fastText reads for a case: tokens, then the product's token.
-  static std::string Tokens(std::string_view product, std::string_view folded_text);
+  // The line fastText reads for a case: tokens, then the product's token
+  // (with_product and a product given).
+  static std::string Tokens(std::string_view product, std::string_view folded_text,
+                            bool with_product = true);
+
+  // Whether the product is one of the model's words (trained on cases of
+  // more than one product).
+  bool uses_product() const { return uses_product_; }
 
  private:
   TextClassifier() = default;
   std::unique_ptr<fasttext::FastText> model_;
   std::vector<std::string> labels_;  // label number -> name
+  bool uses_product_ = false;
 };
 
 }  // namespace faultgraph::diagnosis

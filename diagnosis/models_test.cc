@@ -96,6 +96,37 @@ TEST_F(ModelsTest, SavedModelLoadsWithItsInfoAndAnswersTheSame) {
   EXPECT_FALSE(std::filesystem::exists(first));
 }
 
+// The product is a word of the model only when the cases come from more
+// than one product: a word in every line tells nothing and dilutes short
+// texts. The choice survives a save and a load.
+TEST_F(ModelsTest, ProductIsAWordOnlyWhenTheCasesHaveSeveral) {
+  EXPECT_FALSE(model_->uses_product());  // every example is AC-350
+  EXPECT_EQ(TextClassifier::Tokens("AC-350", "fan", false), "fan ");
+  EXPECT_EQ(TextClassifier::Tokens("AC-350", "fan"), "fan __product_AC-350");
+
+  // The same words mean a different part on another product.
+  std::vector<Example> two = Examples();
+  for (int i = 0; i < 20; ++i) two.push_back({"HP-900", "fan not spinning", {"FAN-HP9"}});
+  ClassifierOptions o;
+  o.epoch = 30;
+  o.bucket = 10'000;
+  auto m = TextClassifier::Train(two, o, dir_.Path("scratch2"));
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_TRUE((*m)->uses_product());
+  EXPECT_EQ((*m)->Predict("HP-900", "fan not spinning", 1)[0].label, "FAN-HP9");
+  EXPECT_EQ((*m)->Predict("AC-350", "fan not spinning", 1)[0].label, "FAN-OD1");
+
+  ASSERT_TRUE((*m)->Save(dir_.Path("two.bin")).ok());
+  auto loaded = TextClassifier::Load(dir_.Path("two.bin"), (*m)->labels());
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  EXPECT_TRUE((*loaded)->uses_product());
+  EXPECT_EQ((*loaded)->Predict("HP-900", "fan not spinning", 1)[0].label, "FAN-HP9");
+  ASSERT_TRUE(model_->Save(dir_.Path("one.bin")).ok());
+  auto one = TextClassifier::Load(dir_.Path("one.bin"), model_->labels());
+  ASSERT_TRUE(one.ok());
+  EXPECT_FALSE((*one)->uses_product());
+}
+
 TEST_F(ModelsTest, NoModelIsNotFound) {
   EXPECT_TRUE(LoadModels(Models()).status().IsNotFound());
   auto list = ListModels(Models());
