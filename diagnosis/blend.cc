@@ -41,6 +41,48 @@ BlendAccuracy ScoreBlend(const std::vector<BlendExample>& examples, const BlendW
   return a;
 }
 
+BlendAccuracy ScoreCauseMix(const std::vector<CauseExample>& examples, double mix) {
+  BlendAccuracy a;
+  std::vector<std::pair<double, const std::string*>> ranked;
+  for (const auto& e : examples) {
+    ++a.cases;
+    ranked.clear();
+    // As RankCauses: without evidence the classifier answers alone.
+    bool evidence = false;
+    for (const auto& c : e.causes) evidence |= c.evidence > 0;
+    const double m = evidence ? mix : 1.0;
+    for (const auto& c : e.causes)
+      ranked.emplace_back((1 - m) * c.evidence + m * c.classifier, &c.cause);
+    const size_t n = std::min<size_t>(3, ranked.size());
+    std::partial_sort(ranked.begin(), ranked.begin() + n, ranked.end(),
+                      [](const auto& x, const auto& y) {
+                        return x.first != y.first ? x.first > y.first : *x.second < *y.second;
+                      });
+    for (size_t k = 0; k < n; ++k) {
+      if (ranked[k].first <= 0) break;  // not listed
+      if (*ranked[k].second != e.truth) continue;
+      a.top1 += k == 0;
+      ++a.top3;
+      break;
+    }
+  }
+  return a;
+}
+
+double FitCauseMix(const std::vector<CauseExample>& examples) {
+  double best = 0;
+  size_t best_value = 0;
+  for (int step = 0; step <= 20; ++step) {
+    const double mix = step / 20.0;
+    const auto a = ScoreCauseMix(examples, mix);
+    if (step == 0 || a.top1 + a.top3 > best_value) {
+      best = mix;
+      best_value = a.top1 + a.top3;
+    }
+  }
+  return best;
+}
+
 BlendWeights RefineBlend(const std::vector<BlendExample>& examples, BlendWeights w, int rounds) {
   auto value = [&](const BlendWeights& x) {
     auto a = ScoreBlend(examples, x);

@@ -63,6 +63,17 @@ inline constexpr double kMediumAccuracy = 0.6;
 // Fits the temperature, divides `w` by it, and measures the result.
 Calibration Calibrate(const std::vector<BlendExample>& examples, BlendWeights* w);
 
+// The cause ranking's mix (root_cause.h RootCauseQuery::cause_mix): the
+// classifier's share p and the evidence's 1 - p, chosen on held-back cases
+// with a cause from 0, 0.05, ..., 1 for the most top-1 + top-3 (ties: the
+// smaller share).
+struct CauseExample {
+  std::vector<CauseFeatures> causes;
+  std::string truth;
+};
+BlendAccuracy ScoreCauseMix(const std::vector<CauseExample>& examples, double mix);
+double FitCauseMix(const std::vector<CauseExample>& examples);
+
 // The blend's score of one candidate (before the softmax).
 double BlendScore(const BlendWeights& w, const BlendVector& x);
 

@@ -70,6 +70,7 @@ Result<RootCauseAnswer> Diagnoser::Diagnose(const DiagnoseRequest& request,
   q.fold = [this](std::string_view t) { return rules_->Fold(t); };
   q.want_features = request.want_features;
   q.self_components = request.self_components;
+  q.self_cause = request.self_cause;
   if (match->known()) {
     const std::string& code_scope = !norm.family.empty() ? norm.family : norm.product;
     for (const auto& code : norm.fault_codes)
@@ -137,16 +138,22 @@ Result<RootCauseAnswer> Diagnoser::Diagnose(const DiagnoseRequest& request,
     }
   }
 
-  // The trained classifier's reading of the text, and the blend fitted with it.
+  // The trained classifiers' reading of the text, and the blends fitted with them.
+  const std::string folded =
+      models != nullptr && HasText(request.text) ? rules_->Fold(request.text) : std::string();
   if (models != nullptr && models->component != nullptr && HasText(request.text)) {
-    for (auto& p :
-         models->component->Predict(match->id, rules_->Fold(request.text), kClassifierLabels))
+    for (auto& p : models->component->Predict(match->id, folded, kClassifierLabels))
       q.learned.emplace_back(std::move(p.label), p.probability);
     if (models->component_info.has_blend) q.blend = &models->component_info.blend;
     q.overall_rate = &models->overall_rate;
     q.most_frequent = &models->most_frequent;
     q.confident_high = models->component_info.calibration.high;
     q.confident_medium = models->component_info.calibration.medium;
+  }
+  if (models != nullptr && models->cause != nullptr && HasText(request.text)) {
+    for (auto& p : models->cause->Predict(match->id, folded, kClassifierLabels))
+      q.learned_causes.emplace_back(std::move(p.label), p.probability);
+    q.cause_mix = models->cause_info.mix;
   }
 
   auto a = ranker_.Rank(q);

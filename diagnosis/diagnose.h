@@ -35,6 +35,7 @@ struct DiagnoseRequest {
   // never similar cases, and the features of every candidate are returned.
   std::vector<std::string> exclude_cases;
   std::vector<std::string> self_components;  // RootCauseQuery::self_components
+  std::string self_cause;                    // RootCauseQuery::self_cause
   bool want_features = false;
 };
 

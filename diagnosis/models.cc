@@ -46,6 +46,7 @@ json ToJson(const ModelInfo& m) {
             {"blend_top1", m.held_back.blend_top1},
             {"blend_top3", m.held_back.blend_top3}}},
           {"blend", {{"fitted", m.has_blend}, {"weights", w}, {"bias", m.blend.bias}}},
+          {"mix", m.mix},
           {"calibration", CalibrationJson(m.calibration)},
           {"labels", m.labels},
           {"label_cases", m.label_cases},
@@ -79,6 +80,9 @@ Result<ModelInfo> FromJson(const std::string& path, const std::string& text) {
     for (size_t k = 0; k < kBlendFeatures; ++k)
       m.blend.w[k] = b.at("weights").at(BlendFeatureName(k)).get<double>();
     m.blend.bias = b.at("bias").get<double>();
+    m.mix = j.value("mix", 0.0);  // written since the cause model
+    if (!(m.mix >= 0 && m.mix <= 1))
+      return Status::Corruption(path + " has mix " + std::to_string(m.mix) + "; expected 0..1");
     const auto& cal = j.at("calibration");
     m.calibration.temperature = cal.at("temperature").get<double>();
     m.calibration.high = cal.at("high").get<double>();
@@ -162,14 +166,20 @@ Result<std::vector<ModelInfo>> ListModels(const std::string& dir) {
   return out;
 }
 
-Result<std::shared_ptr<const Models>> LoadModels(const std::string& dir) {
-  const std::string json_path = dir + "/component" + std::string(kInfoSuffix);
+namespace {
+
+// One kind's model and info; NotFound when the kind has none.
+Result<std::pair<std::unique_ptr<TextClassifier>, ModelInfo>> LoadKind(const std::string& dir,
+                                                                        const std::string& kind) {
+  const std::string json_path = dir + "/" + kind + std::string(kInfoSuffix);
   std::error_code ec;
-  if (!fs::exists(json_path, ec)) return Status::NotFound("no trained model in " + dir);
+  if (!fs::exists(json_path, ec)) return Status::NotFound("no trained " + kind + " model in " + dir);
   auto text = ReadFileToString(json_path, "model info");
   if (!text.ok()) return text.status();
   auto info = FromJson(json_path, *text);
   if (!info.ok()) return info.status();
+  if (info->kind != kind)
+    return Status::Corruption(json_path + " is a '" + info->kind + "' model; expected " + kind);
   const std::string file = dir + "/" + info->file;
   auto size = fs::file_size(file, ec);
   if (ec) return Status::Corruption("model file " + file + " cannot be read: " + ec.message());
@@ -184,9 +194,37 @@ Result<std::shared_ptr<const Models>> LoadModels(const std::string& dir) {
   bytes->shrink_to_fit();
   auto model = TextClassifier::Load(file, info->labels);
   if (!model.ok()) return model.status();
+  return std::make_pair(std::move(*model), std::move(*info));
+}
+
+}  // namespace
+
+Status RemoveModel(const std::string& dir, const std::string& kind) {
+  std::error_code ec;
+  fs::remove(dir + "/" + kind + std::string(kInfoSuffix), ec);
+  if (ec) return Status::IOError("cannot remove the " + kind + " model in " + dir + ": " + ec.message());
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.starts_with(kind + "-") && name.ends_with(".bin")) fs::remove(e.path(), ec);
+  }
+  return Status::Ok();
+}
+
+Result<std::shared_ptr<const Models>> LoadModels(const std::string& dir) {
+  auto component = LoadKind(dir, "component");
+  if (!component.ok()) {
+    if (component.status().IsNotFound()) return Status::NotFound("no trained model in " + dir);
+    return component.status();
+  }
+  auto cause = LoadKind(dir, "cause");
+  if (!cause.ok() && !cause.status().IsNotFound()) return cause.status();
   auto out = std::make_shared<Models>();
-  out->component = std::move(*model);
-  out->component_info = std::move(*info);
+  out->component = std::move(component->first);
+  out->component_info = std::move(component->second);
+  if (cause.ok()) {
+    out->cause = std::move(cause->first);
+    out->cause_info = std::move(cause->second);
+  }
   const auto& ci = out->component_info;
   double total = 0;
   for (uint64_t n : ci.label_cases) total += static_cast<double>(n);

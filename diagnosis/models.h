@@ -30,7 +30,7 @@ struct HeldBackAccuracy {
 };
 
 struct ModelInfo {
-  std::string kind;  // "component"
+  std::string kind;  // "component" or "cause"
   int layout = kModelLayout;
   int64_t created_ms = 0;
   uint64_t cases = 0;        // diagnosed cases trained on
@@ -39,6 +39,9 @@ struct ModelInfo {
   HeldBackAccuracy held_back;
   bool has_blend = false;
   BlendWeights blend;     // calibrated: the temperature is folded in
+  // Cause: the classifier's fitted share in the cause ranking, the rest
+  // being the evidence's (root_cause.h RootCauseQuery::cause_mix).
+  double mix = 0;
   Calibration calibration;
   std::vector<std::string> labels;
   std::vector<uint64_t> label_cases;  // per label: training cases diagnosed with it
@@ -50,6 +53,10 @@ struct ModelInfo {
 struct Models {
   std::unique_ptr<TextClassifier> component;
   ModelInfo component_info;
+  // The failure cause's model, when the graph had enough cases with a
+  // cause to train one (null otherwise).
+  std::unique_ptr<TextClassifier> cause;
+  ModelInfo cause_info;
   // From label_cases: each label's share, and the labels most frequent first.
   std::unordered_map<std::string, double> overall_rate;
   std::vector<std::string> most_frequent;
@@ -59,12 +66,16 @@ struct Models {
 // kind's older model files.
 Status SaveModel(const std::string& dir, const TextClassifier& model, ModelInfo info);
 
+// Removes the kind's model and info from `dir` (none there: OK).
+Status RemoveModel(const std::string& dir, const std::string& kind);
+
 // The infos of the models in `dir` (none: an empty list). Unreadable or
 // foreign JSON files are errors naming the file.
 Result<std::vector<ModelInfo>> ListModels(const std::string& dir);
 
-// The models in `dir`; NotFound when there is none, Corruption (naming the
-// file and what is wrong) when one cannot be used.
+// The models in `dir`; NotFound when there is no component model,
+// Corruption (naming the file and what is wrong) when one cannot be used.
+// The cause model is loaded when there is one.
 Result<std::shared_ptr<const Models>> LoadModels(const std::string& dir);
 
 }  // namespace faultgraph::diagnosis

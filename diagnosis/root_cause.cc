@@ -690,7 +690,8 @@ void RootCauseRanker::NoteUncountedCauses(const std::vector<ComponentAnswer>& co
 // Causes over the answer: the similar past cases' causes (similarity²)
 // blended with each component's cause shares — backed off towards the
 // shares of all its components together, weighted by the component's
-// probability.
+// probability. With a cause model, its probabilities are mixed in with
+// the share fitted on held-back cases (trainer.h).
 void RootCauseRanker::RankCauses(const RootCauseQuery& q, RootCauseAnswer* out) {
   std::map<std::string, double> vote;
   std::map<std::string, uint64_t> similar;
@@ -700,25 +701,35 @@ void RootCauseRanker::RankCauses(const RootCauseQuery& q, RootCauseAnswer* out) 
     ++similar[nc.cause];
   }
   Normalise(vote);
+  // A training case's own cause is not evidence for itself.
+  auto own_count = [&](const ComponentAnswer& a, const CauseCount& k) {
+    double n = static_cast<double>(k.count);
+    if (!q.self_cause.empty() && k.cause == q.self_cause &&
+        std::find(q.self_components.begin(), q.self_components.end(), a.component) !=
+            q.self_components.end())
+      n = std::max(0.0, n - 1);
+    return n;
+  };
   std::map<std::string, double> pool;
   double pool_n = 0;
   for (const auto& a : out->components) {
     for (const auto& k : a.causes) {
-      pool[k.cause] += static_cast<double>(k.count);
-      pool_n += static_cast<double>(k.count);
+      pool[k.cause] += own_count(a, k);
+      pool_n += own_count(a, k);
     }
   }
-  if (pool_n == 0 && vote.empty()) return;
   std::map<std::string, double> score;  // stays empty when no component has a cause
-  for (const auto& a : out->components) {
-    double n = 0;
-    std::map<std::string, double> own;
-    for (const auto& k : a.causes) {
-      own[k.cause] = static_cast<double>(k.count);
-      n += static_cast<double>(k.count);
+  if (pool_n > 0) {
+    for (const auto& a : out->components) {
+      double n = 0;
+      std::map<std::string, double> own;
+      for (const auto& k : a.causes) {
+        own[k.cause] = own_count(a, k);
+        n += own[k.cause];
+      }
+      for (const auto& [k, pk] : pool)
+        score[k] += a.probability * (own[k] + kCauseBackoff * pk / pool_n) / (n + kCauseBackoff);
     }
-    for (const auto& [k, pk] : pool)
-      score[k] += a.probability * (own[k] + kCauseBackoff * pk / pool_n) / (n + kCauseBackoff);
   }
   Normalise(score);
   if (!vote.empty()) {
@@ -726,6 +737,22 @@ void RootCauseRanker::RankCauses(const RootCauseQuery& q, RootCauseAnswer* out) 
     for (auto& [k, p] : score) p *= 1 - w;
     for (const auto& [k, v] : vote) score[k] += w * v;
   }
+  std::map<std::string, double> learned(q.learned_causes.begin(), q.learned_causes.end());
+  if (q.want_features) {
+    std::set<std::string> all;
+    for (const auto& [k, p] : score) all.insert(k);
+    for (const auto& [k, p] : learned) all.insert(k);
+    for (const auto& k : all)
+      out->cause_features.push_back(
+          {k, score.count(k) ? score.at(k) : 0.0, learned.count(k) ? learned.at(k) : 0.0});
+  }
+  if (!learned.empty() && (q.cause_mix > 0 || score.empty())) {
+    // Without evidence the classifier answers alone.
+    const double mix = score.empty() ? 1.0 : q.cause_mix;
+    for (auto& [k, p] : score) p *= 1 - mix;
+    for (const auto& [k, p] : learned) score[k] += mix * p;
+  }
+  if (score.empty()) return;
   for (const auto& [k, p] : score)
     out->causes.push_back({k, p, static_cast<uint64_t>(pool[k]), similar[k]});
   std::sort(out->causes.begin(), out->causes.end(), [](const CauseAnswer& x, const CauseAnswer& y) {

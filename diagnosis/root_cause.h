@@ -85,11 +85,17 @@ struct RootCauseQuery {
   // were right 90 % / 60 % of the time (diagnosis/blend.h Calibrate); 0
   // each: that confidence is never given.
   double confident_high = 0, confident_medium = 0;
+  // The cause classifier's most likely failure causes, best first, and its
+  // fitted share in the cause ranking (the rest is the evidence: similar
+  // cases' causes and the components' cause shares); empty / 0: not used.
+  std::vector<std::pair<std::string, double>> learned_causes;
+  double cause_mix = 0;
   bool want_features = false;  // fill RootCauseAnswer::features (training the blend)
   // Training on a case that is in the graph: its own components, taken out
   // of the counts it is part of (the base rate, its symptoms' evidence),
   // so that it does not vote for itself.
   std::vector<std::string> self_components;
+  std::string self_cause;  // the same for its failure cause
   size_t top_k = 3;
   size_t max_supporting = 5;
   int64_t repeat_window_ms = 30LL * 86400 * 1000;
@@ -158,6 +164,14 @@ struct HistoryItem {
   std::string summary;
 };
 
+// One failure cause's two readings, before they are mixed (training the
+// cause model's share): the evidence's probability and the classifier's.
+struct CauseFeatures {
+  std::string cause;
+  double evidence = 0;
+  double classifier = 0;
+};
+
 struct RootCauseAnswer {
   std::string product;
   std::string family;
@@ -168,6 +182,7 @@ struct RootCauseAnswer {
   std::vector<CauseAnswer> causes;          // most likely first, at most 5
   std::vector<HistoryItem> history;         // the asset's recent cases and alarms
   std::vector<CandidateFeatures> features;  // every candidate's, when asked for
+  std::vector<CauseFeatures> cause_features;  // every cause's, when asked for
 };
 
 class RootCauseRanker {

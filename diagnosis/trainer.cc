@@ -27,6 +27,7 @@ struct HeldBack {
   std::string product;
   std::string text;  // as the customer said it (Diagnose folds it)
   std::set<std::string> truth;
+  std::string cause;
 };
 
 // The classifier's settings for `cases` examples: the baseline's 50 epochs
@@ -93,7 +94,7 @@ Result<std::vector<LabelledCase>> LabelledCases(const graph::GraphStore& store) 
   std::vector<LabelledCase> out;
   auto scan = store.ForEachCase([&](const graph::storage::CaseDoc& c) {
     if (c.symptom_text.find_first_not_of(" \t\r\n") == std::string::npos) return true;
-    LabelledCase l{c.case_id, c.product, c.symptom_text, c.components, false};
+    LabelledCase l{c.case_id, c.product, c.symptom_text, c.components, c.failure_cause, false};
     if (auto it = by_case.find(c.case_id); it != by_case.end()) {
       const auto& found = it->second.held.empty() ? it->second.all : it->second.held;
       l.components.assign(found.begin(), found.end());
@@ -105,6 +106,53 @@ Result<std::vector<LabelledCase>> LabelledCases(const graph::GraphStore& store) 
   if (!scan.ok()) return scan;
   return out;
 }
+
+namespace {
+
+// The cause model: its share in the cause ranking fitted on the held-back
+// cases, then trained on every case with a cause and saved; without enough
+// such cases the older cause model goes.
+Status TrainCauseModel(const std::vector<Example>& all_causes, bool train_cause,
+                       const std::vector<CauseExample>& held, uint64_t graph_seq,
+                       const std::string& models_dir, const std::string& scratch,
+                       const TrainOptions& options,
+                       const std::function<void(const std::string&)>& say) {
+  if (!train_cause) {
+    say("no cause model: fewer than " + std::to_string(options.min_cases) +
+        " diagnosed cases with a failure cause of two or more kinds");
+    return RemoveModel(models_dir, "cause");
+  }
+  const auto start = std::chrono::steady_clock::now();
+  ModelInfo info;
+  info.kind = "cause";
+  info.created_ms = SystemClock()->NowMillis();
+  info.cases = all_causes.size();
+  info.graph_seq = graph_seq;
+  info.mix = held.empty() ? 0.5 : FitCauseMix(held);
+  HeldBackAccuracy& acc = info.held_back;
+  acc.cases = held.size();
+  const BlendAccuracy alone = ScoreCauseMix(held, 1.0), mixed = ScoreCauseMix(held, info.mix);
+  if (acc.cases > 0) {
+    const double n = static_cast<double>(acc.cases);
+    acc.classifier_top1 = alone.top1 / n;
+    acc.classifier_top3 = alone.top3 / n;
+    acc.blend_top1 = mixed.top1 / n;
+    acc.blend_top3 = mixed.top3 / n;
+  }
+  say("cause model: classifier share " + std::to_string(info.mix) + "; held back " +
+      std::to_string(acc.cases) + ": classifier top-1 " + std::to_string(acc.classifier_top1) +
+      ", mixed top-1 " + std::to_string(acc.blend_top1) + ", evidence alone top-1 " +
+      std::to_string(held.empty() ? 0.0 : ScoreCauseMix(held, 0.0).top1 / double(held.size())));
+  auto model = TextClassifier::Train(all_causes, ScaledFor(all_causes.size(), options), scratch);
+  if (!model.ok()) return model.status();
+  std::error_code ec;
+  std::filesystem::remove_all(scratch, ec);
+  info.train_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  info.label_cases = LabelCases(all_causes, (*model)->labels());
+  return SaveModel(models_dir, **model, info);
+}
+
+}  // namespace
 
 Result<std::shared_ptr<const Models>> TrainModels(
     const graph::GraphStore& store, const Diagnoser& diagnoser, const ingest::TextRules& rules,
@@ -133,9 +181,22 @@ Result<std::shared_ptr<const Models>> TrainModels(
   for (auto& c : *labelled) {
     Example e{c.product, rules.Fold(c.text), c.components};
     cases.push_back({c.case_id, e.folded_text, c.product, std::move(c.text),
-                     std::set<std::string>(c.components.begin(), c.components.end())});
+                     std::set<std::string>(c.components.begin(), c.components.end()), c.cause});
     all.push_back(std::move(e));
   }
+  // The cause model learns from the cases with a recorded cause.
+  auto cause_examples = [&](auto keep) {
+    std::vector<Example> out;
+    for (size_t i = 0; i < all.size(); ++i) {
+      if (cases[i].cause.empty() || !keep(i)) continue;
+      out.push_back({all[i].product, all[i].folded_text, {cases[i].cause}});
+    }
+    return out;
+  };
+  const std::vector<Example> all_causes = cause_examples([](size_t) { return true; });
+  std::set<std::string> cause_kinds;
+  for (const auto& e : all_causes) cause_kinds.insert(e.labels[0]);
+  const bool train_cause = all_causes.size() >= options.min_cases && cause_kinds.size() >= 2;
   if (all.size() < options.min_cases)
     return Status::InvalidArgument("only " + std::to_string(all.size()) +
                                    " diagnosed cases with text; at least " +
@@ -146,6 +207,7 @@ Result<std::shared_ptr<const Models>> TrainModels(
 
   std::vector<BlendExample> examples;
   std::vector<int> classifier_rank;
+  std::vector<CauseExample> cause_held;  // held-back cases with a cause
   auto cancelled = [&] { return options.cancel != nullptr && options.cancel->load(); };
   for (uint64_t f = 0; f < kFolds && examples.size() < options.held_back_max; ++f) {
     if (cancelled()) return Status::Aborted("training stopped");
@@ -175,10 +237,33 @@ Result<std::shared_ptr<const Models>> TrainModels(
     if (!probe_model.ok()) return probe_model.status();
     auto probe = std::make_shared<Models>();
     probe->component = std::move(*probe_model);
+    // Until the blend is fitted, the probe ranks components by its
+    // classifier alone: the held-back answers then carry the components'
+    // cause shares as a fitted answer does (the cause mix is fitted on them).
+    probe->component_info.has_blend = true;
+    probe->component_info.blend.w[kFeatClassifier] = 1.0;
+    if (train_cause) {  // mix 0: the answer ranks by evidence, the features have both
+      std::vector<Example> rest_causes = cause_examples([&](size_t i) { return fold[i] != f; });
+      if (rest_causes.size() > options.probe_max) {
+        std::vector<Example> sample;
+        const size_t step = rest_causes.size() / options.probe_max + 1;
+        for (size_t i = 0; i < rest_causes.size(); i += step)
+          sample.push_back(std::move(rest_causes[i]));
+        rest_causes = std::move(sample);
+      }
+      auto probe_cause =
+          TextClassifier::Train(rest_causes, ScaledFor(rest_causes.size(), options), scratch);
+      if (probe_cause.ok()) {
+        probe->cause = std::move(*probe_cause);
+      } else if (probe_cause.status().code() != Status::Code::kInvalidArgument) {
+        return probe_cause.status();  // (InvalidArgument: one kind of cause in this fold)
+      }
+    }
     SetOverallRates(rest, probe.get());
     std::shared_ptr<const Models> probe_const = probe;
     std::vector<BlendExample> fold_examples(held.size());
     std::vector<int> fold_rank(held.size(), -1);
+    std::vector<CauseExample> fold_causes(held.size());
     std::vector<Status> errors(held.size());
     tbb::parallel_for(size_t{0}, held.size(), [&](size_t k) {
       if (cancelled()) return;
@@ -189,6 +274,7 @@ Result<std::shared_ptr<const Models>> TrainModels(
       r.exclude_cases = same_text.at(h.folded);
       r.want_features = true;
       r.self_components.assign(h.truth.begin(), h.truth.end());
+      r.self_cause = h.cause;
       auto a = diagnoser.Diagnose(r, probe_const);
       if (!a.ok()) {
         errors[k] = a.status();
@@ -196,6 +282,7 @@ Result<std::shared_ptr<const Models>> TrainModels(
       }
       fold_examples[k].candidates = std::move(a->features);
       fold_examples[k].truth = h.truth;
+      if (!h.cause.empty()) fold_causes[k] = {std::move(a->cause_features), h.cause};
       auto p = probe->component->Predict(h.product, h.folded, 3);
       for (size_t j = 0; j < p.size(); ++j) {
         if (h.truth.count(p[j].label)) {
@@ -208,6 +295,10 @@ Result<std::shared_ptr<const Models>> TrainModels(
       if (!e.ok()) return e;
     std::move(fold_examples.begin(), fold_examples.end(), std::back_inserter(examples));
     classifier_rank.insert(classifier_rank.end(), fold_rank.begin(), fold_rank.end());
+    if (probe->cause != nullptr) {
+      for (auto& c : fold_causes)
+        if (!c.truth.empty()) cause_held.push_back(std::move(c));
+    }
   }
 
 
@@ -254,6 +345,10 @@ Result<std::shared_ptr<const Models>> TrainModels(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   info.label_cases = LabelCases(all, (*final_model)->labels());
   if (auto s = SaveModel(models_dir, **final_model, info); !s.ok()) return s;
+  if (auto s = TrainCauseModel(all_causes, train_cause, cause_held, graph_seq, models_dir, scratch,
+                               options, say);
+      !s.ok())
+    return s;
   return LoadModels(models_dir);
 }
 

@@ -40,6 +40,7 @@ struct LabelledCase {
   std::string product;
   std::string text;                     // the symptom text as stored
   std::vector<std::string> components;  // the labels
+  std::string cause;                    // its failure cause ("": none recorded)
   bool by_outcome = false;              // labelled by technicians' outcomes
 };
 
@@ -50,7 +51,9 @@ struct LabelledCase {
 // undiagnosed becomes a training case too.
 Result<std::vector<LabelledCase>> LabelledCases(const graph::GraphStore& store);
 
-// Trains, fits, and saves into `models_dir`; the new models are returned
+// Trains, fits, and saves into `models_dir`: the component model always,
+// the cause model when at least min_cases of them have a failure cause of
+// two or more kinds (else an older cause model is removed); the new models are returned
 // so a daemon can swap them in. `log` (may be empty) hears the steps.
 Result<std::shared_ptr<const Models>> TrainModels(const graph::GraphStore& store,
                                                   const Diagnoser& diagnoser,

@@ -3,10 +3,12 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <map>
 
 #include "common/test_dir.h"
 #include "ingest/pipeline.h"
+#include "ingest/text_rules.h"
 
 namespace faultgraph::diagnosis {
 namespace {
@@ -72,6 +74,71 @@ TEST(LabelledCases, TheTechniciansFindingWinsOverTheTickets) {
                                                          {"T4", {{"VALVE"}, true}},
                                                          {"T5", {{"COMP"}, false}}};
   EXPECT_EQ(got, want);
+}
+
+// The failure cause has a model of its own when enough cases record one:
+// here the components say nothing about the cause, only the text does.
+TEST(TrainModels, CauseModelRanksTheCauseTheTextTells) {
+  TestDir dir;
+  auto store = std::move(graph::GraphStore::Open(dir.Path("db"))).value();
+  auto rules = ingest::TextRules::Defaults();
+  ingest::IngestPipeline p(store.get(), rules.get());
+  const std::vector<std::pair<std::string, std::string>> kinds = {
+      {"雷击后 主板烧毁 lightning strike", "lightning"},
+      {"使用多年 绝缘老化 开裂 aged insulation", "aging"},
+      {"进水 受潮 短路 water ingress", "moisture"}};
+  // Ticket i, as of `version`: with its cause, or revised to none.
+  auto ticket = [&](int i, const std::string& version) {
+    ingest::Case c;
+    c.case_id = "T" + std::to_string(i);
+    c.product = "AC-1";
+    c.opened_ms = kT0 + i;
+    c.symptom_text = kinds[i % 3].first + " 工单" + std::to_string(i);
+    c.components = {i % 2 ? "PCB" : "FAN"};
+    if (version == "1") c.failure_cause = kinds[i % 3].second;
+    return ingest::Record{"crm", c.case_id, version, c};
+  };
+  std::vector<ingest::Record> cases;
+  for (int i = 0; i < 90; ++i) cases.push_back(ticket(i, "1"));
+  ASSERT_TRUE(p.ApplyRecords("crm", "s", std::move(cases), "1").ok());
+  Diagnoser diagnoser(store.get(), rules.get(), nullptr);
+  TrainOptions o;
+  o.classifier.bucket = 10'000;
+  auto m = TrainModels(*store, diagnoser, *rules, dir.Path("models"), o);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  ASSERT_NE((*m)->cause, nullptr);
+  EXPECT_EQ((*m)->cause_info.kind, "cause");
+  EXPECT_EQ((*m)->cause_info.cases, 90u);
+  EXPECT_GT((*m)->cause_info.mix, 0.0);  // the evidence alone cannot tell
+  EXPECT_GT((*m)->cause_info.held_back.blend_top1, 0.9);
+  diagnoser.SetModels(*m);
+  DiagnoseRequest r;
+  r.product = "AC-1";
+  r.text = "昨晚雷击 主板坏了";
+  auto a = diagnoser.Diagnose(r);
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  ASSERT_FALSE(a->causes.empty());
+  EXPECT_EQ(a->causes[0].cause, "lightning");
+  r.text = "water ingress, board shorted";
+  a = diagnoser.Diagnose(r);
+  ASSERT_TRUE(a.ok() && !a->causes.empty());
+  EXPECT_EQ(a->causes[0].cause, "moisture");
+
+  // Loaded again from the folder: the same two models.
+  auto loaded = LoadModels(dir.Path("models"));
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  ASSERT_NE((*loaded)->cause, nullptr);
+  EXPECT_EQ((*loaded)->cause_info.mix, (*m)->cause_info.mix);
+
+  // Causes no longer recorded (revised tickets): the next training drops
+  // the cause model instead of keeping a stale one.
+  std::vector<ingest::Record> revised;
+  for (int i = 0; i < 90; ++i) revised.push_back(ticket(i, "2"));
+  ASSERT_TRUE(p.ApplyRecords("crm", "s", std::move(revised), "2").ok());
+  m = TrainModels(*store, diagnoser, *rules, dir.Path("models"), o);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_EQ((*m)->cause, nullptr);
+  EXPECT_FALSE(std::filesystem::exists(dir.Path("models") + "/cause.json"));
 }
 
 }  // namespace
