@@ -12,7 +12,8 @@
 // (bulk re-triage: history and similar cases up to then, a date-range filter
 // on the search). Reported: p50, p95,
 // p99 and max, after 500 warm-up queries on other tickets. --train 1 trains
-// root cause's models first (timed) and answers with them.
+// root cause's models first (timed) and answers with them; without it,
+// --reuse 1 answers with the models an earlier --train left in WORK.
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -172,6 +173,16 @@ int main(int argc, char** argv) {
                 static_cast<unsigned long long>(info.cases), Seconds(t2, Steady::now()),
                 static_cast<double>(info.file_bytes) / 1e6, 100 * info.held_back.blend_top1);
     handler->diagnoser().SetModels(*m);
+  } else if (reuse) {  // the models an earlier --train left in WORK, if any
+    auto m = diagnosis::LoadModels(dir + "/models");
+    if (m.ok()) {
+      handler->diagnoser().SetModels(*m);
+      std::printf("models loaded from %s/models (%llu cases%s)\n", dir.c_str(),
+                  static_cast<unsigned long long>((*m)->component_info.cases),
+                  (*m)->cause != nullptr ? ", with a cause model" : "");
+    } else {
+      std::printf("no models: %s\n", m.status().ToString().c_str());
+    }
   }
   api::RootCauseAnswer answer;
   // The nearest-case search alone, as rootCause issues it: what share of
