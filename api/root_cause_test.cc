@@ -370,6 +370,28 @@ TEST_F(RootCauseTest, CauseCountsThatDoNotAddUpAreExplained) {
   EXPECT_EQ(AllNotes(full).find("no recorded cause"), std::string::npos) << AllNotes(full);
 }
 
+// A product with a bill of materials is never answered with a part outside
+// it that never failed on it (here the family's E4 evidence points at the
+// compressor, which AC-2 does not have), and the answer says so.
+TEST_F(RootCauseTest, PartsOutsideTheProductsBomAreNotRanked) {
+  ASSERT_NE(Find(Ask("AC-2", "not cooling E4", {"E4"}), "COMP"), nullptr);  // no BOM yet
+  std::vector<ingest::Record> bom;
+  bom.push_back(Rec("erp", "AC-2/CAP", ingest::BomLine{"AC-2", "CAP", 1}));
+  bom.push_back(Rec("erp", "AC-2/FAN", ingest::BomLine{"AC-2", "FAN", 1}));
+  ASSERT_TRUE(pipeline_->ApplyRecords("erp", "bom", std::move(bom), "end").ok());
+  handler_ = std::make_unique<Handler>(store_.get(), pipeline_.get(), search_.get());
+
+  RootCauseAnswer a = Ask("AC-2", "not cooling E4", {"E4"});
+  ASSERT_FALSE(a.components.empty());
+  EXPECT_EQ(a.components[0].component, "CAP");
+  EXPECT_EQ(Find(a, "COMP"), nullptr);
+  bool said = false;
+  for (const auto& n : a.notes) said |= n.find("outside AC-2's bill of materials") != std::string::npos;
+  EXPECT_TRUE(said) << ::testing::PrintToString(a.notes);
+  // AC-1 has no BOM: its compressor stays first.
+  EXPECT_EQ(Ask("AC-1", "空调不制冷 E4", {"E4"}).components[0].component, "COMP");
+}
+
 TEST_F(RootCauseTest, BadRequestsNameTheField) {
   RootCauseRequest req;
   req.product = "AC-1";

@@ -21,6 +21,10 @@ constexpr double kFloor = 1e-4;     // no candidate's conditional probability is
 // its common failures among the candidates. The near cases' votes carry the
 // base rate already; at 0.05 it cost 1–2 points of top-1 on every real set.
 constexpr double kPriorWeight = 0.001;
+// A part outside the product's bill of materials, never diagnosed on it, is
+// ranked only when its probability is at least this (and marked).
+constexpr double kOutsideBomOverwhelming = 0.8;
+constexpr size_t kMaxBomParts = 20'000;
 // A component the text names (all of its words: "intake gasket") weighs up
 // to 1 + this much more; chosen on the real sets' folds (top-1 over no
 // boost, excavator / aviation — 1: +1.3–2.4 / +1.3–4.9 points, 2: +1.9–3.3 /
@@ -535,6 +539,35 @@ Result<RootCauseAnswer> RootCauseRanker::Rank(const RootCauseQuery& q) const {
     }
   }
 
+  // Candidates come from the product's bill of materials when it has one:
+  // a part outside it that never failed on the product is dropped, unless
+  // the evidence for it is overwhelming (then it is marked).
+  std::set<std::string> outside_bom;
+  if (out.product_known && !blended.empty()) {
+    auto bom = Bom(q.product);
+    if (!bom.ok()) return bom.status();
+    if (!(*bom)->empty()) {
+      size_t dropped = 0;
+      for (auto& [c, p] : blended) {
+        if (p <= 0 || (*bom)->count(c) || (prior.count(c) && prior[c] > 0)) continue;
+        if (p >= kOutsideBomOverwhelming) {
+          outside_bom.insert(c);
+        } else {
+          p = 0;
+          ++dropped;
+        }
+      }
+      Normalise(blended);
+      if (dropped > 0)
+        out.notes.push_back(std::to_string(dropped) + " candidate part" + (dropped > 1 ? "s" : "") +
+                            " outside " + q.product +
+                            "'s bill of materials, never diagnosed on it, not ranked");
+      for (const auto& c : outside_bom)
+        out.notes.push_back(c + " is not in " + q.product +
+                            "'s bill of materials: ranked on overwhelming evidence only");
+    }
+  }
+
   std::vector<std::pair<double, std::string>> ranked;
   for (const auto& [c, p] : blended)
     if (p > 0) ranked.emplace_back(p, c);
@@ -558,6 +591,7 @@ Result<RootCauseAnswer> RootCauseRanker::Rank(const RootCauseQuery& q) const {
     a.history_factor = history_factor.count(c) ? history_factor[c] : 1.0;
     a.history_note = history_notes.count(c) ? history_notes[c] : "";
     a.named_in_text = named.count(c) ? named[c] : 0.0;
+    a.outside_bom = outside_bom.count(c) > 0;
     auto comp = store_->GetEntity("component", c);
     if (comp.ok()) a.name = comp->name;
     for (const auto& ps : per_symptom) {
@@ -633,6 +667,31 @@ Result<RootCauseAnswer> RootCauseRanker::Rank(const RootCauseQuery& q) const {
   NoteUncountedCauses(out.components, with_cause, &out);
   RankCauses(q, &out);
   return out;
+}
+
+Result<std::shared_ptr<const std::set<std::string>>> RootCauseRanker::Bom(
+    const std::string& product) const {
+  const auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = boms_.find(product);
+    if (it != boms_.end() && now - it->second.read < std::chrono::milliseconds(kStaleMs))
+      return it->second.parts;
+  }
+  auto parts = std::make_shared<std::set<std::string>>();
+  auto top = store_->Neighbours(EdgeType::kHasPart, "", product, Direction::kOut, kMaxBomParts);
+  if (!top.ok()) return top.status();
+  for (const auto& n : *top) parts->insert(n.id);
+  for (const auto& n : *top) {  // assemblies: their parts too
+    if (parts->size() >= kMaxBomParts) break;
+    auto sub = store_->Neighbours(EdgeType::kHasPart, "", n.id, Direction::kOut, kMaxBomParts);
+    if (!sub.ok()) return sub.status();
+    for (const auto& m : *sub) parts->insert(m.id);
+  }
+  std::shared_ptr<const std::set<std::string>> shared = std::move(parts);
+  std::lock_guard<std::mutex> lock(mu_);
+  boms_[product] = {now, shared};
+  return shared;
 }
 
 std::vector<SupportingCase> RootCauseRanker::Supporting(const RootCauseQuery& q,

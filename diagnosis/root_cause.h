@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <set>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -148,6 +149,9 @@ struct ComponentAnswer {
   double from_cases = 0;
   double history_factor = 1;  // > 1 when the asset's own history raised it
   double named_in_text = 0;   // share of its id's or name's words the text contains
+  // Not in the product's bill of materials (nor ever diagnosed on it):
+  // ranked only on overwhelming evidence, and the answer's notes say so.
+  bool outside_bom = false;
   uint64_t cases = 0;         // cases of the product (or scope) diagnosed with it
   std::string fix_scope;      // where the fix and cause figures come from
   std::vector<SymptomEvidence> evidence;
@@ -218,6 +222,9 @@ class RootCauseRanker {
                                                         int64_t window_ms) const;
 
   static void RankCauses(const RootCauseQuery& q, RootCauseAnswer* out);
+  // The product's bill of materials: its parts and their parts (two
+  // levels); empty when it has none. Cached like the fix summaries.
+  Result<std::shared_ptr<const std::set<std::string>>> Bom(const std::string& product) const;
   // The supporting cases of a component: its most similar near cases, then
   // its latest diagnosed ones; most similar first, ties newest first.
   std::vector<SupportingCase> Supporting(const RootCauseQuery& q,
@@ -235,6 +242,11 @@ class RootCauseRanker {
   const GraphStore* store_;
   mutable std::mutex mu_;
   mutable std::map<std::string, std::shared_ptr<Summary>> cache_;
+  struct CachedBom {
+    std::chrono::steady_clock::time_point read;
+    std::shared_ptr<const std::set<std::string>> parts;
+  };
+  mutable std::map<std::string, CachedBom> boms_;
   // Folded ids and names by "id\x1fname": folding (NFKC, OpenCC) costs
   // microseconds a name, too much for every candidate of every query.
   mutable std::unordered_map<std::string, std::shared_ptr<const std::vector<FoldedName>>> names_;
