@@ -18,6 +18,7 @@
 #include "common/clock.h"
 #include "connectors/scheduler.h"
 #include "diagnosis/diagnose.h"
+#include "diagnosis/trainer.h"
 #include "graph/graph_store.h"
 #include "ingest/pipeline.h"
 
@@ -88,6 +89,8 @@ class Handler : public FaultGraphIf {
   // Where root cause's trained models are kept (DATA/models); "" (the
   // default): trainModels is Unavailable, listModels lists what is loaded.
   void set_models_dir(std::string dir) { models_dir_ = std::move(dir); }
+  // How trainModels trains (diagnosis/trainer.h; the defaults unless set).
+  void set_train_options(const diagnosis::TrainOptions& o) { train_options_ = o; }
   void ingestFile(IngestResult& out, const std::string& mappingPath,
                   const std::string& filePath) override;
 
@@ -124,6 +127,7 @@ class Handler : public FaultGraphIf {
   const std::atomic<bool>* stop_;
   diagnosis::Diagnoser diagnoser_;
   std::string models_dir_;
+  diagnosis::TrainOptions train_options_;
   // The feed follows the graph off the request path: new findings are
   // appended in the background when cases were written, at most every
   // kFeedMinInterval under a steady ingest.

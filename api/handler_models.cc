@@ -20,8 +20,13 @@ ModelSummary ToApi(const diagnosis::ModelInfo& m) {
   out.top3 = m.held_back.blend_top3;
   out.classifierTop1 = m.held_back.classifier_top1;
   out.classifierTop3 = m.held_back.classifier_top3;
-  for (size_t k = 0; k < diagnosis::kBlendFeatures; ++k)
-    out.weights[diagnosis::BlendFeatureName(k)] = m.blend.w[k];
+  if (m.kind == "cause") {  // a mix of two rankings, not the component blend
+    out.weights["classifier share"] = m.mix;
+    out.weights["evidence share"] = 1 - m.mix;
+  } else {
+    for (size_t k = 0; k < diagnosis::kBlendFeatures; ++k)
+      out.weights[diagnosis::BlendFeatureName(k)] = m.blend.w[k];
+  }
   out.confidentHigh = m.calibration.high;
   out.confidentMedium = m.calibration.medium;
   for (const auto& b : m.calibration.deciles) {
@@ -42,14 +47,17 @@ void Handler::trainModels(ModelSummary& out) {
   if (models_dir_.empty())
     ThrowIfError(Status::IOError("this process keeps no models (no data directory)"), "models");
   auto m = diagnosis::TrainModels(*store_, diagnoser_, pipeline_->rules(), models_dir_,
-                                  diagnosis::TrainOptions{});
+                                  train_options_);
   auto models = Unwrap(std::move(m), "models");
   diagnoser_.SetModels(models);
   out = ToApi(models->component_info);
 }
 
 void Handler::listModels(std::vector<ModelSummary>& out) {
-  if (auto m = diagnoser_.models(); m != nullptr) out.push_back(ToApi(m->component_info));
+  if (auto m = diagnoser_.models(); m != nullptr) {
+    out.push_back(ToApi(m->component_info));
+    if (m->cause != nullptr) out.push_back(ToApi(m->cause_info));
+  }
 }
 
 }  // namespace faultgraph::api
