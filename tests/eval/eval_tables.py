@@ -8,8 +8,9 @@
 Prints, for the tuning folds (the first file) and the check fold (the
 second): top-1 / top-3 per set and method (the mean over the folds), each
 fold's difference to every baseline, the classifier inside rootCause's
-model alone, and the issue's bar (top-1 >= fastText alone + 2 and >= BM25
-vote + 5, top-3 >= both; State Grid component: top-3 >= most frequent).
+model alone, the issue's bar (top-1 >= fastText alone + 2 and >= BM25
+vote + 5, top-3 >= both; State Grid component: top-3 >= most frequent), and
+the reliability of rootCause's first answer per decile of its probability.
 """
 import csv
 import sys
@@ -130,6 +131,43 @@ def bar_table(acc, title):
     print()
 
 
+def read_calibration(path):
+    """set -> (decile -> [n, sum predicted, sum right], word -> [n, sum right]), folds pooled"""
+    deciles = defaultdict(lambda: defaultdict(lambda: [0, 0.0, 0.0]))
+    words = defaultdict(lambda: defaultdict(lambda: [0, 0.0]))
+    with open(path, newline="", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            n = int(row["n"])
+            if row["kind"] == "decile":
+                d = deciles[row["set"]][row["name"]]
+                d[0] += n
+                d[1] += n * float(row["mean_predicted"])
+                d[2] += n * float(row["observed"])
+            elif row["kind"] == "confidence":
+                w = words[row["set"]][row["name"]]
+                w[0] += n
+                w[1] += n * float(row["observed"])
+    return deciles, words
+
+
+def calibration_table(path, title):
+    deciles, words = read_calibration(path)
+    bins = [f"{k / 10:.1f}-{(k + 1) / 10:.1f}" for k in range(10)]
+    print(f"{title}\n")
+    print("| set | " + " | ".join(bins) + " | confidence words |")
+    print("| --- |" + " --- |" * (len(bins) + 1))
+    for s in TITLES:
+        if s not in deciles:
+            continue
+        cells = []
+        for b in bins:
+            n, p, r = deciles[s].get(b, [0, 0.0, 0.0])
+            cells.append(f"{n} / {100 * p / n:.0f} / {100 * r / n:.0f}" if n else "")
+        w = ", ".join(f"{k} {n} → {100 * r / n:.0f}" for k, (n, r) in sorted(words[s].items()) if n)
+        print(f"| {s} | " + " | ".join(cells) + f" | {w} |")
+    print()
+
+
 def main():
     if len(sys.argv) != 3:
         sys.exit("usage: eval_tables.py TUNING.csv CHECK.csv (similar_cases_eval --csv)")
@@ -140,6 +178,10 @@ def main():
     classifier_table(tuning, check)
     bar_table(tuning, "folds 0–3 (mean)")
     bar_table(check, "fold 4")
+    print("### Calibration of rootCause's first answer\n")
+    print("Each cell is n / mean predicted % / observed %; the confidence words: n → % right.\n")
+    calibration_table(sys.argv[1], "Folds 0–3, pooled:")
+    calibration_table(sys.argv[2], "Fold 4:")
 
 
 if __name__ == "__main__":
