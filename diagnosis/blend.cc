@@ -19,24 +19,35 @@ double BlendScore(const BlendWeights& w, const BlendVector& x) {
   return z;
 }
 
+// Adds one answer to `a`: whether a label `is_truth` accepts is first, or
+// among the first three, of `ranked` (score, label; best first, ties by
+// label). A label whose score `listed` refuses is not in the answer.
+template <typename IsTruth, typename Listed>
+void CountTop3(std::vector<std::pair<double, const std::string*>>& ranked, IsTruth is_truth,
+               Listed listed, BlendAccuracy* a) {
+  ++a->cases;
+  const size_t n = std::min<size_t>(3, ranked.size());
+  std::partial_sort(ranked.begin(), ranked.begin() + n, ranked.end(),
+                    [](const auto& x, const auto& y) {
+                      return x.first != y.first ? x.first > y.first : *x.second < *y.second;
+                    });
+  for (size_t k = 0; k < n && listed(ranked[k].first); ++k) {
+    if (!is_truth(*ranked[k].second)) continue;
+    a->top1 += k == 0;
+    ++a->top3;
+    return;
+  }
+}
+
 BlendAccuracy ScoreBlend(const std::vector<BlendExample>& examples, const BlendWeights& w) {
   BlendAccuracy a;
   std::vector<std::pair<double, const std::string*>> ranked;
   for (const auto& e : examples) {
-    ++a.cases;
     ranked.clear();
     for (const auto& c : e.candidates) ranked.emplace_back(BlendScore(w, c.x), &c.component);
-    const size_t n = std::min<size_t>(3, ranked.size());
-    std::partial_sort(ranked.begin(), ranked.begin() + n, ranked.end(),
-                      [](const auto& x, const auto& y) {
-                        return x.first != y.first ? x.first > y.first : *x.second < *y.second;
-                      });
-    for (size_t k = 0; k < n; ++k) {
-      if (!e.truth.count(*ranked[k].second)) continue;
-      a.top1 += k == 0;
-      ++a.top3;
-      break;
-    }
+    CountTop3(
+        ranked, [&](const std::string& l) { return e.truth.count(l) > 0; },
+        [](double) { return true; }, &a);
   }
   return a;
 }
@@ -45,26 +56,15 @@ BlendAccuracy ScoreCauseMix(const std::vector<CauseExample>& examples, double mi
   BlendAccuracy a;
   std::vector<std::pair<double, const std::string*>> ranked;
   for (const auto& e : examples) {
-    ++a.cases;
     ranked.clear();
-    // As RankCauses: without evidence the classifier answers alone.
     bool evidence = false;
     for (const auto& c : e.causes) evidence |= c.evidence > 0;
-    const double m = evidence ? mix : 1.0;
+    const double m = EffectiveCauseMix(mix, evidence);
     for (const auto& c : e.causes)
       ranked.emplace_back((1 - m) * c.evidence + m * c.classifier, &c.cause);
-    const size_t n = std::min<size_t>(3, ranked.size());
-    std::partial_sort(ranked.begin(), ranked.begin() + n, ranked.end(),
-                      [](const auto& x, const auto& y) {
-                        return x.first != y.first ? x.first > y.first : *x.second < *y.second;
-                      });
-    for (size_t k = 0; k < n; ++k) {
-      if (ranked[k].first <= 0) break;  // not listed
-      if (*ranked[k].second != e.truth) continue;
-      a.top1 += k == 0;
-      ++a.top3;
-      break;
-    }
+    CountTop3(
+        ranked, [&](const std::string& l) { return l == e.truth; },
+        [](double score) { return score > 0; }, &a);
   }
   return a;
 }

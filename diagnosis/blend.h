@@ -72,6 +72,9 @@ struct CauseExample {
   std::string truth;
 };
 BlendAccuracy ScoreCauseMix(const std::vector<CauseExample>& examples, double mix);
+// The classifier's share that is applied: the fitted mix, or all of it when
+// no evidence ranks any cause (RankCauses and ScoreCauseMix alike).
+inline double EffectiveCauseMix(double mix, bool evidence) { return evidence ? mix : 1.0; }
 double FitCauseMix(const std::vector<CauseExample>& examples);
 
 // The blend's score of one candidate (before the softmax).

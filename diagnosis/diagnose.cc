@@ -139,9 +139,9 @@ Result<RootCauseAnswer> Diagnoser::Diagnose(const DiagnoseRequest& request,
   }
 
   // The trained classifiers' reading of the text, and the blends fitted with them.
-  const std::string folded =
-      models != nullptr && HasText(request.text) ? rules_->Fold(request.text) : std::string();
-  if (models != nullptr && models->component != nullptr && HasText(request.text)) {
+  const bool classify = models != nullptr && HasText(request.text);
+  const std::string folded = classify ? rules_->Fold(request.text) : std::string();
+  if (classify && models->component != nullptr) {
     for (auto& p : models->component->Predict(match->id, folded, kClassifierLabels))
       q.learned.emplace_back(std::move(p.label), p.probability);
     if (models->component_info.has_blend) q.blend = &models->component_info.blend;
@@ -150,7 +150,7 @@ Result<RootCauseAnswer> Diagnoser::Diagnose(const DiagnoseRequest& request,
     q.confident_high = models->component_info.calibration.high;
     q.confident_medium = models->component_info.calibration.medium;
   }
-  if (models != nullptr && models->cause != nullptr && HasText(request.text)) {
+  if (classify && models->cause != nullptr) {
     for (auto& p : models->cause->Predict(match->id, folded, kClassifierLabels))
       q.learned_causes.emplace_back(std::move(p.label), p.probability);
     q.cause_mix = models->cause_info.mix;

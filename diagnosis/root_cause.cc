@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "common/clock.h"
+#include "diagnosis/blend.h"
 
 namespace faultgraph::diagnosis {
 
@@ -773,8 +774,9 @@ void RootCauseRanker::RankCauses(const RootCauseQuery& q, RootCauseAnswer* out) 
   double pool_n = 0;
   for (const auto& a : out->components) {
     for (const auto& k : a.causes) {
-      pool[k.cause] += own_count(a, k);
-      pool_n += own_count(a, k);
+      const double n = own_count(a, k);
+      pool[k.cause] += n;
+      pool_n += n;
     }
   }
   std::map<std::string, double> score;  // stays empty when no component has a cause
@@ -796,20 +798,19 @@ void RootCauseRanker::RankCauses(const RootCauseQuery& q, RootCauseAnswer* out) 
     for (auto& [k, p] : score) p *= 1 - w;
     for (const auto& [k, v] : vote) score[k] += w * v;
   }
-  std::map<std::string, double> learned(q.learned_causes.begin(), q.learned_causes.end());
   if (q.want_features) {
-    std::set<std::string> all;
-    for (const auto& [k, p] : score) all.insert(k);
-    for (const auto& [k, p] : learned) all.insert(k);
-    for (const auto& k : all)
-      out->cause_features.push_back(
-          {k, score.count(k) ? score.at(k) : 0.0, learned.count(k) ? learned.at(k) : 0.0});
+    std::map<std::string, CauseFeatures> features;
+    for (const auto& [k, p] : score) features[k].evidence = p;
+    for (const auto& [k, p] : q.learned_causes) features[k].classifier = p;
+    for (auto& [k, f] : features) {
+      f.cause = k;
+      out->cause_features.push_back(std::move(f));
+    }
   }
-  if (!learned.empty() && (q.cause_mix > 0 || score.empty())) {
-    // Without evidence the classifier answers alone.
-    const double mix = score.empty() ? 1.0 : q.cause_mix;
+  if (const double mix = EffectiveCauseMix(q.cause_mix, !score.empty());
+      !q.learned_causes.empty() && mix > 0) {
     for (auto& [k, p] : score) p *= 1 - mix;
-    for (const auto& [k, p] : learned) score[k] += mix * p;
+    for (const auto& [k, p] : q.learned_causes) score[k] += mix * p;
   }
   if (score.empty()) return;
   for (const auto& [k, p] : score)

@@ -223,7 +223,8 @@ class RootCauseRanker {
 
   static void RankCauses(const RootCauseQuery& q, RootCauseAnswer* out);
   // The product's bill of materials: its parts and their parts (two
-  // levels); empty when it has none. Cached like the fix summaries.
+  // levels); empty when it has none. Read again after kStaleMs (a BOM
+  // line moves no outbox sequence, so that cannot tell it changed).
   Result<std::shared_ptr<const std::set<std::string>>> Bom(const std::string& product) const;
   // The supporting cases of a component: its most similar near cases, then
   // its latest diagnosed ones; most similar first, ties newest first.

@@ -44,6 +44,15 @@ ClassifierOptions ScaledFor(size_t cases, const TrainOptions& o) {
   return c;
 }
 
+// At most `max` of `examples`, evenly spread (all of them when few).
+std::vector<Example> EveryNth(std::vector<Example> examples, size_t max) {
+  if (examples.size() <= max) return examples;
+  std::vector<Example> sample;
+  const size_t step = examples.size() / max + 1;
+  for (size_t i = 0; i < examples.size(); i += step) sample.push_back(std::move(examples[i]));
+  return sample;
+}
+
 // Each label's cases among `examples`, in `labels`' order.
 std::vector<uint64_t> LabelCases(const std::vector<Example>& examples,
                                  const std::vector<std::string>& labels) {
@@ -227,12 +236,7 @@ Result<std::shared_ptr<const Models>> TrainModels(
         " cases diagnoses " + std::to_string(held.size()) + " held-back cases");
     // A large graph's probe learns from a sample: it only has to read the
     // held-back cases as the saved model will.
-    if (rest.size() > options.probe_max) {
-      std::vector<Example> sample;
-      const size_t step = rest.size() / options.probe_max + 1;
-      for (size_t i = 0; i < rest.size(); i += step) sample.push_back(std::move(rest[i]));
-      rest = std::move(sample);
-    }
+    rest = EveryNth(std::move(rest), options.probe_max);
     auto probe_model = TextClassifier::Train(rest, ScaledFor(rest.size(), options), scratch);
     if (!probe_model.ok()) return probe_model.status();
     auto probe = std::make_shared<Models>();
@@ -243,14 +247,8 @@ Result<std::shared_ptr<const Models>> TrainModels(
     probe->component_info.has_blend = true;
     probe->component_info.blend.w[kFeatClassifier] = 1.0;
     if (train_cause) {  // mix 0: the answer ranks by evidence, the features have both
-      std::vector<Example> rest_causes = cause_examples([&](size_t i) { return fold[i] != f; });
-      if (rest_causes.size() > options.probe_max) {
-        std::vector<Example> sample;
-        const size_t step = rest_causes.size() / options.probe_max + 1;
-        for (size_t i = 0; i < rest_causes.size(); i += step)
-          sample.push_back(std::move(rest_causes[i]));
-        rest_causes = std::move(sample);
-      }
+      std::vector<Example> rest_causes = EveryNth(
+          cause_examples([&](size_t i) { return fold[i] != f; }), options.probe_max);
       auto probe_cause =
           TextClassifier::Train(rest_causes, ScaledFor(rest_causes.size(), options), scratch);
       if (probe_cause.ok()) {
