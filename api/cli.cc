@@ -605,6 +605,7 @@ json ToJson(const api::RootCauseAnswer& a) {
                        {"repeats", f.repeats},
                        {"successRate", f.successRate},
                        {"score", f.score},
+                       {"textFit", f.textFit},
                        {"medianLabourMinutes", f.medianLabourMinutes},
                        {"parts", f.parts}});
     comps.push_back({{"component", c.component},
@@ -665,11 +666,14 @@ void PrintRootCause(const api::RootCauseAnswer& a) {
                   static_cast<long long>(c.cases), s.c_str());
     }
     for (const auto& f : c.fixes) {
-      std::printf("   fix %-9s %-34s held %3.0f%% (%lld of %lld)  median %lld min  parts %s\n",
+      const std::string fit =
+          f.textFit > 0 ? "  fits the text " + std::to_string(static_cast<int>(100 * f.textFit + 0.5)) + "%"
+                        : "";
+      std::printf("   fix %-9s %-34s held %3.0f%% (%lld of %lld)  median %lld min  parts %s%s\n",
                   f.fix.c_str(), f.title.c_str(), 100 * f.successRate,
                   static_cast<long long>(f.attempts - f.repeats),
                   static_cast<long long>(f.attempts), static_cast<long long>(f.medianLabourMinutes),
-                  f.parts.empty() ? "-" : Join(f.parts).c_str());
+                  f.parts.empty() ? "-" : Join(f.parts).c_str(), fit.c_str());
     }
     for (const auto& s : c.supporting) {
       std::string sim = s.similarity > 0

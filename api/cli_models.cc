@@ -40,23 +40,27 @@ nlohmann::json ToJson(const api::ModelSummary& m) {
 
 void Print(const api::ModelSummary& m) {
   std::printf("%s model, trained %s\n", m.kind.c_str(), (FormatTime(m.createdMs) + " UTC").c_str());
-  const bool cause = m.kind == "cause";
+  const bool cause = m.kind == "cause", fix = m.kind == "fix";
+  const bool mixed = cause || fix;
   std::printf("  from %lld diagnosed cases, %d %s, graph sequence %lld, in %.1f s, "
               "%.1f MB\n",
-              static_cast<long long>(m.cases), m.labels, cause ? "causes" : "components",
+              static_cast<long long>(m.cases), m.labels,
+              cause ? "causes" : fix ? "fixes" : "components",
               static_cast<long long>(m.graphSeq), m.trainSeconds,
               static_cast<double>(m.fileBytes) / 1e6);
   std::printf("  held back %lld cases: root cause top-1 %.1f%% top-3 %.1f%% (classifier alone "
               "%.1f%% / %.1f%%)\n",
               static_cast<long long>(m.heldBackCases), 100 * m.top1, 100 * m.top3,
               100 * m.classifierTop1, 100 * m.classifierTop3);
-  std::printf(cause ? "  mix of the cause ranking:" : "  blend weights:");
+  std::printf(cause ? "  mix of the cause ranking:"
+              : fix ? "  mix of each component's fix order:"
+                    : "  blend weights:");
   bool first = true;
   for (const auto& [name, w] : m.weights) {
     std::printf("%s %s %.3f", first ? "" : ",", name.c_str(), w);
     first = false;
   }
-  if (cause) {  // no calibration of its own
+  if (mixed) {  // no calibration of its own
     std::printf("\n");
     return;
   }

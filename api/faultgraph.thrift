@@ -231,6 +231,7 @@ struct FixOption {
   6: double score                  // success rate shrunk towards the component's average
   7: i64 medianLabourMinutes
   8: list<string> parts
+  9: double textFit                // the fix model: chance it ends a problem told like this (0: no model)
 }
 
 struct CauseCount {
@@ -451,7 +452,7 @@ struct ReliabilityBin {
 }
 
 struct ModelSummary {
-  1: string kind                   // "component"
+  1: string kind                   // "component", "cause" or "fix"
   2: i64 createdMs
   3: i64 cases                     // diagnosed cases it learned from
   4: i32 labels                    // components it knows

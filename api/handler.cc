@@ -377,6 +377,7 @@ void Handler::rootCause(RootCauseAnswer& out, const RootCauseRequest& request) {
       fo.score = f.score;
       fo.medianLabourMinutes = f.median_labour;
       fo.parts = f.parts;
+      fo.textFit = f.text_fit;
       cc.fixes.push_back(std::move(fo));
     }
     out.components.push_back(std::move(cc));

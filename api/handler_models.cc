@@ -20,7 +20,7 @@ ModelSummary ToApi(const diagnosis::ModelInfo& m) {
   out.top3 = m.held_back.blend_top3;
   out.classifierTop1 = m.held_back.classifier_top1;
   out.classifierTop3 = m.held_back.classifier_top3;
-  if (m.kind == "cause") {  // a mix of two rankings, not the component blend
+  if (m.kind == "cause" || m.kind == "fix") {  // a mix of two rankings, not the component blend
     out.weights["classifier share"] = m.mix;
     out.weights["evidence share"] = 1 - m.mix;
   } else {
@@ -57,6 +57,7 @@ void Handler::listModels(std::vector<ModelSummary>& out) {
   if (auto m = diagnoser_.models(); m != nullptr) {
     out.push_back(ToApi(m->component_info));
     if (m->cause != nullptr) out.push_back(ToApi(m->cause_info));
+    if (m->fix != nullptr) out.push_back(ToApi(m->fix_info));
   }
 }
 

@@ -155,6 +155,11 @@ Result<RootCauseAnswer> Diagnoser::Diagnose(const DiagnoseRequest& request,
       q.learned_causes.emplace_back(std::move(p.label), p.probability);
     q.cause_mix = models->cause_info.mix;
   }
+  if (classify && models->fix != nullptr) {
+    for (auto& p : models->fix->Predict(match->id, folded, kClassifierLabels))
+      q.learned_fixes.emplace_back(std::move(p.label), p.probability);
+    q.fix_mix = models->fix_info.mix;
+  }
 
   auto a = ranker_.Rank(q);
   if (!a.ok()) return a;

@@ -218,12 +218,18 @@ Result<std::shared_ptr<const Models>> LoadModels(const std::string& dir) {
   }
   auto cause = LoadKind(dir, "cause");
   if (!cause.ok() && !cause.status().IsNotFound()) return cause.status();
+  auto fix = LoadKind(dir, "fix");
+  if (!fix.ok() && !fix.status().IsNotFound()) return fix.status();
   auto out = std::make_shared<Models>();
   out->component = std::move(component->first);
   out->component_info = std::move(component->second);
   if (cause.ok()) {
     out->cause = std::move(cause->first);
     out->cause_info = std::move(cause->second);
+  }
+  if (fix.ok()) {
+    out->fix = std::move(fix->first);
+    out->fix_info = std::move(fix->second);
   }
   const auto& ci = out->component_info;
   double total = 0;

@@ -30,7 +30,7 @@ struct HeldBackAccuracy {
 };
 
 struct ModelInfo {
-  std::string kind;  // "component" or "cause"
+  std::string kind;  // "component", "cause" or "fix"
   int layout = kModelLayout;
   int64_t created_ms = 0;
   uint64_t cases = 0;        // diagnosed cases trained on
@@ -39,8 +39,9 @@ struct ModelInfo {
   HeldBackAccuracy held_back;
   bool has_blend = false;
   BlendWeights blend;     // calibrated: the temperature is folded in
-  // Cause: the classifier's fitted share in the cause ranking, the rest
-  // being the evidence's (root_cause.h RootCauseQuery::cause_mix).
+  // Cause and fix: the classifier's fitted share in the cause ranking or
+  // the fix order, the rest being the evidence's (root_cause.h
+  // RootCauseQuery::cause_mix, fix_mix).
   double mix = 0;
   Calibration calibration;
   std::vector<std::string> labels;
@@ -57,6 +58,10 @@ struct Models {
   // cause to train one (null otherwise).
   std::unique_ptr<TextClassifier> cause;
   ModelInfo cause_info;
+  // The fix model (which fix held for texts like this), when the graph had
+  // enough cases with a fix that held (null otherwise).
+  std::unique_ptr<TextClassifier> fix;
+  ModelInfo fix_info;
   // From label_cases: each label's share, and the labels most frequent first.
   std::unordered_map<std::string, double> overall_rate;
   std::vector<std::string> most_frequent;
@@ -75,7 +80,7 @@ Result<std::vector<ModelInfo>> ListModels(const std::string& dir);
 
 // The models in `dir`; NotFound when there is no component model,
 // Corruption (naming the file and what is wrong) when one cannot be used.
-// The cause model is loaded when there is one.
+// The cause and fix models are loaded when there are.
 Result<std::shared_ptr<const Models>> LoadModels(const std::string& dir);
 
 }  // namespace faultgraph::diagnosis

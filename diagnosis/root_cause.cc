@@ -642,6 +642,7 @@ Result<RootCauseAnswer> RootCauseRanker::Rank(const RootCauseQuery& q) const {
     a.causes = stats->causes;
     with_cause[c] = stats->cases_with_cause;
     a.fixes = stats->fixes;
+    RankFixes(q, &a, &out);
 
     uint64_t support = a.cases + near_by_component[c].size();
     if (q.blend != nullptr) {  // calibrated on held-back cases
@@ -745,6 +746,43 @@ void RootCauseRanker::NoteUncountedCauses(const std::vector<ComponentAnswer>& co
   if (!unlisted.empty())
     out->notes.push_back("cases with a cause beyond the " + std::to_string(kListedCauses) +
                          " most frequent, not listed: " + unlisted);
+}
+
+void RootCauseRanker::RankFixes(const RootCauseQuery& q, ComponentAnswer* a,
+                                RootCauseAnswer* out) {
+  if (a->fixes.empty() || (q.learned_fixes.empty() && !q.want_features)) return;
+  double evidence_sum = 0, fit_sum = 0;
+  std::vector<double> evidence, fit;
+  for (const auto& f : a->fixes) {
+    evidence.push_back(f.score);
+    evidence_sum += f.score;
+    double p = 0;
+    for (const auto& [fix, pf] : q.learned_fixes)
+      if (fix == f.fix) p = pf;
+    fit.push_back(p);
+    fit_sum += p;
+  }
+  for (size_t i = 0; i < a->fixes.size(); ++i) {
+    evidence[i] = evidence_sum > 0 ? evidence[i] / evidence_sum : 1.0 / evidence.size();
+    fit[i] = fit_sum > 0 ? fit[i] / fit_sum : 0.0;
+    a->fixes[i].text_fit = fit[i];
+  }
+  if (q.want_features && out->fix_features.empty() &&
+      std::find(q.self_components.begin(), q.self_components.end(), a->component) !=
+          q.self_components.end()) {
+    for (size_t i = 0; i < a->fixes.size(); ++i)
+      out->fix_features.push_back({a->fixes[i].fix, evidence[i], fit[i]});
+  }
+  const double mix = fit_sum > 0 ? q.fix_mix : 0.0;
+  if (mix <= 0) return;
+  std::vector<std::pair<double, size_t>> order;
+  for (size_t i = 0; i < a->fixes.size(); ++i)
+    order.emplace_back((1 - mix) * evidence[i] + mix * fit[i], i);
+  std::stable_sort(order.begin(), order.end(),
+                   [](const auto& x, const auto& y) { return x.first > y.first; });
+  std::vector<FixOption> sorted;
+  for (const auto& [score, i] : order) sorted.push_back(std::move(a->fixes[i]));
+  a->fixes = std::move(sorted);
 }
 
 // Causes over the answer: the similar past cases' causes (similarity²)

@@ -91,6 +91,11 @@ struct RootCauseQuery {
   // cases' causes and the components' cause shares); empty / 0: not used.
   std::vector<std::pair<std::string, double>> learned_causes;
   double cause_mix = 0;
+  // The fix classifier's reading (which fix held for texts like this one)
+  // and its fitted share in each component's fix order (the rest is the
+  // fix's shrunk success rate); empty / 0: fixes by success rate alone.
+  std::vector<std::pair<std::string, double>> learned_fixes;
+  double fix_mix = 0;
   bool want_features = false;  // fill RootCauseAnswer::features (training the blend)
   // Training on a case that is in the graph: its own components, taken out
   // of the counts it is part of (the base rate, its symptoms' evidence),
@@ -123,6 +128,9 @@ struct FixOption {
   uint64_t repeats = 0;            // the asset came back with the component within the window
   double success_rate = 0;         // (attempts - repeats) / attempts
   double score = 0;                // the success rate shrunk towards the component's average
+  // The fix model's probability that this fix ends a problem told like
+  // this one, over the component's fixes (0: no fix model).
+  double text_fit = 0;
   int64_t median_labour = 0;       // minutes
   std::vector<std::string> parts;  // the parts used most often
 };
@@ -187,6 +195,9 @@ struct RootCauseAnswer {
   std::vector<HistoryItem> history;         // the asset's recent cases and alarms
   std::vector<CandidateFeatures> features;  // every candidate's, when asked for
   std::vector<CauseFeatures> cause_features;  // every cause's, when asked for
+  // The fixes of the first ranked component among self_components, both
+  // readings (evidence: the normalised success score), when asked for.
+  std::vector<CauseFeatures> fix_features;
 };
 
 class RootCauseRanker {
@@ -222,6 +233,10 @@ class RootCauseRanker {
                                                         int64_t window_ms) const;
 
   static void RankCauses(const RootCauseQuery& q, RootCauseAnswer* out);
+  // Orders a component's fixes by the success score mixed with the fix
+  // model's reading (RootCauseQuery::fix_mix), filling text_fit; the
+  // readings go to out->fix_features when the component is the query's own.
+  static void RankFixes(const RootCauseQuery& q, ComponentAnswer* a, RootCauseAnswer* out);
   // The product's bill of materials: its parts and their parts (two
   // levels); empty when it has none. Read again after kStaleMs (a BOM
   // line moves no outbox sequence, so that cannot tell it changed).

@@ -28,6 +28,7 @@ struct HeldBack {
   std::string text;  // as the customer said it (Diagnose folds it)
   std::set<std::string> truth;
   std::string cause;
+  std::vector<std::string> fixes;  // those that held
 };
 
 // The classifier's settings for `cases` examples: the baseline's 50 epochs
@@ -89,53 +90,94 @@ void SetOverallRates(const std::vector<Example>& examples, Models* m) {
 
 Result<std::vector<LabelledCase>> LabelledCases(const graph::GraphStore& store) {
   struct Found {
-    std::set<std::string> held, all;
+    std::set<std::string> held, all;  // components
+    std::set<std::string> fixes_held, fixes_failed;
   };
   std::map<std::string, Found> by_case;
   auto outcomes = store.ForEachEvent("outcome", [&](const graph::storage::EventDoc& e) {
-    if (e.retracted || e.component.empty()) return true;
+    if (e.retracted) return true;
     Found& f = by_case[e.case_ref];
+    if (!e.fix.empty()) (e.worked ? f.fixes_held : f.fixes_failed).insert(e.fix);
+    if (e.component.empty()) return true;
     f.all.insert(e.component);
     if (e.worked) f.held.insert(e.component);
     return true;
   });
   if (!outcomes.ok()) return outcomes;
+  // Per asset, its cases in time order: a case's fixes failed when the
+  // asset came back with one of its components within the window.
+  struct Visit {
+    int64_t opened_ms = 0, end_ms = 0;
+    size_t index = 0;  // in `out`
+  };
+  std::map<std::string, std::vector<Visit>> by_asset;
   std::vector<LabelledCase> out;
   auto scan = store.ForEachCase([&](const graph::storage::CaseDoc& c) {
     if (c.symptom_text.find_first_not_of(" \t\r\n") == std::string::npos) return true;
-    LabelledCase l{c.case_id, c.product, c.symptom_text, c.components, c.failure_cause, false};
+    LabelledCase l{c.case_id, c.product, c.symptom_text, c.components, c.failure_cause, false, {}};
+    std::set<std::string> fixes(c.fixes.begin(), c.fixes.end());
     if (auto it = by_case.find(c.case_id); it != by_case.end()) {
-      const auto& found = it->second.held.empty() ? it->second.all : it->second.held;
-      l.components.assign(found.begin(), found.end());
-      l.by_outcome = true;
+      if (!it->second.all.empty()) {
+        const auto& found = it->second.held.empty() ? it->second.all : it->second.held;
+        l.components.assign(found.begin(), found.end());
+        l.by_outcome = true;
+      }
+      for (const auto& f : it->second.fixes_failed) fixes.erase(f);
+      fixes.insert(it->second.fixes_held.begin(), it->second.fixes_held.end());
     }
-    if (!l.components.empty()) out.push_back(std::move(l));
+    if (l.components.empty()) return true;
+    l.fixes.assign(fixes.begin(), fixes.end());
+    if (!c.asset_serial.empty())
+      by_asset[c.asset_serial].push_back(
+          {c.opened_ms, c.closed_ms != 0 ? c.closed_ms : c.opened_ms, out.size()});
+    out.push_back(std::move(l));
     return true;
   });
   if (!scan.ok()) return scan;
+  for (auto& [asset, visits] : by_asset) {
+    std::sort(visits.begin(), visits.end(),
+              [](const Visit& a, const Visit& b) { return a.opened_ms < b.opened_ms; });
+    for (size_t i = 0; i < visits.size(); ++i) {
+      LabelledCase& c = out[visits[i].index];
+      for (size_t j = i + 1; j < visits.size(); ++j) {
+        if (visits[j].opened_ms - visits[i].end_ms > kFixWindowMs) break;
+        const auto& later = out[visits[j].index].components;
+        const bool same = std::any_of(later.begin(), later.end(), [&](const std::string& x) {
+          return std::find(c.components.begin(), c.components.end(), x) != c.components.end();
+        });
+        if (same) {
+          c.fixes.clear();  // the asset came back with it: no fix of this visit held
+          break;
+        }
+      }
+    }
+  }
   return out;
 }
 
 namespace {
 
-// The cause model: its share in the cause ranking fitted on the held-back
-// cases, then trained on every case with a cause and saved; without enough
-// such cases the older cause model goes.
-Status TrainCauseModel(const std::vector<Example>& all_causes, bool train_cause,
+// A model mixed into a ranking with a fitted share (the cause model in the
+// cause ranking, the fix model in each component's fix order): the share
+// fitted on the held-back cases, then trained on every labelled case and
+// saved; without enough such cases (`train` false) the older model of
+// that kind goes. `what` names the label in messages ("failure cause").
+Status TrainMixedModel(const std::string& kind, const std::string& what,
+                       const std::vector<Example>& all_labelled, bool train,
                        const std::vector<CauseExample>& held, uint64_t graph_seq,
                        const std::string& models_dir, const std::string& scratch,
                        const TrainOptions& options,
                        const std::function<void(const std::string&)>& say) {
-  if (!train_cause) {
-    say("no cause model: fewer than " + std::to_string(options.min_cases) +
-        " diagnosed cases with a failure cause of two or more kinds");
-    return RemoveModel(models_dir, "cause");
+  if (!train) {
+    say("no " + kind + " model: fewer than " + std::to_string(options.min_cases) +
+        " diagnosed cases with a " + what + " of two or more kinds");
+    return RemoveModel(models_dir, kind);
   }
   const auto start = std::chrono::steady_clock::now();
   ModelInfo info;
-  info.kind = "cause";
+  info.kind = kind;
   info.created_ms = SystemClock()->NowMillis();
-  info.cases = all_causes.size();
+  info.cases = all_labelled.size();
   info.graph_seq = graph_seq;
   info.mix = held.empty() ? 0.5 : FitCauseMix(held);
   HeldBackAccuracy& acc = info.held_back;
@@ -148,16 +190,17 @@ Status TrainCauseModel(const std::vector<Example>& all_causes, bool train_cause,
     acc.blend_top1 = mixed.top1 / n;
     acc.blend_top3 = mixed.top3 / n;
   }
-  say("cause model: classifier share " + std::to_string(info.mix) + "; held back " +
+  say(kind + " model: classifier share " + std::to_string(info.mix) + "; held back " +
       std::to_string(acc.cases) + ": classifier top-1 " + std::to_string(acc.classifier_top1) +
       ", mixed top-1 " + std::to_string(acc.blend_top1) + ", evidence alone top-1 " +
       std::to_string(held.empty() ? 0.0 : ScoreCauseMix(held, 0.0).top1 / double(held.size())));
-  auto model = TextClassifier::Train(all_causes, ScaledFor(all_causes.size(), options), scratch);
+  auto model =
+      TextClassifier::Train(all_labelled, ScaledFor(all_labelled.size(), options), scratch);
   if (!model.ok()) return model.status();
   std::error_code ec;
   std::filesystem::remove_all(scratch, ec);
   info.train_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  info.label_cases = LabelCases(all_causes, (*model)->labels());
+  info.label_cases = LabelCases(all_labelled, (*model)->labels());
   return SaveModel(models_dir, **model, info);
 }
 
@@ -190,10 +233,12 @@ Result<std::shared_ptr<const Models>> TrainModels(
   for (auto& c : *labelled) {
     Example e{c.product, rules.Fold(c.text), c.components};
     cases.push_back({c.case_id, e.folded_text, c.product, std::move(c.text),
-                     std::set<std::string>(c.components.begin(), c.components.end()), c.cause});
+                     std::set<std::string>(c.components.begin(), c.components.end()), c.cause,
+                     std::move(c.fixes)});
     all.push_back(std::move(e));
   }
-  // The cause model learns from the cases with a recorded cause.
+  // The cause model learns from the cases with a recorded cause, the fix
+  // model from those with a fix that held.
   auto cause_examples = [&](auto keep) {
     std::vector<Example> out;
     for (size_t i = 0; i < all.size(); ++i) {
@@ -202,10 +247,22 @@ Result<std::shared_ptr<const Models>> TrainModels(
     }
     return out;
   };
+  auto fix_examples = [&](auto keep) {
+    std::vector<Example> out;
+    for (size_t i = 0; i < all.size(); ++i) {
+      if (cases[i].fixes.empty() || !keep(i)) continue;
+      out.push_back({all[i].product, all[i].folded_text, cases[i].fixes});
+    }
+    return out;
+  };
+  auto enough = [&](const std::vector<Example>& examples) {
+    std::set<std::string> kinds;
+    for (const auto& e : examples) kinds.insert(e.labels.begin(), e.labels.end());
+    return examples.size() >= options.min_cases && kinds.size() >= 2;
+  };
   const std::vector<Example> all_causes = cause_examples([](size_t) { return true; });
-  std::set<std::string> cause_kinds;
-  for (const auto& e : all_causes) cause_kinds.insert(e.labels[0]);
-  const bool train_cause = all_causes.size() >= options.min_cases && cause_kinds.size() >= 2;
+  const std::vector<Example> all_fixes = fix_examples([](size_t) { return true; });
+  const bool train_cause = enough(all_causes), train_fix = enough(all_fixes);
   if (all.size() < options.min_cases)
     return Status::InvalidArgument("only " + std::to_string(all.size()) +
                                    " diagnosed cases with text; at least " +
@@ -217,6 +274,7 @@ Result<std::shared_ptr<const Models>> TrainModels(
   std::vector<BlendExample> examples;
   std::vector<int> classifier_rank;
   std::vector<CauseExample> cause_held;  // held-back cases with a cause
+  std::vector<CauseExample> fix_held;    // held-back cases with one fix that held
   auto cancelled = [&] { return options.cancel != nullptr && options.cancel->load(); };
   for (uint64_t f = 0; f < kFolds && examples.size() < options.held_back_max; ++f) {
     if (cancelled()) return Status::Aborted("training stopped");
@@ -246,22 +304,27 @@ Result<std::shared_ptr<const Models>> TrainModels(
     // cause shares as a fitted answer does (the cause mix is fitted on them).
     probe->component_info.has_blend = true;
     probe->component_info.blend.w[kFeatClassifier] = 1.0;
-    if (train_cause) {  // mix 0: the answer ranks by evidence, the features have both
-      std::vector<Example> rest_causes = EveryNth(
-          cause_examples([&](size_t i) { return fold[i] != f; }), options.probe_max);
-      auto probe_cause =
-          TextClassifier::Train(rest_causes, ScaledFor(rest_causes.size(), options), scratch);
-      if (probe_cause.ok()) {
-        probe->cause = std::move(*probe_cause);
-      } else if (probe_cause.status().code() != Status::Code::kInvalidArgument) {
-        return probe_cause.status();  // (InvalidArgument: one kind of cause in this fold)
-      }
-    }
+    // The cause and fix probes (mix 0: the answer ranks by evidence, the
+    // features have both readings). InvalidArgument: one kind of label in
+    // this fold, no probe.
+    auto train_probe = [&](bool train, auto examples, std::unique_ptr<TextClassifier>* out) {
+      if (!train) return Status::Ok();
+      std::vector<Example> rest_labelled =
+          EveryNth(examples([&](size_t i) { return fold[i] != f; }), options.probe_max);
+      auto m = TextClassifier::Train(rest_labelled, ScaledFor(rest_labelled.size(), options),
+                                     scratch);
+      if (m.ok()) *out = std::move(*m);
+      return m.ok() || m.status().code() == Status::Code::kInvalidArgument ? Status::Ok()
+                                                                           : m.status();
+    };
+    if (auto s = train_probe(train_cause, cause_examples, &probe->cause); !s.ok()) return s;
+    if (auto s = train_probe(train_fix, fix_examples, &probe->fix); !s.ok()) return s;
     SetOverallRates(rest, probe.get());
     std::shared_ptr<const Models> probe_const = probe;
     std::vector<BlendExample> fold_examples(held.size());
     std::vector<int> fold_rank(held.size(), -1);
     std::vector<CauseExample> fold_causes(held.size());
+    std::vector<CauseExample> fold_fixes(held.size());
     std::vector<Status> errors(held.size());
     tbb::parallel_for(size_t{0}, held.size(), [&](size_t k) {
       if (cancelled()) return;
@@ -281,6 +344,9 @@ Result<std::shared_ptr<const Models>> TrainModels(
       fold_examples[k].candidates = std::move(a->features);
       fold_examples[k].truth = h.truth;
       if (!h.cause.empty()) fold_causes[k] = {std::move(a->cause_features), h.cause};
+      // The fix that held, among the fixes of its component when that was ranked.
+      if (h.fixes.size() == 1 && !a->fix_features.empty())
+        fold_fixes[k] = {std::move(a->fix_features), h.fixes[0]};
       auto p = probe->component->Predict(h.product, h.folded, 3);
       for (size_t j = 0; j < p.size(); ++j) {
         if (h.truth.count(p[j].label)) {
@@ -296,6 +362,10 @@ Result<std::shared_ptr<const Models>> TrainModels(
     if (probe->cause != nullptr) {
       for (auto& c : fold_causes)
         if (!c.truth.empty()) cause_held.push_back(std::move(c));
+    }
+    if (probe->fix != nullptr) {
+      for (auto& c : fold_fixes)
+        if (!c.truth.empty()) fix_held.push_back(std::move(c));
     }
   }
 
@@ -343,8 +413,12 @@ Result<std::shared_ptr<const Models>> TrainModels(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   info.label_cases = LabelCases(all, (*final_model)->labels());
   if (auto s = SaveModel(models_dir, **final_model, info); !s.ok()) return s;
-  if (auto s = TrainCauseModel(all_causes, train_cause, cause_held, graph_seq, models_dir, scratch,
-                               options, say);
+  if (auto s = TrainMixedModel("cause", "failure cause", all_causes, train_cause, cause_held,
+                               graph_seq, models_dir, scratch, options, say);
+      !s.ok())
+    return s;
+  if (auto s = TrainMixedModel("fix", "fix that held", all_fixes, train_fix, fix_held, graph_seq,
+                               models_dir, scratch, options, say);
       !s.ok())
     return s;
   return LoadModels(models_dir);

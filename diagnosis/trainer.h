@@ -42,7 +42,15 @@ struct LabelledCase {
   std::vector<std::string> components;  // the labels
   std::string cause;                    // its failure cause ("": none recorded)
   bool by_outcome = false;              // labelled by technicians' outcomes
+  // The fixes that held: the case's fixes when the asset did not come back
+  // with one of its components within kFixWindowMs of the close and no
+  // outcome says the fix failed, and the fixes of outcomes that held.
+  std::vector<std::string> fixes;
 };
+
+// A fix held when its asset did not come back with the same component
+// within this window (the window of root cause's fix success rates).
+inline constexpr int64_t kFixWindowMs = 30LL * 86400 * 1000;
 
 // The cases with symptom text and a diagnosis, in case id order. A case
 // with outcomes (not retracted) that name a component is labelled with
@@ -53,7 +61,8 @@ Result<std::vector<LabelledCase>> LabelledCases(const graph::GraphStore& store);
 
 // Trains, fits, and saves into `models_dir`: the component model always,
 // the cause model when at least min_cases of them have a failure cause of
-// two or more kinds (else an older cause model is removed); the new models are returned
+// two or more kinds, the fix model when as many have a fix that held, of
+// two or more kinds (else an older model of that kind is removed); the new models are returned
 // so a daemon can swap them in. `log` (may be empty) hears the steps.
 Result<std::shared_ptr<const Models>> TrainModels(const graph::GraphStore& store,
                                                   const Diagnoser& diagnoser,

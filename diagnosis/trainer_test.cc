@@ -76,6 +76,114 @@ TEST(LabelledCases, TheTechniciansFindingWinsOverTheTickets) {
   EXPECT_EQ(got, want);
 }
 
+// A case's fixes label it only when they held: the asset did not come
+// back with the component within the window, and no outcome says otherwise.
+TEST(LabelledCases, FixesLabelACaseOnlyWhenTheyHeld) {
+  TestDir dir;
+  auto store = std::move(graph::GraphStore::Open(dir.Path("db"))).value();
+  ingest::IngestPipeline p(store.get());
+  constexpr int64_t kDay = 86'400'000;
+  std::vector<ingest::Record> cases;
+  auto add_case = [&](const std::string& id, const std::string& asset, int64_t day,
+                      std::string component, std::vector<std::string> fixes) {
+    ingest::Case c;
+    c.case_id = id;
+    c.asset_serial = asset;
+    c.product = "AC-1";
+    c.opened_ms = kT0 + day * kDay;
+    c.closed_ms = c.opened_ms + kDay;
+    c.symptom_text = "不制冷";
+    c.components = {std::move(component)};
+    c.fixes = std::move(fixes);
+    cases.push_back({"crm", id, "1", c});
+  };
+  add_case("T1", "S1", 0, "COMP", {"FX-A"});   // back with COMP 10 days later: failed
+  add_case("T2", "S1", 10, "COMP", {"FX-B"});  // held
+  add_case("T3", "S2", 0, "COMP", {"FX-A"});   // back 60 days later: held
+  add_case("T4", "S2", 60, "FAN", {"FX-C"});   // another component: T3's fix still held
+  add_case("T5", "S3", 0, "COMP", {"FX-A"});   // an outcome says it failed
+  add_case("T6", "S4", 0, "COMP", {});         // an outcome's fix held
+  ASSERT_TRUE(p.ApplyRecords("crm", "s", std::move(cases), "1").ok());
+  std::vector<ingest::Record> outcomes;
+  auto add_outcome = [&](const std::string& id, const std::string& case_ref,
+                         const std::string& fix, bool worked) {
+    ingest::Outcome o;
+    o.outcome_id = id;
+    o.case_ref = case_ref;
+    o.fix = fix;
+    o.worked = worked;
+    o.time_ms = kT0 + 2 * kDay;
+    outcomes.push_back({"outcomes", id, "1", o});
+  };
+  add_outcome("O5", "T5", "FX-A", false);
+  add_outcome("O6", "T6", "FX-D", true);
+  ASSERT_TRUE(p.ApplyRecords("outcomes", "api", std::move(outcomes), "api").ok());
+
+  auto labelled = LabelledCases(*store);
+  ASSERT_TRUE(labelled.ok()) << labelled.status().ToString();
+  std::map<std::string, std::vector<std::string>> got;
+  for (const auto& l : *labelled) got[l.case_id] = l.fixes;
+  std::map<std::string, std::vector<std::string>> want = {
+      {"T1", {}}, {"T2", {"FX-B"}}, {"T3", {"FX-A"}}, {"T4", {"FX-C"}}, {"T5", {}}, {"T6", {"FX-D"}}};
+  EXPECT_EQ(got, want);
+}
+
+// The fix model: here every fix of the component held equally often, so
+// the success rates cannot order them; what the customer said can.
+TEST(TrainModels, FixModelOrdersTheFixesByWhatTheTextTells) {
+  TestDir dir;
+  auto store = std::move(graph::GraphStore::Open(dir.Path("db"))).value();
+  auto rules = ingest::TextRules::Defaults();
+  ingest::IngestPipeline p(store.get(), rules.get());
+  std::vector<ingest::Record> cases;
+  for (int i = 0; i < 120; ++i) {
+    ingest::Case c;
+    c.case_id = "T" + std::to_string(i);
+    c.asset_serial = "S" + std::to_string(i);
+    c.product = "AC-1";
+    c.opened_ms = kT0 + i;
+    const bool again = i % 2 == 0, board = i % 4 < 2;
+    c.symptom_text = std::string(board ? "主板 board " : "风扇 fan ") +
+                     (again ? "修过了又坏 same problem again after repair 工单"
+                            : "新机 首次 不制冷 first failure 工单") +
+                     std::to_string(i);
+    c.components = {board ? "PCB" : "FAN"};
+    c.fixes = {std::string(again ? "REPLACE-" : "RESEAT-") + c.components[0]};
+    cases.push_back({"crm", c.case_id, "1", c});
+  }
+  ASSERT_TRUE(p.ApplyRecords("crm", "s", std::move(cases), "1").ok());
+  Diagnoser diagnoser(store.get(), rules.get(), nullptr);
+  TrainOptions o;
+  o.classifier.bucket = 10'000;
+  auto m = TrainModels(*store, diagnoser, *rules, dir.Path("models"), o);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  ASSERT_NE((*m)->fix, nullptr);
+  EXPECT_EQ((*m)->fix_info.kind, "fix");
+  EXPECT_EQ((*m)->fix_info.cases, 120u);
+  EXPECT_EQ((*m)->fix_info.labels.size(), 4u);
+  EXPECT_GT((*m)->fix_info.mix, 0.0);  // the success rates alone cannot tell
+  EXPECT_GT((*m)->fix_info.held_back.blend_top1, 0.9);
+  diagnoser.SetModels(*m);
+  DiagnoseRequest r;
+  r.product = "AC-1";
+  for (const auto& [text, want] : std::vector<std::pair<std::string, std::string>>{
+           {"主板 又坏了 same problem again after repair", "REPLACE-PCB"},
+           {"board: first failure of a new unit 新机不制冷", "RESEAT-PCB"}}) {
+    r.text = text;
+    auto a = diagnoser.Diagnose(r);
+    ASSERT_TRUE(a.ok()) << a.status().ToString();
+    ASSERT_FALSE(a->components.empty());
+    ASSERT_EQ(a->components[0].component, "PCB");
+    ASSERT_EQ(a->components[0].fixes.size(), 2u);
+    EXPECT_EQ(a->components[0].fixes[0].fix, want) << text;
+    EXPECT_GT(a->components[0].fixes[0].text_fit, 0.5) << text;
+  }
+  auto loaded = LoadModels(dir.Path("models"));
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  ASSERT_NE((*loaded)->fix, nullptr);
+  EXPECT_EQ((*loaded)->fix_info.mix, (*m)->fix_info.mix);
+}
+
 // The failure cause has a model of its own when enough cases record one:
 // here the components say nothing about the cause, only the text does.
 TEST(TrainModels, CauseModelRanksTheCauseTheTextTells) {
