@@ -48,6 +48,8 @@ constexpr const char* kUsage =
                                      held (again with the same --id: revise it; the default
                                      id is CASE#you, so your own outcome is revised)
   outcome CASE --retract [--id ID]   withdraw an outcome: it counts for nothing from now on
+  outcome --answer ID ...            the same on a rootcause answer's question (its id is
+                                     printed with the answer): the question becomes a case
   asset SERIAL [--limit N]           an asset's cases, contacts and alarms in time order
   dlq list [--source S] [--limit N]  records rejected at ingest, with the reason and an id
   dlq show ID                        one dead letter whole (the row as read, PII masked)
@@ -358,9 +360,14 @@ const std::vector<std::string> kOutcomeColumns = {"time (UTC)", "by",   "compone
                                                   "fix",        "held", "note"};
 
 int CmdOutcome(api::FaultGraphIf& fg, const Args& a, bool as_json) {
-  if (a.positional.size() != 2) UsageError("outcome needs one CASE id");
   api::OutcomeRequest req;
-  req.caseId = a.positional[1];
+  if (a.Has("--answer")) {
+    if (a.positional.size() != 1) UsageError("outcome takes a CASE id or --answer ID, not both");
+    req.answerId = a.Get("--answer");
+  } else {
+    if (a.positional.size() != 2) UsageError("outcome needs one CASE id (or --answer ID)");
+    req.caseId = a.positional[1];
+  }
   req.outcomeId = a.Get("--id");
   req.retract = a.Has("--retract");
   req.component = a.Get("--component");
@@ -636,7 +643,7 @@ json ToJson(const api::RootCauseAnswer& a) {
                       {"similarCases", k.similarCases}});
   return {{"product", a.product},   {"family", a.family}, {"productKnown", a.productKnown},
           {"symptoms", a.symptoms}, {"notes", a.notes},   {"components", comps},
-          {"causes", causes},       {"history", history}};
+          {"causes", causes},       {"history", history}, {"answerId", a.answerId}};
 }
 
 void PrintRootCause(const api::RootCauseAnswer& a) {
@@ -697,6 +704,11 @@ void PrintRootCause(const api::RootCauseAnswer& a) {
       std::printf("   %s  %-6s %s  %s\n", cli::FormatTime(h.timeMs).c_str(), h.kind.c_str(),
                   h.id.c_str(), h.summary.c_str());
   }
+  if (!a.answerId.empty())
+    std::printf(
+        "\nanswer %s: once the technician knows, faultgraph outcome --answer %s "
+        "--component C --fix F --worked yes|no\n",
+        a.answerId.c_str(), a.answerId.c_str());
 }
 
 int CmdRootCause(api::FaultGraphIf& fg, const Args& a, bool as_json) {
@@ -1137,7 +1149,8 @@ int main(int argc, char** argv) {
         "--text",       "--top",     "--batch",     "--at",      "--window",    "--baseline",
         "--alpha",      "--since",   "--by",        "--plot",    "--min-calls", "--config",
         "--token-file", "--role",    "--principal", "--method",  "--token-out", "--tls-ca",
-        "--tls-cert",   "--tls-key", "--fix",       "--worked",  "--note",      "--id"};
+        "--tls-cert",   "--tls-key", "--fix",       "--worked",  "--note",      "--id",
+        "--answer"};
     if (a == "--help" || a == "-h") {
       std::printf("%s", kUsage);
       return 0;

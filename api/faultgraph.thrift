@@ -82,13 +82,16 @@ struct NeighboursRequest {
 // held. Recording again with the same outcomeId revises it (the newer
 // version replaces the older's evidence); `retract` withdraws it.
 struct OutcomeRequest {
-  1: string caseId
+  1: string caseId                // or "" with answerId
   2: string outcomeId = ""        // "" = caseId#principal: each person revises their own
   3: string component = ""        // part number found at fault (a known component)
   4: string fix = ""              // fix action code applied (a known fix)
   5: bool worked                  // the fix held
   6: string note = ""             // at most 4,000 bytes; PII is masked as in tickets
   7: bool retract = false         // withdraw outcomeId: it counts for nothing from now on
+  // A rootCause answer's id instead of a case: its question becomes a case
+  // (id = the answer id, source "answers") that the outcome is about.
+  8: string answerId = ""
 }
 
 // An outcome as stored (and listed in the case view).
@@ -282,6 +285,7 @@ struct RootCauseAnswer {
   7: list<HistoryItem> history
   8: list<CauseCandidate> causes   // most likely first: each component's causes,
                                    // backed off towards all of theirs, by its probability
+  9: string answerId               // recordOutcome on this answer's question ("": not kept)
 }
 
 // repeatFailures: fixes that did not hold (the asset back with the same

@@ -390,6 +390,7 @@ void Handler::rootCause(RootCauseAnswer& out, const RootCauseRequest& request) {
     cc.similarCases = static_cast<int64_t>(k.similar);
     out.causes.push_back(std::move(cc));
   }
+  out.answerId = KeepQuestion(request, a.product);
 }
 
 void Handler::repeatFailures(std::vector<RepeatRow>& out, const RepeatRequest& request) {

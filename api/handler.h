@@ -111,6 +111,16 @@ class Handler : public FaultGraphIf {
   }
 
  private:
+  // Answered questions (handler_answers.cc). KeepQuestion stores the
+  // question of a rootCause answer and returns its answerId ("" when it
+  // could not be kept: the answer is given anyway). AnswerCase makes the
+  // question of `answer_id` a case of its own (source "answers", the answer
+  // id its case id) once, so an outcome can be recorded on it; its id. The
+  // outcome's component and fix are checked first: a refused outcome makes
+  // no case.
+  std::string KeepQuestion(const RootCauseRequest& request, const std::string& product);
+  std::string AnswerCase(const std::string& answer_id, const OutcomeRequest& outcome);
+  std::mutex answers_mu_;
   // The outcomes of a case for its view (handler_outcome.cc).
   std::vector<Outcome> ListOutcomes(const std::string& case_id) const;
   // An outcome in one line, for an asset's timeline.

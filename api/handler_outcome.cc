@@ -112,6 +112,17 @@ void Handler::recordOutcome(Outcome& out, const OutcomeRequest& request) {
 }
 
 void Handler::RecordOutcome(Outcome& out, const OutcomeRequest& r, const std::string& principal) {
+  if (!r.answerId.empty()) {  // on an answer's question, made a case of its own
+    if (!r.caseId.empty()) ThrowBad("answerId", "give caseId or answerId, not both");
+    if (r.answerId.size() > kMaxIdBytes) ThrowBad("answerId", "answerId is too long");
+    OutcomeRequest on_case = r;
+    on_case.caseId = AnswerCase(r.answerId, r);
+    on_case.answerId.clear();
+    RecordOutcome(out, on_case, principal);
+    return;
+  }
+  if (r.caseId.empty())
+    ThrowBad("caseId", "caseId is empty: give the case, or the answerId of a rootCause answer");
   CheckId("caseId", r.caseId);
   const std::string id = r.outcomeId.empty() ? r.caseId + "#" + principal : r.outcomeId;
   CheckId("outcomeId", id);

@@ -193,6 +193,57 @@ TEST_F(OutcomeApiTest, TheCaseViewListsOutcomesAndARevisionReplacesOne) {
       << history[1].summary;
 }
 
+// An agent's question that never was a ticket: the outcome recorded on the
+// answer makes it a case, once, labelled by what the technician found.
+TEST_F(OutcomeApiTest, AnOutcomeOnAnAnswerMakesItsQuestionACase) {
+  RootCauseRequest q;
+  q.product = "AC-1";
+  q.serial = "S9";
+  q.text = "空调不制冷，外机嗡嗡响";
+  q.faultCodes = {"E4"};
+  RootCauseAnswer a;
+  handler_->rootCause(a, q);
+  ASSERT_FALSE(a.answerId.empty());
+  RootCauseAnswer again;
+  handler_->rootCause(again, q);
+  EXPECT_NE(again.answerId, a.answerId);  // every answer its own
+
+  OutcomeRequest r;
+  r.answerId = a.answerId;
+  r.component = "PUMP";
+  r.fix = "FX-NEW";
+  r.worked = true;
+  Outcome o;
+  handler_->RecordOutcome(o, r, "ann");
+  EXPECT_EQ(o.caseId, a.answerId);
+  EXPECT_EQ(o.outcomeId, a.answerId + "#ann");
+  Record(a.answerId, "PUMP", "FX-NEW", true, "bob");  // on the case it became, by its id
+  handler_->RecordOutcome(o, r, "ann");               // the answer again: the same case
+  CaseView v;
+  handler_->getCase(v, a.answerId);
+  EXPECT_EQ(v.product, "AC-1");
+  EXPECT_EQ(v.assetSerial, "S9");
+  EXPECT_EQ(v.symptomText, q.text);
+  EXPECT_EQ(v.faultCodes, std::vector<std::string>{"E4"});
+  EXPECT_EQ(v.outcomes.size(), 2u);
+
+  // What it refuses: a made-up or altered id, both ids, none.
+  OutcomeRequest bad = r;
+  bad.answerId = "A999999-00000000";
+  ExpectRefused(bad, "answerId", "not kept");
+  bad.answerId =
+      a.answerId.substr(0, a.answerId.size() - 1) + (a.answerId.back() == '0' ? "1" : "0");
+  ExpectRefused(bad, "answerId", "check does not match");
+  bad.answerId = "C1";
+  ExpectRefused(bad, "answerId", "looks like");
+  bad = r;
+  bad.caseId = "C1";
+  ExpectRefused(bad, "answerId", "not both");
+  bad = r;
+  bad.answerId.clear();
+  ExpectRefused(bad, "caseId", "answerId");
+}
+
 TEST_F(OutcomeApiTest, FixSuccessRatesFollowOutcomes) {
   auto before = Fixes();
   ASSERT_TRUE(before.count("FX-COMP"));

@@ -378,7 +378,8 @@ Result<std::shared_ptr<const Models>> TrainModels(
   auto fit = FitBlend(examples);
   if (fit.ok()) {
     info.has_blend = true;
-    info.blend = RefineBlend(examples, fit->weights);
+    info.blend = examples.size() >= options.refine_min_cases ? RefineBlend(examples, fit->weights)
+                                                             : fit->weights;
     info.calibration = Calibrate(examples, &info.blend);
   } else {
     say("blend not fitted (" + fit.status().ToString() + "): the classifier is used alone");
