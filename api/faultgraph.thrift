@@ -540,8 +540,9 @@ service FaultGraph {
   Product getProduct(1: string model)
       throws (1: BadRequest bad, 2: NotFound notFound, 3: Unavailable unavailable,
           90: Unauthenticated unauthenticated, 91: Forbidden forbidden)
+  // NotFound when there are none and a near id has some (E4 -> AC:E4).
   list<Neighbour> neighbours(1: NeighboursRequest request)
-      throws (1: BadRequest bad, 2: Unavailable unavailable,
+      throws (1: BadRequest bad, 2: Unavailable unavailable, 3: NotFound notFound,
           90: Unauthenticated unauthenticated, 91: Forbidden forbidden)
   CaseView getCase(1: string caseId)
       throws (1: BadRequest bad, 2: NotFound notFound, 3: Unavailable unavailable,
@@ -553,8 +554,9 @@ service FaultGraph {
   Outcome recordOutcome(1: OutcomeRequest request)
       throws (1: BadRequest bad, 2: Unavailable unavailable,
           90: Unauthenticated unauthenticated, 91: Forbidden forbidden)
+  // NotFound when no record has the serial.
   list<TimelineItem> assetHistory(1: string serial, 2: i32 limit)
-      throws (1: BadRequest bad, 2: Unavailable unavailable,
+      throws (1: BadRequest bad, 2: Unavailable unavailable, 3: NotFound notFound,
           90: Unauthenticated unauthenticated, 91: Forbidden forbidden)
   list<DeadLetter> deadLetters(1: string source, 2: i32 limit)
       throws (1: BadRequest bad, 2: Unavailable unavailable,
@@ -580,8 +582,9 @@ service FaultGraph {
   list<RepeatRow> repeatFailures(1: RepeatRequest request)
       throws (1: BadRequest bad, 2: Unavailable unavailable,
           90: Unauthenticated unauthenticated, 91: Forbidden forbidden)
+  // NotFound for a product the graph does not know.
   TrendReport defectTrends(1: TrendRequest request)
-      throws (1: BadRequest bad, 2: Unavailable unavailable,
+      throws (1: BadRequest bad, 2: Unavailable unavailable, 3: NotFound notFound,
           90: Unauthenticated unauthenticated, 91: Forbidden forbidden)
   // Items after `cursor` ("" = from the start), at most `max` (1..10000).
   // A client that pulls with the returned cursor gets every item once, in

@@ -68,9 +68,13 @@ void Handler::ingestStatus(IngestStatus& out) {
   out.entities = static_cast<int64_t>(Unwrap(store_->CountKeys(graph::Cf::kEntity), "store"));
 }
 
-void Handler::getProduct(Product& out, const std::string& model) {
-  CheckId("model", model);
-  auto e = Unwrap(store_->GetEntity("product", model), "model");
+void Handler::getProduct(Product& out, const std::string& given) {
+  const std::string model = FindProductId(given);
+  auto found = store_->GetEntity("product", model);
+  if (!found.ok() && !found.status().IsNotFound()) ThrowIfError(found.status(), "model");
+  graph::storage::Entity e;  // known from its cases only: no master record
+  e.id = model;
+  if (found.ok()) e = std::move(*found);
   out.model = e.id;
   out.name = e.name;
   out.family = e.family;
@@ -115,11 +119,14 @@ void Handler::neighbours(std::vector<Neighbour>& out, const NeighboursRequest& r
                                 request.incoming ? graph::Direction::kIn : graph::Direction::kOut,
                                 static_cast<size_t>(request.limit)),
              "id"));
+  if (out.empty()) {
+    out = ToApi(NearNodeNeighbours(*type, scope, request.id, request.incoming,
+                                   static_cast<size_t>(request.limit)));
+  }
 }
 
-void Handler::getCase(CaseView& out, const std::string& caseId) {
-  CheckId("caseId", caseId);
-  auto c = Unwrap(store_->GetCase(caseId), "caseId");
+void Handler::getCase(CaseView& out, const std::string& given) {
+  auto c = Unwrap(store_->GetCase(FindCaseId(given)), "caseId");
   out.caseId = c.case_id;
   out.assetSerial = c.asset_serial;
   out.product = c.product;
@@ -146,10 +153,8 @@ void Handler::getCase(CaseView& out, const std::string& caseId) {
 
 void Handler::assetHistory(std::vector<TimelineItem>& out, const std::string& serial,
                            int32_t limit) {
-  CheckId("serial", serial);
   CheckLimit(limit);
-  for (const auto& t :
-       Unwrap(store_->AssetTimeline(serial, static_cast<size_t>(limit)), "serial")) {
+  for (const auto& t : FindAssetTimeline(serial, static_cast<size_t>(limit))) {
     TimelineItem item;
     item.timeMs = t.time_ms;
     item.kind = t.kind;
@@ -291,10 +296,9 @@ void Handler::similarCases(SearchResult& out, const std::string& caseId, const s
   req.filters.kind = "case";
   req.limit = static_cast<size_t>(limit);
   if (!caseId.empty()) {
-    CheckId("caseId", caseId);
-    auto c = Unwrap(store_->GetCase(caseId), "caseId");
+    auto c = Unwrap(store_->GetCase(FindCaseId(caseId)), "caseId");
     req.text = c.symptom_text + "\n" + c.notes;
-    req.exclude = "case:" + caseId;
+    req.exclude = "case:" + c.case_id;
   } else {
     req.text = text;
   }
@@ -425,7 +429,7 @@ void Handler::defectTrends(TrendReport& out, const TrendRequest& request) {
   if (!(request.alpha > 0 && request.alpha <= 0.1))
     ThrowBad("alpha", "alpha must be above 0 and at most 0.1");
   analytics::TrendOptions o;
-  o.product = request.product;
+  o.product = request.product.empty() ? "" : FindProductId(request.product);
   o.component = request.component;
   o.baseline_months = request.baselineMonths;
   o.alpha = request.alpha;

@@ -111,6 +111,22 @@ class Handler : public FaultGraphIf {
   }
 
  private:
+  // Lookups that forgive (handler_lookup.cc): ids as people type them —
+  // another case, surrounding spaces, full-width forms — matched to the
+  // graph's; NotFound (naming what was asked, with a hint when a near id
+  // exists) when nothing matches.
+  std::string FindCaseId(const std::string& given) const;
+  std::string FindProductId(const std::string& given) const;
+  // The serial's timeline (read as FindCaseId reads ids); NotFound when no
+  // record has it.
+  std::vector<graph::TimelineItem> FindAssetTimeline(const std::string& serial, size_t limit) const;
+  // For an `id` without edges of `type` in `scope`: the edges of the id
+  // as FindCaseId reads it (ac:e4 is AC:E4); none there either: NotFound
+  // with a hint when `id` is a fault code without its family (E4 ->
+  // AC:E4), else an empty list.
+  std::vector<graph::Neighbour> NearNodeNeighbours(graph::EdgeType type, const std::string& scope,
+                                                   const std::string& id, bool incoming,
+                                                   size_t limit) const;
   // Answered questions (handler_answers.cc). KeepQuestion stores the
   // question of a rootCause answer and returns its answerId ("" when it
   // could not be kept: the answer is given anyway). AnswerCase makes the
