@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <nlohmann/json.hpp>
@@ -22,6 +23,7 @@
 #include "api/limits.h"
 #include "api/search_service.h"
 #include "common/private_dir.h"
+#include "common/version.h"
 #include "connectors/dlq_retry.h"
 #include "ingest/text.h"
 #include "ingest/time_parse.h"
@@ -168,9 +170,15 @@ struct Args {
 };
 
 [[noreturn]] void UsageError(const std::string& message) {
-  std::fprintf(stderr, "faultgraph: %s\n\n%s", message.c_str(), kUsage);
+  std::fprintf(stderr, "faultgraph: %s (see 'faultgraph --help')\n", message.c_str());
   std::exit(2);
 }
+
+// Every command, so that a mistyped one is named before anything is opened.
+const std::vector<std::string> kCommands = {
+    "ingest", "status",  "product", "neighbours", "neighbors", "case",   "outcome", "asset",
+    "dlq",    "search",  "similar", "reindex",    "verify",    "rootcause", "repeats", "trends",
+    "kpi",    "train",   "models",  "digest",     "connectors", "users", "audit",   "help"};
 
 // The integer value of option `name` in [lo, hi], or `fallback` when absent.
 int ParseIntOption(const Args& a, const std::string& name, int fallback, int lo, int hi) {
@@ -762,6 +770,9 @@ int CmdRootCause(api::FaultGraphIf& fg, const Args& a, bool as_json) {
     return failed > 0 ? 1 : 0;
   }
   api::RootCauseRequest r;
+  if (!a.Has("--text") && !a.Has("--codes") && !a.Has("--serial"))
+    UsageError("rootcause needs what the customer said (--text), fault codes (--codes) or the "
+               "unit (--serial), or a --batch file");
   r.product = a.Get("--product");
   r.serial = a.Get("--serial");
   r.text = a.Get("--text");
@@ -1155,6 +1166,10 @@ int main(int argc, char** argv) {
       std::printf("%s", kUsage);
       return 0;
     }
+    if (a == "--version") {
+      std::printf("faultgraph %s (revision %s)\n", FAULTGRAPH_VERSION, FAULTGRAPH_REVISION);
+      return 0;
+    }
     if (a.starts_with("--")) {
       bool takes_value = std::find(kWithValue.begin(), kWithValue.end(), a) != kWithValue.end();
       if (takes_value && i + 1 >= argc) UsageError(a + " needs a value");
@@ -1170,6 +1185,12 @@ int main(int argc, char** argv) {
   }
   if (args.positional.empty()) UsageError("no command given");
   const std::string& cmd = args.positional[0];
+  if (cmd == "help") {
+    std::printf("%s", kUsage);
+    return 0;
+  }
+  if (std::find(kCommands.begin(), kCommands.end(), cmd) == kCommands.end())
+    UsageError("unknown command '" + cmd + "'");
   bool as_json = args.Has("--json");
 
   signal(SIGPIPE, SIG_IGN);
@@ -1228,6 +1249,13 @@ int main(int argc, char** argv) {
     UseOwnerOnlyUmask();  // what this run creates there is the owner's alone
     graph::GraphOptions options;
     options.create_if_missing = cmd == "ingest" || cmd == "connectors" || cmd == "users";
+    if (std::error_code ec; !options.create_if_missing && !std::filesystem::exists(paths.graph, ec)) {
+      std::fprintf(stderr,
+                   "faultgraph: no data at %s (load data with 'faultgraph ingest', or pass "
+                   "--data DIR or --server HOST:PORT)\n",
+                   dir.c_str());
+      return 1;
+    }
     auto s = graph::GraphStore::Open(paths.graph, options);
     if (!s.ok()) {
       std::string hint = s.status().code() == Status::Code::kBusy

@@ -22,14 +22,15 @@
 #include "api/tls_config.h"
 #include "common/log.h"
 #include "common/private_dir.h"
+#include "common/version.h"
 #include "connectors/connector_config.h"
 #include "connectors/scheduler.h"
 
 namespace {
 
-void Usage() {
+void Usage(FILE* to = stderr) {
   std::fprintf(
-      stderr,
+      to,
       "usage: faultgraphd --data DIR [--rules FILE] [--host ADDR] [--port N]\n"
       "                   [--max-message-bytes N] [--max-connections N]\n"
       "                   [--idle-timeout SECONDS] [--worker-threads N] [--port-file FILE]\n"
@@ -240,7 +241,10 @@ int main(int argc, char** argv) {
     } else if (a == "--metrics-port-file") {
       metrics_port_file = value();
     } else if (a == "--help" || a == "-h") {
-      Usage();
+      Usage(stdout);
+      return 0;
+    } else if (a == "--version") {
+      std::printf("faultgraphd %s (revision %s)\n", FAULTGRAPH_VERSION, FAULTGRAPH_REVISION);
       return 0;
     } else {
       std::fprintf(stderr, "faultgraphd: unknown argument '%s'\n", a.c_str());

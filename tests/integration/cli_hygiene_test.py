@@ -1,0 +1,124 @@
+"""The CLI as a new user first meets it (issue 17 items 3 and 6): help and
+--version on stdout, a mistyped command or a missing data folder named in
+one line before anything is opened, rootcause without a question refused,
+ids read as people type them, what does not exist exit 3 with its name, and
+an outcome recorded on a rootcause answer.
+
+usage: cli_hygiene_test.py FAULTGRAPH_CLI FAULTGRAPHD
+"""
+
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+CLI = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build/api/faultgraph")
+DAEMON = os.path.abspath(sys.argv[2] if len(sys.argv) > 2 else "build/api/faultgraphd")
+
+TICKETS = """[source]
+name = "crm"
+record = "case"
+[key]
+columns = ["ticket_no"]
+[fields]
+case_id = "ticket_no"
+asset_serial = "serial"
+product = "model"
+opened = "opened_at"
+symptom_text = "symptom"
+fault_codes = "codes"
+components = "component"
+fixes = "fix"
+"""
+
+
+class CliHygiene(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="fg_cli_")
+        cls.data = os.path.join(cls.tmp, "db")
+        mapping = os.path.join(cls.tmp, "tickets.toml")
+        with open(mapping, "w") as f:
+            f.write(TICKETS)
+        tickets = os.path.join(cls.tmp, "tickets.csv")
+        with open(tickets, "w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["ticket_no", "serial", "model", "opened_at", "symptom", "codes",
+                        "component", "fix"])
+            for i in range(6):
+                w.writerow([f"T{i:03d}", f"AC{i:05d}", "AC-350", f"2024-06-{i + 1:02d} 10:00",
+                            "空调不制冷，外机嗡嗡响", "E4", "COMP", "FX-COMP"])
+        r = subprocess.run([CLI, "--data", cls.data, "ingest", "--mapping", mapping, tickets],
+                           capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def run_cli(self, *args, data=True, cwd=None):
+        where = ["--data", self.data] if data else []
+        return subprocess.run([CLI, *where, *args], capture_output=True, text=True, cwd=cwd)
+
+    def test_help_version_and_mistakes_in_one_line(self):
+        empty = os.path.join(self.tmp, "empty")
+        os.makedirs(empty, exist_ok=True)
+        for args in (["help"], ["--help"]):
+            r = self.run_cli(*args, data=False, cwd=empty)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("usage: faultgraph", r.stdout)
+            self.assertEqual(r.stderr, "")
+        for prog, name in ((CLI, "faultgraph"), (DAEMON, "faultgraphd")):
+            r = subprocess.run([prog, "--version"], capture_output=True, text=True)
+            self.assertEqual(r.returncode, 0)
+            self.assertRegex(r.stdout, rf"^{name} \d+\.\d+\.\d+ \(revision \S+\)\n$")
+        r = subprocess.run([DAEMON, "--help"], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0)
+        self.assertIn("usage: faultgraphd", r.stdout)
+
+        r = self.run_cli("frobnicate", data=False, cwd=empty)
+        self.assertEqual(r.returncode, 2)
+        self.assertEqual(r.stderr.strip(),
+                         "faultgraph: unknown command 'frobnicate' (see 'faultgraph --help')")
+        r = self.run_cli("status", data=False, cwd=empty)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("no data at faultgraph-data", r.stderr)
+        self.assertNotIn("IO error", r.stderr)
+        r = self.run_cli("rootcause")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("rootcause needs", r.stderr)
+        self.assertEqual(len(r.stderr.splitlines()), 1)
+
+    def test_ids_as_typed_and_what_is_not_there(self):
+        self.assertIn("T001", self.run_cli("case", "t001").stdout)
+        self.assertIn("T001", self.run_cli("asset", "ac00001").stdout)
+        self.assertIn("AC-350", self.run_cli("product", "ac-350").stdout)
+        self.assertIn("COMP", self.run_cli("neighbours", "CAUSED_BY", "ac-350:e4").stdout)
+        for args, says in [(["case", "T999"], "no case 'T999'"),
+                           (["asset", "XX123"], "no asset 'XX123'"),
+                           (["product", "AC-999"], "no product 'AC-999'"),
+                           (["trends", "--product", "AC-999"], "no product 'AC-999'"),
+                           (["neighbours", "CAUSED_BY", "E4"], "did you mean AC-350:E4")]:
+            r = self.run_cli(*args)
+            self.assertEqual(r.returncode, 3, (args, r.stdout, r.stderr))
+            self.assertIn(says, r.stderr)
+
+    def test_outcome_on_an_answer(self):
+        a = json.loads(self.run_cli("--json", "rootcause", "--product", "AC-350", "--text",
+                                    "不制冷 新问题").stdout)
+        self.assertRegex(a["answerId"], r"^A\d+-[0-9a-f]{8}$")
+        r = self.run_cli("--json", "outcome", "--answer", a["answerId"], "--component", "COMP",
+                         "--fix", "FX-COMP", "--worked", "yes")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(json.loads(r.stdout)["caseId"], a["answerId"])
+        c = json.loads(self.run_cli("--json", "case", a["answerId"]).stdout)
+        self.assertEqual(c["symptomText"], "不制冷 新问题")
+        self.assertEqual(c["source"], "answers")
+
+
+if __name__ == "__main__":
+    unittest.main(argv=sys.argv[:1])
