@@ -14,6 +14,7 @@
 #include "common/status.h"
 #include "diagnosis/models.h"
 #include "diagnosis/root_cause.h"
+#include "search/searcher.h"
 
 namespace faultgraph::ingest {
 class TextRules;
@@ -38,6 +39,11 @@ struct DiagnoseRequest {
   std::string self_cause;                    // RootCauseQuery::self_cause
   bool want_features = false;
 };
+
+// The nearest-case search Diagnose issues for `text`, before its scope
+// (product or family) and date filters: kNearCases + `excluded` cases, no
+// facets, the large-index bounds. root_cause_bench times it alone.
+search::SearchRequest NearCasesRequest(const std::string& text, size_t excluded);
 
 class Diagnoser {
  public:

@@ -210,10 +210,13 @@ Result<SearchResponse> Searcher::SearchOnce(const SearchRequest& req,
   for (const auto& d : db.shards) docs += d.get_doccount();
   const bool use_elite = elite > 0 && terms.size() > elite && docs > req.max_terms_min_docs;
   const Mode any = use_elite ? Mode::kElite : Mode::kAny;
+  const bool all_words_first =
+      req.all_words_first ||
+      (req.all_words_first_min_docs > 0 && docs > req.all_words_first_min_docs);
   auto any_query = [&] { return make_query(any, elite); };
   std::vector<Match> mset;
   Counts matched;
-  if (req.all_words_first && terms.size() > 1) {
+  if (all_words_first && terms.size() > 1) {
     // Documents with every word first (intersections of long posting
     // lists are cheap), then those with only some, ranked among
     // themselves: one order for every page, so that paging on reaches

@@ -47,6 +47,10 @@ struct SearchRequest {
   // ... and only on an index of more documents than this: small indexes
   // are fast with every term.
   size_t max_terms_min_docs = 0;
+  // > 0: all_words_first on an index of more documents than this (a
+  // similar-case query on a large index: the intersection of long posting
+  // lists is cheap, their union is not).
+  size_t all_words_first_min_docs = 0;
 };
 
 struct SearchHit {

@@ -32,6 +32,7 @@
 #include "connectors/csv_reader.h"
 #include "connectors/file_connector.h"
 #include "connectors/mapping.h"
+#include "diagnosis/diagnose.h"
 #include "diagnosis/trainer.h"
 #include "ingest/text.h"
 #include "ingest/time_parse.h"
@@ -188,14 +189,9 @@ int main(int argc, char** argv) {
   // The nearest-case search alone, as rootCause issues it: what share of
   // the time is search.
   Report("  of which: search", Time(warm, qs, [&](const api::RootCauseRequest& q) {
-           search::SearchRequest req;
-           req.text = q.text;
-           req.filters.kind = "case";
+           search::SearchRequest req = diagnosis::NearCasesRequest(q.text, 0);
            req.filters.product = q.product;
            req.filters.to_ms = q.asOfMs;
-           req.limit = 20;
-           req.facets = false;
-           req.max_terms = 8;
            (void)(*search)->searcher().Search(req);
          }));
   Report("rootCause in-process",
