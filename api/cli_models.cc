@@ -106,6 +106,7 @@ int RunModelsCommand(api::FaultGraphIf& fg, bool as_json) {
 void UseModels(const std::string& models_dir, diagnosis::Diagnoser& diagnoser) {
   auto m = diagnosis::LoadModels(models_dir);
   if (m.ok()) {
+    for (const auto& w : (*m)->warnings) std::fprintf(stderr, "faultgraph: %s\n", w.c_str());
     diagnoser.SetModels(std::move(*m));
   } else if (!m.status().IsNotFound()) {
     std::fprintf(stderr, "faultgraph: model not used, answering without it: %s\n",

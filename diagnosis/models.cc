@@ -217,10 +217,13 @@ Result<std::shared_ptr<const Models>> LoadModels(const std::string& dir) {
     return component.status();
   }
   auto cause = LoadKind(dir, "cause");
-  if (!cause.ok() && !cause.status().IsNotFound()) return cause.status();
   auto fix = LoadKind(dir, "fix");
-  if (!fix.ok() && !fix.status().IsNotFound()) return fix.status();
   auto out = std::make_shared<Models>();
+  for (const auto* kind : {&cause, &fix}) {
+    if (!kind->ok() && !kind->status().IsNotFound())
+      out->warnings.push_back(std::string(kind == &cause ? "cause" : "fix") +
+                              " model not used: " + kind->status().message());
+  }
   out->component = std::move(component->first);
   out->component_info = std::move(component->second);
   if (cause.ok()) {

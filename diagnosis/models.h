@@ -62,6 +62,10 @@ struct Models {
   // enough cases with a fix that held (null otherwise).
   std::unique_ptr<TextClassifier> fix;
   ModelInfo fix_info;
+  // Cause or fix models that are there but could not be used (damaged,
+  // foreign, an older layout), each naming its file and what is wrong: the
+  // component model answers without them until the next training.
+  std::vector<std::string> warnings;
   // From label_cases: each label's share, and the labels most frequent first.
   std::unordered_map<std::string, double> overall_rate;
   std::vector<std::string> most_frequent;
@@ -79,8 +83,9 @@ Status RemoveModel(const std::string& dir, const std::string& kind);
 Result<std::vector<ModelInfo>> ListModels(const std::string& dir);
 
 // The models in `dir`; NotFound when there is no component model,
-// Corruption (naming the file and what is wrong) when one cannot be used.
-// The cause and fix models are loaded when there are.
+// Corruption (naming the file and what is wrong) when it cannot be used.
+// The cause and fix models are loaded when there are; one that cannot be
+// used is left out with a warning (Models::warnings).
 Result<std::shared_ptr<const Models>> LoadModels(const std::string& dir);
 
 }  // namespace faultgraph::diagnosis

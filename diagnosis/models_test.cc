@@ -182,6 +182,27 @@ TEST_F(ModelsTest, DamagedOrForeignModelsAreRefusedByName) {
   EXPECT_FALSE(ListModels(Models()).ok());
 }
 
+// A damaged cause model costs the cause model only: the component model
+// still answers, and the load says what was left out and why.
+TEST_F(ModelsTest, ADamagedCauseModelLeavesTheComponentModel) {
+  ASSERT_TRUE(SaveModel(Models(), *model_, info_).ok());
+  ModelInfo cause = info_;
+  cause.kind = "cause";
+  ASSERT_TRUE(SaveModel(Models(), *model_, cause).ok());
+  for (const auto& e : std::filesystem::directory_iterator(Models())) {
+    const std::string name = e.path().filename().string();
+    if (name.starts_with("cause-") && name.ends_with(".bin"))
+      std::filesystem::resize_file(e.path(), std::filesystem::file_size(e.path()) / 2);
+  }
+  auto m = LoadModels(Models());
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_NE((*m)->component, nullptr);
+  EXPECT_EQ((*m)->cause, nullptr);
+  ASSERT_EQ((*m)->warnings.size(), 1u);
+  EXPECT_NE((*m)->warnings[0].find("cause model not used"), std::string::npos);
+  EXPECT_NE((*m)->warnings[0].find("bytes, its info says"), std::string::npos) << (*m)->warnings[0];
+}
+
 TEST(Blend, FitWeighsTheFeatureThatPicksTheDiagnosis) {
   // Feature "classifier" ranks the diagnosis first; "similar cases" is noise.
   std::vector<BlendExample> ex;

@@ -11,6 +11,7 @@ void Retrainer::LoadExisting() {
     log_("root cause: model loaded (" + std::to_string(i.cases) + " cases, " +
          std::to_string(i.labels.size()) + " components, held-back top-1 " +
          std::to_string(static_cast<int>(i.held_back.blend_top1 * 100 + 0.5)) + " %)");
+    for (const auto& w : (*m)->warnings) log_("root cause: " + w);
     diagnoser_->SetModels(std::move(*m));
   } else if (!m.status().IsNotFound()) {
     log_("root cause: model not used, answering without it: " + m.status().message());
