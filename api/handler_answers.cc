@@ -1,5 +1,6 @@
 // Handler: answered questions. Every rootCause answer keeps its question
-// (product, serial, text, codes, when) in the data directory's spool, under
+// (product, serial, text with PII masked as in tickets, codes, when) in the
+// data directory's spool, under
 // a number of its own; its answerId names that number and a check of the
 // question. An outcome recorded with the answerId makes the question a
 // case of source "answers" — once, through the ingest pipeline like any
@@ -54,7 +55,7 @@ std::string Handler::KeepQuestion(const RootCauseRequest& request, const std::st
   if (!spool.ok()) return "";
   nlohmann::json q = {{"product", product},
                       {"serial", request.serial},
-                      {"text", Head(request.text, kKeptTextBytes)},
+                      {"text", Head(pipeline_->rules().MaskPii(request.text), kKeptTextBytes)},
                       {"codes", request.faultCodes},
                       {"ms", request.asOfMs > 0 ? request.asOfMs : SystemClock()->NowMillis()}};
   std::string message;

@@ -207,6 +207,18 @@ TEST_F(OutcomeApiTest, AnOutcomeOnAnAnswerMakesItsQuestionACase) {
   RootCauseAnswer again;
   handler_->rootCause(again, q);
   EXPECT_NE(again.answerId, a.answerId);  // every answer its own
+  // The question kept on disk has its PII masked as a ticket's would.
+  RootCauseRequest with_phone = q;
+  with_phone.text = "客户电话13812348000 空调不制冷";
+  RootCauseAnswer masked;
+  handler_->rootCause(masked, with_phone);
+  auto spool = store_->Spool();
+  ASSERT_TRUE(spool.ok());
+  auto kept = (*spool)->Read("#answers", 1, 10);
+  ASSERT_TRUE(kept.ok());
+  ASSERT_EQ(kept->size(), 3u);
+  EXPECT_EQ(kept->back().second.find("13812348000"), std::string::npos) << kept->back().second;
+  EXPECT_NE(kept->back().second.find("138****8000"), std::string::npos) << kept->back().second;
 
   OutcomeRequest r;
   r.answerId = a.answerId;
