@@ -1191,6 +1191,8 @@ int main(int argc, char** argv) {
   }
   if (std::find(kCommands.begin(), kCommands.end(), cmd) == kCommands.end())
     UsageError("unknown command '" + cmd + "'");
+  if (args.Has("--server") && cmd == "digest")
+    UsageError("digest reads a data directory (--data DIR), not a server");
   bool as_json = args.Has("--json");
 
   signal(SIGPIPE, SIG_IGN);
