@@ -434,16 +434,20 @@ int CmdCase(api::FaultGraphIf& fg, const Args& a, bool as_json) {
            {"outcomes", outcomes}});
     return 0;
   }
+  // An absent field shows as "-", not as a label with nothing after it.
+  auto shown = [](const std::string& s) { return s.empty() ? std::string("-") : s; };
   std::printf("case %s  (%s)\nproduct: %s   asset: %s   region: %s\nopened: %s   closed: %s\n",
-              c.caseId.c_str(), c.source.c_str(), c.product.c_str(), c.assetSerial.c_str(),
-              c.region.c_str(), cli::FormatTime(c.openedMs).c_str(),
-              cli::FormatTime(c.closedMs).c_str());
+              c.caseId.c_str(), c.source.c_str(), shown(c.product).c_str(),
+              shown(c.assetSerial).c_str(), shown(c.region).c_str(),
+              cli::FormatTime(c.openedMs).c_str(), cli::FormatTime(c.closedMs).c_str());
   std::printf(
       "symptom: %s\nnotes: %s\nfault codes: %s\ncomponents: %s\ncause: %s\nfixes: %s\n"
-      "parts: %s\nlabour: %d min   outcome: %s\n",
-      c.symptomText.c_str(), c.notes.c_str(), Join(c.faultCodes).c_str(),
-      Join(c.components).c_str(), c.failureCause.c_str(), Join(c.fixes).c_str(),
-      Join(c.parts).c_str(), c.labourMinutes, c.outcome.c_str());
+      "parts: %s\nlabour: %s   outcome: %s\n",
+      shown(c.symptomText).c_str(), shown(c.notes).c_str(), shown(Join(c.faultCodes)).c_str(),
+      shown(Join(c.components)).c_str(), shown(c.failureCause).c_str(),
+      shown(Join(c.fixes)).c_str(), shown(Join(c.parts)).c_str(),
+      c.labourMinutes > 0 ? (std::to_string(c.labourMinutes) + " min").c_str() : "-",
+      shown(c.outcome).c_str());
   if (!c.outcomes.empty()) {
     std::printf("\noutcomes recorded by technicians:\n");
     std::vector<std::vector<std::string>> rows;
@@ -571,6 +575,13 @@ void PrintSearch(const api::SearchResult& r, bool as_json) {
     std::printf("\nabout %lld matches (at least %lld)\n",
                 static_cast<long long>(r.matchesEstimated),
                 static_cast<long long>(r.matchesLowerBound));
+  }
+  if (!r.facets.empty() && r.matchesLowerBound > 0) {
+    const long long counted =
+        std::min<long long>(search::kFacetDocs, static_cast<long long>(r.matchesLowerBound));
+    std::printf("%s\n", counted < r.matchesEstimated
+                            ? ("counted in the best " + std::to_string(counted) + ":").c_str()
+                            : "counted in all of them:");
   }
   for (const auto& [name, counts] : r.facets) {
     std::string line;

@@ -18,7 +18,6 @@
 namespace faultgraph::search {
 namespace {
 
-constexpr Xapian::doccount kFacetDocs = 100;  // facets count over this many best matches
 // Tries of a search whose revision the indexer discarded meanwhile.
 constexpr int kMaxAttempts = 4;
 constexpr size_t kSnippetBytes = 180;

@@ -53,6 +53,9 @@ struct SearchRequest {
   size_t all_words_first_min_docs = 0;
 };
 
+// Facets count over this many best matches (all of them when fewer).
+inline constexpr unsigned kFacetDocs = 100;
+
 struct SearchHit {
   std::string kind, id, title, snippet, product;
   std::vector<std::string> components, symptoms, fixes;

@@ -97,7 +97,12 @@ class CliHygiene(unittest.TestCase):
         self.assertEqual(len(r.stderr.splitlines()), 1)
 
     def test_ids_as_typed_and_what_is_not_there(self):
-        self.assertIn("T001", self.run_cli("case", "t001").stdout)
+        view = self.run_cli("case", "t001").stdout
+        self.assertIn("T001", view)
+        self.assertIn("region: -", view)  # absent: a dash, not a label with nothing after it
+        self.assertIn("labour: -", view)
+        found = self.run_cli("search", "不制冷").stdout
+        self.assertRegex(found, r"counted in (all of them|the best \d+):\n")
         self.assertIn("T001", self.run_cli("asset", "ac00001").stdout)
         self.assertIn("AC-350", self.run_cli("product", "ac-350").stdout)
         self.assertIn("COMP", self.run_cli("neighbours", "CAUSED_BY", "ac-350:e4").stdout)
