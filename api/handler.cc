@@ -52,6 +52,7 @@ std::vector<Neighbour> ToApi(const std::vector<graph::Neighbour>& in) {
 }  // namespace
 
 void Handler::ingestStatus(IngestStatus& out) {
+  auto scan = Unwrap(scans_.Acquire("ingestStatus"), "request");
   for (const auto& cp : Unwrap(store_->ListCheckpoints(), "store")) {
     SourceStatus s;
     s.source = cp.source;
@@ -405,6 +406,7 @@ void Handler::repeatFailures(std::vector<RepeatRow>& out, const RepeatRequest& r
   analytics::RepeatOptions o;
   o.product = request.product;
   o.window_ms = static_cast<int64_t>(request.windowDays) * 86400 * 1000;
+  auto scan = Unwrap(scans_.Acquire("repeatFailures"), "request");
   auto rows = Unwrap(analytics::RepeatFailures(*store_, o), "request");
   for (auto& r : rows) {
     if (out.size() >= static_cast<size_t>(request.limit)) break;
@@ -433,6 +435,7 @@ void Handler::defectTrends(TrendReport& out, const TrendRequest& request) {
   o.component = request.component;
   o.baseline_months = request.baselineMonths;
   o.alpha = request.alpha;
+  auto scan = Unwrap(scans_.Acquire("defectTrends"), "request");
   auto r = Unwrap(analytics::DefectTrends(*store_, o), "request");
   out.tests = static_cast<int64_t>(r.tests);
   out.alpha = o.alpha;
@@ -506,6 +509,7 @@ void Handler::kpis(std::vector<KpiRow>& out, const KpiRequest& request) {
   o.window_ms = static_cast<int64_t>(request.windowDays) * 86400 * 1000;
   Status by = analytics::CheckKpiGrouping(o.by);
   if (!by.ok()) ThrowBad("by", by.message());
+  auto scan = Unwrap(scans_.Acquire("kpis"), "request");
   for (const auto& r : Unwrap(analytics::ComputeKpis(*store_, o), "request")) {
     KpiRow k;
     k.group = r.group;
@@ -535,6 +539,7 @@ void Handler::repeatContacts(std::vector<RepeatContactRow>& out,
   o.min_calls = static_cast<size_t>(request.minCalls);
   o.open_only = request.openOnly;
   o.limit = static_cast<size_t>(request.limit);
+  auto scan = Unwrap(scans_.Acquire("repeatContacts"), "request");
   for (auto& r : Unwrap(analytics::RepeatContacts(*store_, o), "request")) {
     RepeatContactRow row;
     row.caseId = std::move(r.case_id);
@@ -552,6 +557,7 @@ void Handler::repeatContacts(std::vector<RepeatContactRow>& out,
 void Handler::cohortRates(std::vector<CohortCell>& out, const CohortRequest& request) {
   CheckOptionalId("product", request.product);
   CheckOptionalId("component", request.component);
+  auto scan = Unwrap(scans_.Acquire("cohortRates"), "request");
   for (auto& c :
        Unwrap(analytics::CohortRates(*store_, {request.product, request.component}), "request")) {
     CohortCell cell;

@@ -14,6 +14,7 @@
 #include "analytics/trends.h"
 #include "api/gen-cpp/FaultGraph.h"
 #include "api/principals.h"
+#include "api/scan_slots.h"
 #include "api/search_service.h"
 #include "common/clock.h"
 #include "connectors/scheduler.h"
@@ -161,6 +162,10 @@ class Handler : public FaultGraphIf {
   analytics::FeedRefresher feed_;
   std::function<void(uint64_t, uint64_t)> progress_;
   PrincipalStore principals_;
+  // Whole-graph scans (status, repeats, trends, KPIs, repeat contacts,
+  // cohorts): two at a time, one per core; a third waits up to 10 s, then
+  // is refused as Unavailable (Busy).
+  ScanSlots scans_{2, std::chrono::seconds(10)};
 };
 
 }  // namespace faultgraph::api
