@@ -842,9 +842,13 @@ int CmdRepeats(api::FaultGraphIf& fg, const Args& a, bool as_json) {
   api::RepeatRequest r;
   r.product = a.Get("--product");
   r.windowDays = ParseIntOption(a, "--window", 30, 1, 365);
-  r.limit = ParseLimit(a, 20);
+  const int limit = ParseLimit(a, 20);
+  // One row more than shown says whether there are more.
+  r.limit = std::min(limit + 1, api::kMaxLimit);
   std::vector<api::RepeatRow> rows;
   fg.repeatFailures(rows, r);
+  const bool more = static_cast<int>(rows.size()) > limit;
+  if (more) rows.resize(static_cast<size_t>(limit));
   if (as_json) {
     json out = json::array();
     for (const auto& x : rows)
@@ -873,6 +877,10 @@ int CmdRepeats(api::FaultGraphIf& fg, const Args& a, bool as_json) {
   cli::PrintTable(
       {"product", "component", "fix", "attempts", "repeats", "rate", "customers", "longest chain"},
       table);
+  if (more) {
+    std::printf("\nthe first %d rows; more with --limit N (up to %d)\n", limit,
+                api::kMaxLimit);
+  }
   return 0;
 }
 

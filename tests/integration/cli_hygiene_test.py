@@ -29,6 +29,7 @@ case_id = "ticket_no"
 asset_serial = "serial"
 product = "model"
 opened = "opened_at"
+closed = "closed_at"
 symptom_text = "symptom"
 fault_codes = "codes"
 components = "component"
@@ -47,11 +48,13 @@ class CliHygiene(unittest.TestCase):
         tickets = os.path.join(cls.tmp, "tickets.csv")
         with open(tickets, "w", encoding="utf-8", newline="") as f:
             w = csv.writer(f)
-            w.writerow(["ticket_no", "serial", "model", "opened_at", "symptom", "codes",
-                        "component", "fix"])
+            w.writerow(["ticket_no", "serial", "model", "opened_at", "closed_at", "symptom",
+                        "codes", "component", "fix"])
             for i in range(6):
-                w.writerow([f"T{i:03d}", f"AC{i:05d}", "AC-350", f"2024-06-{i + 1:02d} 10:00",
-                            "空调不制冷，外机嗡嗡响", "E4", "COMP", "FX-COMP"])
+                w.writerow([f"T{i:03d}", f"AC{i % 2:05d}", "AC-350", f"2024-06-{i + 1:02d} 10:00",
+                            f"2024-06-{i + 1:02d} 18:00",
+                            "空调不制冷，外机嗡嗡响", "E4", ["COMP", "FAN"][i % 2],
+                            ["FX-COMP", "FX-FAN"][i % 2]])
         r = subprocess.run([CLI, "--data", cls.data, "ingest", "--mapping", mapping, tickets],
                            capture_output=True, text=True)
         assert r.returncode == 0, r.stderr
@@ -114,6 +117,12 @@ class CliHygiene(unittest.TestCase):
             r = self.run_cli(*args)
             self.assertEqual(r.returncode, 3, (args, r.stdout, r.stderr))
             self.assertIn(says, r.stderr)
+
+    def test_a_cut_list_says_so(self):
+        cut = self.run_cli("repeats", "--limit", "1").stdout
+        self.assertIn("the first 1 rows; more with --limit", cut)
+        whole = self.run_cli("repeats", "--limit", "5").stdout
+        self.assertNotIn("more with --limit", whole)
 
     def test_outcome_on_an_answer(self):
         a = json.loads(self.run_cli("--json", "rootcause", "--product", "AC-350", "--text",
