@@ -14,6 +14,7 @@
 #include <cstring>
 #include <string>
 
+#include "tests/bench/bench_args.h"
 #include "analytics/kpis.h"
 #include "analytics/repeats.h"
 #include "analytics/trends.h"
@@ -30,10 +31,11 @@ int main(int argc, char** argv) {
   using namespace faultgraph;
   std::string dir;
   int runs = 3;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--data")) dir = argv[i + 1];
-    if (!std::strcmp(argv[i], "--runs")) runs = std::atoi(argv[i + 1]);
-  }
+  const faultgraph::bench::BenchArgs args(argc, argv,
+                               "usage: analytics_bench --data DIR [--runs N]\n",
+                               {"--data", "--runs"});
+  dir = args.Get("--data", dir);
+  runs = static_cast<int>(args.GetInt("--runs", runs));
   if (dir.empty()) return std::fprintf(stderr, "usage: analytics_bench --data DIR [--runs N]\n"), 2;
   auto t_open = std::chrono::steady_clock::now();
   graph::GraphOptions go;

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <string>
 
+#include "tests/bench/bench_args.h"
 #include "api/client.h"
 #include "api/handler.h"
 #include "api/server.h"
@@ -20,11 +21,12 @@ int main(int argc, char** argv) {
   using namespace faultgraph;
   int items = 100'000, page = 1000;
   std::string dir = "/tmp/fg_feed_bench";
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--items")) items = std::atoi(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--page")) page = std::atoi(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--dir")) dir = argv[i + 1];
-  }
+  const faultgraph::bench::BenchArgs args(argc, argv,
+                               "usage: feed_bench [--items N] [--page N] [--dir DIR]\n",
+                               {"--items", "--page", "--dir"});
+  items = static_cast<int>(args.GetInt("--items", items));
+  page = static_cast<int>(args.GetInt("--page", page));
+  dir = args.Get("--dir", dir);
   std::filesystem::remove_all(dir);
   auto store = graph::GraphStore::Open(dir + "/graph");
   if (!store.ok()) return std::fprintf(stderr, "%s\n", store.status().ToString().c_str()), 1;

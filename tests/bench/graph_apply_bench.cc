@@ -17,6 +17,7 @@
 #include <random>
 #include <string>
 
+#include "tests/bench/bench_args.h"
 #include "connectors/file_connector.h"
 #include "connectors/mapping.h"
 #include "graph/graph_store.h"
@@ -55,20 +56,14 @@ long PeakRssKb() {
 int main(int argc, char** argv) {
   int cases = 200'000, batch = 1000;
   std::string dir = "/tmp/fg_graph_apply_bench", mode = "records";
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--cases"))
-      cases = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--batch"))
-      batch = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--dir"))
-      dir = argv[i + 1];
-    else if (!std::strcmp(argv[i], "--mode"))
-      mode = argv[i + 1];
-    else {
-      std::fprintf(stderr, "unknown argument %s\n", argv[i]);
-      return 2;
-    }
-  }
+  const faultgraph::bench::BenchArgs args(argc, argv,
+                               "usage: graph_apply_bench [--cases N] [--batch B] [--dir DIR] "
+                               "[--mode records|csv]\n",
+                               {"--cases", "--batch", "--dir", "--mode"});
+  cases = static_cast<int>(args.GetInt("--cases", cases));
+  batch = static_cast<int>(args.GetInt("--batch", batch));
+  dir = args.Get("--dir", dir);
+  mode = args.Get("--mode", mode);
   std::filesystem::remove_all(dir);
   auto store = graph::GraphStore::Open(dir + "/db");
   if (!store.ok()) {

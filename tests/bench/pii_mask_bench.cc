@@ -16,15 +16,17 @@
 #include <string>
 #include <vector>
 
+#include "tests/bench/bench_args.h"
 #include "ingest/pii_mask.h"
 
 int main(int argc, char** argv) {
   std::string corpus = std::string(FAULTGRAPH_SOURCE_DIR) + "/tests/fixtures/pii/corpus.tsv";
   int rounds = 200;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--corpus")) corpus = argv[i + 1];
-    if (!std::strcmp(argv[i], "--rounds")) rounds = std::atoi(argv[i + 1]);
-  }
+  const faultgraph::bench::BenchArgs args(argc, argv,
+                               "usage: pii_mask_bench [--corpus FILE] [--rounds N]\n",
+                               {"--corpus", "--rounds"});
+  corpus = args.Get("--corpus", corpus);
+  rounds = static_cast<int>(args.GetInt("--rounds", rounds));
   std::vector<std::string> all, clean;
   std::ifstream in(corpus);
   for (std::string row; std::getline(in, row);) {

@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/bench/bench_args.h"
 #include "api/client.h"
 #include "api/handler.h"
 #include "api/server.h"
@@ -113,14 +114,17 @@ int main(int argc, char** argv) {
   bool reuse = false;
   bool train = false;  // --train 1: train root cause's models first, answer with them
   bool as_of = false;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--sim")) sim = argv[i + 1];
-    if (!std::strcmp(argv[i], "--dir")) dir = argv[i + 1];
-    if (!std::strcmp(argv[i], "--queries")) queries = std::stoul(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--reuse")) reuse = std::string(argv[i + 1]) == "1";
-    if (!std::strcmp(argv[i], "--as-of")) as_of = std::string(argv[i + 1]) == "1";
-    if (!std::strcmp(argv[i], "--train")) train = std::string(argv[i + 1]) == "1";
-  }
+  const faultgraph::bench::BenchArgs args(argc, argv,
+                               "usage: root_cause_bench --sim DIR [--dir WORK] [--queries N] [--reuse 1] "
+                               "[--as-of 1] [--train 1]\n"
+                               "(make DIR with ops/simulator/fgsim.py)\n",
+                               {"--sim", "--dir", "--queries", "--reuse", "--as-of", "--train"});
+  sim = args.Get("--sim", sim);
+  dir = args.Get("--dir", dir);
+  queries = static_cast<size_t>(args.GetInt("--queries", static_cast<long long>(queries)));
+  reuse = args.Get("--reuse", "0") == "1";
+  as_of = args.Get("--as-of", "0") == "1";
+  train = args.Get("--train", "0") == "1";
   if (sim.empty()) {
     std::fprintf(stderr,
                  "usage: root_cause_bench --sim DIR [--dir WORK] [--queries N] [--reuse 1] [--train 1]\n"

@@ -27,6 +27,7 @@
 #include <string>
 #include <thread>
 
+#include "tests/bench/bench_args.h"
 #include "graph/graph_store.h"
 #include "ingest/pipeline.h"
 #include "search/indexer.h"
@@ -148,34 +149,24 @@ int main(int argc, char** argv) {
   int cases = 200'000, batch = 5000, queries = 2000, shards = 2, serial = 0, facets = 1;
   int reuse = 0, warmup = 200;
   std::string dir = "/tmp/fg_search_bench", rules_path, vocab = "small";
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--cases"))
-      cases = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--batch"))
-      batch = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--queries"))
-      queries = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--shards"))
-      shards = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--serial"))
-      serial = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--facets"))
-      facets = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--reuse"))
-      reuse = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--warmup"))
-      warmup = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--dir"))
-      dir = argv[i + 1];
-    else if (!std::strcmp(argv[i], "--rules"))
-      rules_path = argv[i + 1];
-    else if (!std::strcmp(argv[i], "--vocab"))
-      vocab = argv[i + 1];
-    else {
-      std::fprintf(stderr, "unknown argument %s\n", argv[i]);
-      return 2;
-    }
-  }
+  const faultgraph::bench::BenchArgs args(argc, argv,
+                               "usage: search_bench [--cases N] [--batch B] [--queries Q] [--shards S] "
+                               "[--serial 1]\n"
+                               "                    [--facets 0|1] [--rules FILE] [--vocab small|zipf] "
+                               "[--dir DIR]\n"
+                               "                    [--warmup N] [--reuse 1]\n",
+                               {"--cases", "--batch", "--queries", "--shards", "--serial", "--facets", "--reuse", "--warmup", "--dir", "--rules", "--vocab"});
+  cases = static_cast<int>(args.GetInt("--cases", cases));
+  batch = static_cast<int>(args.GetInt("--batch", batch));
+  queries = static_cast<int>(args.GetInt("--queries", queries));
+  shards = static_cast<int>(args.GetInt("--shards", shards));
+  serial = static_cast<int>(args.GetInt("--serial", serial));
+  facets = static_cast<int>(args.GetInt("--facets", facets));
+  reuse = static_cast<int>(args.GetInt("--reuse", reuse));
+  warmup = static_cast<int>(args.GetInt("--warmup", warmup));
+  dir = args.Get("--dir", dir);
+  rules_path = args.Get("--rules", rules_path);
+  vocab = args.Get("--vocab", vocab);
   if (vocab != "small" && vocab != "zipf") {
     std::fprintf(stderr, "--vocab is small or zipf\n");
     return 2;
