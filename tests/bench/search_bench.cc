@@ -242,12 +242,19 @@ int main(int argc, char** argv) {
   auto pct = [&](double p) { return ms[static_cast<size_t>(p * (ms.size() - 1))]; };
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
+  if (built) {  // the index was reused: nothing was ingested, no rate to give
+    std::printf("vocab=%s shards=%d index reused from %s (no ingest measured)\n", vocab.c_str(),
+                shards, dir.c_str());
+  } else {
+    std::printf(
+        "vocab=%s cases=%d batch=%d shards=%d graph_only_s=%.2f end_to_end_s=%.2f "
+        "cases_per_s=%.0f\n",
+        vocab.c_str(), cases, batch, shards, graph_s, total_s, cases / total_s);
+  }
   std::printf(
-      "vocab=%s cases=%d batch=%d shards=%d graph_only_s=%.2f end_to_end_s=%.2f cases_per_s=%.0f\n"
       "queries=%d facets=%d (snippets, limit 10) p50_ms=%.2f p95_ms=%.2f p99_ms=%.2f "
       "max_ms=%.2f no_hit=%zu peak_rss_mb=%.0f\n",
-      vocab.c_str(), cases, batch, shards, graph_s, total_s, cases / total_s, queries, facets,
-      pct(0.5), pct(0.95), pct(0.99), ms.back(), empty, ru.ru_maxrss / 1024.0);
+      queries, facets, pct(0.5), pct(0.95), pct(0.99), ms.back(), empty, ru.ru_maxrss / 1024.0);
   searcher->reset();
   indexer->reset();
   store->reset();
