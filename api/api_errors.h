@@ -17,6 +17,13 @@ namespace faultgraph::api {
   throw e;
 }
 
+[[noreturn]] inline void ThrowNotFound(const std::string& kind, const std::string& message) {
+  NotFound e;
+  e.kind = kind;
+  e.message = message;
+  throw e;
+}
+
 // A required id: not empty, at most kMaxIdBytes.
 inline void CheckId(const std::string& field, const std::string& value) {
   if (value.empty()) ThrowBad(field, field + " is empty");
@@ -36,12 +43,8 @@ inline void ThrowIfError(const Status& s, const std::string& field) {
   switch (s.code()) {
     case Status::Code::kOk:
       return;
-    case Status::Code::kNotFound: {
-      NotFound e;
-      e.kind = field;
-      e.message = s.message();
-      throw e;
-    }
+    case Status::Code::kNotFound:
+      ThrowNotFound(field, s.message());
     case Status::Code::kInvalidArgument:
       ThrowBad(field, s.message());
     case Status::Code::kUnavailable:

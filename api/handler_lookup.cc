@@ -2,34 +2,19 @@
 // with spaces around them or in full-width forms (ｔ００００１ from a
 // Chinese input method); the graph's ids are as the sources wrote them,
 // which is nearly always upper case. Each lookup tries the id as given,
-// then as NFKC-folded, trimmed and upper-cased, and says NotFound, naming
+// then as diagnosis::IdKey reads it, and says NotFound, naming
 // what was asked, when neither is there.
 #include "api/api_errors.h"
 #include "api/handler.h"
 #include "diagnosis/query_scope.h"
-#include "ingest/text.h"
-#include "search/text_fold.h"
 
 namespace faultgraph::api {
-namespace {
 
-// An id as people mean it: NFKC (full-width forms), trimmed, upper-case.
-std::string Key(const std::string& id) {
-  return ingest::ToUpperAscii(ingest::Trim(search::TextFolder::Nfkc(id)));
-}
-
-[[noreturn]] void ThrowNotFound(const std::string& kind, const std::string& message) {
-  NotFound e;
-  e.kind = kind;
-  e.message = message;
-  throw e;
-}
-
-}  // namespace
+using diagnosis::IdKey;
 
 std::string Handler::FindCaseId(const std::string& given) const {
   CheckId("caseId", given);
-  for (const std::string& id : {given, Key(given)}) {
+  for (const std::string& id : {given, IdKey(given)}) {
     auto c = store_->GetCase(id);
     if (c.ok()) return id;
     if (!c.status().IsNotFound()) ThrowIfError(c.status(), "caseId");
@@ -49,7 +34,7 @@ std::string Handler::FindProductId(const std::string& given) const {
 std::vector<graph::TimelineItem> Handler::FindAssetTimeline(const std::string& serial,
                                                             size_t limit) const {
   CheckId("serial", serial);
-  const std::string key = Key(serial);
+  const std::string key = IdKey(serial);
   for (const std::string& id : {serial, key}) {
     auto items = Unwrap(store_->AssetTimeline(id, limit), "serial");
     if (!items.empty()) return items;
@@ -69,15 +54,16 @@ std::vector<graph::Neighbour> Handler::NearNodeNeighbours(graph::EdgeType type,
   const auto direction = incoming ? graph::Direction::kIn : graph::Direction::kOut;
   const std::string what = std::string(graph::EdgeTypeName(type)) + " edge " +
                            (incoming ? "into" : "out of") + " '" + id + "'";
+  const std::string key = IdKey(id);
   // Another case or width of the same id.
-  if (const std::string key = Key(id); key != id) {
+  if (key != id) {
     auto near = Unwrap(store_->Neighbours(type, scope, key, direction, limit), "id");
     if (!near.empty()) return near;
   }
   // A fault code without its family: symptoms of codes are scoped (AC:E4).
   if (id.find(':') != std::string::npos) return {};
-  auto readings = Unwrap(diagnosis::ReadCodesWithoutProduct(*store_, {Key(id)}), "id");
-  const auto& r = readings[Key(id)];
+  auto readings = Unwrap(diagnosis::ReadCodesWithoutProduct(*store_, {key}), "id");
+  const auto& r = readings[key];
   if (r.empty()) return {};
   std::string options;
   for (size_t i = 0; i < r.size() && i < 5; ++i)

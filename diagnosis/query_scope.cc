@@ -14,12 +14,11 @@ namespace {
 constexpr size_t kMaxProducts = 100000;  // as the ranker's every-product scope
 constexpr size_t kNeighbours = 64;
 
-// How a typed product id compares: NFKC (full-width forms), trimmed, upper-case.
-std::string Key(std::string_view id) {
+}  // namespace
+
+std::string IdKey(std::string_view id) {
   return ingest::ToUpperAscii(ingest::Trim(search::TextFolder::Nfkc(id)));
 }
-
-}  // namespace
 
 Result<ProductMatch> MatchProduct(const graph::GraphStore& store, const std::string& given) {
   ProductMatch m;
@@ -44,11 +43,11 @@ Result<ProductMatch> MatchProduct(const graph::GraphStore& store, const std::str
   if (m.known()) return m;
 
   // As typed: another case, spaces, full-width forms.
-  const std::string key = Key(given);
+  const std::string key = IdKey(given);
   auto products = store.ListEntities("product", kMaxProducts);
   if (!products.ok()) return products.status();
   for (const auto& p : *products) {
-    if (Key(p.id) != key) continue;
+    if (IdKey(p.id) != key) continue;
     m.id = p.id;
     m.family = p.family;
     m.in_master = true;
@@ -60,7 +59,7 @@ Result<ProductMatch> MatchProduct(const graph::GraphStore& store, const std::str
   auto with_cases = store.CounterSubjects("cases");
   if (!with_cases.ok()) return with_cases.status();
   for (const auto& id : *with_cases) {
-    if (Key(id) != key) continue;
+    if (IdKey(id) != key) continue;
     m.id = id;
     m.has_cases = true;
     return m;

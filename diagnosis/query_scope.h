@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/status.h"
@@ -23,6 +24,10 @@ struct ProductMatch {
   bool has_cases = false;  // cases were recorded under `id`
   bool known() const { return in_master || has_cases; }
 };
+
+// An id as people type it compared as the graph's: NFKC (full-width forms
+// from a Chinese input method), trimmed, upper-case.
+std::string IdKey(std::string_view id);
 
 // The product `given` names: exactly, else ignoring case, surrounding
 // spaces and full-width forms, first in the product master, then among the
