@@ -13,7 +13,7 @@
 namespace faultgraph::analytics {
 
 struct FeedOptions {
-  int64_t repeat_window_ms = 30LL * 86400 * 1000;
+  int64_t repeat_window_ms = graph::kRepeatWindowMs;
   uint64_t min_repeats = 3;       // a fix is reported when it failed this often ...
   double min_repeat_rate = 0.25;  // ... and at least this share of its attempts
 };

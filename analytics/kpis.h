@@ -16,7 +16,7 @@ struct KpiOptions {
   std::string region;
   int64_t from_ms = 0, to_ms = 0;  // cases opened in [from, to); 0: open-ended
   std::string by = "product";      // "product" | "region" | "month" | "quarter" | "year" | "all"
-  int64_t window_ms = 30LL * 86400 * 1000;  // the repeat window
+  int64_t window_ms = graph::kRepeatWindowMs;
 };
 
 struct KpiRow {

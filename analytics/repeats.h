@@ -13,7 +13,7 @@ namespace faultgraph::analytics {
 
 struct RepeatOptions {
   std::string product;  // empty: every product
-  int64_t window_ms = 30LL * 86400 * 1000;
+  int64_t window_ms = graph::kRepeatWindowMs;
   size_t max_chains = 10;  // per row
 };
 

@@ -104,7 +104,7 @@ struct RootCauseQuery {
   std::string self_cause;  // the same for its failure cause
   size_t top_k = 3;
   size_t max_supporting = 5;
-  int64_t repeat_window_ms = 30LL * 86400 * 1000;
+  int64_t repeat_window_ms = graph::kRepeatWindowMs;
 };
 
 struct SymptomEvidence {

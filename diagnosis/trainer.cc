@@ -140,7 +140,7 @@ Result<std::vector<LabelledCase>> LabelledCases(const graph::GraphStore& store) 
     for (size_t i = 0; i < visits.size(); ++i) {
       LabelledCase& c = out[visits[i].index];
       for (size_t j = i + 1; j < visits.size(); ++j) {
-        if (visits[j].opened_ms - visits[i].end_ms > kFixWindowMs) break;
+        if (visits[j].opened_ms - visits[i].end_ms > graph::kRepeatWindowMs) break;
         const auto& later = out[visits[j].index].components;
         const bool same = std::any_of(later.begin(), later.end(), [&](const std::string& x) {
           return std::find(c.components.begin(), c.components.end(), x) != c.components.end();

@@ -48,14 +48,12 @@ struct LabelledCase {
   std::string cause;                    // its failure cause ("": none recorded)
   bool by_outcome = false;              // labelled by technicians' outcomes
   // The fixes that held: the case's fixes when the asset did not come back
-  // with one of its components within kFixWindowMs of the close and no
-  // outcome says the fix failed, and the fixes of outcomes that held.
+  // with one of its components within the repeat window
+  // (graph::kRepeatWindowMs) of the close and no outcome says the fix
+  // failed, and the fixes of outcomes that held.
   std::vector<std::string> fixes;
 };
 
-// A fix held when its asset did not come back with the same component
-// within this window (the window of root cause's fix success rates).
-inline constexpr int64_t kFixWindowMs = 30LL * 86400 * 1000;
 
 // The cases with symptom text and a diagnosis, in case id order. A case
 // with outcomes (not retracted) that name a component is labelled with

@@ -56,6 +56,11 @@ std::optional<EdgeType> ParseEdgeType(std::string_view name);  // case-insensiti
 // the other edge types have the one empty scope.
 bool EdgeTypeIsScoped(EdgeType t);
 
+// The repeat window: a fix did not hold when its asset came back with the
+// same component within this long of the case's close. Fix success rates,
+// repeat failures, KPIs and the fix model's labels all read it.
+inline constexpr int64_t kRepeatWindowMs = 30LL * 86400 * 1000;
+
 // Counter (name, product, component): cases diagnosed with the component.
 inline constexpr std::string_view kComponentCasesCounter = "component_cases";
 
