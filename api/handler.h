@@ -145,6 +145,10 @@ class Handler : public FaultGraphIf {
   // BadRequest naming the field unless `component` / `fix` is known.
   void CheckKnownComponent(const std::string& component, const graph::storage::CaseDoc& c) const;
   void CheckKnownFix(const std::string& fix, const graph::storage::CaseDoc& c) const;
+  // What an outcome says was found, as stored (trimmed, upper-case):
+  // BadRequest when it names nothing, or an unknown component or fix.
+  std::pair<std::string, std::string> CheckFound(const OutcomeRequest& r,
+                                                 const graph::storage::CaseDoc& c) const;
   // The connector scheduler; Unavailable when the daemon runs none.
   connectors::Scheduler& Scheduler() const;
   std::atomic<connectors::Scheduler*> scheduler_{nullptr};

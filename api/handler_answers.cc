@@ -13,7 +13,6 @@
 #include "api/handler.h"
 #include "common/clock.h"
 #include "common/hash.h"
-#include "ingest/text.h"
 
 namespace faultgraph::api {
 namespace {
@@ -109,10 +108,7 @@ std::string Handler::AnswerCase(const std::string& answer_id, const OutcomeReque
   if (!outcome.retract) {
     graph::storage::CaseDoc would_be;
     would_be.product = c.product;
-    const std::string component = ingest::ToUpperAscii(ingest::Trim(outcome.component));
-    const std::string fix = ingest::ToUpperAscii(ingest::Trim(outcome.fix));
-    if (!component.empty()) CheckKnownComponent(component, would_be);
-    if (!fix.empty()) CheckKnownFix(fix, would_be);
+    (void)CheckFound(outcome, would_be);
   }
   std::vector<ingest::Record> records;
   records.push_back({kAnswerSource, answer_id, "1", std::move(c)});

@@ -4,6 +4,7 @@
 // and retracted like any other record.
 #include <algorithm>
 #include <charconv>
+#include <tuple>
 
 #include "api/api_errors.h"
 #include "api/handler.h"
@@ -107,6 +108,17 @@ void Handler::CheckKnownFix(const std::string& fix, const graph::storage::CaseDo
            "unknown fix '" + fix + "': not in the fix catalogue and not applied to any case");
 }
 
+std::pair<std::string, std::string> Handler::CheckFound(const OutcomeRequest& r,
+                                                       const graph::storage::CaseDoc& c) const {
+  std::string component = ingest::ToUpperAscii(ingest::Trim(r.component));
+  std::string fix = ingest::ToUpperAscii(ingest::Trim(r.fix));
+  if (component.empty() && fix.empty())
+    ThrowBad("component", "say what was found: the component at fault, the fix applied, or both");
+  if (!component.empty()) CheckKnownComponent(component, c);
+  if (!fix.empty()) CheckKnownFix(fix, c);
+  return {std::move(component), std::move(fix)};
+}
+
 void Handler::recordOutcome(Outcome& out, const OutcomeRequest& request) {
   RecordOutcome(out, request, "local");
 }
@@ -165,12 +177,7 @@ void Handler::RecordOutcome(Outcome& out, const OutcomeRequest& r, const std::st
     o.note = stored->text;
     o.retracted = true;
   } else {
-    o.component = ingest::ToUpperAscii(ingest::Trim(r.component));
-    o.fix = ingest::ToUpperAscii(ingest::Trim(r.fix));
-    if (o.component.empty() && o.fix.empty())
-      ThrowBad("component", "say what was found: the component at fault, the fix applied, or both");
-    if (!o.component.empty()) CheckKnownComponent(o.component, c);
-    if (!o.fix.empty()) CheckKnownFix(o.fix, c);
+    std::tie(o.component, o.fix) = CheckFound(r, c);
     o.worked = r.worked;
     o.note = r.note;
   }
