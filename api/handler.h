@@ -138,6 +138,7 @@ class Handler : public FaultGraphIf {
   std::string KeepQuestion(const RootCauseRequest& request, const std::string& product);
   std::string AnswerCase(const std::string& answer_id, const OutcomeRequest& outcome);
   std::mutex answers_mu_;
+  uint64_t last_answer_ = 0;  // the last question's number (0: not read yet); answers_mu_
   // The outcomes of a case for its view (handler_outcome.cc).
   std::vector<Outcome> ListOutcomes(const std::string& case_id) const;
   // An outcome in one line, for an asset's timeline.

@@ -64,10 +64,14 @@ std::string Handler::KeepQuestion(const RootCauseRequest& request, const std::st
     return "";
   }
   std::lock_guard<std::mutex> lock(answers_mu_);
-  auto last = (*spool)->Last(kAnswersSpool);
-  if (!last.ok()) return "";
-  const uint64_t seq = *last + 1;
+  if (last_answer_ == 0) {  // once: where the spool left off
+    auto last = (*spool)->Last(kAnswersSpool);
+    if (!last.ok()) return "";
+    last_answer_ = *last;
+  }
+  const uint64_t seq = last_answer_ + 1;
   if (!(*spool)->Append(kAnswersSpool, seq, message).ok()) return "";
+  last_answer_ = seq;
   if (seq % kPruneEvery == 0 && seq > kKeptAnswers)
     (void)(*spool)->DropUpTo(kAnswersSpool, seq - kKeptAnswers);  // retried at the next prune
   return AnswerId(seq, message);
