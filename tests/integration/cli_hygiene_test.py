@@ -7,7 +7,6 @@ an outcome recorded on a rootcause answer.
 usage: cli_hygiene_test.py FAULTGRAPH_CLI FAULTGRAPHD
 """
 
-import csv
 import json
 import os
 import shutil
@@ -15,6 +14,9 @@ import subprocess
 import sys
 import tempfile
 import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from connector_test_util import write_csv  # noqa: E402
 
 CLI = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build/api/faultgraph")
 DAEMON = os.path.abspath(sys.argv[2] if len(sys.argv) > 2 else "build/api/faultgraphd")
@@ -45,16 +47,13 @@ class CliHygiene(unittest.TestCase):
         mapping = os.path.join(cls.tmp, "tickets.toml")
         with open(mapping, "w") as f:
             f.write(TICKETS)
-        tickets = os.path.join(cls.tmp, "tickets.csv")
-        with open(tickets, "w", encoding="utf-8", newline="") as f:
-            w = csv.writer(f)
-            w.writerow(["ticket_no", "serial", "model", "opened_at", "closed_at", "symptom",
-                        "codes", "component", "fix"])
-            for i in range(6):
-                w.writerow([f"T{i:03d}", f"AC{i % 2:05d}", "AC-350", f"2024-06-{i + 1:02d} 10:00",
-                            f"2024-06-{i + 1:02d} 18:00",
-                            "空调不制冷，外机嗡嗡响", "E4", ["COMP", "FAN"][i % 2],
-                            ["FX-COMP", "FX-FAN"][i % 2]])
+        tickets = write_csv(
+            os.path.join(cls.tmp, "tickets.csv"),
+            ["ticket_no", "serial", "model", "opened_at", "closed_at", "symptom", "codes",
+             "component", "fix"],
+            [[f"T{i:03d}", f"AC{i % 2:05d}", "AC-350", f"2024-06-{i + 1:02d} 10:00",
+              f"2024-06-{i + 1:02d} 18:00", "空调不制冷，外机嗡嗡响", "E4", ["COMP", "FAN"][i % 2],
+              ["FX-COMP", "FX-FAN"][i % 2]] for i in range(6)])
         r = subprocess.run([CLI, "--data", cls.data, "ingest", "--mapping", mapping, tickets],
                            capture_output=True, text=True)
         assert r.returncode == 0, r.stderr

@@ -2,6 +2,7 @@
 loaded into a data directory to copy, the graph digest, and the kill -9
 loop."""
 
+import csv
 import json
 import os
 import random
@@ -140,3 +141,12 @@ class ConnectionFlood:
         self._dripper.join()
         for s in self.all():
             s.close()
+
+
+def write_csv(path, header, rows):
+    """Writes a UTF-8 CSV file of `header` and `rows`; returns its path."""
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        w.writerows(rows)
+    return path

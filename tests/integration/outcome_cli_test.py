@@ -7,7 +7,6 @@ case, and `dlq retry` once the case is in.
 usage: outcome_cli_test.py FAULTGRAPH_CLI FAULTGRAPHD
 """
 
-import csv
 import json
 import os
 import shutil
@@ -18,7 +17,7 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from connector_test_util import wait_port_file  # noqa: E402
+from connector_test_util import wait_port_file, write_csv  # noqa: E402
 
 CLI = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build/api/faultgraph")
 DAEMON = os.path.abspath(sys.argv[2] if len(sys.argv) > 2 else "build/api/faultgraphd")
@@ -52,14 +51,6 @@ note = "remarks"
 time = "done_at"
 by = "technician"
 """
-
-
-def write_csv(path, header, rows):
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(header)
-        w.writerows(rows)
-    return path
 
 
 class OutcomeCli(unittest.TestCase):
