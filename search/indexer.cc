@@ -156,8 +156,25 @@ Result<std::unique_ptr<Indexer>> Indexer::Open(graph::GraphStore* store, const s
   try {
     for (const auto& path : ShardPaths(dir, options.shards)) {
       auto shard = std::make_unique<Shard>();
-      shard->db =
-          std::make_unique<Xapian::WritableDatabase>(path, Xapian::DB_CREATE_OR_OPEN, kBlockSize);
+      // A shard without its revision file was never finished: its creation
+      // or a rebuild's overwrite was cut off (kill -9), or it was deleted.
+      // It is made anew, and when the graph has numbered anything the
+      // outbox may no longer hold it all (trimmed once indexed), so the
+      // shard is marked for a rebuild, which the first catch-up runs.
+      const bool fresh = !std::filesystem::exists(path + "/iamglass", ec);
+      const bool unfinished = fresh && std::filesystem::exists(path, ec);
+      shard->db = std::make_unique<Xapian::WritableDatabase>(
+          path, fresh ? Xapian::DB_CREATE_OR_OVERWRITE : Xapian::DB_CREATE_OR_OPEN, kBlockSize);
+      if (fresh && store->LastOutboxSeq() > 0) {
+        const std::string what = "search index: shard " + path +
+                                 (unfinished ? " was left unfinished (its creation or a rebuild "
+                                               "was cut off)"
+                                             : " is new") +
+                                 "; the index is rebuilt from the graph";
+        unfinished ? LogWarn(what) : LogInfo(what);
+        shard->db->set_metadata(kRebuildingKey, "1");
+        shard->db->commit();
+      }
       std::string seq = shard->db->get_metadata(kIndexedSeqKey);
       if (!seq.empty() && !ParseInteger(seq, &shard->seq)) {
         return Status::Corruption("the search index shard " + path + " holds a bad " +
@@ -269,7 +286,8 @@ Result<uint64_t> Indexer::CatchUp() {
   if (rebuild_pending()) {
     // The outbox holds only what came after the rebuild began: it cannot
     // complete an index the rebuild emptied.
-    LogWarn("search index: a rebuild did not finish; rebuilding the index");
+    LogWarn("search index: incomplete (a rebuild did not finish, or a shard is new); "
+            "rebuilding the index");
     return Rebuild();
   }
   uint64_t done = 0;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <filesystem>
 
 #include "common/test_dir.h"
 #include "graph/schema.h"
@@ -110,6 +111,50 @@ TEST_F(IndexerTest, UnfinishedRebuildIsResumedAfterReopen) {
   auto report = ix->Verify();
   ASSERT_TRUE(report.ok());
   EXPECT_TRUE(report->clean()) << report->missing.size() << " missing";
+}
+
+// A kill -9 while a shard was being created or overwritten by a rebuild
+// leaves its folder without Xapian's revision file ("iamglass"), which no
+// reader or writer could open: every later run failed until the index was
+// deleted by hand. The shard is now made anew and the index rebuilt, since
+// the outbox was trimmed of what the lost shard held.
+TEST_F(IndexerTest, ShardCutOffBeforeItsFirstCommitIsRebuilt) {
+  for (int i = 0; i < 30; ++i) AddCase("C" + std::to_string(i), "drum noise " + std::to_string(i));
+  {
+    auto ix = OpenIndexer();
+    ASSERT_TRUE(ix->CatchUp().ok());  // indexed, the outbox trimmed
+  }
+  ASSERT_TRUE(std::filesystem::remove(dir_ / "index/shard1/iamglass"));
+  AddCase("C30", "drum noise 30");
+  auto ix = OpenIndexer();
+  ASSERT_NE(ix, nullptr);
+  EXPECT_TRUE(ix->rebuild_pending());
+  auto caught = ix->CatchUp();
+  ASSERT_TRUE(caught.ok()) << caught.status().ToString();
+  EXPECT_EQ(*caught, 31u);
+  auto report = ix->Verify();
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_TRUE(report->clean()) << report->missing.size() << " missing";
+  EXPECT_EQ(report->index_docs, 31u);
+}
+
+// An index folder deleted by hand (or a store ingested with --no-index and
+// its outbox trimmed by an earlier index) is rebuilt from the graph, not
+// caught up from an outbox that no longer holds everything.
+TEST_F(IndexerTest, DeletedIndexIsRebuiltFromTheGraph) {
+  for (int i = 0; i < 12; ++i) AddCase("C" + std::to_string(i), "belt slips " + std::to_string(i));
+  {
+    auto ix = OpenIndexer();
+    ASSERT_TRUE(ix->CatchUp().ok());
+  }
+  std::filesystem::remove_all(dir_ / "index");
+  auto ix = OpenIndexer();
+  ASSERT_NE(ix, nullptr);
+  ASSERT_TRUE(ix->CatchUp().ok());
+  auto report = ix->Verify();
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_TRUE(report->clean()) << report->missing.size() << " missing";
+  EXPECT_EQ(report->index_docs, 12u);
 }
 
 // The last commit of a rebuild failing in one shard leaves that shard
