@@ -286,8 +286,9 @@ Result<uint64_t> Indexer::CatchUp() {
   if (rebuild_pending()) {
     // The outbox holds only what came after the rebuild began: it cannot
     // complete an index the rebuild emptied.
-    LogWarn("search index: incomplete (a rebuild did not finish, or a shard is new); "
-            "rebuilding the index");
+    LogWarn(
+        "search index: incomplete (a rebuild did not finish, or a shard is new); "
+        "rebuilding the index");
     return Rebuild();
   }
   uint64_t done = 0;
