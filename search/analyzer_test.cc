@@ -38,6 +38,7 @@ TEST(Analyzer, OrderedTokensKeepTextOrderAndCodes) {
 }  // namespace faultgraph::search
 
 #include "search/snippet.h"
+#include "search/text_fold.h"
 
 namespace faultgraph::search {
 
@@ -45,6 +46,36 @@ TEST(Snippet, MarksBigramsAndStemmedWords) {
   auto terms = QueryTerms("压缩机 compressors");
   EXPECT_EQ(MakeSnippet("空调压缩机不制冷 the compressor failed", terms, 200),
             "空调[压缩机]不制冷 the [compressor] failed");
+}
+
+// Issue 17: the snippet showed the folded text ("[空调不制冷],显示e4") for a
+// ticket that says "空調不製冷，顯示E4". It now shows the text as written,
+// marking the characters whose folding matched.
+class ShownSnippet : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto f = TextFolder::Create();
+    ASSERT_TRUE(f.ok()) << f.status().ToString();
+    folder_ = std::move(f).value();
+  }
+  std::string Snippet(const std::string& shown, const std::string& query) {
+    return MakeShownSnippet(shown, folder_->Fold(shown), *folder_, QueryTerms(folder_->Fold(query)),
+                            200);
+  }
+  std::unique_ptr<TextFolder> folder_;
+};
+
+TEST_F(ShownSnippet, MarksTheCustomersOwnScriptAndWidth) {
+  EXPECT_EQ(Snippet("空調不製冷，顯示Ｅ４", "不制冷 e4"), "空調[不製冷]，顯示[Ｅ４]");
+  EXPECT_EQ(Snippet("Compressor NOISY\nreplaced", "compressor noisy"),
+            "[Compressor] [NOISY] replaced");
+}
+
+TEST_F(ShownSnippet, ExpandingCharactersStillMarkTheRightWords) {
+  // NFKC makes ㎏ two characters and ① one ("1"): the folded text is longer
+  // than the original, and each character is folded on its own to map back.
+  EXPECT_EQ(Snippet("重5㎏的壓縮機①損壞", "压缩机"), "重5㎏的[壓縮機]①損壞");
+  EXPECT_EQ(Snippet("重 5 ㎏ 的壓縮機", "KG"), "重 5 [㎏] 的壓縮機");
 }
 
 TEST(Snippet, WindowStartsNearTheFirstMatch) {

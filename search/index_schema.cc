@@ -107,6 +107,7 @@ std::string StoredDoc::Serialise() const {
   PutList(b, symptoms);
   PutList(b, fixes);
   b.I64(opened_ms).Str(cause);
+  if (!shown.empty()) b.Str(shown);  // optional: documents before it end at the cause
   return b.Take();
 }
 
@@ -120,7 +121,8 @@ Result<StoredDoc> StoredDoc::Parse(std::string_view data) {
   const size_t limit = data.size() / 2;
   if (!(r.Tag(&format) && r.Str(&d.kind) && r.Str(&d.id) && r.Str(&d.title) && r.Str(&d.folded) &&
         r.Str(&d.product) && ReadList(r, limit, &d.components) && ReadList(r, limit, &d.symptoms) &&
-        ReadList(r, limit, &d.fixes) && r.I64(&opened) && r.Str(&d.cause) && r.done())) {
+        ReadList(r, limit, &d.fixes) && r.I64(&opened) && r.Str(&d.cause) &&
+        (r.done() || (r.Str(&d.shown) && r.done())))) {
     return BadDocument("of " + std::to_string(data.size()) +
                        " bytes is truncated or has bytes past its last field");
   }

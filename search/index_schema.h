@@ -62,6 +62,10 @@ struct StoredDoc {
   std::vector<std::string> fixes;
   long long opened_ms = 0;
   std::string cause;  // the case's failure cause (documents indexed before it: empty)
+  // The indexed text as written, before folding, for snippets in the
+  // customer's own script and width; empty when it equals `folded` (and in
+  // documents indexed before it was kept).
+  std::string shown;
 
   std::string Serialise() const;
   // Corruption, naming what is wrong, when `data` is not a stored document

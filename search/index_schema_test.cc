@@ -25,6 +25,26 @@ TEST(StoredDoc, RoundTripsWithTheCause) {
   EXPECT_EQ(back->cause, "磨损");
 }
 
+// Issue 17: the text as written is kept beside the folded text; documents
+// written before it (ending at the cause) still read, with nothing shown.
+TEST(StoredDoc, KeepsTheTextAsWrittenAndReadsDocumentsWithoutIt) {
+  StoredDoc d;
+  d.kind = "case";
+  d.id = "C1";
+  d.folded = "空调不制冷,故障码e4";
+  d.cause = "x";
+  const std::string before = d.Serialise();
+  d.shown = "空調不製冷，故障碼E4";
+  auto back = StoredDoc::Parse(d.Serialise());
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->shown, d.shown);
+  EXPECT_EQ(back->cause, "x");
+  auto old = StoredDoc::Parse(before);
+  ASSERT_TRUE(old.ok()) << old.status().ToString();
+  EXPECT_EQ(old->shown, "");
+  EXPECT_EQ(old->cause, "x");
+}
+
 // Issue 23: the document was fields between \x1e, items between \x1f,
 // unescaped: a ticket text holding one of them (control characters pass
 // validation) read back as an empty document, silently.

@@ -95,6 +95,7 @@ Result<Xapian::Document> BuildDocument(const graph::GraphStore& store, const Tex
     return Status::InvalidArgument("unknown outbox kind '" + e.kind + "'");
   }
   if (sd.folded.empty()) sd.folded = folder.Fold(text);
+  if (text != sd.folded) sd.shown = std::move(text);
   AddTerms(doc, kKindPrefix, {e.kind});
   AddTerms(doc, kComponentPrefix, sd.components);
   AddTerms(doc, kSymptomPrefix, sd.symptoms);

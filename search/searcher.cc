@@ -289,7 +289,9 @@ Result<SearchResponse> Searcher::SearchOnce(const SearchRequest& req,
     h.cause = sd.cause;
     h.percent = m.percent;
     h.weight = m.weight;
-    h.snippet = MakeSnippet(sd.folded, terms, kSnippetBytes);
+    h.snippet = sd.shown.empty()
+                    ? MakeSnippet(sd.folded, terms, kSnippetBytes)
+                    : MakeShownSnippet(sd.shown, sd.folded, *folder_, terms, kSnippetBytes);
     out.hits.push_back(std::move(h));
   }
   if (req.facets) {

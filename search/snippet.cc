@@ -5,16 +5,25 @@
 #include <algorithm>
 #include <unordered_set>
 
+#include "search/text_fold.h"
+
 namespace faultgraph::search {
 namespace {
 
 size_t CharLen(unsigned char c) { return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4; }
 bool IsWordByte(unsigned char c) { return std::isalnum(c) || c == '_' || c == '-'; }
 
-}  // namespace
+// The byte offsets at which the characters of `text` start (and its size).
+std::vector<size_t> CharStarts(std::string_view text) {
+  std::vector<size_t> starts;
+  for (size_t i = 0; i < text.size(); i += std::min(CharLen(text[i]), text.size() - i))
+    starts.push_back(i);
+  starts.push_back(text.size());
+  return starts;
+}
 
-std::string MakeSnippet(std::string_view text, const std::vector<WeightedTerm>& query_terms,
-                        size_t max_bytes) {
+// One flag per byte of `text`: inside a word or bigram the query matched.
+std::vector<char> MarkMatches(std::string_view text, const std::vector<WeightedTerm>& query_terms) {
   std::unordered_set<std::string> plain, stems;
   for (const auto& t : query_terms) {
     if (!t.term.empty() && t.term[0] == 'Z') stems.insert(t.term.substr(1));
@@ -42,6 +51,12 @@ std::string MakeSnippet(std::string_view text, const std::vector<WeightedTerm>& 
       ++i;
     }
   }
+  return marked;
+}
+
+// The window of `text` from a little before its first marked byte, marks
+// bracketed, line breaks as spaces.
+std::string Render(std::string_view text, const std::vector<char>& marked, size_t max_bytes) {
   size_t first = std::find(marked.begin(), marked.end(), 1) - marked.begin();
   size_t start = first == text.size() || first < 40 ? 0 : first - 40;
   while (start > 0 && (static_cast<unsigned char>(text[start]) & 0xC0) == 0x80) --start;
@@ -56,6 +71,44 @@ std::string MakeSnippet(std::string_view text, const std::vector<WeightedTerm>& 
   }
   if (end < text.size()) out += "…";
   return out;
+}
+
+}  // namespace
+
+std::string MakeSnippet(std::string_view text, const std::vector<WeightedTerm>& query_terms,
+                        size_t max_bytes) {
+  return Render(text, MarkMatches(text, query_terms), max_bytes);
+}
+
+std::string MakeShownSnippet(std::string_view shown, std::string_view folded,
+                             const TextFolder& folder, const std::vector<WeightedTerm>& query_terms,
+                             size_t max_bytes) {
+  const std::vector<size_t> chars = CharStarts(shown);
+  const size_t n = chars.size() - 1;
+  // owner[b]: the character of `shown` that byte b of the folded text came from.
+  std::string folding;
+  std::vector<size_t> owner;
+  std::vector<size_t> folded_chars = CharStarts(folded);
+  if (folded_chars.size() == chars.size()) {
+    folding = folded;
+    owner.resize(folded.size());
+    for (size_t k = 0; k < n; ++k)
+      std::fill(owner.begin() + folded_chars[k], owner.begin() + folded_chars[k + 1], k);
+  } else {
+    for (size_t k = 0; k < n; ++k) {
+      std::string f = folder.Fold(shown.substr(chars[k], chars[k + 1] - chars[k]));
+      folding += f;
+      owner.insert(owner.end(), f.size(), k);
+    }
+  }
+  const std::vector<char> folded_marks = MarkMatches(folding, query_terms);
+  std::vector<char> marked(shown.size(), 0);
+  for (size_t b = 0; b < folding.size(); ++b) {
+    if (!folded_marks[b]) continue;
+    const size_t k = owner[b];
+    std::fill(marked.begin() + chars[k], marked.begin() + chars[k + 1], 1);
+  }
+  return Render(shown, marked, max_bytes);
 }
 
 }  // namespace faultgraph::search
