@@ -51,7 +51,7 @@ Result<Xapian::Document> BuildDocument(const graph::GraphStore& store, const Tex
   StoredDoc sd;
   sd.kind = e.kind;
   sd.id = e.id;
-  std::string text;
+  std::string text, ids;
   Xapian::Document doc;
   uint64_t version = 0;
   if (e.kind == "case") {
@@ -61,6 +61,7 @@ Result<Xapian::Document> BuildDocument(const graph::GraphStore& store, const Tex
     text = c->symptom_text + "\n" + c->notes + "\n" + c->failure_cause;
     sd.folded = c->folded_text;  // folded at ingest when text rules ran
     sd.title = c->symptom_text;
+    ids = c->case_id + " " + c->asset_serial;
     sd.product = c->product;
     sd.components = c->components;
     sd.symptoms = c->symptoms;
@@ -101,6 +102,16 @@ Result<Xapian::Document> BuildDocument(const graph::GraphStore& store, const Tex
   AddTerms(doc, kSymptomPrefix, sd.symptoms);
   AddTerms(doc, kFixPrefix, sd.fixes);
   IndexText(gen, doc, sd.folded);
+  // A case is found by its id and its asset's serial as typed (issue 17):
+  // their words, analysed like the query's, with a within-document
+  // frequency of 0, so that they match without lengthening the document
+  // (BM25 normalises by length) or weighing in any other query's ranking.
+  if (!ids.empty()) {
+    Xapian::Document scratch;
+    IndexText(gen, scratch, folder.Fold(ids));
+    for (auto t = scratch.termlist_begin(); t != scratch.termlist_end(); ++t) doc.add_term(*t, 0);
+    gen.set_document(doc);
+  }
   doc.add_boolean_term(IdTerm(e.kind, e.id));
   doc.add_value(kVersionSlot, VersionValue(version, e.kind, e.id));
   doc.set_data(sd.Serialise());

@@ -62,6 +62,11 @@ std::string Render(std::string_view text, const std::vector<char>& marked, size_
   while (start > 0 && (static_cast<unsigned char>(text[start]) & 0xC0) == 0x80) --start;
   size_t end = std::min(text.size(), start + max_bytes);
   while (end < text.size() && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  // Empty notes or cause leave line breaks at the end: not worth a space.
+  auto blank = [](char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; };
+  const bool cut = end < text.size();
+  if (!cut)
+    while (end > start && blank(text[end - 1])) --end;
   std::string out = start > 0 ? "…" : "";
   for (size_t i = start; i < end; ++i) {
     if (marked[i] && (i == start || !marked[i - 1])) out += '[';
@@ -69,7 +74,7 @@ std::string Render(std::string_view text, const std::vector<char>& marked, size_
     out += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
     if (marked[i] && (i + 1 == end || !marked[i + 1])) out += ']';
   }
-  if (end < text.size()) out += "…";
+  if (cut) out += "…";
   return out;
 }
 

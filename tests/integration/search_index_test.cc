@@ -110,6 +110,26 @@ TEST_F(SearchIndexTest, SimplifiedAndTraditionalFindEachOther) {
   EXPECT_EQ(Ids(Search("壓縮機 不製冷")).at(0), "T1");  // traditional query, simplified case
 }
 
+// Issue 17: the snippet of a traditional-script, full-width ticket showed its
+// folded form ("[风扇异响]"); it shows the ticket as written.
+TEST_F(SearchIndexTest, SnippetShowsTheTicketAsWritten) {
+  Ingest({MakeCase("T7", "AC-200", "風扇異響，顯示Ｅ５", {"FAN-2"})});
+  ASSERT_TRUE(OpenIndexer()->CatchUp().ok());
+  auto r = Search("风扇异响 e5");
+  ASSERT_EQ(Ids(r), std::vector<std::string>{"T7"});
+  EXPECT_EQ(r.hits[0].snippet, "[風扇異響]，顯示[Ｅ５]");
+}
+
+// Issue 17: `search AC00001898` and `search T00000392` found nothing. A
+// case is found by its id and its asset's serial, typed in any case.
+TEST_F(SearchIndexTest, CaseIdsAndSerialsAreFound) {
+  all_words_first_ = true;  // as the CLI and the API search
+  IngestStandardCases();
+  EXPECT_EQ(Ids(Search("t4")), std::vector<std::string>{"T4"});
+  EXPECT_EQ(Ids(Search("SN-T5")).at(0), "T5");
+  EXPECT_EQ(Ids(Search("ｓｎ－ｔ２")).at(0), "T2");
+}
+
 TEST_F(SearchIndexTest, EnglishIsStemmed) {
   IngestStandardCases();
   auto ids = Ids(Search("compressors failing"));
