@@ -52,7 +52,9 @@ constexpr const char* kUsage =
   outcome CASE --retract [--id ID]   withdraw an outcome: it counts for nothing from now on
   outcome --answer ID ...            the same on a rootcause answer's question (its id is
                                      printed with the answer): the question becomes a case
-  asset SERIAL [--limit N]           an asset's cases, contacts and alarms in time order
+  asset SERIAL [--limit N]           the asset 360: installed base, warranty, cases and
+                                     whether their fixes held, calls, alarms (newest first)
+  asset SERIAL --timeline            everything on the asset in time order
   dlq list [--source S] [--limit N]  records rejected at ingest, with the reason and an id
   dlq show ID                        one dead letter whole (the row as read, PII masked)
   dlq retry ID... --mapping FILE     map rows again (after fixing the mapping) and apply the
@@ -457,21 +459,122 @@ int CmdCase(api::FaultGraphIf& fg, const Args& a, bool as_json) {
   return 0;
 }
 
-int CmdAsset(api::FaultGraphIf& fg, const Args& a, bool as_json) {
-  if (a.positional.size() != 2) UsageError("asset needs one SERIAL");
+json TimelineJson(const std::vector<api::TimelineItem>& items) {
+  json out = json::array();
+  for (const auto& t : items)
+    out.push_back({{"timeMs", t.timeMs}, {"kind", t.kind}, {"id", t.id}, {"summary", t.summary}});
+  return out;
+}
+
+std::vector<std::vector<std::string>> TimelineRows(const std::vector<api::TimelineItem>& items) {
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& t : items) rows.push_back({cli::FormatTime(t.timeMs), t.kind, t.id, t.summary});
+  return rows;
+}
+
+// "3 cases (1 open)" / "showing 20 of 31 calls": what a list holds.
+std::string Counted(size_t shown, int32_t total, const char* what) {
+  std::string out = std::to_string(total) + " " + what;
+  if (shown < static_cast<size_t>(total)) out += ", the newest " + std::to_string(shown) + " shown";
+  return out;
+}
+
+int CmdAssetTimeline(api::FaultGraphIf& fg, const Args& a, bool as_json) {
   std::vector<api::TimelineItem> items;
   fg.assetHistory(items, a.positional[1], ParseLimit(a, 100));
   if (as_json) {
-    json out = json::array();
-    for (const auto& t : items) {
-      out.push_back({{"timeMs", t.timeMs}, {"kind", t.kind}, {"id", t.id}, {"summary", t.summary}});
-    }
-    Print(out);
+    Print(TimelineJson(items));
     return 0;
   }
-  std::vector<std::vector<std::string>> rows;
-  for (const auto& t : items) rows.push_back({cli::FormatTime(t.timeMs), t.kind, t.id, t.summary});
-  cli::PrintTable({"time (UTC)", "kind", "id", "summary"}, rows);
+  cli::PrintTable({"time (UTC)", "kind", "id", "summary"}, TimelineRows(items));
+  return 0;
+}
+
+int CmdAsset(api::FaultGraphIf& fg, const Args& a, bool as_json) {
+  if (a.positional.size() != 2) UsageError("asset needs one SERIAL");
+  if (a.Has("--timeline")) return CmdAssetTimeline(fg, a, as_json);
+  api::AssetView v;
+  fg.assetView(v, a.positional[1], ParseLimit(a, 20));
+  if (as_json) {
+    json cases = json::array();
+    for (const auto& c : v.cases) {
+      cases.push_back({{"caseId", c.caseId},
+                       {"openedMs", c.openedMs},
+                       {"closedMs", c.closedMs},
+                       {"symptomText", c.symptomText},
+                       {"components", c.components},
+                       {"componentNames", c.componentNames},
+                       {"failureCause", c.failureCause},
+                       {"fixes", c.fixes},
+                       {"fixHeld", c.fixHeld},
+                       {"fixHeldWhy", c.fixHeldWhy}});
+    }
+    Print({{"serial", v.serial},
+           {"installedBase", v.installedBase},
+           {"product", v.product},
+           {"productName", v.productName},
+           {"shippedMs", v.shippedMs},
+           {"installedMs", v.installedMs},
+           {"customerKey", v.customerKey},
+           {"region", v.region},
+           {"warrantyMonths", v.warrantyMonths},
+           {"warrantyEndsMs", v.warrantyEndsMs},
+           {"warranty", v.warranty},
+           {"openCases", v.openCases},
+           {"casesTotal", v.casesTotal},
+           {"cases", cases},
+           {"callsTotal", v.callsTotal},
+           {"calls", TimelineJson(v.calls)},
+           {"alarmsTotal", v.alarmsTotal},
+           {"alarms", TimelineJson(v.alarms)}});
+    return 0;
+  }
+  auto shown = [](const std::string& s) { return s.empty() ? std::string("-") : s; };
+  auto date = [](int64_t ms) {
+    return ms == 0 ? std::string("-") : cli::FormatTime(ms).substr(0, 10);
+  };
+  std::printf("asset %s   %s %s\n", v.serial.c_str(), shown(v.product).c_str(),
+              v.productName.c_str());
+  if (v.installedBase) {
+    std::printf("shipped: %s   installed: %s   customer: %s   region: %s\n",
+                date(v.shippedMs).c_str(), date(v.installedMs).c_str(),
+                shown(v.customerKey).c_str(), shown(v.region).c_str());
+  } else {
+    std::printf("not in the installed base: known from its cases, calls and alarms only\n");
+  }
+  if (v.warranty == "unknown") {
+    std::printf("warranty: unknown (%s)\n", v.warrantyMonths == 0
+                                                ? "the product master has no warranty_months"
+                                                : "no ship or install date");
+  } else {
+    std::printf("warranty: %d months from %s, %s %s\n", v.warrantyMonths,
+                v.installedMs != 0 ? "installation" : "shipment",
+                v.warranty == "expired" ? "expired on" : "in warranty until",
+                date(v.warrantyEndsMs).c_str());
+  }
+  std::printf("\n%s, %d open\n", Counted(v.cases.size(), v.casesTotal, "cases").c_str(),
+              v.openCases);
+  if (!v.cases.empty()) {
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& c : v.cases) {
+      std::string parts;
+      for (size_t i = 0; i < c.components.size(); ++i) {
+        parts += (i ? ", " : "") + c.components[i];
+        if (i < c.componentNames.size() && !c.componentNames[i].empty())
+          parts += " " + c.componentNames[i];
+      }
+      std::string held = c.fixHeld + (c.fixHeldWhy.empty() ? "" : ": " + c.fixHeldWhy);
+      rows.push_back({c.caseId, date(c.openedMs), date(c.closedMs), shown(parts),
+                      shown(c.failureCause), shown(Join(c.fixes)), held});
+    }
+    cli::PrintTable({"case", "opened", "closed", "components", "cause", "fix", "fix held"}, rows);
+  }
+  std::printf("\n%s\n", Counted(v.calls.size(), v.callsTotal, "calls").c_str());
+  if (!v.calls.empty())
+    cli::PrintTable({"time (UTC)", "kind", "id", "summary"}, TimelineRows(v.calls));
+  std::printf("\n%s\n", Counted(v.alarms.size(), v.alarmsTotal, "alarms").c_str());
+  if (!v.alarms.empty())
+    cli::PrintTable({"time (UTC)", "kind", "id", "summary"}, TimelineRows(v.alarms));
   return 0;
 }
 
@@ -1193,8 +1296,8 @@ int main(int argc, char** argv) {
       bool takes_value = std::find(kWithValue.begin(), kWithValue.end(), a) != kWithValue.end();
       if (takes_value && i + 1 >= argc) UsageError(a + " needs a value");
       static const std::vector<std::string> kFlags = {
-          "--json", "--in",     "--no-index", "--series", "--csv", "--contacts",
-          "--open", "--cohort", "--full",     "--repair", "--tls", "--retract"};
+          "--json",   "--in",   "--no-index", "--series", "--csv",     "--contacts", "--open",
+          "--cohort", "--full", "--repair",   "--tls",    "--retract", "--timeline"};
       if (!takes_value && std::find(kFlags.begin(), kFlags.end(), a) == kFlags.end())
         UsageError("unknown option " + a);
       args.options.emplace_back(a, takes_value ? argv[++i] : "");

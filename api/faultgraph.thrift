@@ -140,6 +140,44 @@ struct TimelineItem {
   4: string summary
 }
 
+// assetView: the asset 360 an agent reads before calling the customer.
+struct AssetCase {
+  1: string caseId
+  2: i64 openedMs
+  3: i64 closedMs                  // 0 = still open
+  4: string symptomText
+  5: list<string> components
+  6: list<string> componentNames   // parallel to components; "" where the master has no name
+  7: string failureCause
+  8: list<string> fixes
+  // Whether the fix held: "held", "failed" (a technician's outcome says so),
+  // "came back" (the asset returned with one of its components within 30
+  // days), "too early" (closed under 30 days ago), "open", "no fix".
+  9: string fixHeld
+  10: string fixHeldWhy            // the outcome or the case behind fixHeld
+}
+
+struct AssetView {
+  1: string serial
+  2: bool installedBase            // false: known only from its cases, calls or alarms
+  3: string product
+  4: string productName
+  5: i64 shippedMs                 // 0 = unknown
+  6: i64 installedMs               // 0 = unknown
+  7: string customerKey
+  8: string region
+  9: i32 warrantyMonths            // 0 = the product master has no warranty_months
+  10: i64 warrantyEndsMs           // from the installation, else the shipment; 0 = unknown
+  11: string warranty              // "in warranty" | "expired" | "unknown"
+  12: i32 openCases
+  13: i32 casesTotal               // cases beyond `limit` are counted here, not listed
+  14: list<AssetCase> cases        // newest first, at most `limit`
+  15: i32 callsTotal
+  16: list<TimelineItem> calls     // newest first, at most `limit`
+  17: i32 alarmsTotal
+  18: list<TimelineItem> alarms    // newest first, at most `limit`
+}
+
 struct DeadLetter {
   1: string source
   2: string stream
@@ -556,6 +594,12 @@ service FaultGraph {
           90: Unauthenticated unauthenticated, 91: Forbidden forbidden)
   // NotFound when no record has the serial.
   list<TimelineItem> assetHistory(1: string serial, 2: i32 limit)
+      throws (1: BadRequest bad, 2: Unavailable unavailable, 3: NotFound notFound,
+          90: Unauthenticated unauthenticated, 91: Forbidden forbidden)
+  // The asset 360: installed-base record, warranty, cases with their fixes
+  // and whether they held, calls and alarms; `limit` (1..1000) per list.
+  // NotFound when no record has the serial.
+  AssetView assetView(1: string serial, 2: i32 limit)
       throws (1: BadRequest bad, 2: Unavailable unavailable, 3: NotFound notFound,
           90: Unauthenticated unauthenticated, 91: Forbidden forbidden)
   list<DeadLetter> deadLetters(1: string source, 2: i32 limit)

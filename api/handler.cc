@@ -152,6 +152,13 @@ void Handler::getCase(CaseView& out, const std::string& given) {
   out.outcomes = ListOutcomes(c.case_id);
 }
 
+std::string Handler::SensorSummary(const graph::storage::EventDoc& e) {
+  char value[32];
+  std::snprintf(value, sizeof value, "%g", e.value);
+  return e.code + (e.measurement.empty() ? "" : " " + e.measurement) + " = " + value +
+         (e.severity.empty() ? "" : " (" + e.severity + ")");
+}
+
 void Handler::assetHistory(std::vector<TimelineItem>& out, const std::string& serial,
                            int32_t limit) {
   CheckLimit(limit);
@@ -168,10 +175,7 @@ void Handler::assetHistory(std::vector<TimelineItem>& out, const std::string& se
       if (e.ok() && t.kind == "outcome") {
         item.summary = OutcomeSummary(*e);
       } else if (e.ok() && t.kind == "sensor") {
-        char value[32];
-        std::snprintf(value, sizeof value, "%g", e->value);
-        item.summary = e->code + (e->measurement.empty() ? "" : " " + e->measurement) + " = " +
-                       value + (e->severity.empty() ? "" : " (" + e->severity + ")");
+        item.summary = SensorSummary(*e);
       } else if (e.ok()) {
         item.summary = e->text;
       }

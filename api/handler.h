@@ -59,6 +59,10 @@ class Handler : public FaultGraphIf {
   void RecordOutcome(Outcome& out, const OutcomeRequest& request, const std::string& principal);
   void assetHistory(std::vector<TimelineItem>& out, const std::string& serial,
                     int32_t limit) override;
+  // The asset 360 (handler_asset.cc). `now_ms` dates the warranty and "too
+  // early" (the Thrift call passes the system clock).
+  void assetView(AssetView& out, const std::string& serial, int32_t limit) override;
+  void AssetViewAt(AssetView& out, const std::string& serial, int32_t limit, int64_t now_ms);
   void deadLetters(std::vector<DeadLetter>& out, const std::string& source, int32_t limit) override;
   void searchFixes(SearchResult& out, const std::string& query, const SearchFilters& filters,
                    int32_t offset, int32_t limit) override;
@@ -121,6 +125,11 @@ class Handler : public FaultGraphIf {
   // The serial's timeline (read as FindCaseId reads ids); NotFound when no
   // record has it.
   std::vector<graph::TimelineItem> FindAssetTimeline(const std::string& serial, size_t limit) const;
+  // The same, with the serial as the graph has it.
+  std::pair<std::string, std::vector<graph::TimelineItem>> FindAsset(const std::string& serial,
+                                                                     size_t limit) const;
+  // "E104 temperature = 92.5 (major)": a sensor alarm in a timeline.
+  static std::string SensorSummary(const graph::storage::EventDoc& e);
   // For an `id` without edges of `type` in `scope`: the edges of the id
   // as FindCaseId reads it (ac:e4 is AC:E4); none there either: NotFound
   // with a hint when `id` is a fault code without its family (E4 ->

@@ -33,13 +33,18 @@ std::string Handler::FindProductId(const std::string& given) const {
 
 std::vector<graph::TimelineItem> Handler::FindAssetTimeline(const std::string& serial,
                                                             size_t limit) const {
+  return FindAsset(serial, limit).second;
+}
+
+std::pair<std::string, std::vector<graph::TimelineItem>> Handler::FindAsset(
+    const std::string& serial, size_t limit) const {
   CheckId("serial", serial);
   const std::string key = IdKey(serial);
   for (const std::string& id : {serial, key}) {
     auto items = Unwrap(store_->AssetTimeline(id, limit), "serial");
-    if (!items.empty()) return items;
+    if (!items.empty()) return {id, std::move(items)};
     auto asset = store_->GetEntity("asset", id);  // installed, nothing happened to it yet
-    if (asset.ok()) return items;
+    if (asset.ok()) return {id, std::move(items)};
     if (!asset.status().IsNotFound()) ThrowIfError(asset.status(), "serial");
     if (key == serial) break;
   }

@@ -7,12 +7,13 @@
 namespace faultgraph::api {
 namespace {
 
-constexpr std::array<std::pair<std::string_view, std::string_view>, 30> kMethodPermissions = {{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 31> kMethodPermissions = {{
     {"searchFixes", "search"},
     {"similarCases", "search"},
     {"rootCause", "rootcause"},
     {"getCase", "cases.read"},
     {"assetHistory", "cases.read"},
+    {"assetView", "cases.read"},
     {"recordOutcome", "outcomes.write"},
     {"getProduct", "graph.read"},
     {"neighbours", "graph.read"},

@@ -212,6 +212,10 @@ void SessionHandler::assetHistory(std::vector<TimelineItem>& out, const std::str
       [&] { s_->handler->assetHistory(out, serial, limit); });
 }
 
+void SessionHandler::assetView(AssetView& out, const std::string& serial, int32_t limit) {
+  Run("assetView", {Target("serial", serial)}, [&] { s_->handler->assetView(out, serial, limit); });
+}
+
 void SessionHandler::deadLetters(std::vector<DeadLetter>& out, const std::string& source,
                                  int32_t limit) {
   Run("deadLetters", Targets({{"source", &source}}),

@@ -46,6 +46,7 @@ class SessionHandler : public FaultGraphIf {
   void recordOutcome(Outcome& out, const OutcomeRequest& request) override;
   void assetHistory(std::vector<TimelineItem>& out, const std::string& serial,
                     int32_t limit) override;
+  void assetView(AssetView& out, const std::string& serial, int32_t limit) override;
   void deadLetters(std::vector<DeadLetter>& out, const std::string& source, int32_t limit) override;
   void deadLetter(DeadLetter& out, const std::string& id) override;
   void searchFixes(SearchResult& out, const std::string& query, const SearchFilters& filters,

@@ -84,7 +84,7 @@ fg neighbours CAUSED_BY CAP-35UF --in
 step "Ticket T00000090 was exported open, then closed with its diagnosis: the latest version counts"
 fg case T00000090
 
-step "Asset AC00001898: refrigerant topped up (FX-REGAS) three times before the leak was fixed; alarms and calls in time order"
+step "Asset AC00001898 (asset 360): warranty, refrigerant topped up (FX-REGAS) three times before the leak was fixed, calls and alarms"
 fg asset AC00001898
 
 sleep 1  # the daemon's indexer follows the graph's outbox

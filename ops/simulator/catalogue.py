@@ -16,6 +16,10 @@ PRODUCTS = [
     ("WM-100", "Front loader 10 kg 滚筒洗衣机", "WM", "washing machine", 0.11),
 ]
 
+# Warranty per family, in months from the installation (else the shipment):
+# the ERP product master's warranty_months column.
+WARRANTY_MONTHS = {"AC": 36, "WM": 24}
+
 # Multi-level BOM: product -> assemblies -> components (part numbers).
 ASSEMBLIES = {
     "ODU-200": ("Outdoor unit 2.0 kW 室外机", ["COMP-R32A", "CAP-35UF", "FAN-OD1"]),

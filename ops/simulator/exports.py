@@ -88,9 +88,10 @@ class CsvExport:
 
 
 def erp(p, units, clock):
-    products = CsvExport("erp/products.csv", ["model", "name", "family", "category"])
+    products = CsvExport("erp/products.csv",
+                         ["model", "name", "family", "category", "warranty_months"])
     for m, name, fam, category, _ in cat.PRODUCTS:
-        products.add([m, name, fam, category], m)
+        products.add([m, name, fam, category, str(cat.WARRANTY_MONTHS[fam])], m)
     components = CsvExport("erp/components.csv", ["part_number", "name", "category"])
     for asm, (name, _) in cat.ASSEMBLIES.items():
         components.add([asm, name, "assembly"], asm)

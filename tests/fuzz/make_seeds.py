@@ -155,6 +155,7 @@ def thrift_seeds():
         "neighbours": lambda c: c.send_neighbours(t.NeighboursRequest(edgeType="in_family", id="AC")),
         "getCase": lambda c: c.send_getCase("T00000002"),
         "assetHistory": lambda c: c.send_assetHistory("AC00000337", 10),
+        "assetView": lambda c: c.send_assetView("AC00000337", 10),
         "deadLetters": lambda c: c.send_deadLetters("crm", 10),
         "searchFixes": lambda c: c.send_searchFixes("not cooling 不制冷", t.SearchFilters(), 0, 10),
         "similarCases": lambda c: c.send_similarCases("T00000002", "", t.SearchFilters(), 5),
