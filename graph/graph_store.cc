@@ -117,11 +117,14 @@ void GraphBatch::PutCheckpoint(const storage::Checkpoint& cp) {
 }
 
 void GraphBatch::PutDeadLetter(const storage::DeadLetter& dl, uint64_t offset) {
-  Put(Cf::kDlq, keys::DeadLetter(dl.source, dl.stream, offset), Encode(dl));
+  std::string key = keys::DeadLetter(dl.source, dl.stream, offset);
+  Put(Cf::kDlq, key, Encode(dl));
+  Put(Cf::kAudit, keys::DeadLetterById(DeadLetterId(dl)), std::move(key));
 }
 
 void GraphBatch::DeleteDeadLetter(const storage::DeadLetter& dl) {
   Delete(Cf::kDlq, keys::DeadLetter(dl.source, dl.stream, static_cast<uint64_t>(dl.byte_offset)));
+  Delete(Cf::kAudit, keys::DeadLetterById(DeadLetterId(dl)));
 }
 
 void GraphBatch::AddOutbox(const std::string& kind, const std::string& id) {
@@ -194,6 +197,7 @@ Result<std::unique_ptr<GraphStore>> GraphStore::Open(const std::string& dir,
     return Status::Corruption("bad outbox high-water mark in " + dir);
   store->last_outbox_seq_ = std::max(last, high);
   FG_RETURN_IF_ERROR(store->CheckSchema(dir));
+  FG_RETURN_IF_ERROR(store->IndexDeadLetters());
   return store;
 }
 
@@ -817,12 +821,41 @@ std::string DeadLetterId(const storage::DeadLetter& d) {
 }
 
 Result<storage::DeadLetter> GraphStore::FindDeadLetter(const std::string& id) const {
-  auto all = ListDeadLetters("", SIZE_MAX);
-  if (!all.ok()) return all.status();
-  for (auto& d : *all) {
-    if (DeadLetterId(d) == id) return std::move(d);
-  }
-  return Status::NotFound("no dead letter with id " + id + " (see `faultgraph dlq list`)");
+  const Status none =
+      Status::NotFound("no dead letter with id " + id + " (see `faultgraph dlq list`)");
+  std::string key;
+  rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), Handle(Cf::kAudit), keys::DeadLetterById(id), &key);
+  if (s.IsNotFound()) return none;
+  FG_RETURN_IF_ERROR(FromRocks(s, "read dead-letter index"));
+  auto d = GetOptional<storage::DeadLetter>(db_.get(), Handle(Cf::kDlq), key, "dead letter");
+  if (!d.ok()) return d.status();
+  if (!d->has_value() || DeadLetterId(**d) != id) return none;  // gone, or another's id
+  return std::move(**d);
+}
+
+Status GraphStore::IndexDeadLetters() {
+  std::string mark;
+  rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), Handle(Cf::kAudit), keys::DeadLetterIndexMark(), &mark);
+  if (s.ok()) return Status::Ok();
+  if (!s.IsNotFound()) return FromRocks(s, "read dead-letter index mark");
+  rocksdb::WriteBatch wb;
+  Status decode_error;
+  FG_RETURN_IF_ERROR(
+      ScanPrefix(Cf::kDlq, "", SIZE_MAX, [&](std::string_view k, std::string_view v) {
+        storage::DeadLetter d;
+        decode_error = Decode(v, &d);
+        if (!decode_error.ok()) return false;
+        wb.Put(Handle(Cf::kAudit), keys::DeadLetterById(DeadLetterId(d)),
+               rocksdb::Slice(k.data(), k.size()));
+        return true;
+      }));
+  FG_RETURN_IF_ERROR(decode_error);
+  wb.Put(Handle(Cf::kAudit), keys::DeadLetterIndexMark(), "1");
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  return FromRocks(db_->Write(wo, &wb), "index dead letters");
 }
 
 Result<uint64_t> GraphStore::CountKeys(Cf cf) const {

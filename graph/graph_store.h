@@ -192,6 +192,9 @@ class GraphStore {
   Result<uint64_t> CountKeys(Cf cf) const;
   // A dead letter by its id (DeadLetterId); NotFound when none has it.
   Result<storage::DeadLetter> FindDeadLetter(const std::string& id) const;
+  // Indexes the dead letters of a store written before the index by id
+  // (keys::DeadLetterById), once; then marks it done.
+  Status IndexDeadLetters();
 
   // Outbox entries with seq > `after`, oldest first, at most `limit`.
   Result<std::vector<OutboxEntry>> ReadOutbox(uint64_t after, size_t limit) const;

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "common/test_dir.h"
+#include "graph/schema.h"
 
 namespace faultgraph::graph {
 
@@ -37,6 +38,52 @@ TEST_F(GraphStoreTest, EntityRoundTripAndMiss) {
   EXPECT_EQ(got->name, "空调 200");
   EXPECT_EQ(got->family, "AC");
   EXPECT_TRUE(store_->GetEntity("product", "AC-2").status().IsNotFound());
+}
+
+// Issue 23: a dead letter by id read the whole dead-letter store. It is one
+// key now, kept with every put and delete, and built once for a store
+// written before it.
+TEST_F(GraphStoreTest, DeadLetterByIdIsOneReadAndOlderStoresAreIndexedOnOpen) {
+  auto letter = [](uint64_t offset) {
+    storage::DeadLetter d;
+    d.source = "crm";
+    d.stream = "tickets.csv";
+    d.byte_offset = static_cast<int64_t>(offset);
+    d.reason = "bad date at byte " + std::to_string(offset);
+    return d;
+  };
+  {
+    GraphBatch b = store_->NewBatch();
+    for (uint64_t off : {10, 20, 30}) b.PutDeadLetter(letter(off), off);
+    ASSERT_TRUE(store_->Commit(b).ok());
+  }
+  auto found = store_->FindDeadLetter(DeadLetterId(letter(20)));
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  EXPECT_EQ(found->reason, "bad date at byte 20");
+  EXPECT_TRUE(store_->FindDeadLetter("000000000000").status().IsNotFound());
+  {
+    GraphBatch b = store_->NewBatch();
+    b.DeleteDeadLetter(letter(20));
+    ASSERT_TRUE(store_->Commit(b).ok());
+  }
+  EXPECT_TRUE(store_->FindDeadLetter(DeadLetterId(letter(20))).status().IsNotFound());
+
+  // A store from before the index: the dead letters without their keys.
+  {
+    GraphBatch b = store_->NewBatch();
+    for (uint64_t off : {10, 30})
+      b.Delete(Cf::kAudit, keys::DeadLetterById(DeadLetterId(letter(off))));
+    b.Delete(Cf::kAudit, keys::DeadLetterIndexMark());
+    ASSERT_TRUE(store_->Commit(b).ok());
+  }
+  EXPECT_TRUE(store_->FindDeadLetter(DeadLetterId(letter(30))).status().IsNotFound());
+  store_.reset();
+  auto r = GraphStore::Open(dir_.string());
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  store_ = std::move(r).value();
+  auto again = store_->FindDeadLetter(DeadLetterId(letter(30)));
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->reason, "bad date at byte 30");
 }
 
 TEST_F(GraphStoreTest, NeighboursBothDirectionsWithCounts) {

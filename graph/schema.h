@@ -141,6 +141,12 @@ std::string ApiCallPrefix();
 std::string Dedup(std::string_view source, std::string_view source_id);
 std::string Checkpoint(std::string_view source, std::string_view stream);
 std::string DeadLetter(std::string_view source, std::string_view stream, uint64_t offset);
+// A dead letter's key in Cf::kDlq by its id (DeadLetterId), in Cf::kAudit:
+// `dlq show ID` and `dlq retry ID` read one key, not the whole store. The
+// mark says the index covers every dead letter (stores written before it
+// are indexed once when opened).
+std::string DeadLetterById(std::string_view id);
+std::string DeadLetterIndexMark();
 }  // namespace keys
 
 }  // namespace faultgraph::graph
