@@ -1,37 +1,76 @@
 #include "api/cli_format.h"
 
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 
 namespace faultgraph::cli {
 
-size_t DisplayWidth(const std::string& s) {
-  size_t width = 0;
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    uint32_t cp = c;
-    if (len > 1 && i + len <= s.size()) {
-      cp = c & (0xFF >> (len + 1));
-      for (size_t k = 1; k < len; ++k)
-        cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-    }
-    // East Asian wide ranges: CJK, Hangul, full-width forms.
-    bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
-                (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-                (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
-                (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD);
-    width += wide ? 2 : 1;
-    i += len;
+namespace {
+
+// The display width of the code point at `s[i]` (CJK, Hangul and full-width
+// forms take two columns), and its length in bytes in `*len`.
+size_t CharWidth(const std::string& s, size_t i, size_t* len) {
+  unsigned char c = static_cast<unsigned char>(s[i]);
+  *len = std::min<size_t>(c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4, s.size() - i);
+  uint32_t cp = c;
+  if (*len > 1) {
+    cp = c & (0xFF >> (*len + 1));
+    for (size_t k = 1; k < *len; ++k)
+      cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
   }
+  bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
+              (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+              (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+              (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD);
+  return wide ? 2 : 1;
+}
+
+// The columns of the terminal on standard output; 0 when it is not one
+// (a pipe or a file gets every cell whole).
+size_t TerminalColumns() {
+  if (isatty(1) == 0) return 0;
+  if (const char* env = std::getenv("COLUMNS")) {
+    const long n = std::strtol(env, nullptr, 10);
+    if (n >= 20 && n <= 10'000) return static_cast<size_t>(n);
+  }
+  winsize ws{};
+  if (ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20) return ws.ws_col;
+  return 0;
+}
+
+}  // namespace
+
+size_t DisplayWidth(const std::string& s) {
+  size_t width = 0, len = 0;
+  for (size_t i = 0; i < s.size(); i += len) width += CharWidth(s, i, &len);
   return width;
+}
+
+std::string FitWidth(const std::string& s, size_t columns) {
+  if (DisplayWidth(s) <= columns) return s;
+  if (columns == 0) return "";
+  size_t width = 0, len = 0, i = 0;
+  for (; i < s.size(); i += len) {
+    const size_t w = CharWidth(s, i, &len);
+    if (width + w > columns - 1) break;  // a column for the ellipsis
+    width += w;
+  }
+  return s.substr(0, i) + "…";
 }
 
 void PrintTable(const std::vector<std::string>& header,
                 const std::vector<std::vector<std::string>>& rows) {
+  PrintTable(header, rows, TerminalColumns());
+}
+
+void PrintTable(const std::vector<std::string>& header,
+                const std::vector<std::vector<std::string>>& rows, size_t line_columns) {
   std::vector<size_t> widths(header.size(), 0);
   auto measure = [&](const std::vector<std::string>& row) {
     for (size_t i = 0; i < row.size() && i < widths.size(); ++i) {
@@ -40,9 +79,22 @@ void PrintTable(const std::vector<std::string>& header,
   };
   measure(header);
   for (const auto& r : rows) measure(r);
+  // On a terminal the last column (a snippet, a summary) is cut to the line,
+  // but never below 20 columns: the others are short and whole.
+  size_t last_max = SIZE_MAX;
+  if (line_columns > 0 && !widths.empty()) {
+    size_t others = 0;
+    for (size_t i = 0; i + 1 < widths.size(); ++i) others += widths[i] + 2;
+    last_max = std::max<size_t>(20, line_columns > others ? line_columns - others : 0);
+    widths.back() = std::min(widths.back(), last_max);
+  }
   auto print = [&](const std::vector<std::string>& row) {
     std::string line;
     for (size_t i = 0; i < row.size() && i < widths.size(); ++i) {
+      if (i + 1 == widths.size()) {
+        line += FitWidth(row[i], last_max);
+        break;
+      }
       line += row[i];
       if (i + 1 < row.size()) line += std::string(widths[i] - DisplayWidth(row[i]) + 2, ' ');
     }

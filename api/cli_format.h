@@ -9,9 +9,17 @@
 namespace faultgraph::cli {
 
 // Prints rows under a header with columns padded to their widest cell
-// (display width: CJK characters count as two columns).
+// (display width: CJK characters count as two columns). On a terminal the
+// last column is cut with "…" to the terminal's width ($COLUMNS, else the
+// terminal's own), never below 20 columns; a pipe gets every cell whole.
 void PrintTable(const std::vector<std::string>& header,
                 const std::vector<std::vector<std::string>>& rows);
+// The same for a line of `line_columns` (0: no limit).
+void PrintTable(const std::vector<std::string>& header,
+                const std::vector<std::vector<std::string>>& rows, size_t line_columns);
+
+// `s` cut to `columns` display columns, ending in "…" when cut.
+std::string FitWidth(const std::string& s, size_t columns);
 
 // "2024-03-01 14:30" (UTC), or "-" for 0.
 std::string FormatTime(int64_t ms);

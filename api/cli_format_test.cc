@@ -11,6 +11,32 @@ TEST(CliFormat, CjkCountsAsTwoColumns) {
   EXPECT_EQ(DisplayWidth("ＥＲＲ"), 6u);
 }
 
+TEST(CliFormat, FitWidthCutsByColumnsWithAnEllipsis) {
+  EXPECT_EQ(FitWidth("abc", 3), "abc");
+  EXPECT_EQ(FitWidth("abcdef", 4), "abc…");
+  EXPECT_EQ(FitWidth("空调不制冷", 5), "空调…");  // two columns each: 4 + the ellipsis
+  EXPECT_EQ(FitWidth("空调不制冷", 6), "空调…");  // 空调不 would take 7 with it
+}
+
+// Issue 17: search printed 140-column lines with the snippet whole. On a
+// terminal the last column is cut to the line; the others stay whole.
+TEST(CliFormat, TableFitsTheLastColumnToTheLine) {
+  const std::string snippet(200, 'x');
+  testing::internal::CaptureStdout();
+  PrintTable({"id", "snippet"}, {{"T00000392", snippet}}, 100);
+  const std::string out = testing::internal::GetCapturedStdout();
+  std::vector<std::string> lines;
+  for (size_t p = 0, q; (q = out.find('\n', p)) != std::string::npos; p = q + 1)
+    lines.push_back(out.substr(p, q - p));
+  ASSERT_EQ(lines.size(), 3u);
+  for (const auto& l : lines) EXPECT_LE(DisplayWidth(l), 100u) << l;
+  EXPECT_TRUE(lines[2].starts_with("T00000392  xxx"));
+  EXPECT_TRUE(lines[2].ends_with("x…"));
+  testing::internal::CaptureStdout();
+  PrintTable({"id", "snippet"}, {{"T1", snippet}}, 0);  // a pipe: whole
+  EXPECT_NE(testing::internal::GetCapturedStdout().find(snippet), std::string::npos);
+}
+
 TEST(CliFormat, TimesInUtc) {
   EXPECT_EQ(FormatTime(0), "-");
   EXPECT_EQ(FormatTime(1'709'303'400'000), "2024-03-01 14:30");
