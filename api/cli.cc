@@ -15,6 +15,7 @@
 
 #include "api/cli_connectors.h"
 #include "api/cli_format.h"
+#include "api/cli_messages.h"
 #include "api/cli_models.h"
 #include "api/cli_plot.h"
 #include "api/cli_security.h"
@@ -149,6 +150,9 @@ constexpr const char* kUsage =
                     a client certificate, for a server that asks for one (else
                     $FAULTGRAPH_TLS_CERT, $FAULTGRAPH_TLS_KEY; the key 0600)
   --json            machine-readable output
+  --lang zh-CN|zh-TW|en
+                    the language of rootcause, search, similar, case and asset (else
+                    $FAULTGRAPH_LANG, else the locale: LC_ALL, LC_MESSAGES, LANG)
 )";
 
 std::atomic<bool> g_stop{false};
@@ -437,21 +441,25 @@ int CmdCase(api::FaultGraphIf& fg, const Args& a, bool as_json) {
     return 0;
   }
   // An absent field shows as "-", not as a label with nothing after it.
+  using cli::TrF;
   auto shown = [](const std::string& s) { return s.empty() ? std::string("-") : s; };
-  std::printf("case %s  (%s)\nproduct: %s   asset: %s   region: %s\nopened: %s   closed: %s\n",
-              c.caseId.c_str(), c.source.c_str(), shown(c.product).c_str(),
-              shown(c.assetSerial).c_str(), shown(c.region).c_str(),
-              cli::FormatTime(c.openedMs).c_str(), cli::FormatTime(c.closedMs).c_str());
-  std::printf(
-      "symptom: %s\nnotes: %s\nfault codes: %s\ncomponents: %s\ncause: %s\nfixes: %s\n"
-      "parts: %s\nlabour: %s   outcome: %s\n",
-      shown(c.symptomText).c_str(), shown(c.notes).c_str(), shown(Join(c.faultCodes)).c_str(),
-      shown(Join(c.components)).c_str(), shown(c.failureCause).c_str(),
-      shown(Join(c.fixes)).c_str(), shown(Join(c.parts)).c_str(),
-      c.labourMinutes > 0 ? (std::to_string(c.labourMinutes) + " min").c_str() : "-",
-      shown(c.outcome).c_str());
+  for (const std::string& line :
+       {TrF("case {0}  ({1})", {c.caseId, c.source}),
+        TrF("product: {0}   asset: {1}   region: {2}",
+            {shown(c.product), shown(c.assetSerial), shown(c.region)}),
+        TrF("opened: {0}   closed: {1}",
+            {cli::FormatTime(c.openedMs), cli::FormatTime(c.closedMs)}),
+        TrF("symptom: {0}", {shown(c.symptomText)}), TrF("notes: {0}", {shown(c.notes)}),
+        TrF("fault codes: {0}", {shown(Join(c.faultCodes))}),
+        TrF("components: {0}", {shown(Join(c.components))}),
+        TrF("cause: {0}", {shown(c.failureCause)}), TrF("fixes: {0}", {shown(Join(c.fixes))}),
+        TrF("parts: {0}", {shown(Join(c.parts))}),
+        TrF("labour: {0}   outcome: {1}",
+            {c.labourMinutes > 0 ? TrF("{0} min", {std::to_string(c.labourMinutes)}) : "-",
+             shown(c.outcome)})})
+    std::printf("%s\n", line.c_str());
   if (!c.outcomes.empty()) {
-    std::printf("\noutcomes recorded by technicians:\n");
+    std::printf("\n%s\n", cli::Tr("outcomes recorded by technicians:").c_str());
     std::vector<std::vector<std::string>> rows;
     for (const auto& o : c.outcomes) rows.push_back(OutcomeRow(o));
     cli::PrintTable(kOutcomeColumns, rows);
@@ -472,11 +480,11 @@ std::vector<std::vector<std::string>> TimelineRows(const std::vector<api::Timeli
   return rows;
 }
 
-// "3 cases (1 open)" / "showing 20 of 31 calls": what a list holds.
-std::string Counted(size_t shown, int32_t total, const char* what) {
-  std::string out = std::to_string(total) + " " + what;
-  if (shown < static_cast<size_t>(total)) out += ", the newest " + std::to_string(shown) + " shown";
-  return out;
+// "2 calls" / "31 calls, the newest 20 shown": what a list holds. `what`
+// is the message's English text, "{0} calls".
+std::string Counted(size_t shown, int32_t total, const std::string& what) {
+  if (shown >= static_cast<size_t>(total)) return cli::TrF(what, {std::to_string(total)});
+  return cli::TrF(what + ", the newest {1} shown", {std::to_string(total), std::to_string(shown)});
 }
 
 int CmdAssetTimeline(api::FaultGraphIf& fg, const Args& a, bool as_json) {
@@ -529,31 +537,43 @@ int CmdAsset(api::FaultGraphIf& fg, const Args& a, bool as_json) {
            {"alarms", TimelineJson(v.alarms)}});
     return 0;
   }
+  using cli::Tr;
+  using cli::TrF;
   auto shown = [](const std::string& s) { return s.empty() ? std::string("-") : s; };
   auto date = [](int64_t ms) {
     return ms == 0 ? std::string("-") : cli::FormatTime(ms).substr(0, 10);
   };
-  std::printf("asset %s   %s %s\n", v.serial.c_str(), shown(v.product).c_str(),
-              v.productName.c_str());
+  std::printf("%s\n",
+              TrF("asset {0}   {1} {2}", {v.serial, shown(v.product), v.productName}).c_str());
   if (v.installedBase) {
-    std::printf("shipped: %s   installed: %s   customer: %s   region: %s\n",
-                date(v.shippedMs).c_str(), date(v.installedMs).c_str(),
-                shown(v.customerKey).c_str(), shown(v.region).c_str());
+    std::printf("%s\n",
+                TrF("shipped: {0}   installed: {1}   customer: {2}   region: {3}",
+                    {date(v.shippedMs), date(v.installedMs), shown(v.customerKey), shown(v.region)})
+                    .c_str());
   } else {
-    std::printf("not in the installed base: known from its cases, calls and alarms only\n");
+    std::printf(
+        "%s\n",
+        Tr("not in the installed base: known from its cases, calls and alarms only").c_str());
   }
   if (v.warranty == "unknown") {
-    std::printf("warranty: unknown (%s)\n", v.warrantyMonths == 0
-                                                ? "the product master has no warranty_months"
-                                                : "no ship or install date");
+    std::printf("%s\n", TrF("warranty: unknown ({0})",
+                            {Tr(v.warrantyMonths == 0 ? "the product master has no warranty_months"
+                                                      : "no ship or install date")})
+                            .c_str());
   } else {
-    std::printf("warranty: %d months from %s, %s %s\n", v.warrantyMonths,
-                v.installedMs != 0 ? "installation" : "shipment",
-                v.warranty == "expired" ? "expired on" : "in warranty until",
-                date(v.warrantyEndsMs).c_str());
+    const std::string from = v.installedMs != 0 ? "installation" : "shipment";
+    const std::string state = v.warranty == "expired" ? "expired on {1}" : "in warranty until {1}";
+    std::printf("%s\n", TrF("warranty: {0} months from " + from + ", " + state,
+                            {std::to_string(v.warrantyMonths), date(v.warrantyEndsMs)})
+                            .c_str());
   }
-  std::printf("\n%s, %d open\n", Counted(v.cases.size(), v.casesTotal, "cases").c_str(),
-              v.openCases);
+  const std::string cases =
+      v.cases.size() < static_cast<size_t>(v.casesTotal)
+          ? TrF("{0} cases, the newest {1} shown, {2} open",
+                {std::to_string(v.casesTotal), std::to_string(v.cases.size()),
+                 std::to_string(v.openCases)})
+          : TrF("{0} cases, {1} open", {std::to_string(v.casesTotal), std::to_string(v.openCases)});
+  std::printf("\n%s\n", cases.c_str());
   if (!v.cases.empty()) {
     std::vector<std::vector<std::string>> rows;
     for (const auto& c : v.cases) {
@@ -563,18 +583,20 @@ int CmdAsset(api::FaultGraphIf& fg, const Args& a, bool as_json) {
         if (i < c.componentNames.size() && !c.componentNames[i].empty())
           parts += " " + c.componentNames[i];
       }
-      std::string held = c.fixHeld + (c.fixHeldWhy.empty() ? "" : ": " + c.fixHeldWhy);
+      // The reason stays in English: the server writes it.
+      std::string held = Tr(c.fixHeld) + (c.fixHeldWhy.empty() ? "" : ": " + c.fixHeldWhy);
       rows.push_back({c.caseId, date(c.openedMs), date(c.closedMs), shown(parts),
                       shown(c.failureCause), shown(Join(c.fixes)), held});
     }
-    cli::PrintTable({"case", "opened", "closed", "components", "cause", "fix", "fix held"}, rows);
+    cli::PrintTable({Tr("case"), Tr("opened"), Tr("closed"), Tr("components"), Tr("cause"),
+                     Tr("fix"), Tr("fix held")},
+                    rows);
   }
-  std::printf("\n%s\n", Counted(v.calls.size(), v.callsTotal, "calls").c_str());
-  if (!v.calls.empty())
-    cli::PrintTable({"time (UTC)", "kind", "id", "summary"}, TimelineRows(v.calls));
-  std::printf("\n%s\n", Counted(v.alarms.size(), v.alarmsTotal, "alarms").c_str());
-  if (!v.alarms.empty())
-    cli::PrintTable({"time (UTC)", "kind", "id", "summary"}, TimelineRows(v.alarms));
+  const std::vector<std::string> columns = {Tr("time (UTC)"), Tr("kind"), Tr("id"), Tr("summary")};
+  std::printf("\n%s\n", Counted(v.calls.size(), v.callsTotal, "{0} calls").c_str());
+  if (!v.calls.empty()) cli::PrintTable(columns, TimelineRows(v.calls));
+  std::printf("\n%s\n", Counted(v.alarms.size(), v.alarmsTotal, "{0} alarms").c_str());
+  if (!v.alarms.empty()) cli::PrintTable(columns, TimelineRows(v.alarms));
   return 0;
 }
 
@@ -638,6 +660,14 @@ api::SearchFilters ParseFilters(const Args& a) {
   return f;
 }
 
+// `s` padded with spaces to `width` display columns.
+std::string Pad(const std::string& s, size_t width) {
+  const size_t w = cli::DisplayWidth(s);
+  return w >= width ? s : s + std::string(width - w, ' ');
+}
+
+std::string Percent(double share) { return std::to_string(static_cast<int>(100 * share + 0.5)); }
+
 void PrintSearch(const api::SearchResult& r, bool as_json) {
   if (as_json) {
     json hits = json::array();
@@ -666,31 +696,36 @@ void PrintSearch(const api::SearchResult& r, bool as_json) {
            {"facets", facets}});
     return;
   }
+  using cli::Tr;
+  using cli::TrF;
   std::vector<std::vector<std::string>> rows;
   for (const auto& h : r.hits) {
-    rows.push_back({h.kind, h.id, std::to_string(h.percent) + "%", h.product, Join(h.components),
-                    Join(h.fixes), h.snippet});
+    rows.push_back({Tr(h.kind), h.id, std::to_string(h.percent) + "%", h.product,
+                    Join(h.components), Join(h.fixes), h.snippet});
   }
-  cli::PrintTable({"kind", "id", "match", "product", "components", "fixes", "snippet"}, rows);
+  cli::PrintTable({Tr("kind"), Tr("id"), Tr("match"), Tr("product"), Tr("components"), Tr("fixes"),
+                   Tr("snippet")},
+                  rows);
   if (r.matchesLowerBound == r.matchesUpperBound) {
-    std::printf("\n%lld matches\n", static_cast<long long>(r.matchesLowerBound));
+    std::printf("\n%s\n", TrF("{0} matches", {std::to_string(r.matchesLowerBound)}).c_str());
   } else {
-    std::printf("\nabout %lld matches (at least %lld)\n",
-                static_cast<long long>(r.matchesEstimated),
-                static_cast<long long>(r.matchesLowerBound));
+    std::printf("\n%s\n",
+                TrF("about {0} matches (at least {1})",
+                    {std::to_string(r.matchesEstimated), std::to_string(r.matchesLowerBound)})
+                    .c_str());
   }
   if (!r.facets.empty() && r.matchesLowerBound > 0) {
     const long long counted =
         std::min<long long>(search::kFacetDocs, static_cast<long long>(r.matchesLowerBound));
     std::printf("%s\n", counted < r.matchesEstimated
-                            ? ("counted in the best " + std::to_string(counted) + ":").c_str()
-                            : "counted in all of them:");
+                            ? TrF("counted in the best {0}:", {std::to_string(counted)}).c_str()
+                            : Tr("counted in all of them:").c_str());
   }
   for (const auto& [name, counts] : r.facets) {
     std::string line;
     for (const auto& c : counts)
       line += (line.empty() ? "" : "  ") + c.value + " (" + std::to_string(c.count) + ")";
-    if (!line.empty()) std::printf("%-10s %s\n", (name + ":").c_str(), line.c_str());
+    if (!line.empty()) std::printf("%s %s\n", Pad(Tr(name) + ":", 10).c_str(), line.c_str());
   }
 }
 
@@ -769,68 +804,79 @@ json ToJson(const api::RootCauseAnswer& a) {
 }
 
 void PrintRootCause(const api::RootCauseAnswer& a) {
-  std::printf("%s%s%s   symptoms: %s\n", a.product.empty() ? "(no product)" : a.product.c_str(),
-              a.family.empty() ? "" : (" (family " + a.family + ")").c_str(),
-              a.productKnown || a.product.empty() ? "" : " [unknown]",
-              a.symptoms.empty() ? "none with evidence" : Join(a.symptoms).c_str());
-  for (const auto& n : a.notes) std::printf("note: %s\n", n.c_str());
+  using cli::Tr;
+  using cli::TrF;
+  std::string head = a.product.empty() ? Tr("(no product)") : a.product;
+  if (!a.family.empty()) head += TrF(" (family {0})", {a.family});
+  if (!a.productKnown && !a.product.empty()) head += Tr(" [unknown]");
+  head +=
+      TrF("   symptoms: {0}", {a.symptoms.empty() ? Tr("none with evidence") : Join(a.symptoms)});
+  std::printf("%s\n", head.c_str());
+  for (const auto& n : a.notes) std::printf("%s\n", TrF("note: {0}", {n}).c_str());
   int rank = 0;
   for (const auto& c : a.components) {
-    std::printf(
-        "\n%d. %s  %s   %.0f%%  %s confidence   (symptom evidence %.0f%%, similar cases "
-        "%.0f%%%s%s)\n",
-        ++rank, c.component.c_str(), c.name.c_str(), 100 * c.probability, c.confidence.c_str(),
-        100 * c.fromSymptoms, 100 * c.fromCases, c.namedInText > 0 ? ", named in the text" : "",
-        c.historyFactor != 1 ? ", raised by the asset's history" : "");
+    std::string why = TrF("symptom evidence {0}%, similar cases {1}%",
+                          {Percent(c.fromSymptoms), Percent(c.fromCases)});
+    if (c.namedInText > 0) why += Tr(", named in the text");
+    if (c.historyFactor != 1) why += Tr(", raised by the asset's history");
+    std::printf("\n%d. %s  %s   %s%%  %s   (%s)\n", ++rank, c.component.c_str(), c.name.c_str(),
+                Percent(c.probability).c_str(), TrF("{0} confidence", {Tr(c.confidence)}).c_str(),
+                why.c_str());
     for (const auto& e : c.evidence)
-      std::printf("   %s: %lld of %lld diagnosed cases (%s)\n", e.symptom.c_str(),
-                  static_cast<long long>(e.count), static_cast<long long>(e.total),
-                  e.scope.c_str());
-    if (!c.historyNote.empty()) std::printf("   history: %s\n", c.historyNote.c_str());
+      std::printf("   %s\n",
+                  TrF("{0}: {1} of {2} diagnosed cases ({3})",
+                      {e.symptom, std::to_string(e.count), std::to_string(e.total), e.scope})
+                      .c_str());
+    if (!c.historyNote.empty())
+      std::printf("   %s\n", TrF("history: {0}", {c.historyNote}).c_str());
     if (!c.causes.empty()) {
       std::string s;
       for (const auto& k : c.causes)
         s += (s.empty() ? "" : ", ") + k.cause + " " + std::to_string(k.count);
-      std::printf("   causes (%s, %lld cases): %s\n", c.fixScope.c_str(),
-                  static_cast<long long>(c.cases), s.c_str());
+      std::printf(
+          "   %s\n",
+          TrF("causes ({0}, {1} cases): {2}", {c.fixScope, std::to_string(c.cases), s}).c_str());
     }
     for (const auto& f : c.fixes) {
-      const std::string fit =
-          f.textFit > 0 ? "  fits the text " + std::to_string(static_cast<int>(100 * f.textFit + 0.5)) + "%"
-                        : "";
-      std::printf("   fix %-9s %-34s held %3.0f%% (%lld of %lld)  median %lld min  parts %s%s\n",
-                  f.fix.c_str(), f.title.c_str(), 100 * f.successRate,
-                  static_cast<long long>(f.attempts - f.repeats),
-                  static_cast<long long>(f.attempts), static_cast<long long>(f.medianLabourMinutes),
-                  f.parts.empty() ? "-" : Join(f.parts).c_str(), fit.c_str());
+      std::string line = Tr("fix") + " " + Pad(f.fix, 9) + " " + Pad(f.title, 34) + " " +
+                         Pad(TrF("held {0}% ({1} of {2})",
+                                 {Percent(f.successRate), std::to_string(f.attempts - f.repeats),
+                                  std::to_string(f.attempts)}),
+                             20) +
+                         "  " + TrF("median {0} min", {std::to_string(f.medianLabourMinutes)}) +
+                         "  " + TrF("parts {0}", {f.parts.empty() ? "-" : Join(f.parts)});
+      if (f.textFit > 0) line += "  " + TrF("fits the text {0}%", {Percent(f.textFit)});
+      std::printf("   %s\n", line.c_str());
     }
     for (const auto& s : c.supporting) {
-      std::string sim = s.similarity > 0
-                            ? std::to_string(static_cast<int>(100 * s.similarity)) + "%"
-                            : "diagnosed";
-      std::printf("   case %s (%s, %s): %s\n", s.caseId.c_str(), sim.c_str(),
-                  cli::FormatTime(s.openedMs).substr(0, 10).c_str(), s.snippet.c_str());
+      const std::string sim = s.similarity > 0
+                                  ? std::to_string(static_cast<int>(100 * s.similarity)) + "%"
+                                  : Tr("diagnosed");
+      std::printf("   %s\n",
+                  TrF("case {0} ({1}, {2}): {3}",
+                      {s.caseId, sim, cli::FormatTime(s.openedMs).substr(0, 10), s.snippet})
+                      .c_str());
     }
   }
   if (!a.causes.empty()) {
     std::string s;
     for (const auto& k : a.causes)
-      s += (s.empty() ? "" : ", ") + k.cause + " " +
-           std::to_string(static_cast<int>(100 * k.probability + 0.5)) + "%" +
-           (k.similarCases > 0 ? " (" + std::to_string(k.similarCases) + " similar)" : "");
-    std::printf("\nlikely causes: %s\n", s.c_str());
+      s += (s.empty() ? "" : ", ") + k.cause + " " + Percent(k.probability) + "%" +
+           (k.similarCases > 0 ? " (" + TrF("{0} similar", {std::to_string(k.similarCases)}) + ")"
+                               : "");
+    std::printf("\n%s\n", TrF("likely causes: {0}", {s}).c_str());
   }
   if (!a.history.empty()) {
-    std::printf("\nasset history (last 90 days):\n");
+    std::printf("\n%s\n", Tr("asset history (last 90 days):").c_str());
     for (const auto& h : a.history)
       std::printf("   %s  %-6s %s  %s\n", cli::FormatTime(h.timeMs).c_str(), h.kind.c_str(),
                   h.id.c_str(), h.summary.c_str());
   }
   if (!a.answerId.empty())
-    std::printf(
-        "\nanswer %s: once the technician knows, faultgraph outcome --answer %s "
-        "--component C --fix F --worked yes|no\n",
-        a.answerId.c_str(), a.answerId.c_str());
+    std::printf("\n%s\n", TrF("answer {0}: once the technician knows, faultgraph outcome "
+                              "--answer {0} --component C --fix F --worked yes|no",
+                              {a.answerId})
+                              .c_str());
 }
 
 int CmdRootCause(api::FaultGraphIf& fg, const Args& a, bool as_json) {
@@ -1283,7 +1329,7 @@ int main(int argc, char** argv) {
         "--alpha",      "--since",   "--by",        "--plot",    "--min-calls", "--config",
         "--token-file", "--role",    "--principal", "--method",  "--token-out", "--tls-ca",
         "--tls-cert",   "--tls-key", "--fix",       "--worked",  "--note",      "--id",
-        "--answer"};
+        "--answer",     "--lang"};
     if (a == "--help" || a == "-h") {
       std::printf("%s", kUsage);
       return 0;
@@ -1306,6 +1352,11 @@ int main(int argc, char** argv) {
     }
   }
   if (args.positional.empty()) UsageError("no command given");
+  {
+    std::string bad_lang;
+    cli::SetLang(cli::ChooseLang(args.Get("--lang"), &bad_lang));
+    if (!bad_lang.empty()) UsageError(bad_lang);
+  }
   const std::string& cmd = args.positional[0];
   if (cmd == "help") {
     std::printf("%s", kUsage);

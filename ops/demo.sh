@@ -109,8 +109,8 @@ fg train
 step "Root cause: an AC-350 that does not cool and shows E4 (the planted bad compressor batch comes first, with its evidence)"
 fg rootcause --product AC-350 --codes E4 --text "空调不制冷，外机嗡嗡响" --top 2
 
-step "Root cause with the asset's history: AC00001898 frosting again; topping up refrigerant (FX-REGAS) rarely holds"
-fg rootcause --product AC-500 --serial AC00001898 --text "又不制冷了，内机结霜" --at 2025-09-04 --top 1
+step "Root cause with the asset's history, in Chinese (--lang zh-CN; by default the locale decides): AC00001898 frosting again; topping up refrigerant (FX-REGAS) rarely holds"
+fg --lang zh-CN rootcause --product AC-500 --serial AC00001898 --text "又不制冷了，内机结霜" --at 2025-09-04 --top 1
 
 step "R&D: fixes that did not hold (the asset back with the same component within 30 days)"
 fg repeats --limit 6

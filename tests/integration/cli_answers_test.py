@@ -56,8 +56,10 @@ class CliAnswers(unittest.TestCase):
     def tearDownClass(cls):
         shutil.rmtree(cls.tmp, ignore_errors=True)
 
-    def fg(self, *args):
-        env = {k: v for k, v in os.environ.items() if k != "FAULTGRAPH_RULES"}
+    def fg(self, *args, lang=None):
+        drop = ("FAULTGRAPH_RULES", "FAULTGRAPH_LANG", "LC_ALL", "LC_MESSAGES", "LANG")
+        env = {k: v for k, v in os.environ.items() if k not in drop}
+        env.update(lang or {})
         r = subprocess.run([CLI, "--data", self.data, *args], capture_output=True, text=True,
                            env=env)
         if r.returncode != 0:
@@ -85,6 +87,34 @@ class CliAnswers(unittest.TestCase):
         a = self.ask("--text", "显示E4")
         self.assertIn("AC-350:E4", a["symptoms"], a["notes"])
         self.assertEqual(a["components"][0]["component"], "FAN")
+
+    # Issue 17 item 2: English headers and words for Chinese-speaking agents.
+    # The language follows --lang, then FAULTGRAPH_LANG, then the locale.
+    def test_answers_in_the_agents_language(self):
+        ask = ("rootcause", "--product", "AC-350", "--text", "空调不制冷", "--top", "1")
+        zh = self.fg("--lang", "zh-CN", *ask)
+        for word in ("症状：", "置信度", "症状证据", "修复", "可能原因：", "答复 "):
+            self.assertIn(word, zh)
+        for word in ("symptoms:", "confidence", "likely causes:", "\nanswer "):
+            self.assertNotIn(word, zh)
+        tw = self.fg(*ask, lang={"LANG": "zh_TW.UTF-8"})
+        self.assertIn("可能原因：", tw)
+        self.assertIn("答覆 ", tw)  # traditional, made by OpenCC s2twp
+        en = self.fg(*ask, lang={"LANG": "C.UTF-8"})
+        self.assertIn("likely causes:", en)
+        self.assertIn("confidence", en)
+
+        case = self.fg("case", "T001", lang={"FAULTGRAPH_LANG": "zh-CN"})
+        self.assertIn("症状描述：空调不制冷", case)
+        self.assertIn("产品：AC-350", case)
+        search = self.fg("--lang", "zh-CN", "search", "不制冷", "--limit", "2")
+        self.assertTrue(search.startswith("类型"), search)
+        self.assertIn("条匹配", search)
+
+        r = subprocess.run([CLI, "--data", self.data, "--lang", "fr", "status"],
+                           capture_output=True, text=True)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("--lang is 'fr'; it must be zh-CN, zh-TW or en", r.stderr)
 
 
 if __name__ == "__main__":

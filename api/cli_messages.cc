@@ -1,0 +1,224 @@
+#include "api/cli_messages.h"
+
+#include <opencc/opencc.h>
+
+#include <atomic>
+#include <cctype>
+#include <cstdlib>
+#include <map>
+#include <memory>
+#include <mutex>
+
+namespace faultgraph::cli {
+namespace {
+
+struct Message {
+  const char* en;
+  const char* zh_cn;
+};
+
+// English -> simplified Chinese. Keep "{N}" placeholders in both.
+constexpr Message kCatalogue[] = {
+    // rootcause
+    {"(no product)", "（未指定产品）"},
+    {" (family {0})", "（{0} 系列）"},
+    {" [unknown]", "［未知产品］"},
+    {"   symptoms: {0}", "   症状：{0}"},
+    {"none with evidence", "无有证据的症状"},
+    {"note: {0}", "提示：{0}"},
+    {"high", "高"},
+    {"medium", "中"},
+    {"low", "低"},
+    {"{0} confidence", "置信度{0}"},
+    {"symptom evidence {0}%, similar cases {1}%", "症状证据 {0}%，相似案例 {1}%"},
+    {", named in the text", "，描述中提到"},
+    {", raised by the asset's history", "，因该设备的维修历史而提高"},
+    {"{0}: {1} of {2} diagnosed cases ({3})", "{0}：已诊断的 {2} 例中有 {1} 例（{3}）"},
+    {"history: {0}", "历史：{0}"},
+    {"causes ({0}, {1} cases): {2}", "原因（{0}，{1} 例）：{2}"},
+    {"fix", "修复"},
+    {"held {0}% ({1} of {2})", "有效 {0}%（{2} 次中 {1} 次）"},
+    {"median {0} min", "中位 {0} 分钟"},
+    {"parts {0}", "配件 {0}"},
+    {"fits the text {0}%", "与描述吻合 {0}%"},
+    {"case {0} ({1}, {2}): {3}", "案例 {0}（{1}，{2}）：{3}"},
+    {"diagnosed", "已诊断"},
+    {"likely causes: {0}", "可能原因：{0}"},
+    {"{0} similar", "相似案例 {0} 例"},
+    {"asset history (last 90 days):", "设备历史（近 90 天）："},
+    {"answer {0}: once the technician knows, faultgraph outcome --answer {0} --component C "
+     "--fix F --worked yes|no",
+     "答复 {0}：技师确认后请记录结果：faultgraph outcome --answer {0} --component 部件 "
+     "--fix 修复 --worked yes|no"},
+    // search and similar
+    {"kind", "类型"},
+    {"id", "编号"},
+    {"match", "匹配"},
+    {"product", "产品"},
+    {"components", "部件"},
+    {"fixes", "修复"},
+    {"snippet", "摘要"},
+    {"component", "部件"},
+    {"symptom", "症状"},
+    {"case", "案例"},
+    {"{0} matches", "共 {0} 条匹配"},
+    {"about {0} matches (at least {1})", "约 {0} 条匹配（至少 {1} 条）"},
+    {"counted in the best {0}:", "按最相关的 {0} 条统计："},
+    {"counted in all of them:", "按全部匹配统计："},
+    // case
+    {"case {0}  ({1})", "案例 {0}（{1}）"},
+    {"product: {0}   asset: {1}   region: {2}", "产品：{0}   设备：{1}   地区：{2}"},
+    {"opened: {0}   closed: {1}", "报修：{0}   结案：{1}"},
+    {"symptom: {0}", "症状描述：{0}"},
+    {"notes: {0}", "处理记录：{0}"},
+    {"fault codes: {0}", "故障码：{0}"},
+    {"components: {0}", "部件：{0}"},
+    {"cause: {0}", "原因：{0}"},
+    {"fixes: {0}", "修复：{0}"},
+    {"parts: {0}", "配件：{0}"},
+    {"labour: {0}   outcome: {1}", "工时：{0}   结果：{1}"},
+    {"{0} min", "{0} 分钟"},
+    {"outcomes recorded by technicians:", "技师记录的结果："},
+    // asset
+    {"asset {0}   {1} {2}", "设备 {0}   {1} {2}"},
+    {"shipped: {0}   installed: {1}   customer: {2}   region: {3}",
+     "发货：{0}   安装：{1}   客户：{2}   地区：{3}"},
+    {"not in the installed base: known from its cases, calls and alarms only",
+     "不在装机档案中：仅由其案例、来电和告警得知"},
+    {"warranty: unknown ({0})", "保修：未知（{0}）"},
+    {"the product master has no warranty_months", "产品主数据没有 warranty_months"},
+    {"no ship or install date", "没有发货或安装日期"},
+    {"warranty: {0} months from installation, in warranty until {1}",
+     "保修：自安装起 {0} 个月，保修期至 {1}"},
+    {"warranty: {0} months from shipment, in warranty until {1}",
+     "保修：自发货起 {0} 个月，保修期至 {1}"},
+    {"warranty: {0} months from installation, expired on {1}",
+     "保修：自安装起 {0} 个月，已于 {1} 过保"},
+    {"warranty: {0} months from shipment, expired on {1}",
+     "保修：自发货起 {0} 个月，已于 {1} 过保"},
+    {"{0} cases, {1} open", "案例 {0} 个，未结 {1} 个"},
+    {"{0} cases, the newest {1} shown, {2} open", "案例 {0} 个（显示最近 {1} 个），未结 {2} 个"},
+    {"{0} calls", "来电 {0} 次"},
+    {"{0} calls, the newest {1} shown", "来电 {0} 次（显示最近 {1} 次）"},
+    {"{0} alarms", "告警 {0} 条"},
+    {"{0} alarms, the newest {1} shown", "告警 {0} 条（显示最近 {1} 条）"},
+    {"opened", "报修"},
+    {"closed", "结案"},
+    {"cause", "原因"},
+    {"fix held", "修复是否有效"},
+    {"time (UTC)", "时间（UTC）"},
+    {"summary", "内容"},
+    {"held", "有效"},
+    {"failed", "无效"},
+    {"came back", "返修"},
+    {"too early", "尚难判断"},
+    {"open", "未结"},
+    {"no fix", "无修复"},
+};
+
+std::atomic<Lang> g_lang{Lang::kEn};
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// The catalogue in one language, English keys; zh-TW made on first use.
+const std::map<std::string, std::string, std::less<>>& Table(Lang lang) {
+  static std::once_flag once[2];
+  static std::map<std::string, std::string, std::less<>> tables[2];
+  const int t = lang == Lang::kZhCN ? 0 : 1;
+  std::call_once(once[t], [t] {
+    std::unique_ptr<opencc::SimpleConverter> s2tw;
+    if (t == 1) {
+      try {
+        s2tw = std::make_unique<opencc::SimpleConverter>("s2twp.json");
+      } catch (...) {
+        // No OpenCC data: traditional Chinese readers get the simplified text.
+      }
+    }
+    for (const auto& m : kCatalogue)
+      tables[t][m.en] = s2tw ? s2tw->Convert(m.zh_cn) : std::string(m.zh_cn);
+  });
+  return tables[t];
+}
+
+}  // namespace
+
+bool ParseLang(std::string_view tag, Lang* out) {
+  std::string t = Lower(tag.substr(0, tag.find('.')));  // zh_CN.UTF-8 -> zh_cn
+  for (char& c : t) c = c == '_' ? '-' : c;
+  if (t == "zh" || t == "zh-cn" || t == "zh-sg" || t == "zh-hans" || t.starts_with("zh-hans-")) {
+    *out = Lang::kZhCN;
+  } else if (t == "zh-tw" || t == "zh-hk" || t == "zh-mo" || t == "zh-hant" ||
+             t.starts_with("zh-hant-")) {
+    *out = Lang::kZhTW;
+  } else if (t == "en" || t.starts_with("en-") || t == "c" || t == "posix") {
+    *out = Lang::kEn;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+Lang ChooseLang(std::string_view flag, std::string* error) {
+  Lang lang = Lang::kEn;
+  const char* env = std::getenv("FAULTGRAPH_LANG");
+  for (auto [given, name] : {std::pair<std::string_view, const char*>{flag, "--lang"},
+                             {env != nullptr ? env : "", "FAULTGRAPH_LANG"}}) {
+    if (given.empty()) continue;
+    if (ParseLang(given, &lang)) return lang;
+    *error = std::string(name) + " is '" + std::string(given.substr(0, 40)) +
+             "'; it must be zh-CN, zh-TW or en";
+    return Lang::kEn;
+  }
+  for (const char* var : {"LC_ALL", "LC_MESSAGES", "LANG"}) {
+    const char* v = std::getenv(var);
+    if (v == nullptr || *v == '\0') continue;
+    return ParseLang(v, &lang) ? lang : Lang::kEn;  // the first one set decides
+  }
+  return Lang::kEn;
+}
+
+void SetLang(Lang lang) { g_lang = lang; }
+Lang CurrentLang() { return g_lang; }
+
+const std::string& Tr(std::string_view en) {
+  const Lang lang = g_lang;
+  if (lang != Lang::kEn) {
+    const auto& table = Table(lang);
+    if (auto it = table.find(en); it != table.end()) return it->second;
+  }
+  // English, or a message not in the catalogue: kept for the caller's
+  // lifetime in a table of its own.
+  static std::mutex mu;
+  static std::map<std::string, std::string, std::less<>> english;
+  std::lock_guard<std::mutex> lock(mu);
+  auto it = english.find(en);
+  if (it == english.end()) it = english.emplace(std::string(en), std::string(en)).first;
+  return it->second;
+}
+
+std::string Fill(std::string_view text, std::initializer_list<std::string_view> args) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '{' && i + 2 < text.size() &&
+        std::isdigit(static_cast<unsigned char>(text[i + 1])) && text[i + 2] == '}') {
+      const size_t k = static_cast<size_t>(text[i + 1] - '0');
+      if (k < args.size()) {
+        out.append(*(args.begin() + k));
+        i += 2;
+        continue;
+      }
+    }
+    out += text[i];
+  }
+  return out;
+}
+
+std::string TrF(std::string_view en, std::initializer_list<std::string_view> args) {
+  return Fill(Tr(en), args);
+}
+
+}  // namespace faultgraph::cli

@@ -1,0 +1,43 @@
+// The CLI's message catalogue (issue 17, item 2): the labels, headers,
+// confidence words and sentences the faultgraph CLI prints for people, in
+// English, simplified Chinese (zh-CN) and traditional Chinese (zh-TW).
+//
+// A message is looked up by its English text, which is also what English
+// prints; "{0}", "{1}", ... are filled by Fill(), so that a translation may
+// put them in its own order. The catalogue holds English and simplified
+// Chinese; traditional Chinese is made from the simplified text by OpenCC's
+// s2twp (Taiwan standard with its phrases: 配件 -> 配件, 软件 -> 軟體), once
+// per message. A message not in the catalogue prints in English.
+#pragma once
+
+#include <initializer_list>
+#include <string>
+#include <string_view>
+
+namespace faultgraph::cli {
+
+enum class Lang { kEn, kZhCN, kZhTW };
+
+// The language a tag names: "zh-CN", "zh_CN.UTF-8", "zh-Hans", "zh" ->
+// kZhCN; "zh-TW", "zh_HK", "zh-Hant" -> kZhTW; "en", "C", "POSIX", "en_US" ->
+// kEn. False for anything else (the caller says what was wrong).
+bool ParseLang(std::string_view tag, Lang* out);
+
+// The language to print in: `flag` (--lang) when given, else
+// $FAULTGRAPH_LANG, else the locale ($LC_ALL, $LC_MESSAGES, $LANG, the
+// first one set); English when none names a language this knows. An unknown
+// --lang or $FAULTGRAPH_LANG is an error: *error says which and why.
+Lang ChooseLang(std::string_view flag, std::string* error);
+
+// The language Tr prints in (English until set).
+void SetLang(Lang lang);
+Lang CurrentLang();
+
+// `en` in the current language.
+const std::string& Tr(std::string_view en);
+// `text` with "{0}", "{1}", ... replaced by `args` in order.
+std::string Fill(std::string_view text, std::initializer_list<std::string_view> args);
+// Tr then Fill.
+std::string TrF(std::string_view en, std::initializer_list<std::string_view> args);
+
+}  // namespace faultgraph::cli
