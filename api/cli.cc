@@ -660,6 +660,26 @@ api::SearchFilters ParseFilters(const Args& a) {
   return f;
 }
 
+// The text rules, for symptom names (null when they could not be read).
+const ingest::TextRules* g_rules = nullptr;
+
+// A symptom as people read it: "不制冷 (no_cooling)", "no cooling
+// (no_cooling)"; the id alone when the rules do not name it (fault codes:
+// AC:E4).
+std::string SymptomLabel(const std::string& id) {
+  if (g_rules == nullptr) return id;
+  const bool zh = cli::CurrentLang() != cli::Lang::kEn;
+  const std::string name = g_rules->SymptomName(id, zh ? "zh-CN" : "en");
+  if (name.empty()) return id;
+  return (zh ? cli::FromSimplified(name) : name) + " (" + id + ")";
+}
+
+std::string SymptomLabels(const std::vector<std::string>& ids) {
+  std::string out;
+  for (const auto& id : ids) out += (out.empty() ? "" : ", ") + SymptomLabel(id);
+  return out;
+}
+
 // `s` padded with spaces to `width` display columns.
 std::string Pad(const std::string& s, size_t width) {
   const size_t w = cli::DisplayWidth(s);
@@ -724,7 +744,8 @@ void PrintSearch(const api::SearchResult& r, bool as_json) {
   for (const auto& [name, counts] : r.facets) {
     std::string line;
     for (const auto& c : counts)
-      line += (line.empty() ? "" : "  ") + c.value + " (" + std::to_string(c.count) + ")";
+      line += (line.empty() ? "" : "  ") + (name == "symptom" ? SymptomLabel(c.value) : c.value) +
+              " (" + std::to_string(c.count) + ")";
     if (!line.empty()) std::printf("%s %s\n", Pad(Tr(name) + ":", 10).c_str(), line.c_str());
   }
 }
@@ -809,8 +830,8 @@ void PrintRootCause(const api::RootCauseAnswer& a) {
   std::string head = a.product.empty() ? Tr("(no product)") : a.product;
   if (!a.family.empty()) head += TrF(" (family {0})", {a.family});
   if (!a.productKnown && !a.product.empty()) head += Tr(" [unknown]");
-  head +=
-      TrF("   symptoms: {0}", {a.symptoms.empty() ? Tr("none with evidence") : Join(a.symptoms)});
+  head += TrF("   symptoms: {0}",
+              {a.symptoms.empty() ? Tr("none with evidence") : SymptomLabels(a.symptoms)});
   std::printf("%s\n", head.c_str());
   for (const auto& n : a.notes) std::printf("%s\n", TrF("note: {0}", {n}).c_str());
   int rank = 0;
@@ -823,10 +844,10 @@ void PrintRootCause(const api::RootCauseAnswer& a) {
                 Percent(c.probability).c_str(), TrF("{0} confidence", {Tr(c.confidence)}).c_str(),
                 why.c_str());
     for (const auto& e : c.evidence)
-      std::printf("   %s\n",
-                  TrF("{0}: {1} of {2} diagnosed cases ({3})",
-                      {e.symptom, std::to_string(e.count), std::to_string(e.total), e.scope})
-                      .c_str());
+      std::printf("   %s\n", TrF("{0}: {1} of {2} diagnosed cases ({3})",
+                                 {SymptomLabel(e.symptom), std::to_string(e.count),
+                                  std::to_string(e.total), e.scope})
+                                 .c_str());
     if (!c.historyNote.empty())
       std::printf("   %s\n", TrF("history: {0}", {c.historyNote}).c_str());
     if (!c.causes.empty()) {
@@ -1408,6 +1429,12 @@ int main(int argc, char** argv) {
       return 1;
     }
     fg = *c;
+    // The shipped (or given) rules name the symptoms the server answers with.
+    const char* rules_env = std::getenv("FAULTGRAPH_RULES");
+    auto r = ingest::TextRules::LoadOrShipped(
+        args.Get("--rules", rules_env != nullptr ? rules_env : ""));
+    if (r.ok()) rules = std::move(r).value();
+    g_rules = rules.get();
   } else {
     const char* env = std::getenv("FAULTGRAPH_DATA");
     std::string dir = args.Get("--data", env != nullptr ? env : "faultgraph-data");
@@ -1420,6 +1447,7 @@ int main(int argc, char** argv) {
       return 2;
     }
     rules = std::move(r).value();
+    g_rules = rules.get();
     api::DataPaths paths(dir);
     UseOwnerOnlyUmask();  // what this run creates there is the owner's alone
     graph::GraphOptions options;

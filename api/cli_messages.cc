@@ -124,20 +124,25 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
+// OpenCC's s2twp, loaded once; null without OpenCC's data.
+const opencc::SimpleConverter* S2Tw() {
+  static const std::unique_ptr<opencc::SimpleConverter> converter = [] {
+    try {
+      return std::make_unique<opencc::SimpleConverter>("s2twp.json");
+    } catch (...) {
+      return std::unique_ptr<opencc::SimpleConverter>();  // readers get simplified text
+    }
+  }();
+  return converter.get();
+}
+
 // The catalogue in one language, English keys; zh-TW made on first use.
 const std::map<std::string, std::string, std::less<>>& Table(Lang lang) {
   static std::once_flag once[2];
   static std::map<std::string, std::string, std::less<>> tables[2];
   const int t = lang == Lang::kZhCN ? 0 : 1;
   std::call_once(once[t], [t] {
-    std::unique_ptr<opencc::SimpleConverter> s2tw;
-    if (t == 1) {
-      try {
-        s2tw = std::make_unique<opencc::SimpleConverter>("s2twp.json");
-      } catch (...) {
-        // No OpenCC data: traditional Chinese readers get the simplified text.
-      }
-    }
+    const opencc::SimpleConverter* s2tw = t == 1 ? S2Tw() : nullptr;
     for (const auto& m : kCatalogue)
       tables[t][m.en] = s2tw ? s2tw->Convert(m.zh_cn) : std::string(m.zh_cn);
   });
@@ -215,6 +220,11 @@ std::string Fill(std::string_view text, std::initializer_list<std::string_view> 
     out += text[i];
   }
   return out;
+}
+
+std::string FromSimplified(std::string_view zh_cn) {
+  const opencc::SimpleConverter* s2tw = g_lang == Lang::kZhTW ? S2Tw() : nullptr;
+  return s2tw ? s2tw->Convert(zh_cn.data(), zh_cn.size()) : std::string(zh_cn);
 }
 
 std::string TrF(std::string_view en, std::initializer_list<std::string_view> args) {

@@ -37,6 +37,9 @@ Lang CurrentLang();
 const std::string& Tr(std::string_view en);
 // `text` with "{0}", "{1}", ... replaced by `args` in order.
 std::string Fill(std::string_view text, std::initializer_list<std::string_view> args);
+// Simplified Chinese text (a display name from the rules or master data)
+// in the current script: as is for zh-CN, by OpenCC s2twp for zh-TW.
+std::string FromSimplified(std::string_view zh_cn);
 // Tr then Fill.
 std::string TrF(std::string_view en, std::initializer_list<std::string_view> args);
 

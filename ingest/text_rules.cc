@@ -217,6 +217,21 @@ Result<std::unique_ptr<TextRules>> TextRules::Parse(std::string_view text,
         return Status::InvalidArgument(Where(path, &entry) + ": symptom '" + *id + "': " + error);
       }
       rules->symptom_ids_.push_back(*id);
+      if (const toml::node* name = t->get("name")) {
+        const toml::table* names = name->as_table();
+        if (names == nullptr)
+          return Status::InvalidArgument(Where(path, name) + ": symptom '" + *id +
+                                         "' name must be a table such as "
+                                         "{ en = \"no cooling\", zh-CN = \"不制冷\" }");
+        for (const auto& [lang, text] : *names) {
+          const auto value = text.value<std::string>();
+          if ((lang.str() != "en" && lang.str() != "zh-CN") || !value || value->empty())
+            return Status::InvalidArgument(Where(path, &text) + ": symptom '" + *id + "' name '" +
+                                           std::string(lang.str()) +
+                                           "' must be a non-empty string for en or zh-CN");
+          rules->symptom_names_[*id][std::string(lang.str())] = *value;
+        }
+      }
     }
   }
   if (!rules->re_->symptoms->Compile())
@@ -245,6 +260,13 @@ std::vector<std::string> TextRules::MatchSymptoms(std::string_view folded) const
   std::vector<std::string> out;
   for (int h : hits) out.push_back(symptom_ids_[h]);
   return out;
+}
+
+std::string TextRules::SymptomName(std::string_view id, std::string_view lang) const {
+  auto it = symptom_names_.find(id);
+  if (it == symptom_names_.end()) return "";
+  auto name = it->second.find(lang);
+  return name == it->second.end() ? "" : name->second;
 }
 
 std::string TextRules::Fold(std::string_view text) const { return folder_->Fold(text); }

@@ -5,6 +5,7 @@
 // against folded text (NFKC, case-folded, traditional -> simplified).
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -48,6 +49,9 @@ class TextRules {
   // Ids of the symptom rules that match `folded` text, in rule order.
   std::vector<std::string> MatchSymptoms(std::string_view folded) const;
   size_t symptom_rule_count() const { return symptom_ids_.size(); }
+  // A symptom rule's display name in `lang` ("en" or "zh-CN", the rule's
+  // `name = { en = "...", zh-CN = "..." }`); "" when it has none.
+  std::string SymptomName(std::string_view id, std::string_view lang) const;
   // Folds text the way the rules and the index expect.
   std::string Fold(std::string_view text) const;
 
@@ -56,6 +60,9 @@ class TextRules {
   struct Compiled;  // the re2 objects
   std::unique_ptr<Compiled> re_;
   std::vector<std::string> symptom_ids_;
+  // id -> (language -> name)
+  std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>>
+      symptom_names_;
   std::unique_ptr<PiiMasker> masker_;
   std::unique_ptr<search::TextFolder> folder_;
 };

@@ -23,6 +23,25 @@ TEST(TextRules, BilingualSymptomRulesMatchFoldedText) {
   EXPECT_TRUE(rules->MatchSymptoms(rules->Fold("客户询问保修期")).empty());
 }
 
+// Issue 17: symptom ids were shown raw (no_cooling) to Chinese-speaking
+// agents; each rule carries its display names.
+TEST(TextRules, SymptomRulesCarryTheirDisplayNames) {
+  auto rules = ShippedRules();
+  EXPECT_EQ(rules->SymptomName("no_cooling", "zh-CN"), "不制冷");
+  EXPECT_EQ(rules->SymptomName("no_cooling", "en"), "no cooling");
+  EXPECT_EQ(rules->SymptomName("AC:E4", "zh-CN"), "");
+  auto r = TextRules::Parse("[[symptom]]\nid = 'x'\nname = 'X'\npatterns = ['x']\n", "r.toml");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("r.toml:3"), std::string::npos) << r.status().message();
+  EXPECT_NE(r.status().message().find("name must be a table"), std::string::npos);
+  r = TextRules::Parse("[[symptom]]\nid = 'x'\nname = { fr = 'froid' }\npatterns = ['x']\n",
+                       "r.toml");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("name 'fr' must be a non-empty string for en or zh-CN"),
+            std::string::npos)
+      << r.status().message();
+}
+
 TEST(TextRules, CodesPerFamilyAndParts) {
   auto rules = ShippedRules();
   EXPECT_EQ(rules->ExtractCodes("AC", "显示E4故障码, later ERR 12"),

@@ -93,7 +93,7 @@ class CliAnswers(unittest.TestCase):
     def test_answers_in_the_agents_language(self):
         ask = ("rootcause", "--product", "AC-350", "--text", "空调不制冷", "--top", "1")
         zh = self.fg("--lang", "zh-CN", *ask)
-        for word in ("症状：", "置信度", "症状证据", "修复", "可能原因：", "答复 "):
+        for word in ("症状：", "置信度", "症状证据", "可能原因：", "答复 ", "不制冷 (no_cooling)"):
             self.assertIn(word, zh)
         for word in ("symptoms:", "confidence", "likely causes:", "\nanswer "):
             self.assertNotIn(word, zh)
@@ -102,6 +102,8 @@ class CliAnswers(unittest.TestCase):
         self.assertIn("答覆 ", tw)  # traditional, made by OpenCC s2twp
         en = self.fg(*ask, lang={"LANG": "C.UTF-8"})
         self.assertIn("likely causes:", en)
+        self.assertIn("no cooling (no_cooling)", en)
+        self.assertIn("不製冷 (no_cooling)", tw)
         self.assertIn("confidence", en)
 
         case = self.fg("case", "T001", lang={"FAULTGRAPH_LANG": "zh-CN"})
