@@ -2,6 +2,7 @@
 // embedded (--data DIR, no daemon) or against faultgraphd (--server
 // HOST:PORT) through the same FaultGraphIf interface.
 #include <signal.h>
+#include <thrift/TOutput.h>
 
 #include <atomic>
 #include <cstdio>
@@ -25,7 +26,6 @@
 #include "api/search_service.h"
 #include "common/private_dir.h"
 #include "common/version.h"
-#include "connectors/dlq_retry.h"
 #include "ingest/text.h"
 #include "ingest/time_parse.h"
 
@@ -623,6 +623,25 @@ int CmdDlq(api::FaultGraphIf& fg, const Args& a, bool as_json) {
           d.raw.c_str());
     }
     return 0;
+  }
+  if (verb == "retry") {
+    if (a.positional.size() < 3 || !a.Has("--mapping"))
+      UsageError("dlq retry takes ids (from 'dlq list') and --mapping FILE");
+    std::vector<std::string> ids(a.positional.begin() + 2, a.positional.end());
+    std::vector<api::DeadLetterRetry> results;
+    // NotFound (exit 3) names an id that is no dead letter.
+    fg.retryDeadLetters(results, ids, a.Get("--mapping"));
+    int failed = 0;
+    json out = json::array();
+    for (const auto& r : results) {
+      failed += !r.applied;
+      out.push_back({{"id", r.id}, {"applied", r.applied}, {"message", r.message}});
+      if (!as_json)
+        std::printf("%s: %s: %s\n", r.id.c_str(), r.applied ? "applied" : "not applied",
+                    r.message.c_str());
+    }
+    if (as_json) Print(out);
+    return failed == 0 ? 0 : 1;
   }
   if (verb != "list" || a.positional.size() != 2)
     UsageError("dlq takes list, show ID or retry ID... --mapping FILE");
@@ -1339,6 +1358,9 @@ int CmdVerify(api::FaultGraphIf& fg, const Args& args, bool as_json) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Thrift's own diagnostics ("TSocket::open() error ...") would precede
+  // faultgraph's one-line message about the same failure.
+  apache::thrift::GlobalOutput.setOutputFunction([](const char*) {});
   Args args;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -1385,8 +1407,6 @@ int main(int argc, char** argv) {
   }
   if (std::find(kCommands.begin(), kCommands.end(), cmd) == kCommands.end())
     UsageError("unknown command '" + cmd + "'");
-  if (args.Has("--server") && cmd == "digest")
-    UsageError("digest reads a data directory (--data DIR), not a server");
   bool as_json = args.Has("--json");
 
   signal(SIGPIPE, SIG_IGN);
@@ -1520,41 +1540,17 @@ int main(int argc, char** argv) {
       return rc;
     }
     if (cmd == "dlq" && args.positional.size() >= 2 && args.positional[1] == "retry") {
-      if (store == nullptr) UsageError("dlq retry works on a data directory (--data)");
-      if (args.positional.size() < 3 || !args.Has("--mapping"))
-        UsageError("dlq retry takes ids (from 'dlq list') and --mapping FILE");
-      auto mapping = connectors::LoadMapping(args.Get("--mapping"));
-      if (!mapping.ok()) {
-        std::fprintf(stderr, "faultgraph: %s\n", mapping.status().message().c_str());
-        return 2;
-      }
-      int failed = 0;
-      json out = json::array();
-      for (size_t i = 2; i < args.positional.size(); ++i) {
-        auto r = connectors::RetryDeadLetter(*pipeline, *store, *mapping, args.positional[i]);
-        if (!r.ok()) {
-          std::fprintf(stderr, "faultgraph: %s\n", r.status().message().c_str());
-          return r.status().IsNotFound() ? 3 : 1;
-        }
-        failed += !r->applied;
-        out.push_back({{"id", r->id}, {"applied", r->applied}, {"message", r->message}});
-        if (!as_json)
-          std::printf("%s: %s: %s\n", r->id.c_str(), r->applied ? "applied" : "not applied",
-                      r->message.c_str());
-      }
-      if (as_json) Print(out);
-      if (!index_after_ingest()) return 1;
-      return failed == 0 ? 0 : 1;
+      int rc = CmdDlq(*fg, args, as_json);
+      // Embedded, what was applied is indexed now (--no-index: later).
+      if (local != nullptr && !index_after_ingest()) return 1;
+      return rc;
     }
     if (cmd == "train") return cli::RunTrainCommand(*fg, as_json);
     if (cmd == "models") return cli::RunModelsCommand(*fg, as_json);
-    if (cmd == "digest" && store != nullptr) {
-      auto d = store->Digest();
-      if (!d.ok()) {
-        std::fprintf(stderr, "faultgraph: %s\n", d.status().message().c_str());
-        return 1;
-      }
-      std::printf("%s keys=%llu\n", d->hex.c_str(), static_cast<unsigned long long>(d->keys));
+    if (cmd == "digest") {
+      api::GraphDigest d;
+      fg->digest(d);
+      std::printf("%s keys=%lld\n", d.hex.c_str(), static_cast<long long>(d.keys));
       return 0;
     }
     if (cmd == "connectors" && local == nullptr)

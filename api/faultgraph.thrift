@@ -190,6 +190,20 @@ struct DeadLetter {
   8: string id                     // for `dlq show` and `dlq retry`
 }
 
+// retryDeadLetters: one dead letter mapped again.
+struct DeadLetterRetry {
+  1: string id
+  2: bool applied                  // now a valid record, applied; its dead letter gone
+  3: string message                // what was applied, or why it still fails
+}
+
+// digest: a hash over the graph's content (positions and operational
+// records left out): two stores with the same records have the same.
+struct GraphDigest {
+  1: string hex
+  2: i64 keys
+}
+
 struct IngestResult {
   1: string stream
   2: i64 applied
@@ -608,6 +622,17 @@ service FaultGraph {
   // One dead letter by its id (from deadLetters), however many there are.
   DeadLetter deadLetter(1: string id)
       throws (1: BadRequest bad, 2: NotFound notFound, 3: Unavailable unavailable,
+          90: Unauthenticated unauthenticated, 91: Forbidden forbidden)
+  // Maps dead letters (ids from deadLetters, at most 1,000) again with a
+  // mapping — a file under an --import-dir of the daemon — and applies those
+  // that are now valid records, each with its checkpoint as an ingest does.
+  // NotFound names the first id that is no dead letter (nothing after it is tried).
+  list<DeadLetterRetry> retryDeadLetters(1: list<string> ids, 2: string mappingPath)
+      throws (1: BadRequest bad, 2: NotFound notFound, 3: Unavailable unavailable,
+          90: Unauthenticated unauthenticated, 91: Forbidden forbidden)
+  // The store's digest (a full scan: one of the two scan slots).
+  GraphDigest digest()
+      throws (1: Unavailable unavailable,
           90: Unauthenticated unauthenticated, 91: Forbidden forbidden)
   // Past cases and repair procedures matching what the customer said
   // (Chinese, traditional or simplified, English, codes, part numbers).

@@ -5,6 +5,7 @@
 
 #include "api/api_errors.h"
 #include "api/limits.h"
+#include "connectors/dlq_retry.h"
 #include "connectors/file_connector.h"
 #include "connectors/mapping.h"
 #include "ingest/derive.h"
@@ -214,6 +215,39 @@ void Handler::deadLetters(std::vector<DeadLetter>& out, const std::string& sourc
 void Handler::deadLetter(DeadLetter& out, const std::string& id) {
   CheckId("id", id);
   out = ToApi(Unwrap(store_->FindDeadLetter(id), "id"));
+}
+
+void Handler::retryDeadLetters(std::vector<DeadLetterRetry>& out,
+                               const std::vector<std::string>& ids,
+                               const std::string& mappingPath) {
+  if (ids.empty() || ids.size() > static_cast<size_t>(kMaxLimit))
+    ThrowBad("ids", "ids must name 1 to " + std::to_string(kMaxLimit) + " dead letters");
+  for (const auto& id : ids) CheckId("ids", id);
+  if (mappingPath.empty() || mappingPath.size() > kMaxPathBytes)
+    ThrowBad("mappingPath", "mappingPath must be a path of 1 to 4096 bytes");
+  auto mapping = connectors::LoadMapping(mappingPath);
+  if (!mapping.ok()) ThrowBad("mappingPath", mapping.status().message());
+  for (const auto& id : ids) {
+    auto r = connectors::RetryDeadLetter(*pipeline_, *store_, *mapping, id);
+    if (!r.ok() && r.status().IsNotFound()) {
+      if (search_ != nullptr && !out.empty()) search_->Notify();
+      ThrowNotFound("ids", r.status().message());
+    }
+    ThrowIfError(r.status(), "ids");
+    DeadLetterRetry d;
+    d.id = r->id;
+    d.applied = r->applied;
+    d.message = r->message;
+    out.push_back(std::move(d));
+  }
+  if (search_ != nullptr) search_->Notify();
+}
+
+void Handler::digest(GraphDigest& out) {
+  auto scan = Unwrap(scans_.Acquire("digest"), "request");
+  auto d = Unwrap(store_->Digest(), "store");
+  out.hex = d.hex;
+  out.keys = static_cast<int64_t>(d.keys);
 }
 
 namespace {

@@ -77,6 +77,9 @@ class Handler : public FaultGraphIf {
                       const RepeatContactRequest& request) override;
   void cohortRates(std::vector<CohortCell>& out, const CohortRequest& request) override;
   void deadLetter(DeadLetter& out, const std::string& id) override;
+  void retryDeadLetters(std::vector<DeadLetterRetry>& out, const std::vector<std::string>& ids,
+                        const std::string& mappingPath) override;
+  void digest(GraphDigest& out) override;
   void runConnector(const std::string& name, bool full) override;
   void backfillConnector(const std::string& name, const std::string& fromValue,
                          const std::string& toValue) override;

@@ -7,7 +7,7 @@
 namespace faultgraph::api {
 namespace {
 
-constexpr std::array<std::pair<std::string_view, std::string_view>, 31> kMethodPermissions = {{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 33> kMethodPermissions = {{
     {"searchFixes", "search"},
     {"similarCases", "search"},
     {"rootCause", "rootcause"},
@@ -31,6 +31,8 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 31> kMethodP
     {"ingestFile", "ingest"},
     {"deadLetters", "dlq"},
     {"deadLetter", "dlq"},
+    {"retryDeadLetters", "dlq"},
+    {"digest", "index"},
     {"reindex", "index"},
     {"verifyIndex", "index"},
     {"trainModels", "models"},

@@ -317,24 +317,39 @@ void SessionHandler::listModels(std::vector<ModelSummary>& out) {
 // Only files under an import folder are read: a path outside (or one that
 // does not exist: the two get the same answer) is refused before anything
 // is opened, so no byte of it can come back in an error or a dead letter.
+// A path a client gives the daemon to read: the real path of an existing
+// file under an --import-dir, else BadRequest naming `field`.
+std::string SessionHandler::ImportPath(const char* field, const std::string& path) const {
+  auto real = ResolveUnder(s_->import_dirs, path);
+  if (real) return *real;
+  BadRequest bad;
+  bad.field = field;
+  bad.message = s_->import_dirs.empty()
+                    ? "this daemon reads no files: start it with --import-dir DIR"
+                    : std::string(field) + " must name an existing file under an import " +
+                          "folder of the daemon (--import-dir)";
+  throw bad;
+}
+
 void SessionHandler::ingestFile(IngestResult& out, const std::string& mappingPath,
                                 const std::string& filePath) {
   Run("ingestFile", {Target("mappingPath", mappingPath), Target("filePath", filePath)}, [&] {
-    auto check = [&](const char* field, const std::string& path) {
-      auto real = ResolveUnder(s_->import_dirs, path);
-      if (real) return *real;
-      BadRequest bad;
-      bad.field = field;
-      bad.message = s_->import_dirs.empty()
-                        ? "this daemon reads no files: start it with --import-dir DIR"
-                        : std::string(field) + " must name an existing file under an import " +
-                              "folder of the daemon (--import-dir)";
-      throw bad;
-    };
-    std::string mapping = check("mappingPath", mappingPath);
-    std::string file = check("filePath", filePath);
+    std::string mapping = ImportPath("mappingPath", mappingPath);
+    std::string file = ImportPath("filePath", filePath);
     s_->handler->ingestFile(out, mapping, file);
   });
+}
+
+void SessionHandler::retryDeadLetters(std::vector<DeadLetterRetry>& out,
+                                      const std::vector<std::string>& ids,
+                                      const std::string& mappingPath) {
+  Run("retryDeadLetters",
+      {Target("ids", std::to_string(ids.size())), Target("mappingPath", mappingPath)},
+      [&] { s_->handler->retryDeadLetters(out, ids, ImportPath("mappingPath", mappingPath)); });
+}
+
+void SessionHandler::digest(GraphDigest& out) {
+  Run("digest", {}, [&] { s_->handler->digest(out); });
 }
 
 void SessionHandler::addPrincipal(NewPrincipal& out, const std::string& name,

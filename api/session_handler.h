@@ -49,6 +49,9 @@ class SessionHandler : public FaultGraphIf {
   void assetView(AssetView& out, const std::string& serial, int32_t limit) override;
   void deadLetters(std::vector<DeadLetter>& out, const std::string& source, int32_t limit) override;
   void deadLetter(DeadLetter& out, const std::string& id) override;
+  void retryDeadLetters(std::vector<DeadLetterRetry>& out, const std::vector<std::string>& ids,
+                        const std::string& mappingPath) override;
+  void digest(GraphDigest& out) override;
   void searchFixes(SearchResult& out, const std::string& query, const SearchFilters& filters,
                    int32_t offset, int32_t limit) override;
   void similarCases(SearchResult& out, const std::string& caseId, const std::string& text,
@@ -90,6 +93,9 @@ class SessionHandler : public FaultGraphIf {
   void Run(const char* method, std::vector<std::string> targets, Call&& call);
   void Authorize(const char* method);
   void FillSession(Session& out) const;
+  // The real path of an existing file under an --import-dir; else
+  // BadRequest naming `field`.
+  std::string ImportPath(const char* field, const std::string& path) const;
 
   const SessionServices* s_;
   const ConnectionInfo connection_;

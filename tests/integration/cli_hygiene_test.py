@@ -90,9 +90,13 @@ class CliHygiene(unittest.TestCase):
         self.assertEqual(r.returncode, 1)
         self.assertIn("no data at faultgraph-data", r.stderr)
         self.assertNotIn("IO error", r.stderr)
+        # digest works over --server too (issue 23); a server that is not
+        # there is one line of faultgraph's, without Thrift's own before it.
         r = self.run_cli("--server", "127.0.0.1:1", "digest", data=False)
-        self.assertEqual(r.returncode, 2)
-        self.assertIn("digest reads a data directory", r.stderr)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("cannot connect to faultgraphd at 127.0.0.1:1", r.stderr)
+        self.assertNotIn("TSocket", r.stderr)
+        self.assertEqual(len(r.stderr.splitlines()), 1, r.stderr)
         r = self.run_cli("rootcause")
         self.assertEqual(r.returncode, 2)
         self.assertIn("rootcause needs", r.stderr)
