@@ -2,7 +2,11 @@
 // embedded (--data DIR, no daemon) or against faultgraphd (--server
 // HOST:PORT) through the same FaultGraphIf interface.
 #include <signal.h>
+
+// clang-format off
+#include <string>  // Thrift's TOutput.h uses std::string without including it
 #include <thrift/TOutput.h>
+// clang-format on
 
 #include <atomic>
 #include <cstdio>
@@ -182,9 +186,9 @@ struct Args {
 
 // Every command, so that a mistyped one is named before anything is opened.
 const std::vector<std::string> kCommands = {
-    "ingest", "status",  "product", "neighbours", "neighbors", "case",   "outcome", "asset",
-    "dlq",    "search",  "similar", "reindex",    "verify",    "rootcause", "repeats", "trends",
-    "kpi",    "train",   "models",  "digest",     "connectors", "users", "audit",   "help"};
+    "ingest", "status", "product", "neighbours", "neighbors",  "case",      "outcome", "asset",
+    "dlq",    "search", "similar", "reindex",    "verify",     "rootcause", "repeats", "trends",
+    "kpi",    "train",  "models",  "digest",     "connectors", "users",     "audit",   "help"};
 
 // The integer value of option `name` in [lo, hi], or `fallback` when absent.
 int ParseIntOption(const Args& a, const std::string& name, int fallback, int lo, int hi) {
@@ -971,8 +975,9 @@ int CmdRootCause(api::FaultGraphIf& fg, const Args& a, bool as_json) {
   }
   api::RootCauseRequest r;
   if (!a.Has("--text") && !a.Has("--codes") && !a.Has("--serial"))
-    UsageError("rootcause needs what the customer said (--text), fault codes (--codes) or the "
-               "unit (--serial), or a --batch file");
+    UsageError(
+        "rootcause needs what the customer said (--text), fault codes (--codes) or the "
+        "unit (--serial), or a --batch file");
   r.product = a.Get("--product");
   r.serial = a.Get("--serial");
   r.text = a.Get("--text");
@@ -1067,8 +1072,7 @@ int CmdRepeats(api::FaultGraphIf& fg, const Args& a, bool as_json) {
       {"product", "component", "fix", "attempts", "repeats", "rate", "customers", "longest chain"},
       table);
   if (more) {
-    std::printf("\nthe first %d rows; more with --limit N (up to %d)\n", limit,
-                api::kMaxLimit);
+    std::printf("\nthe first %d rows; more with --limit N (up to %d)\n", limit, api::kMaxLimit);
   }
   return 0;
 }
@@ -1305,6 +1309,33 @@ int CmdKpi(api::FaultGraphIf& fg, const Args& a, bool as_json) {
   cli::PrintTable({r.by, "cases", "closed", "first-time fix", "repeat", "MTTR h (median)",
                    "response min (median)", "satisfaction", "repeat contacts"},
                   table);
+  // What each figure counts, so that nobody adds first-time fix and repeat
+  // and wonders why they pass 100 % (issue 17, item 5).
+  const std::string days = std::to_string(r.windowDays);
+  std::printf("\n");
+  for (const auto& l : cli::Wrap(cli::TrF("each group: the cases opened in it (returns are judged "
+                                          "on the asset's whole history, window {0} days)",
+                                          {days}),
+                                 100))
+    std::printf("%s\n", l.c_str());
+  for (const char* line :
+       {"first-time fix   closed cases whose asset did not come back with the same component "
+        "(or symptom, when none was diagnosed) within the window",
+        "repeat           closed cases that were themselves a return: opened within the window "
+        "after an earlier case on the asset closed with the same component; it counts other "
+        "cases than first-time fix, so the two need not add up to 100%",
+        "MTTR h           median hours from opened to closed, of the closed cases",
+        "response min     median minutes from the first call about the case to the ticket",
+        "satisfaction     mean rating of the rated cases",
+        "repeat contacts  cases with two or more calls before they closed, of the cases a call "
+        "names"}) {
+    // The name, then its definition wrapped to 100 columns beside it.
+    const std::string text = cli::Tr(line);
+    const auto lines = cli::Wrap(text.substr(17), 100 - 19);
+    for (size_t k = 0; k < lines.size(); ++k)
+      std::printf("  %s%s\n", k == 0 ? text.substr(0, 17).c_str() : std::string(17, ' ').c_str(),
+                  lines[k].c_str());
+  }
   return 0;
 }
 
@@ -1472,7 +1503,8 @@ int main(int argc, char** argv) {
     UseOwnerOnlyUmask();  // what this run creates there is the owner's alone
     graph::GraphOptions options;
     options.create_if_missing = cmd == "ingest" || cmd == "connectors" || cmd == "users";
-    if (std::error_code ec; !options.create_if_missing && !std::filesystem::exists(paths.graph, ec)) {
+    if (std::error_code ec;
+        !options.create_if_missing && !std::filesystem::exists(paths.graph, ec)) {
       std::fprintf(stderr,
                    "faultgraph: no data at %s (load data with 'faultgraph ingest', or pass "
                    "--data DIR or --server HOST:PORT)\n",

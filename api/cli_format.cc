@@ -64,6 +64,36 @@ std::string FitWidth(const std::string& s, size_t columns) {
   return s.substr(0, i) + "…";
 }
 
+std::vector<std::string> Wrap(const std::string& text, size_t columns) {
+  std::vector<std::string> lines;
+  std::string line;
+  size_t width = 0;
+  size_t cut = std::string::npos;  // where `line` may break: after a space or a wide character
+  size_t len = 0;
+  for (size_t i = 0; i < text.size(); i += len) {
+    const size_t w = CharWidth(text, i, &len);
+    if (width + w > columns && !line.empty()) {
+      if (cut == std::string::npos || cut == 0) cut = line.size();
+      std::string rest = line.substr(cut);
+      line.resize(cut);
+      while (!line.empty() && line.back() == ' ') line.pop_back();
+      lines.push_back(line);
+      line = rest.erase(0, rest.find_first_not_of(' ') == std::string::npos
+                               ? rest.size()
+                               : rest.find_first_not_of(' '));
+      width = DisplayWidth(line);
+      cut = std::string::npos;
+    }
+    if (text[i] == ' ' && line.empty()) continue;    // no line starts with a space
+    if (w == 2 && !line.empty()) cut = line.size();  // before a wide character
+    line.append(text, i, len);
+    width += w;
+    if (text[i] == ' ' || w == 2) cut = line.size();  // after a space or a wide character
+  }
+  if (!line.empty()) lines.push_back(line);
+  return lines;
+}
+
 void PrintTable(const std::vector<std::string>& header,
                 const std::vector<std::vector<std::string>>& rows) {
   PrintTable(header, rows, TerminalColumns());

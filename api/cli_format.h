@@ -18,6 +18,10 @@ void PrintTable(const std::vector<std::string>& header,
 void PrintTable(const std::vector<std::string>& header,
                 const std::vector<std::vector<std::string>>& rows, size_t line_columns);
 
+// `text` in lines of at most `columns` display columns, broken after a
+// space or beside a CJK character (a longer word is cut).
+std::vector<std::string> Wrap(const std::string& text, size_t columns);
+
 // `s` cut to `columns` display columns, ending in "…" when cut.
 std::string FitWidth(const std::string& s, size_t columns);
 

@@ -37,6 +37,16 @@ TEST(CliFormat, TableFitsTheLastColumnToTheLine) {
   EXPECT_NE(testing::internal::GetCapturedStdout().find(snippet), std::string::npos);
 }
 
+TEST(CliFormat, WrapBreaksAtSpacesAndBesideChineseCharacters) {
+  EXPECT_EQ(Wrap("closed cases whose asset did not come back", 16),
+            (std::vector<std::string>{"closed cases", "whose asset did", "not come back"}));
+  EXPECT_EQ(Wrap("已结案例中设备未再次报修", 10),
+            (std::vector<std::string>{"已结案例中", "设备未再次", "报修"}));
+  for (const auto& l : Wrap("repeat 已结案例中，本身是返修的比例 first-time fix 两者", 12))
+    EXPECT_LE(DisplayWidth(l), 12u) << l;
+  EXPECT_EQ(Wrap("", 10), std::vector<std::string>{});
+}
+
 TEST(CliFormat, TimesInUtc) {
   EXPECT_EQ(FormatTime(0), "-");
   EXPECT_EQ(FormatTime(1'709'303'400'000), "2024-03-01 14:30");

@@ -114,6 +114,27 @@ constexpr Message kCatalogue[] = {
     {"too early", "尚难判断"},
     {"open", "未结"},
     {"no fix", "无修复"},
+    // kpi definitions
+    {"each group: the cases opened in it (returns are judged on the asset's whole history, "
+     "window {0} days)",
+     "每组：该组内报修的案例（是否返修按设备的全部历史判断，窗口 {0} 天）"},
+    {"first-time fix   closed cases whose asset did not come back with the same component "
+     "(or symptom, when none was diagnosed) within the window",
+     "first-time fix   "
+     "已结案例中，设备在窗口内未因同一部件（未诊断部件时按同一症状）再次报修的比例"},
+    {"repeat           closed cases that were themselves a return: opened within the window "
+     "after an earlier case on the asset closed with the same component; it counts other cases "
+     "than first-time fix, so the two need not add up to 100%",
+     "repeat           "
+     "已结案例中，本身是返修的比例：在该设备前一案例结案后窗口内因同一部件再次报修；"
+     "与 first-time fix 统计的不是同一批案例，两者相加不必等于 100%"},
+    {"MTTR h           median hours from opened to closed, of the closed cases",
+     "MTTR h           已结案例从报修到结案的小时数中位数"},
+    {"response min     median minutes from the first call about the case to the ticket",
+     "response min     从第一次来电到建单的分钟数中位数"},
+    {"satisfaction     mean rating of the rated cases", "satisfaction     有评分案例的平均满意度"},
+    {"repeat contacts  cases with two or more calls before they closed, of the cases a call names",
+     "repeat contacts  有来电的案例中，结案前来电两次及以上的比例"},
 };
 
 std::atomic<Lang> g_lang{Lang::kEn};

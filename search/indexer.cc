@@ -170,20 +170,40 @@ Result<std::unique_ptr<Indexer>> Indexer::Open(graph::GraphStore* store, const s
       auto shard = std::make_unique<Shard>();
       // A shard without its revision file was never finished: its creation
       // or a rebuild's overwrite was cut off (kill -9), or it was deleted.
-      // It is made anew, and when the graph has numbered anything the
-      // outbox may no longer hold it all (trimmed once indexed), so the
-      // shard is marked for a rebuild, which the first catch-up runs.
-      const bool fresh = !std::filesystem::exists(path + "/iamglass", ec);
-      const bool unfinished = fresh && std::filesystem::exists(path, ec);
-      shard->db = std::make_unique<Xapian::WritableDatabase>(
-          path, fresh ? Xapian::DB_CREATE_OR_OVERWRITE : Xapian::DB_CREATE_OR_OPEN, kBlockSize);
+      // One that Xapian cannot open (a table cut off before its first
+      // block: "EOF reading block 0") is no better. Either is made anew,
+      // and when the graph has numbered anything the outbox may no longer
+      // hold what it lacks (trimmed once indexed), so the shard is marked
+      // for a rebuild, which the first catch-up runs. The graph is the
+      // record; the index is only derived from it. (A shard another writer
+      // holds is left alone: DatabaseLockError goes to the caller.)
+      bool fresh = !std::filesystem::exists(path + "/iamglass", ec);
+      std::string damage = fresh && std::filesystem::exists(path, ec)
+                               ? "was left unfinished (its creation or a rebuild was cut off)"
+                               : "";
+      if (!fresh) {
+        try {
+          shard->db = std::make_unique<Xapian::WritableDatabase>(path, Xapian::DB_CREATE_OR_OPEN,
+                                                                 kBlockSize);
+          (void)shard->db->get_metadata(kIndexedSeqKey);  // reads the tables' first blocks
+        } catch (const Xapian::DatabaseLockError&) {
+          throw;
+        } catch (const Xapian::DatabaseError& e) {
+          shard->db.reset();
+          damage = "cannot be opened (" + e.get_description().substr(0, 200) + ")";
+          fresh = true;
+        }
+      }
+      if (fresh) {
+        if (!damage.empty()) std::filesystem::remove_all(path, ec);
+        shard->db = std::make_unique<Xapian::WritableDatabase>(path, Xapian::DB_CREATE_OR_OVERWRITE,
+                                                               kBlockSize);
+      }
       if (fresh && store->LastOutboxSeq() > 0) {
-        const std::string what = "search index: shard " + path +
-                                 (unfinished ? " was left unfinished (its creation or a rebuild "
-                                               "was cut off)"
-                                             : " is new") +
+        const std::string what = "search index: shard " + path + " " +
+                                 (damage.empty() ? "is new" : damage) +
                                  "; the index is rebuilt from the graph";
-        unfinished ? LogWarn(what) : LogInfo(what);
+        damage.empty() ? LogInfo(what) : LogWarn(what);
         shard->db->set_metadata(kRebuildingKey, "1");
         shard->db->commit();
       }

@@ -138,6 +138,27 @@ TEST_F(IndexerTest, ShardCutOffBeforeItsFirstCommitIsRebuilt) {
   EXPECT_EQ(report->index_docs, 31u);
 }
 
+// The same kill can leave the revision file but a table cut off before its
+// first block: Xapian then fails every open with "EOF reading block 0"
+// (seen in the PostgreSQL connector's kill loop). Made anew and rebuilt.
+TEST_F(IndexerTest, ShardXapianCannotOpenIsMadeAnewAndRebuilt) {
+  for (int i = 0; i < 20; ++i) AddCase("C" + std::to_string(i), "pump hums " + std::to_string(i));
+  {
+    auto ix = OpenIndexer();
+    ASSERT_TRUE(ix->CatchUp().ok());
+  }
+  std::filesystem::resize_file(dir_ / "index/shard0/postlist.glass", 0);
+  std::filesystem::resize_file(dir_ / "index/shard0/docdata.glass", 0);
+  auto ix = OpenIndexer();
+  ASSERT_NE(ix, nullptr);
+  EXPECT_TRUE(ix->rebuild_pending());
+  ASSERT_TRUE(ix->CatchUp().ok());
+  auto report = ix->Verify();
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_TRUE(report->clean()) << report->missing.size() << " missing";
+  EXPECT_EQ(report->index_docs, 20u);
+}
+
 // An index folder deleted by hand (or a store ingested with --no-index and
 // its outbox trimmed by an earlier index) is rebuilt from the graph, not
 // caught up from an outbox that no longer holds everything.

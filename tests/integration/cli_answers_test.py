@@ -113,6 +113,12 @@ class CliAnswers(unittest.TestCase):
         self.assertTrue(search.startswith("类型"), search)
         self.assertIn("条匹配", search)
 
+        # KPIs say what they count (issue 17 item 5), in the reader's language.
+        kpi = self.fg("kpi", "--by", "all", lang={"LANG": "C.UTF-8"})
+        self.assertIn("need not add up to 100%", kpi)
+        self.assertIn("两者相加不必等于 100%", self.fg("--lang", "zh-CN", "kpi", "--by", "all"))
+        self.assertTrue(all(len(line) <= 100 for line in kpi.splitlines()[3:]), kpi)
+
         r = subprocess.run([CLI, "--data", self.data, "--lang", "fr", "status"],
                            capture_output=True, text=True)
         self.assertEqual(r.returncode, 2)
