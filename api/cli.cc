@@ -301,10 +301,25 @@ int CmdStatus(api::FaultGraphIf& fg, bool as_json) {
                     std::to_string(src.skipped), std::to_string(src.rejected),
                     cli::FormatTime(src.updatedMs)});
   }
-  cli::PrintTable({"source", "position", "applied", "skipped", "rejected", "updated (UTC)"}, rows);
-  std::printf("\nrecords: %lld   entities: %lld   dead letters: %lld\n",
-              static_cast<long long>(s.records), static_cast<long long>(s.entities),
-              static_cast<long long>(s.deadLetters));
+  using cli::Tr;
+  cli::PrintTable({Tr("source"), Tr("position"), Tr("applied"), Tr("skipped"), Tr("rejected"),
+                   Tr("updated (UTC)")},
+                  rows);
+  int64_t applied = 0;
+  for (const auto& src : s.sources) applied += src.applied;
+  std::printf("\n%s\n", cli::TrF("records: {0}   entities: {1}   dead letters: {2}",
+                                 {std::to_string(s.records), std::to_string(s.entities),
+                                  std::to_string(s.deadLetters)})
+                            .c_str());
+  // Issue 19: "applied" summed past "records" with no word why.
+  if (applied > s.records)
+    for (const auto& l :
+         cli::Wrap(cli::TrF("applied counts every version of a record that was applied, so a "
+                            "record revised at its source counts once per version ({0} in all); "
+                            "records counts each record once",
+                            {std::to_string(applied)}),
+                   100))
+      std::printf("%s\n", l.c_str());
   return 0;
 }
 
@@ -1068,11 +1083,14 @@ int CmdRepeats(api::FaultGraphIf& fg, const Args& a, bool as_json) {
     table.push_back({x.product, x.component, x.fix, std::to_string(x.attempts),
                      std::to_string(x.repeats), rate, std::to_string(x.customers.size()), chain});
   }
-  cli::PrintTable(
-      {"product", "component", "fix", "attempts", "repeats", "rate", "customers", "longest chain"},
-      table);
+  using cli::Tr;
+  cli::PrintTable({Tr("product"), Tr("component"), Tr("fix"), Tr("attempts"), Tr("repeats"),
+                   Tr("rate"), Tr("customers"), Tr("longest chain")},
+                  table);
   if (more) {
-    std::printf("\nthe first %d rows; more with --limit N (up to %d)\n", limit, api::kMaxLimit);
+    std::printf("\n%s\n", cli::TrF("the first {0} rows; more with --limit N (up to {1})",
+                                   {std::to_string(limit), std::to_string(api::kMaxLimit)})
+                              .c_str());
   }
   return 0;
 }

@@ -114,6 +114,26 @@ constexpr Message kCatalogue[] = {
     {"too early", "尚难判断"},
     {"open", "未结"},
     {"no fix", "无修复"},
+    // status
+    {"source", "来源"},
+    {"position", "位置"},
+    {"applied", "已应用"},
+    {"skipped", "已跳过"},
+    {"rejected", "已拒收"},
+    {"updated (UTC)", "更新时间（UTC）"},
+    {"records: {0}   entities: {1}   dead letters: {2}", "记录：{0}   实体：{1}   死信：{2}"},
+    {"applied counts every version of a record that was applied, so a record revised at its "
+     "source counts once per version ({0} in all); records counts each record once",
+     "“已应用”按记录的每个已应用版本计数，来源中修订过的记录每个版本计一次（共 {0}）；"
+     "“记录”每条记录只计一次"},
+    // repeats
+    {"attempts", "次数"},
+    {"repeats", "返修"},
+    {"rate", "返修率"},
+    {"customers", "客户数"},
+    {"longest chain", "最长返修链"},
+    {"the first {0} rows; more with --limit N (up to {1})",
+     "仅显示前 {0} 行；用 --limit N 查看更多（最多 {1}）"},
     // kpi definitions
     {"each group: the cases opened in it (returns are judged on the asset's whole history, "
      "window {0} days)",

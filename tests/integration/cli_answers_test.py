@@ -119,6 +119,21 @@ class CliAnswers(unittest.TestCase):
         self.assertIn("两者相加不必等于 100%", self.fg("--lang", "zh-CN", "kpi", "--by", "all"))
         self.assertTrue(all(len(line) <= 100 for line in kpi.splitlines()[3:]), kpi)
 
+        # Issue 19: "applied" summed past "records" with no word why.
+        again = os.path.join(self.tmp, "again.csv")
+        with open(again, "w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["ticket_no", "model", "opened_at", "symptom", "codes", "component", "cause"])
+            w.writerow(["R000", "AC-350", "2024-08-01 10:00", "空调不制冷", "", "COMP", "wear"])
+        self.fg("ingest", "--mapping", os.path.join(self.tmp, "tickets.toml"), again)
+        with open(again, "a", encoding="utf-8", newline="") as f:
+            csv.writer(f).writerow(["R000", "AC-350", "2024-08-01 10:00", "空调不制冷，已修",
+                                    "", "COMP", "wear"])
+        self.fg("ingest", "--mapping", os.path.join(self.tmp, "tickets.toml"), again)
+        status = self.fg("status", lang={"LANG": "C.UTF-8"})
+        self.assertIn("once per version (20 in all)", status)
+        self.assertIn("每个版本计一次（共 20）", self.fg("--lang", "zh-CN", "status"))
+
         r = subprocess.run([CLI, "--data", self.data, "--lang", "fr", "status"],
                            capture_output=True, text=True)
         self.assertEqual(r.returncode, 2)
