@@ -24,6 +24,21 @@ namespace faultgraph::api {
   throw e;
 }
 
+// A list's `limit`: from 1 to kMaxLimit.
+inline int32_t CheckLimit(int32_t limit) {
+  if (limit < 1 || limit > kMaxLimit) {
+    ThrowBad("limit", "limit is " + std::to_string(limit) + "; it must be from 1 to " +
+                          std::to_string(kMaxLimit));
+  }
+  return limit;
+}
+
+// A file path in a request (`field`): 1 to kMaxPathBytes bytes.
+inline void CheckPath(const std::string& field, const std::string& path) {
+  if (path.empty() || path.size() > kMaxPathBytes)
+    ThrowBad(field, field + " must be a path of 1 to " + std::to_string(kMaxPathBytes) + " bytes");
+}
+
 // A required id: not empty, at most kMaxIdBytes.
 inline void CheckId(const std::string& field, const std::string& value) {
   if (value.empty()) ThrowBad(field, field + " is empty");

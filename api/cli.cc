@@ -15,6 +15,7 @@
 #include <fstream>
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -559,9 +560,7 @@ int CmdAsset(api::FaultGraphIf& fg, const Args& a, bool as_json) {
   using cli::Tr;
   using cli::TrF;
   auto shown = [](const std::string& s) { return s.empty() ? std::string("-") : s; };
-  auto date = [](int64_t ms) {
-    return ms == 0 ? std::string("-") : cli::FormatTime(ms).substr(0, 10);
-  };
+  const auto date = cli::FormatDate;
   std::printf("%s\n",
               TrF("asset {0}   {1} {2}", {v.serial, shown(v.product), v.productName}).c_str());
   if (v.installedBase) {
@@ -698,16 +697,32 @@ api::SearchFilters ParseFilters(const Args& a) {
   return f;
 }
 
-// The text rules, for symptom names (null when they could not be read).
+// The text rules, for symptom names: the --data run's; with --server, those
+// at g_rules_path, read on first use (no other command there needs them).
 const ingest::TextRules* g_rules = nullptr;
+std::optional<std::string> g_rules_path;
+
+// Null when they could not be read: symptoms then show as ids.
+const ingest::TextRules* SymptomRules() {
+  if (g_rules == nullptr && g_rules_path) {
+    static const std::unique_ptr<ingest::TextRules> loaded = [] {
+      auto r = ingest::TextRules::LoadOrShipped(*g_rules_path);
+      return r.ok() ? std::move(r).value() : nullptr;
+    }();
+    g_rules = loaded.get();
+    g_rules_path.reset();
+  }
+  return g_rules;
+}
 
 // A symptom as people read it: "不制冷 (no_cooling)", "no cooling
 // (no_cooling)"; the id alone when the rules do not name it (fault codes:
 // AC:E4).
 std::string SymptomLabel(const std::string& id) {
-  if (g_rules == nullptr) return id;
+  const ingest::TextRules* rules = SymptomRules();
+  if (rules == nullptr) return id;
   const bool zh = cli::CurrentLang() != cli::Lang::kEn;
-  const std::string name = g_rules->SymptomName(id, zh ? "zh-CN" : "en");
+  const std::string name = rules->SymptomName(id, zh ? "zh-CN" : "en");
   if (name.empty()) return id;
   return (zh ? cli::FromSimplified(name) : name) + " (" + id + ")";
 }
@@ -911,10 +926,9 @@ void PrintRootCause(const api::RootCauseAnswer& a) {
       const std::string sim = s.similarity > 0
                                   ? std::to_string(static_cast<int>(100 * s.similarity)) + "%"
                                   : Tr("diagnosed");
-      std::printf("   %s\n",
-                  TrF("case {0} ({1}, {2}): {3}",
-                      {s.caseId, sim, cli::FormatTime(s.openedMs).substr(0, 10), s.snippet})
-                      .c_str());
+      std::printf("   %s\n", TrF("case {0} ({1}, {2}): {3}",
+                                 {s.caseId, sim, cli::FormatDate(s.openedMs), s.snippet})
+                                 .c_str());
     }
   }
   if (!a.causes.empty()) {
@@ -1482,6 +1496,8 @@ int main(int argc, char** argv) {
   std::function<bool()> index_after_ingest = [] { return true; };
   std::shared_ptr<api::FaultGraphIf> fg;
   api::Handler* local = nullptr;
+  const char* rules_env = std::getenv("FAULTGRAPH_RULES");
+  const std::string rules_path = args.Get("--rules", rules_env != nullptr ? rules_env : "");
   if (args.Has("--server")) {
     auto token = api::FindToken(args.Get("--token-file"));
     if (!token.ok()) {
@@ -1498,17 +1514,12 @@ int main(int argc, char** argv) {
       return 1;
     }
     fg = *c;
-    // The shipped (or given) rules name the symptoms the server answers with.
-    const char* rules_env = std::getenv("FAULTGRAPH_RULES");
-    auto r = ingest::TextRules::LoadOrShipped(
-        args.Get("--rules", rules_env != nullptr ? rules_env : ""));
-    if (r.ok()) rules = std::move(r).value();
-    g_rules = rules.get();
+    // The shipped (or given) rules name the symptoms the server answers
+    // with; read only when an answer shows one (SymptomRules).
+    g_rules_path = rules_path;
   } else {
     const char* env = std::getenv("FAULTGRAPH_DATA");
     std::string dir = args.Get("--data", env != nullptr ? env : "faultgraph-data");
-    const char* rules_env = std::getenv("FAULTGRAPH_RULES");
-    std::string rules_path = args.Get("--rules", rules_env != nullptr ? rules_env : "");
     // No file: the shipped rules, as the daemon uses them (the same answers).
     auto r = ingest::TextRules::LoadOrShipped(rules_path);
     if (!r.ok()) {

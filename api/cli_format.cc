@@ -9,6 +9,8 @@
 #include <cstdlib>
 #include <ctime>
 
+#include "common/utf8.h"
+
 namespace faultgraph::cli {
 
 namespace {
@@ -17,7 +19,7 @@ namespace {
 // forms take two columns), and its length in bytes in `*len`.
 size_t CharWidth(const std::string& s, size_t i, size_t* len) {
   unsigned char c = static_cast<unsigned char>(s[i]);
-  *len = std::min<size_t>(c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4, s.size() - i);
+  *len = std::min(Utf8Length(c), s.size() - i);
   uint32_t cp = c;
   if (*len > 1) {
     cp = c & (0xFF >> (*len + 1));
@@ -136,6 +138,8 @@ void PrintTable(const std::vector<std::string>& header,
   print(rule);
   for (const auto& r : rows) print(r);
 }
+
+std::string FormatDate(int64_t ms) { return FormatTime(ms).substr(0, 10); }
 
 std::string FormatMonth(int32_t yyyymm) {
   char buf[16];

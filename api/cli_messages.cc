@@ -230,20 +230,13 @@ Lang ChooseLang(std::string_view flag, std::string* error) {
 void SetLang(Lang lang) { g_lang = lang; }
 Lang CurrentLang() { return g_lang; }
 
-const std::string& Tr(std::string_view en) {
+std::string Tr(std::string_view en) {
   const Lang lang = g_lang;
   if (lang != Lang::kEn) {
     const auto& table = Table(lang);
     if (auto it = table.find(en); it != table.end()) return it->second;
   }
-  // English, or a message not in the catalogue: kept for the caller's
-  // lifetime in a table of its own.
-  static std::mutex mu;
-  static std::map<std::string, std::string, std::less<>> english;
-  std::lock_guard<std::mutex> lock(mu);
-  auto it = english.find(en);
-  if (it == english.end()) it = english.emplace(std::string(en), std::string(en)).first;
-  return it->second;
+  return std::string(en);  // English, or a message not in the catalogue
 }
 
 std::string Fill(std::string_view text, std::initializer_list<std::string_view> args) {

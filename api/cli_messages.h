@@ -34,7 +34,7 @@ void SetLang(Lang lang);
 Lang CurrentLang();
 
 // `en` in the current language.
-const std::string& Tr(std::string_view en);
+std::string Tr(std::string_view en);
 // `text` with "{0}", "{1}", ... replaced by `args` in order.
 std::string Fill(std::string_view text, std::initializer_list<std::string_view> args);
 // Simplified Chinese text (a display name from the rules or master data)

@@ -14,8 +14,6 @@
 namespace faultgraph::api {
 namespace {
 
-constexpr size_t kMaxPathBytes = 4096;
-
 // An optional id (a filter): empty means "all", but not too long.
 void CheckOptionalId(const std::string& field, const std::string& value) {
   if (value.size() > kMaxIdBytes) {
@@ -25,14 +23,6 @@ void CheckOptionalId(const std::string& field, const std::string& value) {
 
 // This process opened no search index (a CLI run with --no-index).
 Status NoSearch() { return Status::Unavailable("search is not available"); }
-
-int32_t CheckLimit(int32_t limit) {
-  if (limit < 1 || limit > kMaxLimit) {
-    ThrowBad("limit", "limit is " + std::to_string(limit) + "; it must be from 1 to " +
-                          std::to_string(kMaxLimit));
-  }
-  return limit;
-}
 
 void CheckSearchLimit(int32_t limit) {
   if (limit < 1 || limit > kMaxSearchLimit)
@@ -223,8 +213,7 @@ void Handler::retryDeadLetters(std::vector<DeadLetterRetry>& out,
   if (ids.empty() || ids.size() > static_cast<size_t>(kMaxLimit))
     ThrowBad("ids", "ids must name 1 to " + std::to_string(kMaxLimit) + " dead letters");
   for (const auto& id : ids) CheckId("ids", id);
-  if (mappingPath.empty() || mappingPath.size() > kMaxPathBytes)
-    ThrowBad("mappingPath", "mappingPath must be a path of 1 to 4096 bytes");
+  CheckPath("mappingPath", mappingPath);
   auto mapping = connectors::LoadMapping(mappingPath);
   if (!mapping.ok()) ThrowBad("mappingPath", mapping.status().message());
   for (const auto& id : ids) {
@@ -703,12 +692,8 @@ void Handler::verifyIndex(IndexCheck& out, bool repair) {
 
 void Handler::ingestFile(IngestResult& out, const std::string& mappingPath,
                          const std::string& filePath) {
-  if (mappingPath.empty() || mappingPath.size() > kMaxPathBytes) {
-    ThrowBad("mappingPath", "mappingPath must be a path of 1 to 4096 bytes");
-  }
-  if (filePath.empty() || filePath.size() > kMaxPathBytes) {
-    ThrowBad("filePath", "filePath must be a path of 1 to 4096 bytes");
-  }
+  CheckPath("mappingPath", mappingPath);
+  CheckPath("filePath", filePath);
   auto mapping = connectors::LoadMapping(mappingPath);
   if (!mapping.ok()) ThrowBad("mappingPath", mapping.status().message());
   connectors::FileIngestOptions options;

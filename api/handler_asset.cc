@@ -74,9 +74,7 @@ void Handler::assetView(AssetView& out, const std::string& serial, int32_t limit
 
 void Handler::AssetViewAt(AssetView& out, const std::string& serial, int32_t limit,
                           int64_t now_ms) {
-  if (limit < 1 || limit > kMaxLimit)
-    ThrowBad("limit", "limit is " + std::to_string(limit) + "; it must be from 1 to " +
-                          std::to_string(kMaxLimit));
+  CheckLimit(limit);
   auto [id, timeline] = FindAsset(serial, kMaxAssetItems);
   out.serial = id;
 
@@ -95,13 +93,12 @@ void Handler::AssetViewAt(AssetView& out, const std::string& serial, int32_t lim
   }
 
   // Cases, oldest first as the timeline holds them.
+  std::vector<std::string> case_ids;
+  for (const auto& t : timeline)
+    if (t.kind == "case") case_ids.push_back(t.id);
   std::vector<graph::storage::CaseDoc> cases;
-  for (const auto& t : timeline) {
-    if (t.kind != "case") continue;
-    auto c = store_->GetCase(t.id);
-    if (c.status().IsNotFound()) continue;  // retracted since the timeline entry was read
-    cases.push_back(Unwrap(std::move(c), "serial"));
-  }
+  for (auto& c : Unwrap(store_->GetCases(case_ids), "serial"))
+    if (c) cases.push_back(std::move(*c));  // absent: retracted since the timeline was read
   if (out.product.empty() && !cases.empty()) out.product = cases.back().product;
   if (out.region.empty() && !cases.empty()) out.region = cases.back().region;
 

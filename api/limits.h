@@ -12,5 +12,6 @@ inline constexpr int32_t kMaxSearchLimit = 100;  // hits of a search or similar-
 inline constexpr int32_t kMaxSearchOffset = 10'000;
 inline constexpr size_t kMaxIdBytes = 512;     // an id named in a request
 inline constexpr size_t kMaxNoteBytes = 4000;  // an outcome's note
+inline constexpr size_t kMaxPathBytes = 4096;  // a file path the daemon is asked to read
 
 }  // namespace faultgraph::api

@@ -314,11 +314,11 @@ void SessionHandler::listModels(std::vector<ModelSummary>& out) {
   Run("listModels", {}, [&] { s_->handler->listModels(out); });
 }
 
-// Only files under an import folder are read: a path outside (or one that
-// does not exist: the two get the same answer) is refused before anything
-// is opened, so no byte of it can come back in an error or a dead letter.
-// A path a client gives the daemon to read: the real path of an existing
-// file under an --import-dir, else BadRequest naming `field`.
+// A path a client gives the daemon to read (ingestFile, retryDeadLetters):
+// the real path of an existing file under an --import-dir, else BadRequest
+// naming `field`. A path outside (or one that does not exist: the two get
+// the same answer) is refused before anything is opened, so no byte of it
+// can come back in an error or a dead letter.
 std::string SessionHandler::ImportPath(const char* field, const std::string& path) const {
   auto real = ResolveUnder(s_->import_dirs, path);
   if (real) return *real;

@@ -3,8 +3,9 @@
 #include <xapian.h>
 
 #include <cctype>
-
 #include <map>
+
+#include "common/utf8.h"
 
 namespace faultgraph::search {
 namespace {
@@ -12,7 +13,7 @@ namespace {
 // Decodes one UTF-8 character at s[i]; returns its length (1 on bad bytes).
 size_t Next(std::string_view s, size_t i, uint32_t* cp) {
   unsigned char c = static_cast<unsigned char>(s[i]);
-  size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+  size_t len = Utf8Length(c);
   if (i + len > s.size()) len = 1;
   uint32_t v = len == 1 ? c : c & (0xFF >> (len + 1));
   for (size_t k = 1; k < len; ++k) v = (v << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);

@@ -5,18 +5,18 @@
 #include <algorithm>
 #include <unordered_set>
 
+#include "common/utf8.h"
 #include "search/text_fold.h"
 
 namespace faultgraph::search {
 namespace {
 
-size_t CharLen(unsigned char c) { return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4; }
 bool IsWordByte(unsigned char c) { return std::isalnum(c) || c == '_' || c == '-'; }
 
 // The byte offsets at which the characters of `text` start (and its size).
 std::vector<size_t> CharStarts(std::string_view text) {
   std::vector<size_t> starts;
-  for (size_t i = 0; i < text.size(); i += std::min(CharLen(text[i]), text.size() - i))
+  for (size_t i = 0; i < text.size(); i += std::min(Utf8Length(text[i]), text.size() - i))
     starts.push_back(i);
   starts.push_back(text.size());
   return starts;
@@ -36,8 +36,8 @@ std::vector<char> MarkMatches(std::string_view text, const std::vector<WeightedT
     unsigned char c = static_cast<unsigned char>(text[i]);
     if (c >= 0x80) {
       // Multi-byte: try the bigram starting here, then the single character.
-      size_t a = std::min(CharLen(c), text.size() - i);
-      size_t b = i + a < text.size() ? std::min(CharLen(text[i + a]), text.size() - i - a) : 0;
+      size_t a = std::min(Utf8Length(c), text.size() - i);
+      size_t b = i + a < text.size() ? std::min(Utf8Length(text[i + a]), text.size() - i - a) : 0;
       if (b > 0 && plain.count(std::string(text.substr(i, a + b)))) mark(i, i + a + b);
       else if (plain.count(std::string(text.substr(i, a)))) mark(i, i + a);
       i += a;
@@ -91,20 +91,21 @@ std::string MakeShownSnippet(std::string_view shown, std::string_view folded,
   const std::vector<size_t> chars = CharStarts(shown);
   const size_t n = chars.size() - 1;
   // owner[b]: the character of `shown` that byte b of the folded text came from.
-  std::string folding;
+  std::string_view folding = folded;
+  std::string refolded;  // the per-character folding, when `folded` does not map one to one
   std::vector<size_t> owner;
   std::vector<size_t> folded_chars = CharStarts(folded);
   if (folded_chars.size() == chars.size()) {
-    folding = folded;
     owner.resize(folded.size());
     for (size_t k = 0; k < n; ++k)
       std::fill(owner.begin() + folded_chars[k], owner.begin() + folded_chars[k + 1], k);
   } else {
     for (size_t k = 0; k < n; ++k) {
       std::string f = folder.Fold(shown.substr(chars[k], chars[k + 1] - chars[k]));
-      folding += f;
+      refolded += f;
       owner.insert(owner.end(), f.size(), k);
     }
+    folding = refolded;
   }
   const std::vector<char> folded_marks = MarkMatches(folding, query_terms);
   std::vector<char> marked(shown.size(), 0);
