@@ -31,6 +31,35 @@ struct Match {
   std::string data;  // the stored document, read for hits and facets
 };
 
+// A shard's months of cases, oldest first: (month term, documents).
+using Months = std::vector<std::pair<std::string, Xapian::doccount>>;
+
+Months MonthsOf(const Xapian::Database& db) {
+  Months months;
+  const std::string prefix(kMonthPrefix);
+  for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix); ++t) {
+    months.emplace_back(*t, t.get_termfreq());
+  }
+  return months;
+}
+
+// The newest months holding `need` documents that match, when a share
+// `share` of each month's documents matches, as the terms of a filter,
+// and every fix (fixes have no month); `held`: their documents. Empty
+// when that takes every month: the window would save nothing.
+std::vector<std::string> NewestWindow(const Months& months, double share, double need,
+                                      double* held) {
+  std::vector<std::string> out;
+  *held = 0;
+  for (auto it = months.rbegin(); it != months.rend() && *held * share < need; ++it) {
+    out.push_back(it->first);
+    *held += it->second;
+  }
+  if (out.size() == months.size()) return {};
+  out.push_back(BoundedTerm(kKindPrefix, "fix"));
+  return out;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Searcher>> Searcher::Open(const std::string& dir, int shards) {
@@ -174,16 +203,75 @@ Result<SearchResponse> Searcher::SearchOnce(const SearchRequest& req,
   // documents match it. check_at_least `check` (the page and the facets'
   // documents when matches are wanted): below that many matches the
   // counts are exact, above it the lower bound is at least that many.
+  // `window`: how a query of many matches (over req.window_above) is
+  // first matched on the newest of them only (see NewestWindow): kAll, a
+  // query that needs every word; kAny, one that needs any word.
+  enum class Window { kNone, kAll, kAny };
+  uint64_t docs = 0;
+  for (const auto& d : db.shards) docs += d.get_doccount();
   auto run = [&](const std::function<Xapian::Query()>& make, Xapian::doccount count,
-                 Xapian::doccount check, Counts* total) {
+                 Xapian::doccount check, Counts* total, Window windowed = Window::kNone) {
     std::vector<std::vector<Match>> per(n);
     std::vector<Counts> c(n);
     tbb::parallel_for(size_t{0}, n, [&](size_t i) {
       Xapian::Enquire enquire(db.shards[i]);
-      enquire.set_query(make());
-      Xapian::MSet ms = enquire.get_mset(0, count, check);
-      c[i] = {ms.get_matches_lower_bound(), ms.get_matches_estimated(),
-              ms.get_matches_upper_bound()};
+      Xapian::Query query = make();
+      enquire.set_query(query);
+      Xapian::MSet ms;
+      bool done = false;
+      if (windowed != Window::kNone && count > 0 && req.window_above > 0 &&
+          docs > req.window_min_docs) {
+        // At most as many documents hold every word as hold the rarest; at
+        // least as many hold any word as hold the commonest.
+        const Xapian::Database& shard = db.shards[i];
+        const double docs = std::max<double>(1, shard.get_doccount());
+        double bound = windowed == Window::kAll ? docs : 0;
+        for (const auto& t : terms) {
+          const double tf = shard.get_termfreq(t.term);
+          bound = windowed == Window::kAll ? std::min(bound, tf) : std::max(bound, tf);
+        }
+        const double shards = static_cast<double>(n);
+        if (bound * shards > static_cast<double>(req.window_above)) {
+          const Months months = MonthsOf(shard);
+          // Per shard: the newest `need` matches, at least.
+          const auto need = static_cast<Xapian::doccount>(
+              std::max<size_t>(req.window_matches, 4 * size_t{count}) / n + 1);
+          // First a window sized by the bound's share (for every word: as
+          // if the words always came together), then one sized by the
+          // share seen in it (by Xapian's estimate when none matched),
+          // then the whole shard.
+          Xapian::MSet estimate = enquire.get_mset(0, 0);  // statistics only, no matching
+          double share = std::min(1.0, bound / docs);
+          size_t tried = 0;
+          for (int attempt = 0; attempt < 2; ++attempt) {
+            double held = 0;
+            auto window = NewestWindow(months, share, need, &held);
+            if (window.empty() || window.size() <= tried) break;
+            tried = window.size();
+            enquire.set_query(
+                Xapian::Query(Xapian::Query::OP_FILTER, query,
+                              Xapian::Query(Xapian::Query::OP_OR, window.begin(), window.end())));
+            ms = enquire.get_mset(0, count, std::max(check, need));
+            const Xapian::doccount lower = ms.get_matches_lower_bound();
+            // The second window may hold fewer than `need`, if enough to
+            // fill the page: matching the whole shard costs the most.
+            if (lower >= need || (attempt == 1 && lower >= count)) {
+              done = true;
+              c[i] = {lower, std::max(lower, estimate.get_matches_estimated()),
+                      std::max(lower, estimate.get_matches_upper_bound())};
+              break;
+            }
+            share = lower > 0 ? 0.8 * lower / std::max(1.0, held)
+                              : std::min(1.0, estimate.get_matches_estimated() / docs);
+          }
+          if (!done) enquire.set_query(query);
+        }
+      }
+      if (!done) {
+        ms = enquire.get_mset(0, count, check);
+        c[i] = {ms.get_matches_lower_bound(), ms.get_matches_estimated(),
+                ms.get_matches_upper_bound()};
+      }
       for (auto it = ms.begin(); it != ms.end(); ++it)
         per[i].push_back({it.get_weight(), it.get_percent(), i, *it, {}});
     });
@@ -205,8 +293,6 @@ Result<SearchResponse> Searcher::SearchOnce(const SearchRequest& req,
   // A long text (a whole ticket) may match on its most informative words
   // only: the elite set keeps the terms with the highest BM25 bound.
   const auto elite = static_cast<Xapian::termcount>(req.max_terms);
-  uint64_t docs = 0;
-  for (const auto& d : db.shards) docs += d.get_doccount();
   const bool use_elite = elite > 0 && terms.size() > elite && docs > req.max_terms_min_docs;
   const Mode any = use_elite ? Mode::kElite : Mode::kAny;
   const bool all_words_first =
@@ -221,7 +307,7 @@ Result<SearchResponse> Searcher::SearchOnce(const SearchRequest& req,
     // themselves: one order for every page, so that paging on reaches
     // every document with any word, and the count says so.
     Counts all;
-    mset = run([&] { return make_query(Mode::kAll, 0); }, fetch, 0, &all);
+    mset = run([&] { return make_query(Mode::kAll, 0); }, fetch, 0, &all, Window::kAll);
     if (mset.size() < want) {
       // Every full match is in `mset` (fewer than asked): the rest follow.
       Counts rest;
@@ -230,7 +316,7 @@ Result<SearchResponse> Searcher::SearchOnce(const SearchRequest& req,
           [&] {
             return Xapian::Query(Xapian::Query::OP_AND_NOT, any_query(), make_query(Mode::kAll, 0));
           },
-          left, left, &rest);
+          left, left, &rest, Window::kAny);
       matched = {mset.size() + rest.lower, mset.size() + rest.estimated, mset.size() + rest.upper};
       for (auto& m : more) mset.push_back(std::move(m));
     } else {
@@ -240,7 +326,7 @@ Result<SearchResponse> Searcher::SearchOnce(const SearchRequest& req,
       matched.lower = std::max(matched.lower, all.lower);
     }
   } else {
-    mset = run(any_query, fetch, fetch, &matched);
+    mset = run(any_query, fetch, fetch, &matched, Window::kAny);
   }
   // Consistent bounds: the estimate within them, never below the hits.
   matched.lower = std::max<uint64_t>(matched.lower, mset.size());

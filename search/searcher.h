@@ -51,6 +51,16 @@ struct SearchRequest {
   // similar-case query on a large index: the intersection of long posting
   // lists is cheap, their union is not).
   size_t all_words_first_min_docs = 0;
+  // On an index of more than `window_min_docs` documents, when more than
+  // `window_above` may match, the matches are ranked among the newest of
+  // them only: the most recent months of cases (and every fix) that hold
+  // at least max(window_matches, 4 x the documents asked for) matches
+  // (with every word, for the documents that have every word), so that a
+  // search for common words costs the same at 200k cases as at 5M. The
+  // whole index when no such window is smaller. 0: never.
+  size_t window_min_docs = 100'000;
+  size_t window_above = 2'000;
+  size_t window_matches = 400;
 };
 
 // Facets count over this many best matches (all of them when fewer).

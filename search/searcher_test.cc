@@ -92,5 +92,90 @@ TEST(Searcher, DamagedStoredDocumentIsCorruption) {
   EXPECT_NE(r.status().message().find("reindex"), std::string::npos);
 }
 
+
+// Issue 18: on a large index a query that many documents match is ranked
+// among the newest of them (months of cases holding enough matches, and
+// every fix), so that its cost does not grow with the history. Older
+// cases here are shorter, so that BM25 alone would rank them first.
+TEST(Searcher, ManyMatchesAreRankedAmongTheNewestMonths) {
+  TestDir dir;
+  std::filesystem::create_directories(dir.Path("index"));
+  const auto paths = ShardPaths(dir.Path("index"), kShards);
+  constexpr int kMonths = 12, kPerMonth = 40;
+  const int64_t jan_2023_ms = 1'672'531'200'000;
+  for (size_t s = 0; s < paths.size(); ++s) {
+    Xapian::WritableDatabase db(paths[s], Xapian::DB_CREATE_OR_OVERWRITE);
+    Xapian::TermGenerator gen;
+    ConfigureGenerator(gen);
+    auto add = [&](StoredDoc sd, const std::string& month) {
+      Xapian::Document doc;
+      IndexText(gen, doc, sd.folded);
+      doc.add_boolean_term(IdTerm(sd.kind, sd.id));
+      doc.add_boolean_term(BoundedTerm(kKindPrefix, sd.kind));
+      if (!month.empty()) doc.add_boolean_term(BoundedTerm(kMonthPrefix, month));
+      doc.set_data(sd.Serialise());
+      db.replace_document(IdTerm(sd.kind, sd.id), doc);
+    };
+    for (int m = 0; m < kMonths; ++m) {
+      for (int k = 0; k < kPerMonth; ++k) {
+        StoredDoc sd;
+        sd.kind = "case";
+        sd.id = "C" + std::to_string(s) + "-" + std::to_string(m) + "-" + std::to_string(k);
+        sd.folded = "compressor noise";
+        for (int w = 0; w < m; ++w) sd.folded += " filler";
+        sd.opened_ms = jan_2023_ms + int64_t{m} * 31 * 86'400'000;
+        add(sd, std::to_string(202301 + m));
+      }
+    }
+    if (s == 0) {
+      StoredDoc fix;
+      fix.kind = "fix";
+      fix.id = "F1";
+      fix.folded = "compressor noise filler filler filler";
+      add(fix, "");
+    }
+    db.commit();
+  }
+  auto searcher = Searcher::Open(dir.Path("index"), kShards);
+  ASSERT_TRUE(searcher.ok()) << searcher.status().ToString();
+  SearchRequest req;
+  req.text = "compressor noise";
+  req.limit = 10;
+  req.facets = false;
+  req.all_words_first = true;
+  req.window_min_docs = 100;
+  req.window_above = 50;
+  req.window_matches = 60;  // 31 per shard: one month of 40
+  auto r = (*searcher)->Search(req);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->hits.size(), 10u);
+  const int64_t december_ms = jan_2023_ms + int64_t{kMonths - 1} * 31 * 86'400'000;
+  bool fix = false;
+  for (const auto& h : r->hits) {
+    if (h.kind == "fix") {
+      fix = true;
+      continue;
+    }
+    EXPECT_EQ(h.opened_ms, december_ms) << h.id << " is not of the newest month";
+  }
+  EXPECT_TRUE(fix) << "a fix has no month and is always in the window";
+  EXPECT_GE(r->matches_estimated, uint64_t{kShards * kMonths * kPerMonth})
+      << "the count is the whole index's";
+
+  // No window: the shortest (oldest) cases first, as BM25 ranks them.
+  req.window_above = 0;
+  r = (*searcher)->Search(req);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->hits.size(), 10u);
+  for (const auto& h : r->hits) EXPECT_EQ(h.opened_ms, jan_2023_ms) << h.id;
+
+  // A window that cannot hold the page: the whole index answers.
+  req.window_above = 50;
+  req.limit = kShards * kMonths * kPerMonth + 10;
+  r = (*searcher)->Search(req);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->hits.size(), size_t{kShards * kMonths * kPerMonth + 1});
+}
+
 }  // namespace
 }  // namespace faultgraph::search
