@@ -55,9 +55,10 @@ void Handler::ingestStatus(IngestStatus& out) {
     s.updatedMs = cp.updated_ms;
     out.sources.push_back(std::move(s));
   }
-  out.deadLetters = static_cast<int64_t>(Unwrap(store_->CountKeys(graph::Cf::kDlq), "store"));
-  out.records = static_cast<int64_t>(Unwrap(store_->CountKeys(graph::Cf::kDedup), "store"));
-  out.entities = static_cast<int64_t>(Unwrap(store_->CountKeys(graph::Cf::kEntity), "store"));
+  // Kept by every commit: no scan of the store per call (issue 23).
+  out.deadLetters = static_cast<int64_t>(store_->KeptCount(graph::Cf::kDlq));
+  out.records = static_cast<int64_t>(store_->KeptCount(graph::Cf::kDedup));
+  out.entities = static_cast<int64_t>(store_->KeptCount(graph::Cf::kEntity));
 }
 
 void Handler::getProduct(Product& out, const std::string& given) {

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <set>
+#include <unordered_map>
 
 #include "common/hash.h"
 #include "graph/counter_merge.h"
@@ -198,6 +199,7 @@ Result<std::unique_ptr<GraphStore>> GraphStore::Open(const std::string& dir,
   store->last_outbox_seq_ = std::max(last, high);
   FG_RETURN_IF_ERROR(store->CheckSchema(dir));
   FG_RETURN_IF_ERROR(store->IndexDeadLetters());
+  FG_RETURN_IF_ERROR(store->LoadKeptCounts());
   return store;
 }
 
@@ -240,10 +242,95 @@ GraphStore::~GraphStore() {
 
 GraphBatch GraphStore::NewBatch() { return GraphBatch(this); }
 
+int GraphStore::CountedIndex(Cf cf) {
+  for (int i = 0; i < 3; ++i) {
+    if (kCounted[i] == cf) return i;
+  }
+  return -1;
+}
+
+uint64_t GraphStore::KeptCount(Cf cf) const {
+  int i = CountedIndex(cf);
+  assert(i >= 0);
+  return i < 0 ? 0 : kept_[i].load();
+}
+
+Status GraphStore::LoadKeptCounts() {
+  bool missing = false;
+  for (int i = 0; i < 3; ++i) {
+    std::string value;
+    rocksdb::Status s =
+        db_->Get(rocksdb::ReadOptions(), Handle(Cf::kAudit), keys::KeyCount(kCounted[i]), &value);
+    if (s.IsNotFound()) {
+      missing = true;
+      break;
+    }
+    if (!s.ok()) return FromRocks(s, "read kept counts");
+    uint64_t n = 0;
+    if (!KeyReader(value).U64(&n)) return Status::Corruption("bad kept count in " + dir_);
+    kept_[i] = n;
+  }
+  if (!missing) return Status::Ok();
+  rocksdb::WriteBatch wb;
+  for (int i = 0; i < 3; ++i) {
+    auto n = CountKeys(kCounted[i]);
+    if (!n.ok()) return n.status();
+    kept_[i] = *n;
+    wb.Put(Handle(Cf::kAudit), keys::KeyCount(kCounted[i]), KeyBuilder().U64(*n).Take());
+  }
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  return FromRocks(db_->Write(wo, &wb), "write kept counts");
+}
+
 Status GraphStore::Commit(GraphBatch& batch) {
+  // The last operation of the batch on each counted key: whether the key
+  // exists after the commit.
+  std::vector<std::string> touched[3];
+  std::vector<bool> after[3];
+  {
+    std::unordered_map<std::string_view, size_t> at[3];
+    for (const auto& op : batch.ops_) {
+      const int i = CountedIndex(op.cf);
+      if (i < 0) continue;
+      auto [it, fresh] = at[i].try_emplace(op.key, touched[i].size());
+      if (fresh) {
+        touched[i].push_back(op.key);
+        after[i].push_back(!op.del);
+      } else {
+        after[i][it->second] = !op.del;
+      }
+    }
+  }
   batch.FlushOps();
   batch.FlushCounters();
   std::lock_guard<std::mutex> lock(commit_mu_);
+  // Whether each touched key exists now, read under the lock that orders
+  // every commit: the kept counts change by exactly what this one changes.
+  uint64_t kept[3];
+  for (int i = 0; i < 3; ++i) {
+    kept[i] = kept_[i].load();
+    if (touched[i].empty()) continue;
+    std::vector<rocksdb::Slice> slices(touched[i].begin(), touched[i].end());
+    std::vector<rocksdb::PinnableSlice> values(slices.size());
+    std::vector<rocksdb::Status> statuses(slices.size());
+    db_->MultiGet(rocksdb::ReadOptions(), Handle(kCounted[i]), slices.size(), slices.data(),
+                  values.data(), statuses.data());
+    int64_t delta = 0;
+    for (size_t k = 0; k < slices.size(); ++k) {
+      if (!statuses[k].ok() && !statuses[k].IsNotFound()) {
+        batch.wb_->Clear();
+        return FromRocks(statuses[k], "read the keys a commit changes");
+      }
+      delta += static_cast<int>(after[i][k]) - static_cast<int>(statuses[k].ok());
+    }
+    if (delta == 0) continue;
+    kept[i] = delta < 0 && static_cast<uint64_t>(-delta) > kept[i]
+                  ? 0
+                  : kept[i] + static_cast<uint64_t>(delta);
+    batch.wb_->Put(Handle(Cf::kAudit), keys::KeyCount(kCounted[i]),
+                   KeyBuilder().U64(kept[i]).Take());
+  }
   uint64_t seq = last_outbox_seq_.load();
   for (const auto& item : batch.outbox_) {
     batch.wb_->Put(Handle(Cf::kOutbox), KeyBuilder().U64(++seq).Take(), Encode(item));
@@ -256,6 +343,7 @@ Status GraphStore::Commit(GraphBatch& batch) {
   if (s.ok()) {
     last_outbox_seq_ = seq;
     ++commits_;
+    for (int i = 0; i < 3; ++i) kept_[i] = kept[i];
   }
   batch.wb_->Clear();
   batch.dedup_.clear();

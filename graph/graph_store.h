@@ -190,6 +190,11 @@ class GraphStore {
   Result<std::vector<storage::DeadLetter>> ListDeadLetters(const std::string& source,
                                                            size_t limit) const;
   Result<uint64_t> CountKeys(Cf cf) const;
+  // How many keys kDedup (records), kEntity or kDlq (dead letters) holds,
+  // without counting: every commit keeps these exact (a key it writes
+  // that was absent adds one, a key it deletes that was there takes one
+  // away), and a store written before them is counted once when opened.
+  uint64_t KeptCount(Cf cf) const;
   // A dead letter by its id (DeadLetterId); NotFound when none has it.
   Result<storage::DeadLetter> FindDeadLetter(const std::string& id) const;
   // Indexes the dead letters of a store written before the index by id
@@ -265,6 +270,10 @@ class GraphStore {
   std::mutex feed_mu_;
   rocksdb::ColumnFamilyHandle* Handle(Cf cf) const { return handles_[static_cast<int>(cf)]; }
   Status CheckSchema(const std::string& dir);
+  // Reads the kept counts; counts a store written before them, once.
+  Status LoadKeptCounts();
+  static constexpr Cf kCounted[3] = {Cf::kDedup, Cf::kEntity, Cf::kDlq};
+  static int CountedIndex(Cf cf);
   Status MoveLegacySpool(SpoolStore& spool);
   Status ScanPrefix(Cf cf, const std::string& prefix, size_t limit,
                     const std::function<bool(std::string_view, std::string_view)>& fn) const;
@@ -280,6 +289,7 @@ class GraphStore {
   std::unique_ptr<SpoolStore> spool_;
   std::atomic<uint64_t> last_outbox_seq_{0};
   std::atomic<uint64_t> commits_{0};
+  std::atomic<uint64_t> kept_[3] = {0, 0, 0};  // by kCounted, under commit_mu_ to change
 };
 
 }  // namespace faultgraph::graph

@@ -185,6 +185,7 @@ std::string LegacySpoolPrefix() { return KeyBuilder().Tag('M').Take(); }
 std::string OutboxHighWater() { return KeyBuilder().Tag('O').Take(); }
 std::string DeadLetterById(std::string_view id) { return KeyBuilder().Tag('L').Str(id).Take(); }
 std::string DeadLetterIndexMark() { return KeyBuilder().Tag('l').Take(); }
+std::string KeyCount(Cf cf) { return KeyBuilder().Tag('N').Tag(static_cast<uint8_t>(cf)).Take(); }
 std::string Principal(std::string_view name) { return KeyBuilder().Tag('P').Str(name).Take(); }
 std::string PrincipalPrefix() { return KeyBuilder().Tag('P').Take(); }
 std::string ApiCall(int64_t time_ms, uint64_t seq) {

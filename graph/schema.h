@@ -147,6 +147,9 @@ std::string DeadLetter(std::string_view source, std::string_view stream, uint64_
 // are indexed once when opened).
 std::string DeadLetterById(std::string_view id);
 std::string DeadLetterIndexMark();
+// How many keys a counted column family holds (Cf::kAudit, uint64; see
+// GraphStore::KeptCount): written by every commit that changes it.
+std::string KeyCount(Cf cf);
 }  // namespace keys
 
 }  // namespace faultgraph::graph

@@ -73,6 +73,13 @@ std::string DigestOf(const std::string& dir) {
   EXPECT_TRUE(store.ok()) << store.status().ToString();
   auto d = (*store)->Digest();
   EXPECT_TRUE(d.ok());
+  // The counts `status` shows are kept by each commit: after every kill
+  // they still equal the keys (issue 23).
+  for (graph::Cf cf : {graph::Cf::kDedup, graph::Cf::kEntity, graph::Cf::kDlq}) {
+    auto n = (*store)->CountKeys(cf);
+    EXPECT_TRUE(n.ok());
+    EXPECT_EQ((*store)->KeptCount(cf), n.ok() ? *n : 0) << graph::CfName(cf) << " in " << dir;
+  }
   return d->hex + " keys=" + std::to_string(d->keys);
 }
 
