@@ -304,7 +304,13 @@ Status GraphStore::Commit(GraphBatch& batch) {
   }
   batch.FlushOps();
   batch.FlushCounters();
-  std::lock_guard<std::mutex> lock(commit_mu_);
+  // Only a batch that numbers outbox entries or changes a kept count needs
+  // the one order of commits; the others (audit lines, feed items, runs)
+  // are written beside it, so that RocksDB groups their writes.
+  const bool ordered = !batch.outbox_.empty() || !touched[0].empty() || !touched[1].empty() ||
+                       !touched[2].empty();
+  std::unique_lock<std::mutex> lock(commit_mu_, std::defer_lock);
+  if (ordered) lock.lock();
   // Whether each touched key exists now, read under the lock that orders
   // every commit: the kept counts change by exactly what this one changes.
   uint64_t kept[3];
@@ -341,9 +347,11 @@ Status GraphStore::Commit(GraphBatch& batch) {
   wo.sync = false;  // the WAL survives a process crash; fsync per batch is the caller's option
   rocksdb::Status s = db_->Write(wo, batch.wb_.get());
   if (s.ok()) {
-    last_outbox_seq_ = seq;
     ++commits_;
-    for (int i = 0; i < 3; ++i) kept_[i] = kept[i];
+    if (ordered) {
+      last_outbox_seq_ = seq;
+      for (int i = 0; i < 3; ++i) kept_[i] = kept[i];
+    }
   }
   batch.wb_->Clear();
   batch.dedup_.clear();

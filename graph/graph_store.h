@@ -283,7 +283,8 @@ class GraphStore {
 
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
-  std::mutex commit_mu_;  // outbox numbering + write, in one order
+  // Orders the commits that number outbox entries or change a kept count.
+  std::mutex commit_mu_;
   std::string dir_;
   std::mutex spool_mu_;
   std::unique_ptr<SpoolStore> spool_;
