@@ -4,6 +4,7 @@
 
 #include <cctype>
 #include <map>
+#include <unordered_set>
 
 #include "common/utf8.h"
 
@@ -79,6 +80,26 @@ void IndexText(Xapian::TermGenerator& gen, Xapian::Document& doc, std::string_vi
       [&](std::string_view other) { gen.index_text_without_positions(std::string(other)); });
 }
 
+namespace {
+// English function words, as the index holds them ("Z" + stem).
+const std::unordered_set<std::string>& StopTerms() {
+  static const auto* terms = [] {
+    static constexpr const char* kWords[] = {
+        "a",    "an",    "the",  "is",    "are",   "was",   "were", "be",   "been", "being",
+        "not",  "no",    "and",  "or",    "but",   "of",    "to",   "in",   "on",   "at",
+        "for",  "with",  "by",   "from",  "as",    "it",    "its",  "this", "that", "these",
+        "those", "if",   "then", "than",  "so",    "do",    "does", "did",  "has",  "have",
+        "had",  "will",  "would", "can",  "could", "should", "into", "after", "before", "up",
+        "out",  "very",  "when", "while", "there", "which", "also", "i",    "we",   "they"};
+    auto* out = new std::unordered_set<std::string>();
+    Xapian::Stem stem("en");
+    for (const char* w : kWords) out->insert("Z" + stem(w));
+    return out;
+  }();
+  return *terms;
+}
+}  // namespace
+
 std::vector<WeightedTerm> QueryTerms(std::string_view folded) {
   Xapian::Document scratch;
   Xapian::TermGenerator gen;
@@ -86,7 +107,7 @@ std::vector<WeightedTerm> QueryTerms(std::string_view folded) {
   IndexText(gen, scratch, folded);
   std::vector<WeightedTerm> out;
   for (auto t = scratch.termlist_begin(); t != scratch.termlist_end(); ++t) {
-    out.push_back({*t, t.get_wdf()});
+    out.push_back({*t, t.get_wdf(), StopTerms().contains(*t)});
   }
   return out;
 }

@@ -21,6 +21,9 @@ namespace faultgraph::search {
 struct WeightedTerm {
   std::string term;
   unsigned wdf = 1;
+  // An English function word ("not", "the", "is", ...): a search that
+  // needs every word does not need these, they only add weight.
+  bool stop = false;
 };
 
 // Adds the terms of `folded` to the document the generator is set on.

@@ -165,17 +165,27 @@ Result<SearchResponse> Searcher::SearchOnce(const SearchRequest& req,
                                                      : f.to_ms == INT64_MIN ? INT64_MIN
                                                                             : f.to_ms - 1));
   enum class Mode { kAll, kAny, kElite };
+  const bool has_content =
+      std::any_of(terms.begin(), terms.end(), [](const WeightedTerm& t) { return !t.stop; });
   // Builds the whole query from strings. Each shard's thread builds its
   // own: Xapian::Query shares its parts with non-atomic reference
   // counts, so one Query must never be copied on two threads at once.
   auto make_query = [&](Mode mode, Xapian::termcount elite) {
-    std::vector<Xapian::Query> words;
-    for (const auto& t : terms) words.emplace_back(t.term, t.wdf);
+    std::vector<Xapian::Query> words, stops;
+    for (const auto& t : terms) {
+      (mode == Mode::kAll && t.stop && has_content ? stops : words).emplace_back(t.term, t.wdf);
+    }
     Xapian::Query query =
         mode == Mode::kAll ? Xapian::Query(Xapian::Query::OP_AND, words.begin(), words.end())
         : mode == Mode::kElite
             ? Xapian::Query(Xapian::Query::OP_ELITE_SET, words.begin(), words.end(), elite)
             : Xapian::Query(Xapian::Query::OP_OR, words.begin(), words.end());
+    // Every word but the function words ("fan not spinning" needs "fan"
+    // and "spinning"; "not" only adds its weight where it is).
+    if (!stops.empty()) {
+      query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, query,
+                            Xapian::Query(Xapian::Query::OP_OR, stops.begin(), stops.end()));
+    }
     std::vector<Xapian::Query> filters;
     for (const auto& t : filter_terms) filters.emplace_back(t);
     if (ranged) filters.emplace_back(Xapian::Query::OP_VALUE_RANGE, kOpenedSlot, lo, hi);
@@ -227,6 +237,7 @@ Result<SearchResponse> Searcher::SearchOnce(const SearchRequest& req,
         const double docs = std::max<double>(1, shard.get_doccount());
         double bound = windowed == Window::kAll ? docs : 0;
         for (const auto& t : terms) {
+          if (windowed == Window::kAll && t.stop && has_content) continue;  // not needed
           const double tf = shard.get_termfreq(t.term);
           bound = windowed == Window::kAll ? std::min(bound, tf) : std::max(bound, tf);
         }

@@ -177,5 +177,54 @@ TEST(Searcher, ManyMatchesAreRankedAmongTheNewestMonths) {
   EXPECT_EQ(r->hits.size(), size_t{kShards * kMonths * kPerMonth + 1});
 }
 
+// Issue 17: `search "fan not spinning"` ranked a board above the fan: no
+// ticket held all three words, and the rare "not" outweighed the common
+// "fan". A search that needs every word does not need function words.
+TEST(Searcher, FunctionWordsAreNotNeeded) {
+  TestDir dir;
+  std::filesystem::create_directories(dir.Path("index"));
+  const auto paths = ShardPaths(dir.Path("index"), 1);
+  Xapian::WritableDatabase db(paths[0], Xapian::DB_CREATE_OR_OVERWRITE);
+  Xapian::TermGenerator gen;
+  ConfigureGenerator(gen);
+  auto add = [&](const std::string& id, const std::string& text) {
+    StoredDoc sd;
+    sd.kind = "case";
+    sd.id = id;
+    sd.folded = text;
+    Xapian::Document doc;
+    IndexText(gen, doc, sd.folded);
+    doc.add_boolean_term(IdTerm(sd.kind, sd.id));
+    doc.set_data(sd.Serialise());
+    db.replace_document(IdTerm(sd.kind, sd.id), doc);
+  };
+  add("FAN", "outdoor fan spinning slowly");
+  add("PCB", "display not spinning, board fault");
+  for (int i = 0; i < 6; ++i) add("M" + std::to_string(i), "fan motor replaced");
+  db.commit();
+  auto searcher = Searcher::Open(dir.Path("index"), 1);
+  ASSERT_TRUE(searcher.ok()) << searcher.status().ToString();
+  SearchRequest req;
+  req.text = "fan not spinning";
+  req.all_words_first = true;
+  auto r = (*searcher)->Search(req);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_FALSE(r->hits.empty());
+  EXPECT_EQ(r->hits[0].id, "FAN");
+  // Where every word is there, "not" still counts.
+  add("ALL", "fan not spinning at start");
+  db.commit();
+  r = (*searcher)->Search(req);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_GE(r->hits.size(), 2u);
+  EXPECT_EQ(r->hits[0].id, "ALL");
+  EXPECT_EQ(r->hits[1].id, "FAN");
+  // A query of function words only still finds them.
+  req.text = "not";
+  r = (*searcher)->Search(req);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->hits.size(), 2u);
+}
+
 }  // namespace
 }  // namespace faultgraph::search
