@@ -14,8 +14,10 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -1066,12 +1068,14 @@ int CmdRepeats(api::FaultGraphIf& fg, const Args& a, bool as_json) {
   r.product = a.Get("--product");
   r.windowDays = ParseIntOption(a, "--window", 30, 1, 365);
   const int limit = ParseLimit(a, 20);
-  // One row more than shown says whether there are more.
-  r.limit = std::min(limit + 1, api::kMaxLimit);
-  std::vector<api::RepeatRow> rows;
-  fg.repeatFailures(rows, r);
-  const bool more = static_cast<int>(rows.size()) > limit;
-  if (more) rows.resize(static_cast<size_t>(limit));
+  // Every row (up to the API's cap): the count of rows and the totals per
+  // fix are over all of them, not only the rows shown.
+  r.limit = api::kMaxLimit;
+  std::vector<api::RepeatRow> all;
+  fg.repeatFailures(all, r);
+  const bool capped = static_cast<int>(all.size()) >= api::kMaxLimit;
+  std::vector<api::RepeatRow> rows(all.begin(),
+                                   all.begin() + std::min<std::ptrdiff_t>(limit, all.size()));
   if (as_json) {
     json out = json::array();
     for (const auto& x : rows)
@@ -1086,25 +1090,62 @@ int CmdRepeats(api::FaultGraphIf& fg, const Args& a, bool as_json) {
     Print(out);
     return 0;
   }
+  auto percent = [](double rate) {
+    char out[16];
+    std::snprintf(out, sizeof out, "%.0f%%", 100 * rate);
+    return std::string(out);
+  };
   std::vector<std::vector<std::string>> table;
   for (const auto& x : rows) {
-    char rate[16];
-    std::snprintf(rate, sizeof rate, "%.0f%%", 100 * x.rate);
     std::string chain;
     if (!x.chains.empty()) {
       for (const auto& id : x.chains[0]) chain += (chain.empty() ? "" : " > ") + id;
     }
     table.push_back({x.product, x.component, x.fix, std::to_string(x.attempts),
-                     std::to_string(x.repeats), rate, std::to_string(x.customers.size()), chain});
+                     std::to_string(x.repeats), percent(x.rate),
+                     std::to_string(x.customers.size()), chain});
   }
   using cli::Tr;
   cli::PrintTable({Tr("product"), Tr("component"), Tr("fix"), Tr("attempts"), Tr("repeats"),
                    Tr("rate"), Tr("customers"), Tr("longest chain")},
                   table);
-  if (more) {
-    std::printf("\n%s\n", cli::TrF("the first {0} rows; more with --limit N (up to {1})",
-                                   {std::to_string(limit), std::to_string(api::kMaxLimit)})
-                              .c_str());
+  const std::string of = std::to_string(all.size()) + (capped ? "+" : "");
+  if (rows.size() < all.size()) {
+    std::printf("\n%s\n", cli::TrF("showing {0} of {1} rows; more with --limit N (up to {2})",
+                                    {std::to_string(rows.size()), of,
+                                     std::to_string(api::kMaxLimit)})
+                               .c_str());
+  }
+  // One fix across every product it was used on.
+  struct Total {
+    std::set<std::string> products;
+    int64_t attempts = 0, repeats = 0;
+  };
+  std::map<std::string, Total> by_fix;
+  for (const auto& x : all) {
+    Total& t = by_fix[x.fix];
+    t.products.insert(x.product);
+    t.attempts += x.attempts;
+    t.repeats += x.repeats;
+  }
+  std::vector<std::pair<std::string, Total>> totals(by_fix.begin(), by_fix.end());
+  std::sort(totals.begin(), totals.end(), [](const auto& x, const auto& y) {
+    return x.second.repeats != y.second.repeats ? x.second.repeats > y.second.repeats
+                                                : x.first < y.first;
+  });
+  if (totals.size() > 10) totals.resize(10);
+  if (!totals.empty()) {
+    std::printf("\n%s\n", cli::TrF("per fix, over all products ({0} rows)", {of}).c_str());
+    std::vector<std::vector<std::string>> fixes;
+    for (const auto& [fix, t] : totals) {
+      fixes.push_back({fix, std::to_string(t.products.size()), std::to_string(t.attempts),
+                       std::to_string(t.repeats),
+                       percent(t.attempts == 0 ? 0.0
+                                               : static_cast<double>(t.repeats) /
+                                                     static_cast<double>(t.attempts))});
+    }
+    cli::PrintTable({Tr("fix"), Tr("products"), Tr("attempts"), Tr("repeats"), Tr("rate")},
+                    fixes);
   }
   return 0;
 }

@@ -132,8 +132,10 @@ constexpr Message kCatalogue[] = {
     {"rate", "返修率"},
     {"customers", "客户数"},
     {"longest chain", "最长返修链"},
-    {"the first {0} rows; more with --limit N (up to {1})",
-     "仅显示前 {0} 行；用 --limit N 查看更多（最多 {1}）"},
+    {"showing {0} of {1} rows; more with --limit N (up to {2})",
+     "显示 {1} 行中的 {0} 行；用 --limit N 查看更多（最多 {2}）"},
+    {"per fix, over all products ({0} rows)", "按修复方法汇总所有产品（共 {0} 行）"},
+    {"products", "产品数"},
     // kpi definitions
     {"each group: the cases opened in it (returns are judged on the asset's whole history, "
      "window {0} days)",

@@ -123,9 +123,16 @@ class CliHygiene(unittest.TestCase):
 
     def test_a_cut_list_says_so(self):
         cut = self.run_cli("repeats", "--limit", "1").stdout
-        self.assertIn("the first 1 rows; more with --limit", cut)
+        self.assertIn("showing 1 of 2 rows; more with --limit", cut)
         whole = self.run_cli("repeats", "--limit", "5").stdout
         self.assertNotIn("more with --limit", whole)
+        # The totals per fix are over every row, not only the one shown.
+        totals = cut[cut.index("per fix, over all products (2 rows)"):]
+        self.assertIn("FX-COMP", totals)
+        self.assertIn("FX-FAN", totals)
+        zh = self.run_cli("--lang", "zh-CN", "repeats", "--limit", "1").stdout
+        self.assertIn("显示 2 行中的 1 行", zh)
+        self.assertIn("按修复方法汇总所有产品", zh)
 
     def test_outcome_on_an_answer(self):
         a = json.loads(self.run_cli("--json", "rootcause", "--product", "AC-350", "--text",
