@@ -20,16 +20,58 @@ certificate must come from that CA and name the host in --server; a server
 that asks for client certificates gets --tls-cert/--tls-key
 ($FAULTGRAPH_TLS_CERT, $FAULTGRAPH_TLS_KEY).
 
+The CSV opens in a spreadsheet as it is: one row per item, times in ISO
+8601 UTC, one column per figure (empty where an item of that kind has
+none), lists joined with spaces (`chains`: one chain per "; ", cases in a
+chain joined by " > ").
+
 Needs Debian's python3-thrift and the generated bindings (the build writes
 them to build/api/gen-py).
 """
 
 import argparse
 import csv
+import datetime
 import json
+import logging
 import os
 import ssl
 import sys
+
+# The item's own fields, then every figure any kind of item carries.
+COLUMNS = ["seq", "kind", "product", "component", "fix", "created_utc", "key",
+           "month", "failures", "expected", "installed", "per_1000", "rate_before", "rate_after",
+           "p_value", "attempts", "repeats", "rate", "customers", "evidence_cases", "chains"]
+# payload field -> column
+PAYLOAD = {"month": "month", "failures": "failures", "expected": "expected",
+           "installed": "installed", "per1000": "per_1000", "rateBefore": "rate_before",
+           "rateAfter": "rate_after", "pValue": "p_value", "attempts": "attempts",
+           "repeats": "repeats", "rate": "rate", "customers": "customers",
+           "evidence": "evidence_cases", "chains": "chains"}
+
+
+def iso_utc(ms):
+    return datetime.datetime.fromtimestamp(ms / 1000, tz=datetime.timezone.utc).strftime(
+        "%Y-%m-%dT%H:%M:%SZ")
+
+
+def flat_row(it):
+    """One CSV row of a feed item: its fields and its payload's figures."""
+    row = {"seq": it.seq, "kind": it.kind, "product": it.product, "component": it.component,
+           "fix": it.fix, "created_utc": iso_utc(it.createdMs), "key": it.key}
+    payload = json.loads(it.payload) if it.payload else {}
+    for field, column in PAYLOAD.items():
+        v = payload.get(field)
+        if v is None:
+            continue
+        if field == "customers" and isinstance(v, list):
+            v = len(v)
+        elif field == "chains":
+            v = "; ".join(" > ".join(str(c) for c in chain) for chain in v)
+        elif isinstance(v, list):
+            v = " ".join(str(x) for x in v)
+        row[column] = v
+    return [row.get(c, "") for c in COLUMNS]
 
 
 def read_token(path):
@@ -59,6 +101,7 @@ def main(argv=None):
                     help="its key (mode 0600)")
     ap.add_argument("--gen-py", default=os.path.join(here, "..", "..", "build", "api", "gen-py"))
     a = ap.parse_args(argv)
+    logging.getLogger("thrift").setLevel(logging.CRITICAL)  # its own lines; ours say it once
     sys.path.insert(0, a.gen_py)
     from thrift.protocol import TBinaryProtocol
     from thrift.transport import TSocket, TSSLSocket, TTransport
@@ -81,11 +124,15 @@ def main(argv=None):
         sock = TSocket.TSocket(host, int(port))
     transport = TTransport.TFramedTransport(sock)
     client = FaultGraph.Client(TBinaryProtocol.TBinaryProtocol(transport))
-    transport.open()
     token = read_token(a.token_file)
     if not token:
         print("feed_to_csv: no API token (--token-file, $FAULTGRAPH_TOKEN or "
               "$FAULTGRAPH_TOKEN_FILE)", file=sys.stderr)
+        return 2
+    try:
+        transport.open()
+    except (TTransport.TTransportException, OSError) as e:
+        print(f"feed_to_csv: cannot reach faultgraphd at {a.server}: {e}", file=sys.stderr)
         return 2
     try:
         client.authenticate(token)
@@ -98,28 +145,36 @@ def main(argv=None):
         with open(a.cursor_file, encoding="utf-8") as f:
             cursor = f.read().strip()
     last_seq = -1
-    if os.path.exists(a.out):
+    if os.path.exists(a.out) and os.path.getsize(a.out) > 0:
         with open(a.out, encoding="utf-8", newline="") as f:
-            for row in csv.DictReader(f):
+            reader = csv.DictReader(f)
+            if reader.fieldnames != COLUMNS:
+                print(f"feed_to_csv: {a.out} has other columns ({','.join(reader.fieldnames or [])})"
+                      f": written by an earlier version; start a new file (and a new cursor "
+                      f"file) or move it aside", file=sys.stderr)
+                return 2
+            for row in reader:
                 last_seq = max(last_seq, int(row["seq"]))
-    new_file = not os.path.exists(a.out)
+    new_file = not os.path.exists(a.out) or os.path.getsize(a.out) == 0
     pages = written = 0
     with open(a.out, "a", encoding="utf-8", newline="") as out:
         w = csv.writer(out)
         if new_file:
-            w.writerow(["seq", "kind", "product", "component", "fix", "created_ms", "key",
-                        "payload"])
+            w.writerow(COLUMNS)
         while True:
             try:
                 page = client.defectFeed(cursor, a.page)
             except BadRequest as e:
                 print(f"feed_to_csv: {e.field}: {e.message}", file=sys.stderr)
                 return 2
+            except (TTransport.TTransportException, OSError) as e:
+                print(f"feed_to_csv: lost faultgraphd at {a.server} after {written} new items "
+                      f"(kept, with their cursor): {e}", file=sys.stderr)
+                return 2
             for it in page.items:
                 if it.seq <= last_seq:
                     continue  # delivered before the cursor was saved
-                w.writerow([it.seq, it.kind, it.product, it.component, it.fix, it.createdMs,
-                            it.key, json.dumps(json.loads(it.payload), ensure_ascii=False)])
+                w.writerow(flat_row(it))
                 last_seq = it.seq
                 written += 1
             out.flush()

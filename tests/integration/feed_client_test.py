@@ -118,6 +118,27 @@ class FeedExactlyOnce(unittest.TestCase):
             self.assertEqual(len({r["key"] for r in got}), len(got))
             kinds = {r["kind"] for r in got}
             self.assertTrue({"alert", "repeat", "snapshot"} <= kinds, kinds)
+            # Spreadsheet-ready (issue 17): ISO times, one column per figure, no JSON.
+            by_seq = {it["seq"]: it for it in everything}
+            for r in got:
+                self.assertRegex(r["created_utc"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+                self.assertNotIn("{", "".join(r.values()), r)
+                payload = by_seq[int(r["seq"])]["payload"]
+                payload = json.loads(payload) if isinstance(payload, str) else payload
+                if r["kind"] == "alert":
+                    self.assertEqual(int(r["failures"]), payload["failures"], r)
+                    self.assertEqual(r["evidence_cases"].split(), payload["evidence"], r)
+                if r["kind"] == "repeat":
+                    self.assertEqual(int(r["repeats"]), payload["repeats"], r)
+                    self.assertEqual(int(r["customers"]), len(payload["customers"]), r)
+            # The server gone: one line that says so, no traceback; rows kept.
+            down = subprocess.run([py, CLIENT, "--server", server, "--token-file", token,
+                                   "--cursor-file", cursor, "--out", out, "--gen-py", GEN_PY],
+                                  capture_output=True, text=True)
+            self.assertEqual(down.returncode, 2, down.stderr)
+            self.assertIn("cannot reach faultgraphd", down.stderr)
+            self.assertNotIn("Traceback", down.stderr)
+            self.assertEqual(len(down.stderr.strip().splitlines()), 1, down.stderr)
             # A bad cursor is a clear error, not an empty page.
             bad = subprocess.run([CLI, "--data", data, "trends", "--since", "nonsense"],
                                  capture_output=True, text=True)
