@@ -1338,6 +1338,24 @@ int64_t ParseDateOption(const Args& a, const std::string& name) {
   return *t;
 }
 
+// What each KPI counts: its JSON field, and the line `kpi` prints (the
+// name padded to 17 columns, then the definition; in the catalogue).
+constexpr std::pair<const char*, const char*> kKpiDefinitions[] = {
+    {"firstTimeFix",
+     "first-time fix   closed cases whose asset did not come back with the same component "
+     "(or symptom, when none was diagnosed) within the window"},
+    {"repeatRate",
+     "repeat           closed cases that were themselves a return: opened within the window "
+     "after an earlier case on the asset closed with the same component; it counts other "
+     "cases than first-time fix, so the two need not add up to 100%"},
+    {"mttrHours", "MTTR h           median hours from opened to closed, of the closed cases"},
+    {"responseMinutes",
+     "response min     median minutes from the first call about the case to the ticket"},
+    {"satisfaction", "satisfaction     mean rating of the rated cases"},
+    {"repeatContactRate",
+     "repeat contacts  cases with two or more calls before they closed, of the cases a call "
+     "names"}};
+
 int CmdKpi(api::FaultGraphIf& fg, const Args& a, bool as_json) {
   api::KpiRequest r;
   r.product = a.Get("--product");
@@ -1348,10 +1366,25 @@ int CmdKpi(api::FaultGraphIf& fg, const Args& a, bool as_json) {
   r.toMs = ParseDateOption(a, "--to");
   std::vector<api::KpiRow> rows;
   fg.kpis(rows, r);
+  const std::string days = std::to_string(r.windowDays);
+  const std::string population =
+      cli::TrF("each group: the cases opened in it (returns are judged on the asset's whole "
+               "history, window {0} days)",
+               {days});
   if (as_json) {
-    json out = json::array();
+    // The rows, and what each figure counts (in the reader's language).
+    json definitions = json::object();
+    for (const auto& [field, line] : kKpiDefinitions) {
+      std::string text = cli::Tr(line).substr(17);
+      definitions[field] = text.substr(std::min(text.find_first_not_of(' '), text.size()));
+    }
+    json out = {{"by", r.by},
+                {"windowDays", r.windowDays},
+                {"population", population},
+                {"definitions", definitions},
+                {"rows", json::array()}};
     for (const auto& k : rows)
-      out.push_back({{"group", k.group},
+      out["rows"].push_back({{"group", k.group},
                      {"cases", k.cases},
                      {"closed", k.closed},
                      {"firstTimeFix", k.firstTimeFix},
@@ -1384,24 +1417,10 @@ int CmdKpi(api::FaultGraphIf& fg, const Args& a, bool as_json) {
                   table);
   // What each figure counts, so that nobody adds first-time fix and repeat
   // and wonders why they pass 100 % (issue 17, item 5).
-  const std::string days = std::to_string(r.windowDays);
   std::printf("\n");
-  for (const auto& l : cli::Wrap(cli::TrF("each group: the cases opened in it (returns are judged "
-                                          "on the asset's whole history, window {0} days)",
-                                          {days}),
-                                 100))
+  for (const auto& l : cli::Wrap(population, 100))
     std::printf("%s\n", l.c_str());
-  for (const char* line :
-       {"first-time fix   closed cases whose asset did not come back with the same component "
-        "(or symptom, when none was diagnosed) within the window",
-        "repeat           closed cases that were themselves a return: opened within the window "
-        "after an earlier case on the asset closed with the same component; it counts other "
-        "cases than first-time fix, so the two need not add up to 100%",
-        "MTTR h           median hours from opened to closed, of the closed cases",
-        "response min     median minutes from the first call about the case to the ticket",
-        "satisfaction     mean rating of the rated cases",
-        "repeat contacts  cases with two or more calls before they closed, of the cases a call "
-        "names"}) {
+  for (const auto& [field, line] : kKpiDefinitions) {
     // The name, then its definition wrapped to 100 columns beside it.
     const std::string text = cli::Tr(line);
     const auto lines = cli::Wrap(text.substr(17), 100 - 19);

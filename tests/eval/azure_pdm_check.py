@@ -82,7 +82,7 @@ def main():
                                         capture_output=True, text=True).stdout)
         rows = json.loads(subprocess.run([CLI, "--data", db, "--json", "repeats", "--limit", "1000"],
                                          check=True, capture_output=True, text=True).stdout)
-    got_model = {k["group"]: k["cases"] for k in kpi if k["group"] != "all"}
+    got_model = {k["group"]: k["cases"] for k in kpi["rows"] if k["group"] != "all"}
     got_attempts = {(r["product"], r["component"]): r["attempts"] for r in rows}
     got_repeats = {(r["product"], r["component"]): r["repeats"] for r in rows if r["repeats"]}
     ok = True

@@ -85,7 +85,11 @@ class PlantedDefectAndBadFix(unittest.TestCase):
             # KPIs against the truth: the returns the model made (origin
             # "repeat", closed) that the data can show — the earlier visit
             # blamed the same component (a misdiagnosis hides the link).
-            kpi = fg(data, "kpi", "--by", "all")[0]
+            kpi_out = fg(data, "kpi", "--by", "all")
+            # What each figure counts travels with the rows (issue 17).
+            self.assertIn("need not add up to 100%", kpi_out["definitions"]["repeatRate"])
+            self.assertEqual(kpi_out["windowDays"], 30)
+            kpi = kpi_out["rows"][0]
             import csv
             with open(os.path.join(os.path.dirname(data), "sim", "truth_cases.csv"),
                       encoding="utf-8") as f:
