@@ -8,6 +8,7 @@
 #include "connectors/dlq_retry.h"
 #include "connectors/file_connector.h"
 #include "connectors/mapping.h"
+#include "graph/vocabulary.h"
 #include "ingest/derive.h"
 #include "ingest/normalize.h"
 
@@ -63,7 +64,7 @@ void Handler::ingestStatus(IngestStatus& out) {
 
 void Handler::getProduct(Product& out, const std::string& given) {
   const std::string model = FindProductId(given);
-  auto found = store_->GetEntity("product", model);
+  auto found = store_->GetEntity(graph::kinds::kProduct, model);
   if (!found.ok() && !found.status().IsNotFound()) ThrowIfError(found.status(), "model");
   graph::storage::Entity e;  // known from its cases only: no master record
   e.id = model;
@@ -80,9 +81,9 @@ void Handler::getProduct(Product& out, const std::string& given) {
       store_->Neighbours(graph::EdgeType::kShows, "", model, graph::Direction::kOut, kMaxLimit),
       "model"));
   out.cases = static_cast<int64_t>(
-      Unwrap(store_->GetCount(graph::Cf::kCounter, graph::keys::Counter("cases", model)), "model"));
+      Unwrap(store_->GetCount(graph::Cf::kCounter, graph::keys::Counter(graph::counters::kCases, model)), "model"));
   out.installed = static_cast<int64_t>(Unwrap(
-      store_->GetCount(graph::Cf::kCounter, graph::keys::Counter("installed", model)), "model"));
+      store_->GetCount(graph::Cf::kCounter, graph::keys::Counter(graph::counters::kInstalled, model)), "model"));
 }
 
 void Handler::neighbours(std::vector<Neighbour>& out, const NeighboursRequest& request) {

@@ -14,6 +14,7 @@
 #include "common/clock.h"
 #include "common/parse_number.h"
 #include "graph/schema.h"
+#include "graph/vocabulary.h"
 
 namespace faultgraph::api {
 namespace {
@@ -78,7 +79,7 @@ void Handler::AssetViewAt(AssetView& out, const std::string& serial, int32_t lim
   auto [id, timeline] = FindAsset(serial, kMaxAssetItems);
   out.serial = id;
 
-  auto asset = store_->GetEntity("asset", id);
+  auto asset = store_->GetEntity(graph::kinds::kAsset, id);
   if (!asset.ok() && !asset.status().IsNotFound()) ThrowIfError(asset.status(), "serial");
   if (asset.ok()) {
     out.installedBase = true;
@@ -103,7 +104,7 @@ void Handler::AssetViewAt(AssetView& out, const std::string& serial, int32_t lim
   if (out.region.empty() && !cases.empty()) out.region = cases.back().region;
 
   if (!out.product.empty()) {
-    auto product = store_->GetEntity("product", out.product);
+    auto product = store_->GetEntity(graph::kinds::kProduct, out.product);
     if (product.ok()) {
       out.productName = product->name;
       if (auto it = product->attrs.find("warranty_months"); it != product->attrs.end()) {
@@ -126,7 +127,7 @@ void Handler::AssetViewAt(AssetView& out, const std::string& serial, int32_t lim
   auto name_of = [&](const std::string& component) -> const std::string& {
     auto [it, added] = names.try_emplace(component);
     if (added) {
-      auto e = store_->GetEntity("component", component);
+      auto e = store_->GetEntity(graph::kinds::kComponent, component);
       if (e.ok()) it->second = e->name;
     }
     return it->second;

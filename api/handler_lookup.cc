@@ -7,6 +7,7 @@
 #include "api/api_errors.h"
 #include "api/handler.h"
 #include "diagnosis/query_scope.h"
+#include "graph/vocabulary.h"
 
 namespace faultgraph::api {
 
@@ -43,7 +44,7 @@ std::pair<std::string, std::vector<graph::TimelineItem>> Handler::FindAsset(
   for (const std::string& id : {serial, key}) {
     auto items = Unwrap(store_->AssetTimeline(id, limit), "serial");
     if (!items.empty()) return {id, std::move(items)};
-    auto asset = store_->GetEntity("asset", id);  // installed, nothing happened to it yet
+    auto asset = store_->GetEntity(graph::kinds::kAsset, id);  // installed, nothing happened to it yet
     if (asset.ok()) return {id, std::move(items)};
     if (!asset.status().IsNotFound()) ThrowIfError(asset.status(), "serial");
     if (key == serial) break;

@@ -9,6 +9,7 @@
 #include "api/api_errors.h"
 #include "api/handler.h"
 #include "common/clock.h"
+#include "graph/vocabulary.h"
 #include "ingest/text.h"
 
 namespace faultgraph::api {
@@ -71,7 +72,7 @@ std::string Handler::OutcomeSummary(const graph::storage::EventDoc& e) {
 void Handler::CheckKnownComponent(const std::string& component,
                                   const graph::storage::CaseDoc& c) const {
   if (std::find(c.components.begin(), c.components.end(), component) != c.components.end()) return;
-  auto master = store_->GetEntity("component", component);
+  auto master = store_->GetEntity(graph::kinds::kComponent, component);
   if (master.ok()) return;
   if (!master.status().IsNotFound()) ThrowIfError(master.status(), "component");
   // Many graphs have no component master: a part of the product's BOM or
@@ -95,7 +96,7 @@ void Handler::CheckKnownComponent(const std::string& component,
 
 void Handler::CheckKnownFix(const std::string& fix, const graph::storage::CaseDoc& c) const {
   if (std::find(c.fixes.begin(), c.fixes.end(), fix) != c.fixes.end()) return;
-  auto catalogue = store_->GetEntity("fix", fix);
+  auto catalogue = store_->GetEntity(graph::kinds::kFix, fix);
   if (catalogue.ok()) return;
   if (!catalogue.status().IsNotFound()) ThrowIfError(catalogue.status(), "fix");
   // No catalogue: a fix some case applied (FIXED_BY evidence) is known.

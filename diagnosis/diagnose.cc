@@ -5,6 +5,7 @@
 
 #include "diagnosis/query_scope.h"
 #include "graph/graph_store.h"
+#include "graph/vocabulary.h"
 #include "ingest/derive.h"
 #include "ingest/normalize.h"
 #include "ingest/records.h"
@@ -125,7 +126,7 @@ Result<RootCauseAnswer> Diagnoser::Diagnose(const DiagnoseRequest& request,
     // The product's own cases when it has plenty; else its family's (every
     // case when the family is unknown), the product's own counting more:
     // products of a family share parts and words.
-    auto own = store_->GetCount(graph::Cf::kCounter, graph::keys::Counter("cases", norm.product));
+    auto own = store_->GetCount(graph::Cf::kCounter, graph::keys::Counter(graph::counters::kCases, norm.product));
     if (!norm.product.empty() && own.ok() && *own >= kOwnCasesForNeighbours) {
       req.filters.product = norm.product;
     } else if (!norm.family.empty()) {

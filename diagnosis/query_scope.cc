@@ -4,6 +4,7 @@
 #include <set>
 
 #include "graph/graph_store.h"
+#include "graph/vocabulary.h"
 #include "ingest/derive.h"
 #include "ingest/text.h"
 #include "search/text_fold.h"
@@ -25,12 +26,12 @@ Result<ProductMatch> MatchProduct(const graph::GraphStore& store, const std::str
   m.id = given;
   if (given.empty()) return m;
   auto has_cases = [&](const std::string& id) -> Result<bool> {
-    auto n = store.GetCount(graph::Cf::kCounter, graph::keys::Counter("cases", id));
+    auto n = store.GetCount(graph::Cf::kCounter, graph::keys::Counter(graph::counters::kCases, id));
     if (!n.ok()) return n.status();
     return *n > 0;
   };
   // Exactly as given: the common case, two point reads.
-  auto exact = store.GetEntity("product", given);
+  auto exact = store.GetEntity(graph::kinds::kProduct, given);
   if (exact.ok()) {
     m.in_master = true;
     m.family = exact->family;
@@ -44,7 +45,7 @@ Result<ProductMatch> MatchProduct(const graph::GraphStore& store, const std::str
 
   // As typed: another case, spaces, full-width forms.
   const std::string key = IdKey(given);
-  auto products = store.ListEntities("product", kMaxProducts);
+  auto products = store.ListEntities(graph::kinds::kProduct, kMaxProducts);
   if (!products.ok()) return products.status();
   for (const auto& p : *products) {
     if (IdKey(p.id) != key) continue;
@@ -56,7 +57,7 @@ Result<ProductMatch> MatchProduct(const graph::GraphStore& store, const std::str
     m.has_cases = *c;
     return m;
   }
-  auto with_cases = store.CounterSubjects("cases");
+  auto with_cases = store.CounterSubjects(graph::counters::kCases);
   if (!with_cases.ok()) return with_cases.status();
   for (const auto& id : *with_cases) {
     if (IdKey(id) != key) continue;
@@ -74,13 +75,13 @@ Result<std::map<std::string, std::vector<CodeReading>>> ReadCodesWithoutProduct(
   // The scopes ingest gives codes: a product's family, else the product.
   std::set<std::string> scopes;
   std::set<std::string> in_master;
-  auto products = store.ListEntities("product", kMaxProducts);
+  auto products = store.ListEntities(graph::kinds::kProduct, kMaxProducts);
   if (!products.ok()) return products.status();
   for (const auto& p : *products) {
     in_master.insert(p.id);
     scopes.insert(!p.family.empty() ? p.family : p.id);
   }
-  auto with_cases = store.CounterSubjects("cases");
+  auto with_cases = store.CounterSubjects(graph::counters::kCases);
   if (!with_cases.ok()) return with_cases.status();
   for (const auto& id : *with_cases)
     if (!in_master.count(id)) scopes.insert(id);

@@ -8,6 +8,7 @@
 
 #include "common/clock.h"
 #include "diagnosis/blend.h"
+#include "graph/vocabulary.h"
 
 namespace faultgraph::diagnosis {
 
@@ -211,7 +212,7 @@ Result<std::shared_ptr<const RootCauseRanker::Summary>> RootCauseRanker::CachedF
       }
       o.parts.push_back(s);
     }
-    auto fix = store_->GetEntity("fix", f);
+    auto fix = store_->GetEntity(graph::kinds::kFix, f);
     if (fix.ok()) o.title = fix->name;
     sum.fixes.push_back(std::move(o));
   }
@@ -236,7 +237,7 @@ Result<std::map<std::string, double>> RootCauseRanker::NamedInText(
   }
   std::vector<std::string> ids;
   for (const auto& [p, c] : best) ids.push_back(c);
-  auto entities = store_->GetEntities("component", ids);
+  auto entities = store_->GetEntities(graph::kinds::kComponent, ids);
   if (!entities.ok()) return entities.status();
   const std::vector<std::string> words = TextWords(q.folded_text);
   std::map<std::string, double> out;
@@ -273,7 +274,7 @@ Result<RootCauseAnswer> RootCauseRanker::Rank(const RootCauseQuery& q) const {
   // Scopes: the product, its family, every product.
   std::vector<std::string> family_products;
   if (!q.product.empty()) {
-    auto p = store_->GetEntity("product", q.product);
+    auto p = store_->GetEntity(graph::kinds::kProduct, q.product);
     if (p.ok()) {
       out.product_known = true;
       out.family = p->family;
@@ -489,7 +490,7 @@ Result<RootCauseAnswer> RootCauseRanker::Rank(const RootCauseQuery& q) const {
   std::map<std::string, std::string> history_notes;
   std::map<std::string, double> history_factor;
   if (!q.serial.empty()) {
-    auto asset = store_->GetEntity("asset", q.serial);
+    auto asset = store_->GetEntity(graph::kinds::kAsset, q.serial);
     if (!asset.ok()) {
       if (!asset.status().IsNotFound()) return asset.status();
       out.notes.push_back("unknown serial '" + q.serial + "': no asset history used");
@@ -593,7 +594,7 @@ Result<RootCauseAnswer> RootCauseRanker::Rank(const RootCauseQuery& q) const {
     a.history_note = history_notes.count(c) ? history_notes[c] : "";
     a.named_in_text = named.count(c) ? named[c] : 0.0;
     a.outside_bom = outside_bom.count(c) > 0;
-    auto comp = store_->GetEntity("component", c);
+    auto comp = store_->GetEntity(graph::kinds::kComponent, c);
     if (comp.ok()) a.name = comp->name;
     for (const auto& ps : per_symptom) {
       SymptomEvidence e;
@@ -626,7 +627,7 @@ Result<RootCauseAnswer> RootCauseRanker::Rank(const RootCauseQuery& q) const {
     }
     if (stats->cases < kMinScopeCases) {
       if (family_products.empty() && all_products.empty()) {
-        auto list = store_->ListEntities("product", 100000);
+        auto list = store_->ListEntities(graph::kinds::kProduct, 100000);
         if (!list.ok()) return list.status();
         for (const auto& e : *list) all_products.push_back(e.id);
       }

@@ -5,6 +5,7 @@
 
 #include "graph/case_fact.h"
 #include "graph/thrift_codec.h"
+#include "graph/vocabulary.h"
 
 namespace faultgraph::ingest {
 namespace {
@@ -33,7 +34,7 @@ class Deriver {
     };
     if (entity_) {
       put(Cf::kEntity, keys::Entity(entity_->kind, entity_->id), graph::Encode(*entity_));
-      if (entity_->kind == "fix") out.outbox.emplace("fix", entity_->id);
+      if (entity_->kind == graph::kinds::kFix) out.outbox.emplace(graph::kinds::kFix, entity_->id);
     }
     if (case_doc_) {
       put(Cf::kCase, keys::CaseDoc(case_doc_->case_id), graph::Encode(*case_doc_));
@@ -49,7 +50,7 @@ class Deriver {
   }
 
   void operator()(const Product& p) {
-    auto& e = Entity("product", p.model);
+    auto& e = Entity(graph::kinds::kProduct, p.model);
     e.name = p.name;
     e.family = p.family;
     e.category = p.category;
@@ -58,22 +59,22 @@ class Deriver {
   }
   void operator()(const BomLine& b) {
     AddEdge(EdgeType::kHasPart, "", b.parent, b.component);
-    Add(Cf::kCounter, keys::Counter("bom_qty_milli", b.parent, b.component),
+    Add(Cf::kCounter, keys::Counter(graph::counters::kBomQtyMilli, b.parent, b.component),
         std::llround(b.quantity * 1000));
   }
   void operator()(const Component& c) {
-    auto& e = Entity("component", c.part_number);
+    auto& e = Entity(graph::kinds::kComponent, c.part_number);
     e.name = c.name;
     e.category = c.category;
   }
   void operator()(const Asset& a) {
-    auto& e = Entity("asset", a.serial);
+    auto& e = Entity(graph::kinds::kAsset, a.serial);
     e.product = a.product;
     e.time_ms = a.ship_ms;
     e.customer_key = a.customer_key;
     e.region = a.region;
     if (a.install_ms != 0) e.attrs["install_ms"] = std::to_string(a.install_ms);
-    Add(Cf::kCounter, keys::Counter("installed", a.product), 1);
+    Add(Cf::kCounter, keys::Counter(graph::counters::kInstalled, a.product), 1);
     Add(Cf::kBucket,
         keys::Bucket(BucketSeries::kInstalled, a.product, "", graph::MonthOf(a.ship_ms)), 1);
   }
@@ -117,7 +118,7 @@ class Deriver {
     std::vector<std::string> scopes = {std::string(graph::kGlobalScope)};
     if (!c.product.empty()) {
       scopes.push_back(graph::ProductScope(c.product));
-      Add(Cf::kCounter, keys::Counter("cases", c.product), 1);
+      Add(Cf::kCounter, keys::Counter(graph::counters::kCases, c.product), 1);
     }
     for (const auto& y : d.symptoms) {
       if (!c.product.empty()) {
@@ -169,7 +170,7 @@ class Deriver {
     e.duration_s = static_cast<int32_t>(k.duration_s);
     e.text = k.text;
     if (!k.case_ref.empty()) {
-      Add(Cf::kCounter, keys::Counter("contacts", k.case_ref), 1);
+      Add(Cf::kCounter, keys::Counter(graph::counters::kContacts, k.case_ref), 1);
       owned_puts_.push_back(
           {Cf::kFact, keys::ContactFact(k.case_ref, k.time_ms, k.contact_id), ""});
     }
@@ -181,10 +182,10 @@ class Deriver {
     e.value = s.value;
     e.severity = s.severity;
     Add(Cf::kCounter,
-        keys::Counter("alarms", s.asset_serial, s.code.empty() ? s.measurement : s.code), 1);
+        keys::Counter(graph::counters::kAlarms, s.asset_serial, s.code.empty() ? s.measurement : s.code), 1);
   }
   void operator()(const Fix& f) {
-    auto& e = Entity("fix", f.action_code);
+    auto& e = Entity(graph::kinds::kFix, f.action_code);
     e.name = f.title;
     e.text = f.steps;
     e.parts = f.parts;

@@ -7,6 +7,7 @@
 
 #include "common/hash.h"
 #include "common/redact.h"
+#include "graph/vocabulary.h"
 #include "ingest/derive.h"
 #include "ingest/normalize.h"
 #include "ingest/record_builder.h"
@@ -183,7 +184,7 @@ Status IngestPipeline::EnrichOutcomes(std::vector<Record>& records,
   }
   // The shipment, for the cohort failures the outcome's component adds (as
   // the case's enrichment reads it).
-  auto assets = store_->GetEntities("asset", serials);
+  auto assets = store_->GetEntities(graph::kinds::kAsset, serials);
   if (!assets.ok()) return assets.status();
   for (size_t k = 0; k < found.size(); ++k) {
     const auto& asset = (*assets)[k];
@@ -203,7 +204,7 @@ Status IngestPipeline::Enrich(std::vector<Record>& records, std::vector<Refused>
     cases.push_back(c);
     serials.push_back(c->asset_serial);
   }
-  auto assets = store_->GetEntities("asset", serials);
+  auto assets = store_->GetEntities(graph::kinds::kAsset, serials);
   if (!assets.ok()) return assets.status();
   for (size_t i = 0; i < cases.size(); ++i) {  // the asset's product, region and ship date
     const auto& asset = (*assets)[i];
@@ -220,7 +221,7 @@ Status IngestPipeline::Enrich(std::vector<Record>& records, std::vector<Refused>
     if (c == nullptr || !c->family.empty() || c->product.empty()) continue;
     auto it = families.find(c->product);
     if (it == families.end()) {
-      auto product = store_->GetEntity("product", c->product);
+      auto product = store_->GetEntity(graph::kinds::kProduct, c->product);
       if (!product.ok() && !product.status().IsNotFound()) return product.status();
       it = families.emplace(c->product, product.ok() ? product->family : "").first;
     }

@@ -7,6 +7,7 @@
 
 #include "common/hash.h"
 #include "graph/thrift_codec.h"
+#include "graph/vocabulary.h"
 #include "search/index_schema.h"
 
 namespace faultgraph::search {
@@ -112,7 +113,7 @@ Result<IndexReport> VerifyIndex(const graph::GraphStore& store,
     check("case", c.case_id, DocVersion(c));
     return true;
   }));
-  auto fixes = store.ListEntities("fix", SIZE_MAX);
+  auto fixes = store.ListEntities(graph::kinds::kFix, SIZE_MAX);
   if (!fixes.ok()) return fixes.status();
   for (const auto& f : *fixes) check("fix", f.id, DocVersion(f));
   try {

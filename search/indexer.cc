@@ -11,6 +11,7 @@
 #include "common/log.h"
 #include "common/parse_number.h"
 #include "graph/schema.h"
+#include "graph/vocabulary.h"
 #include "search/analyzer.h"
 #include "search/index_schema.h"
 #include "search/text_fold.h"
@@ -77,8 +78,8 @@ Result<Xapian::Document> BuildDocument(const graph::GraphStore& store, const Tex
     AddTerms(doc, kRegionPrefix, {c->region});
     AddTerms(doc, kMonthPrefix, {std::to_string(graph::MonthOf(c->opened_ms))});
     doc.add_value(kOpenedSlot, Xapian::sortable_serialise(static_cast<double>(c->opened_ms)));
-  } else if (e.kind == "fix") {
-    auto f = store.GetEntity("fix", e.id);
+  } else if (e.kind == graph::kinds::kFix) {
+    auto f = store.GetEntity(graph::kinds::kFix, e.id);
     if (!f.ok()) return f.status();
     version = DocVersion(*f);
     text = f->name + "\n" + f->text;
@@ -87,7 +88,7 @@ Result<Xapian::Document> BuildDocument(const graph::GraphStore& store, const Tex
     for (const auto& target : f->applies_to) {
       // A product, else a component; a failed read is neither, and fails
       // the document rather than filing it under the wrong facet.
-      auto product = store.GetEntity("product", target);
+      auto product = store.GetEntity(graph::kinds::kProduct, target);
       if (product.ok()) {
         AddTerms(doc, kProductPrefix, {target});
       } else if (product.status().IsNotFound()) {
@@ -383,7 +384,7 @@ Result<uint64_t> Indexer::Rebuild() {
   });
   FG_RETURN_IF_ERROR(flushed);
   FG_RETURN_IF_ERROR(scan);
-  auto fixes = store_->ListEntities("fix", SIZE_MAX);
+  auto fixes = store_->ListEntities(graph::kinds::kFix, SIZE_MAX);
   if (!fixes.ok()) return fixes.status();
   for (const auto& f : *fixes) items.push_back({1, "fix", f.id});
   FG_RETURN_IF_ERROR(flush());
