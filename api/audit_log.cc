@@ -90,7 +90,7 @@ Status AuditLog::WriteQueued(std::unique_lock<std::mutex>& lock) {
   lock.unlock();
   auto batch = store_->NewBatch();
   for (const auto& e : events)
-    batch.Put(graph::Cf::kAudit, graph::keys::ApiCall(e.time_ms, seq++), AuditJson(e));
+    batch.PutApiCall(e.time_ms, seq++, AuditJson(e));
   Status s = store_->Commit(batch);
   lock.lock();
   if (!s.ok())
@@ -159,7 +159,7 @@ Result<size_t> PruneAudit(graph::GraphStore& store, int64_t before_ms) {
     size_t n = 0;
     for (const auto& [key, value] : *rows) {
       if (key >= limit_key) break;
-      batch.Delete(graph::Cf::kAudit, key);
+      batch.DeleteApiCall(key);
       ++n;
     }
     if (n == 0) return deleted;

@@ -78,7 +78,7 @@ PrincipalStore::PrincipalStore(graph::GraphStore* store) : store_(store) {
 
 Status PrincipalStore::Put(const PrincipalRecord& p) {
   auto batch = store_->NewBatch();
-  batch.Put(graph::Cf::kAudit, graph::keys::Principal(p.name), Encode(p));
+  batch.PutPrincipal(p.name, Encode(p));
   return store_->Commit(batch);
 }
 

@@ -58,7 +58,7 @@ void RedactRun(RunRecord* r) {
 Status SaveRun(graph::GraphStore& store, RunRecord r) {
   RedactRun(&r);
   graph::GraphBatch b = store.NewBatch();
-  b.Put(graph::Cf::kAudit, graph::keys::ConnectorRun(r.connector, r.started_ms), ToJson(r));
+  b.PutConnectorRun(r.connector, r.started_ms, ToJson(r));
   return store.Commit(b);
 }
 
@@ -265,7 +265,7 @@ Status ResetConnector(graph::GraphStore& store, const ConnectorConfig& c) {
   graph::GraphBatch b = store.NewBatch();
   for (const auto& cp : *checkpoints) {
     if (!OwnsCheckpoint(c, cp)) continue;
-    b.Delete(graph::Cf::kCheckpoint, graph::keys::Checkpoint(cp.source, cp.stream));
+    b.DeleteCheckpoint(cp.source, cp.stream);
   }
   return store.Commit(b);
 }

@@ -10,6 +10,7 @@
 #include "common/test_dir.h"
 #include "graph/fact_scan.h"
 #include "graph/graph_store.h"
+#include "graph/raw_batch_writes.h"
 
 namespace faultgraph::graph {
 namespace {
@@ -79,7 +80,7 @@ TEST_F(FactScanTest, CallIndexFindsEveryCaseAndNothingElse) {
     int calls = static_cast<int>(rng() % 4);  // 0..3
     for (int k = 0; k < calls; ++k) {
       int64_t t = 1'700'000'000'000 + static_cast<int64_t>(rng() % 1'000'000'000);
-      b.Put(Cf::kFact, keys::ContactFact(id, t, "CDR" + std::to_string(c * 10 + k)), "");
+      RawBatchWrites::Put(b, Cf::kFact, keys::ContactFact(id, t, "CDR" + std::to_string(c * 10 + k)), "");
       expected[id].push_back(t);
     }
   }
@@ -102,7 +103,7 @@ TEST_F(FactScanTest, AssetHistoriesComeWholeAndInTimeOrder) {
     std::string asset = c % 7 == 0 ? "" : "SN" + std::to_string(c % 500);
     CaseFact f;
     f.product = "P";
-    b.Put(Cf::kFact, keys::CaseFact(asset, 1000 - c, "C" + std::to_string(c)), EncodeCaseFact(f));
+    RawBatchWrites::Put(b, Cf::kFact, keys::CaseFact(asset, 1000 - c, "C" + std::to_string(c)), EncodeCaseFact(f));
     if (!asset.empty()) ++per_asset[asset];
   }
   ASSERT_TRUE(store_->Commit(b).ok());
@@ -141,7 +142,7 @@ TEST(GraphSchema, OlderGraphIsRefusedWithAMessage) {
     storage::DedupEntry e;
     e.version = "1";
     b.PutDedup("crm", "T1", e);
-    b.Delete(Cf::kFact, keys::SchemaVersion());
+    RawBatchWrites::Delete(b, Cf::kFact, keys::SchemaVersion());
     ASSERT_TRUE((*store)->Commit(b).ok());
   }
   auto again = GraphStore::Open(tmp.Path("db"));

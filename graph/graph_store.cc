@@ -33,6 +33,38 @@ void GraphBatch::PutEntity(const storage::Entity& e) {
   Put(Cf::kEntity, keys::Entity(e.kind, e.id), Encode(e));
 }
 
+void GraphBatch::PutDerived(Cf cf, std::string key, std::string value) {
+  assert(StoredOwnedCf(static_cast<int>(cf)).has_value());
+  Put(cf, std::move(key), std::move(value));
+}
+
+void GraphBatch::DeleteDerived(Cf cf, std::string key) {
+  assert(StoredOwnedCf(static_cast<int>(cf)).has_value());
+  Delete(cf, std::move(key));
+}
+
+void GraphBatch::DeleteCheckpoint(const std::string& source, const std::string& stream) {
+  Delete(Cf::kCheckpoint, keys::Checkpoint(source, stream));
+}
+
+void GraphBatch::PutPrincipal(const std::string& name, std::string encoded) {
+  Put(Cf::kAudit, keys::Principal(name), std::move(encoded));
+}
+
+void GraphBatch::PutConnectorRun(const std::string& connector, int64_t started_ms,
+                                 std::string json) {
+  Put(Cf::kAudit, keys::ConnectorRun(connector, started_ms), std::move(json));
+}
+
+void GraphBatch::PutApiCall(int64_t time_ms, uint64_t seq, std::string line) {
+  Put(Cf::kAudit, keys::ApiCall(time_ms, seq), std::move(line));
+}
+
+void GraphBatch::DeleteApiCall(std::string key) {
+  assert(key.starts_with(keys::ApiCallPrefix()));
+  Delete(Cf::kAudit, std::move(key));
+}
+
 void GraphBatch::Add(Cf cf, const std::string& key, int64_t delta) {
   assert(CfIsCounter(cf) && cf != Cf::kRedge);
   counters_[static_cast<int>(cf)][key] += delta;

@@ -65,14 +65,17 @@ class GraphBatch {
   GraphBatch(GraphBatch&&) noexcept;
 
   void PutEntity(const storage::Entity& e);
-  void Put(Cf cf, std::string key, std::string value);
+  // A key a record derives (ingest/derive.cc), or the retraction of one
+  // an earlier version derived: only in the families a record owns keys
+  // in (entity, case, fact; graph::StoredOwnedCf).
+  void PutDerived(Cf cf, std::string key, std::string value);
+  void DeleteDerived(Cf cf, std::string key);
   // Adds delta (wrapping) to a counter-family key; an edge key also updates
   // its reverse twin in `redge` unless it is per-product evidence ("p:"
   // scope), which is only read forwards. Deltas to one key are summed within the
   // batch and written as one merge at commit (hot keys such as global
   // evidence edges are hit by most records of a batch).
   void Add(Cf cf, const std::string& key, int64_t delta);
-  void Delete(Cf cf, std::string key);
   void PutDedup(const std::string& source, const std::string& source_id, storage::DedupEntry entry);
   // The same with `entry` already encoded.
   void PutDedup(const std::string& source, const std::string& source_id, storage::DedupEntry entry,
@@ -81,6 +84,17 @@ class GraphBatch {
   const storage::DedupEntry* PendingDedup(const std::string& source,
                                           const std::string& source_id) const;
   void PutCheckpoint(const storage::Checkpoint& cp);
+  // Forgets where (source, stream) was read to: the next run reads it from
+  // the start (`connectors reset`).
+  void DeleteCheckpoint(const std::string& source, const std::string& stream);
+  // Operational records in the audit family (outside the digest): a
+  // principal (its encoded record), a connector run (its JSON), an API
+  // call's audit line, and the removal of audit lines or spooled messages
+  // by the key a scan of their prefix returned.
+  void PutPrincipal(const std::string& name, std::string encoded);
+  void PutConnectorRun(const std::string& connector, int64_t started_ms, std::string json);
+  void PutApiCall(int64_t time_ms, uint64_t seq, std::string line);
+  void DeleteApiCall(std::string key);
   void PutDeadLetter(const storage::DeadLetter& dl, uint64_t offset);
   // Removes the dead letter `dl` (its source, stream and byte_offset).
   void DeleteDeadLetter(const storage::DeadLetter& dl);
@@ -90,7 +104,11 @@ class GraphBatch {
 
  private:
   friend class GraphStore;
+  friend struct RawBatchWrites;  // tests: damaged and older stores (raw_batch_writes.h)
   explicit GraphBatch(GraphStore* store);
+  // Any key of any family: the typed calls above are the way in.
+  void Put(Cf cf, std::string key, std::string value);
+  void Delete(Cf cf, std::string key);
   // Writes the summed counter deltas into wb_ (once, at commit).
   void FlushOps();
   void FlushCounters();

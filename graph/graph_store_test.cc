@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "common/test_dir.h"
+#include "graph/raw_batch_writes.h"
 #include "graph/schema.h"
 
 namespace faultgraph::graph {
@@ -72,8 +73,8 @@ TEST_F(GraphStoreTest, DeadLetterByIdIsOneReadAndOlderStoresAreIndexedOnOpen) {
   {
     GraphBatch b = store_->NewBatch();
     for (uint64_t off : {10, 30})
-      b.Delete(Cf::kAudit, keys::DeadLetterById(DeadLetterId(letter(off))));
-    b.Delete(Cf::kAudit, keys::DeadLetterIndexMark());
+      RawBatchWrites::Delete(b, Cf::kAudit, keys::DeadLetterById(DeadLetterId(letter(off))));
+    RawBatchWrites::Delete(b, Cf::kAudit, keys::DeadLetterIndexMark());
     ASSERT_TRUE(store_->Commit(b).ok());
   }
   EXPECT_TRUE(store_->FindDeadLetter(DeadLetterId(letter(30))).status().IsNotFound());
@@ -127,9 +128,9 @@ TEST_F(GraphStoreTest, KeptCountsEqualTheKeysAfterAnyMixOfWrites) {
   {
     GraphBatch b = store_->NewBatch();
     for (int i = 5; i < 15; ++i) b.PutEntity(entity(i));  // 5 over existing keys, 5 new
-    b.Delete(Cf::kEntity, keys::Entity("product", "P0"));
-    b.Delete(Cf::kEntity, keys::Entity("product", "absent"));
-    b.Delete(Cf::kEntity, keys::Entity("product", "P14"));  // put, then deleted
+    RawBatchWrites::Delete(b, Cf::kEntity, keys::Entity("product", "P0"));
+    RawBatchWrites::Delete(b, Cf::kEntity, keys::Entity("product", "absent"));
+    RawBatchWrites::Delete(b, Cf::kEntity, keys::Entity("product", "P14"));  // put, then deleted
     b.PutDedup("erp", "R1", storage::DedupEntry{});         // a revision
     b.DeleteDeadLetter(letter(20));
     b.PutDeadLetter(letter(30), 30);  // rejected again at the same place
@@ -151,9 +152,9 @@ TEST_F(GraphStoreTest, KeptCountsEqualTheKeysAfterAnyMixOfWrites) {
   // A store from before the kept counts: counted once when opened.
   {
     GraphBatch b = store_->NewBatch();
-    b.Delete(Cf::kAudit, keys::KeyCount(Cf::kDedup));
-    b.Delete(Cf::kAudit, keys::KeyCount(Cf::kEntity));
-    b.Delete(Cf::kAudit, keys::KeyCount(Cf::kDlq));
+    RawBatchWrites::Delete(b, Cf::kAudit, keys::KeyCount(Cf::kDedup));
+    RawBatchWrites::Delete(b, Cf::kAudit, keys::KeyCount(Cf::kEntity));
+    RawBatchWrites::Delete(b, Cf::kAudit, keys::KeyCount(Cf::kDlq));
     ASSERT_TRUE(store_->Commit(b).ok());
   }
   store_.reset();
@@ -187,10 +188,10 @@ TEST_F(GraphStoreTest, NeighboursBothDirectionsWithCounts) {
 
 TEST_F(GraphStoreTest, AssetTimelineInTimeOrder) {
   GraphBatch b = store_->NewBatch();
-  b.Put(Cf::kCase, keys::Timeline("SN1", 3000, "case", "c3"), "");
-  b.Put(Cf::kCase, keys::Timeline("SN1", 1000, "sensor", "s1"), "");
-  b.Put(Cf::kCase, keys::Timeline("SN1", 2000, "contact", "k1"), "");
-  b.Put(Cf::kCase, keys::Timeline("SN10", 500, "case", "other"), "");
+  RawBatchWrites::Put(b, Cf::kCase, keys::Timeline("SN1", 3000, "case", "c3"), "");
+  RawBatchWrites::Put(b, Cf::kCase, keys::Timeline("SN1", 1000, "sensor", "s1"), "");
+  RawBatchWrites::Put(b, Cf::kCase, keys::Timeline("SN1", 2000, "contact", "k1"), "");
+  RawBatchWrites::Put(b, Cf::kCase, keys::Timeline("SN10", 500, "case", "other"), "");
   ASSERT_TRUE(store_->Commit(b).ok());
   auto t = store_->AssetTimeline("SN1", 100);
   ASSERT_TRUE(t.ok());

@@ -4,6 +4,7 @@
 
 #include "common/test_dir.h"
 #include "graph/graph_store.h"
+#include "graph/raw_batch_writes.h"
 
 namespace faultgraph::graph {
 namespace {
@@ -66,8 +67,8 @@ TEST(SpoolStoreTest, GraphStoreMovesLegacySpooledMessages) {
     ASSERT_TRUE(g.ok());
     GraphBatch b = (*g)->NewBatch();
     for (uint64_t i = 41; i <= 1500; ++i)
-      b.Put(Cf::kAudit, keys::LegacySpoolMessage("alarms", i), "msg" + std::to_string(i));
-    b.Put(Cf::kAudit, keys::LegacySpoolMessage("other", 3), "x");
+      RawBatchWrites::Put(b, Cf::kAudit, keys::LegacySpoolMessage("alarms", i), "msg" + std::to_string(i));
+    RawBatchWrites::Put(b, Cf::kAudit, keys::LegacySpoolMessage("other", 3), "x");
     ASSERT_TRUE((*g)->Commit(b).ok());
   }
   auto g = GraphStore::Open(tmp.Path("db"));

@@ -131,11 +131,11 @@ Status IngestPipeline::ApplyRecord(graph::GraphBatch& gb, const Record& record, 
     for (const auto& k : prev->owned) {
       auto cf = graph::StoredOwnedCf(k.cf);
       if (!cf) return CorruptDedup(record, "owned key", k.cf);
-      gb.Delete(*cf, k.key);
+      gb.DeleteDerived(*cf, k.key);
     }
   }
 
-  for (auto& p : d.puts) gb.Put(p.cf, std::move(p.key), std::move(p.value));
+  for (auto& p : d.puts) gb.PutDerived(p.cf, std::move(p.key), std::move(p.value));
   if (d.outbox) gb.AddOutbox(d.outbox->first, d.outbox->second);
   for (const auto& c : d.dedup.counters) gb.Add(static_cast<Cf>(c.cf), c.key, c.delta);
   gb.PutDedup(record.source, record.source_id, std::move(d.dedup), std::move(d.dedup_value));

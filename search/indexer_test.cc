@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "common/test_dir.h"
+#include "graph/raw_batch_writes.h"
 #include "graph/schema.h"
 #include "graph/thrift_codec.h"
 #include "search/searcher.h"
@@ -30,7 +31,7 @@ class IndexerTest : public ::testing::Test {
     c.symptom_text = text;
     c.opened_ms = 1700000000000LL;
     graph::GraphBatch b = store_->NewBatch();
-    b.Put(graph::Cf::kCase, graph::keys::CaseDoc(id), graph::Encode(c));
+    graph::RawBatchWrites::Put(b, graph::Cf::kCase, graph::keys::CaseDoc(id), graph::Encode(c));
     b.AddOutbox("case", id);
     ASSERT_TRUE(store_->Commit(b).ok());
   }
@@ -199,7 +200,7 @@ TEST_F(IndexerTest, FailedFinalMarkKeepsTheRebuildPending) {
 // which is left out loudly (and `verify` lists it) rather than built wrong.
 TEST_F(IndexerTest, UnreadableProductIsNotTakenForAComponent) {
   graph::GraphBatch b = store_->NewBatch();
-  b.Put(graph::Cf::kEntity, graph::keys::Entity("product", "AC-1"), "\xff\xff not thrift");
+  graph::RawBatchWrites::Put(b, graph::Cf::kEntity, graph::keys::Entity("product", "AC-1"), "\xff\xff not thrift");
   graph::storage::Entity fix;
   fix.kind = "fix";
   fix.id = "FX-1";

@@ -8,6 +8,7 @@
 
 #include "common/test_dir.h"
 #include "graph/graph_store.h"
+#include "graph/raw_batch_writes.h"
 #include "graph/schema.h"
 #include "ingest/pipeline.h"
 #include "search/index_schema.h"
@@ -283,7 +284,7 @@ TEST_F(SearchIndexTest, IndexAheadOfAStoreWithoutHighWaterMarkRaisesTheNumbering
   ASSERT_TRUE(OpenIndexer()->CatchUp().ok());
   {
     graph::GraphBatch b = store_->NewBatch();
-    b.Delete(graph::Cf::kAudit, graph::keys::OutboxHighWater());
+    graph::RawBatchWrites::Delete(b, graph::Cf::kAudit, graph::keys::OutboxHighWater());
     ASSERT_TRUE(store_->Commit(b).ok());
   }
   Reopen();
