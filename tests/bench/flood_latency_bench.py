@@ -38,7 +38,7 @@ import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
-from connector_test_util import ConnectionFlood  # noqa: E402
+from connector_test_util import ConnectionFlood, wait_port_file  # noqa: E402
 
 
 def threads_of(pid):
@@ -135,13 +135,10 @@ def main():
                                 stdout=out, stderr=subprocess.STDOUT)
     flood = None
     try:
-        for _ in range(600):
-            if os.path.exists(port_file) and os.path.getsize(port_file) > 0:
-                break
-            if proc.poll() is not None:
-                sys.exit(f"flood_latency_bench: faultgraphd exited: {open(log).read()}")
-            time.sleep(0.1)
-        port = int(open(port_file).read().strip())
+        try:
+            port = wait_port_file(port_file, proc, log, timeout_s=60)
+        except RuntimeError as e:
+            sys.exit(f"flood_latency_bench: {e}")
         transport = TTransport.TFramedTransport(TSocket.TSocket("127.0.0.1", port))
         client = FaultGraph.Client(TBinaryProtocol.TBinaryProtocol(transport))
         transport.open()

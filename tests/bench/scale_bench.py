@@ -39,6 +39,8 @@ import tempfile
 import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
+from connector_test_util import wait_port_file  # noqa: E402
 LOAD_ORDER = [("products", "erp/products.csv"), ("components", "erp/components.csv"),
               ("bom", "erp/bom.csv"), ("shipments", "erp/shipments.csv"),
               ("fixes", "crm/fixes.csv"), ("tickets", "crm/tickets.csv")]
@@ -145,13 +147,10 @@ def measure_latency(a, data, work, queries, api):
                                  "--retrain-interval", "0", "--rate-limit", "0"],
                                 stdout=out, stderr=subprocess.STDOUT)
     try:
-        for _ in range(3000):
-            if os.path.exists(port_file) and os.path.getsize(port_file) > 0:
-                break
-            if proc.poll() is not None:
-                sys.exit(f"scale_bench: faultgraphd exited: {open(log).read()[-2000:]}")
-            time.sleep(0.1)
-        port = int(open(port_file).read().strip())
+        try:
+            port = wait_port_file(port_file, proc, log, timeout_s=300)  # a large store opens slowly
+        except RuntimeError as e:
+            sys.exit(f"scale_bench: {e}")
         transport = TTransport.TFramedTransport(TSocket.TSocket("127.0.0.1", port))
         # The C-accelerated binary protocol of Debian's python3-thrift: the
         # figures are the server's and the wire's, not pure-Python decoding

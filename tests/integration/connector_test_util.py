@@ -87,10 +87,10 @@ class Cli:
         return kills
 
 
-def wait_port_file(path, proc, log):
+def wait_port_file(path, proc, log, timeout_s=30):
     """The port a starting faultgraphd writes to `path`; raises with the
-    end of its `log` when it exits first or takes over 30 s."""
-    for _ in range(600):
+    end of its `log` when it exits first or takes over `timeout_s`."""
+    for _ in range(int(timeout_s / 0.05)):
         if os.path.exists(path):
             with open(path) as f:
                 text = f.read().strip()
