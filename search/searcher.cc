@@ -234,8 +234,8 @@ Result<SearchResponse> Searcher::SearchOnce(const SearchRequest& req,
         // At most as many documents hold every word as hold the rarest; at
         // least as many hold any word as hold the commonest.
         const Xapian::Database& shard = db.shards[i];
-        const double docs = std::max<double>(1, shard.get_doccount());
-        double bound = windowed == Window::kAll ? docs : 0;
+        const double shard_docs = std::max<double>(1, shard.get_doccount());
+        double bound = windowed == Window::kAll ? shard_docs : 0;
         for (const auto& t : terms) {
           if (windowed == Window::kAll && t.stop && has_content) continue;  // not needed
           const double tf = shard.get_termfreq(t.term);
@@ -252,7 +252,7 @@ Result<SearchResponse> Searcher::SearchOnce(const SearchRequest& req,
           // share seen in it (by Xapian's estimate when none matched),
           // then the whole shard.
           Xapian::MSet estimate = enquire.get_mset(0, 0);  // statistics only, no matching
-          double share = std::min(1.0, bound / docs);
+          double share = std::min(1.0, bound / shard_docs);
           size_t tried = 0;
           for (int attempt = 0; attempt < 2; ++attempt) {
             double held = 0;
@@ -273,7 +273,7 @@ Result<SearchResponse> Searcher::SearchOnce(const SearchRequest& req,
               break;
             }
             share = lower > 0 ? 0.8 * lower / std::max(1.0, held)
-                              : std::min(1.0, estimate.get_matches_estimated() / docs);
+                              : std::min(1.0, estimate.get_matches_estimated() / shard_docs);
           }
           if (!done) enquire.set_query(query);
         }
