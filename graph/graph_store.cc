@@ -357,7 +357,10 @@ Status GraphStore::Commit(GraphBatch& batch) {
     int64_t delta = 0;
     for (size_t k = 0; k < slices.size(); ++k) {
       if (!statuses[k].ok() && !statuses[k].IsNotFound()) {
+        // Dropped as a failed write drops it.
         batch.wb_->Clear();
+        batch.dedup_.clear();
+        batch.outbox_.clear();
         return FromRocks(statuses[k], "read the keys a commit changes");
       }
       delta += static_cast<int>(after[i][k]) - static_cast<int>(statuses[k].ok());
