@@ -116,9 +116,10 @@ constexpr const char* kUsage =
                                      directories holding the same records (checks, tests)
   connectors check --config FILE     validate a connectors file (and its mappings); names
                                      the file, line and key of a problem
-  connectors run NAME [--full] [--no-index] --config FILE
+  connectors run NAME [--full] [--no-index] [--progress] --config FILE
                                      pull one connector now, from where it stopped (--full:
-                                     from the start; records already in are skipped)
+                                     from the start; records already in are skipped;
+                                     --progress: a line on stderr per committed batch)
   connectors backfill NAME --from X --to Y --config FILE
                                      read again the rows whose cursor (postgres) or
                                      modification time (http) is in [X, Y), under a position
@@ -1509,7 +1510,7 @@ int main(int argc, char** argv) {
       if (takes_value && i + 1 >= argc) UsageError(a + " needs a value");
       static const std::vector<std::string> kFlags = {
           "--json",   "--in",   "--no-index", "--series", "--csv",     "--contacts", "--open",
-          "--cohort", "--full", "--repair",   "--tls",    "--retract", "--timeline"};
+          "--cohort", "--full", "--repair",   "--tls",    "--retract", "--timeline", "--progress"};
       if (!takes_value && std::find(kFlags.begin(), kFlags.end(), a) == kFlags.end())
         UsageError("unknown option " + a);
       args.options.emplace_back(a, takes_value ? argv[++i] : "");
@@ -1542,6 +1543,7 @@ int main(int argc, char** argv) {
     connectors_cmd.name = args.positional.size() > 2 ? args.positional[2] : "";
     connectors_cmd.config = args.Get("--config", env != nullptr ? env : "");
     connectors_cmd.full = args.Has("--full");
+    connectors_cmd.progress = args.Has("--progress");
     connectors_cmd.from = args.Get("--from");
     connectors_cmd.to = args.Get("--to");
     connectors_cmd.as_json = as_json;

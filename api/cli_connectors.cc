@@ -88,6 +88,16 @@ int RunConnectorsCommand(const ConnectorsCommand& cmd, graph::GraphStore* store,
     connectors::RunOptions o;
     o.full = cmd.full;
     o.stop = stop;
+    if (cmd.progress) {
+      o.committed = [](const connectors::RunRecord& r) {
+        std::fprintf(stderr,
+                     "%s: batch %lld committed: %lld read, %lld written, %lld rejected; at %s\n",
+                     r.connector.c_str(), static_cast<long long>(r.batches),
+                     static_cast<long long>(r.read), static_cast<long long>(r.written),
+                     static_cast<long long>(r.rejected), r.position.c_str());
+        std::fflush(stderr);
+      };
+    }
     if (cmd.verb == "backfill") {
       if (cmd.from.empty() || cmd.to.empty()) {
         std::fprintf(stderr, "faultgraph: connectors backfill needs --from and --to\n");

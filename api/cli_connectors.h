@@ -20,6 +20,7 @@ struct ConnectorsCommand {
   std::string name;  // run / reset: required; history: optional
   std::string config;
   bool full = false;
+  bool progress = false;  // run / backfill: a line on stderr per committed batch
   std::string from, to;  // backfill window
   bool as_json = false;
   int limit = 20;

@@ -112,6 +112,7 @@ Status RunBatches(ingest::IngestPipeline& pipeline, BatchSource& source, const C
         ++r->batches;
         Count(r, stats);
         r->position = b.checkpoint_description;
+        if (o.committed) o.committed(*r);
         return !EndsAfterBatch(r, c.error_budget, o.stop != nullptr && o.stop->load());
       },
       o.queue_batches);
@@ -163,6 +164,7 @@ Status RunFolder(ingest::IngestPipeline& pipeline, const ConnectorConfig& c, con
     r->batches += static_cast<int64_t>(res->batches);
     Count(r, res->stats);
     r->position = f.filename().string() + " byte " + std::to_string(res->end_offset);
+    if (o.committed) o.committed(*r);
     if (EndsAfterBatch(r, c.error_budget, res->stopped || (o.stop != nullptr && o.stop->load())))
       return Status::Ok();
   }

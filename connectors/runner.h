@@ -28,6 +28,8 @@ class BatchSource {
   virtual Result<bool> NextBatch(ingest::SourceBatch* batch) = 0;
 };
 
+struct RunRecord;
+
 struct RunOptions {
   bool full = false;                        // read everything again (from no cursor)
   const std::atomic<bool>* stop = nullptr;  // set: stop after the batch in hand
@@ -35,6 +37,9 @@ struct RunOptions {
   // A backfill: only rows whose cursor (postgres) or modification time
   // (http) is in [from, to), under a position of its own.
   std::string from, to;
+  // Called after each committed batch (a drop folder: each file) with the
+  // run so far, its position that of the batch just committed.
+  std::function<void(const RunRecord&)> committed;
 };
 
 struct RunRecord {

@@ -67,23 +67,41 @@ class Cli:
         return v
 
     def kill_until(self, data, config, name, kills_wanted, seed, max_delay):
-        """Starts `connectors run NAME` and SIGKILLs it after a random delay
-        until it was killed `kills_wanted` times; returns the kills. Every
-        other run indexes what it committed (catch-up and outbox trim), so
-        kills land in indexing too."""
+        """Starts `connectors run NAME` and SIGKILLs it until it was killed
+        `kills_wanted` times; returns the kills. Most kills follow progress,
+        not the clock: after 1-3 committed batches (the run's --progress
+        lines) and a few milliseconds more, so they land before, inside and
+        after commits however fast the machine is, and the source lasts for
+        all of them. Every fourth run is killed after a random delay up to
+        `max_delay` s instead (in start-up, in the catch-up indexing, or
+        while a source waits). Every other run indexes what it committed
+        (catch-up and outbox trim), so kills land in indexing too."""
         rng = random.Random(seed)
         kills = 0
         for attempt in range(8 * kills_wanted):
             if kills >= kills_wanted:
                 break
             index = ["--no-index"] if attempt % 2 == 0 else []
+            by_clock = attempt % 4 == 3
             p = subprocess.Popen([self.cli, "--data", data, "connectors", "run", name, *index,
-                                  "--config", config],
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            time.sleep(rng.uniform(0.05, max_delay))
+                                  "--progress", "--config", config],
+                                 stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL if by_clock else subprocess.PIPE,
+                                 text=True)
+            if by_clock:
+                time.sleep(rng.uniform(0.05, max_delay))
+            else:
+                batches, seen = rng.randint(1, 3), 0
+                for line in p.stderr:
+                    seen += " committed: " in line
+                    if seen >= batches:
+                        break
+                time.sleep(rng.uniform(0, 0.03))
             p.send_signal(signal.SIGKILL)
             if p.wait() == -signal.SIGKILL:
                 kills += 1
+            if p.stderr is not None:
+                p.stderr.close()
         return kills
 
 
