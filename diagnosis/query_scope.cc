@@ -7,7 +7,7 @@
 #include "graph/vocabulary.h"
 #include "ingest/derive.h"
 #include "ingest/text.h"
-#include "search/text_fold.h"
+#include "text/text_fold.h"
 
 namespace faultgraph::diagnosis {
 namespace {
@@ -18,7 +18,7 @@ constexpr size_t kNeighbours = 64;
 }  // namespace
 
 std::string IdKey(std::string_view id) {
-  return ingest::ToUpperAscii(ingest::Trim(search::TextFolder::Nfkc(id)));
+  return ingest::ToUpperAscii(ingest::Trim(text::TextFolder::Nfkc(id)));
 }
 
 Result<ProductMatch> MatchProduct(const graph::GraphStore& store, const std::string& given) {

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "ingest/text.h"
-#include "search/text_fold.h"
+#include "text/text_fold.h"
 
 namespace faultgraph::ingest {
 namespace {
@@ -23,7 +23,7 @@ void CanonicalCodes(std::vector<std::string>& items) {
 // Fault codes given in their own field are folded (NFKC: full-width "Ｅ４"
 // is E4) as the codes found in the text are, then made canonical.
 void CanonicalFaultCodes(std::vector<std::string>& codes) {
-  for (auto& code : codes) code = search::TextFolder::Nfkc(code);
+  for (auto& code : codes) code = text::TextFolder::Nfkc(code);
   CanonicalCodes(codes);
 }
 
@@ -45,7 +45,7 @@ struct Normalizer {
     c.notes = rules.MaskPii(c.notes);
     c.failure_cause = rules.MaskPii(c.failure_cause);
     std::string text = c.symptom_text + "\n" + c.notes;
-    std::string nfkc = search::TextFolder::Nfkc(text);
+    std::string nfkc = text::TextFolder::Nfkc(text);
     CanonicalFaultCodes(c.fault_codes);
     AddUnique(c.fault_codes, rules.ExtractCodes(c.family, nfkc));
     c.mentioned_parts = rules.ExtractParts(nfkc);
@@ -62,7 +62,7 @@ struct Normalizer {
     CanonicalCodes(c.parts);
   }
   void operator()(Contact& k) { k.text = rules.MaskPii(k.text); }
-  void operator()(SensorEvent& e) { e.code = ToUpperAscii(Trim(search::TextFolder::Nfkc(e.code))); }
+  void operator()(SensorEvent& e) { e.code = ToUpperAscii(Trim(text::TextFolder::Nfkc(e.code))); }
   void operator()(Fix& f) {
     f.action_code = ToUpperAscii(f.action_code);
     CanonicalCodes(f.parts);

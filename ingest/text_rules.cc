@@ -11,7 +11,7 @@
 #include "common/file_util.h"
 #include "ingest/text.h"
 #include "ingest/toml_parse.h"
-#include "search/text_fold.h"
+#include "text/text_fold.h"
 
 namespace faultgraph::ingest {
 
@@ -113,9 +113,9 @@ Result<std::unique_ptr<TextRules>> TextRules::Parse(std::string_view text,
   if (!parsed.ok()) return parsed.status();
   const toml::table& root = *parsed;
   auto rules = std::unique_ptr<TextRules>(new TextRules());
-  auto folder = search::TextFolder::Create();
+  auto folder = text::TextFolder::Shared();
   if (!folder.ok()) return folder.status();
-  rules->folder_ = std::move(folder).value();
+  rules->folder_ = folder.value();
 
   for (const auto& [k, v] : root) {
     std::string key(k.str());

@@ -14,7 +14,7 @@
 #include "common/status.h"
 #include "ingest/pii_mask.h"
 
-namespace faultgraph::search {
+namespace faultgraph::text {
 class TextFolder;
 }
 
@@ -64,7 +64,7 @@ class TextRules {
   std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>>
       symptom_names_;
   std::unique_ptr<PiiMasker> masker_;
-  std::unique_ptr<search::TextFolder> folder_;
+  const text::TextFolder* folder_ = nullptr;  // TextFolder::Shared()
 };
 
 }  // namespace faultgraph::ingest

@@ -38,7 +38,7 @@ TEST(Analyzer, OrderedTokensKeepTextOrderAndCodes) {
 }  // namespace faultgraph::search
 
 #include "search/snippet.h"
-#include "search/text_fold.h"
+#include "text/text_fold.h"
 
 namespace faultgraph::search {
 
@@ -54,7 +54,7 @@ TEST(Snippet, MarksBigramsAndStemmedWords) {
 class ShownSnippet : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto f = TextFolder::Create();
+    auto f = text::TextFolder::Create();
     ASSERT_TRUE(f.ok()) << f.status().ToString();
     folder_ = std::move(f).value();
   }
@@ -62,7 +62,7 @@ class ShownSnippet : public ::testing::Test {
     return MakeShownSnippet(shown, folder_->Fold(shown), *folder_, QueryTerms(folder_->Fold(query)),
                             200);
   }
-  std::unique_ptr<TextFolder> folder_;
+  std::unique_ptr<text::TextFolder> folder_;
 };
 
 TEST_F(ShownSnippet, MarksTheCustomersOwnScriptAndWidth) {

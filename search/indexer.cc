@@ -14,7 +14,7 @@
 #include "graph/vocabulary.h"
 #include "search/analyzer.h"
 #include "search/index_schema.h"
-#include "search/text_fold.h"
+#include "text/text_fold.h"
 
 namespace faultgraph::search {
 
@@ -164,9 +164,9 @@ Result<std::unique_ptr<Indexer>> Indexer::Open(graph::GraphStore* store, const s
   ix->store_ = store;
   ix->dir_ = dir;
   ix->options_ = options;
-  auto folder = TextFolder::Create();
+  auto folder = text::TextFolder::Shared();
   if (!folder.ok()) return folder.status();
-  ix->folder_ = std::move(folder).value();
+  ix->folder_ = folder.value();
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return Status::IOError("cannot create index directory " + dir + ": " + ec.message());

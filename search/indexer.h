@@ -16,9 +16,13 @@
 #include "graph/graph_store.h"
 #include "search/index_verify.h"
 
+namespace faultgraph::text {
+class TextFolder;
+}
+
 namespace faultgraph::search {
 
-class TextFolder;
+using text::TextFolder;
 
 struct IndexOptions {
   int shards = 2;               // databases written in parallel (one per core)
@@ -70,7 +74,7 @@ class Indexer {
   graph::GraphStore* store_ = nullptr;
   std::string dir_;
   IndexOptions options_;
-  std::unique_ptr<TextFolder> folder_;
+  const TextFolder* folder_ = nullptr;  // TextFolder::Shared()
   struct Shard;
   std::vector<std::unique_ptr<Shard>> shards_;
 };

@@ -13,7 +13,7 @@
 #include "search/index_schema.h"
 #include "search/indexer.h"
 #include "search/snippet.h"
-#include "search/text_fold.h"
+#include "text/text_fold.h"
 
 namespace faultgraph::search {
 namespace {
@@ -70,9 +70,9 @@ Result<std::unique_ptr<Searcher>> Searcher::Open(const std::string& dir, int sha
       return Status::Unavailable("no search index in " + dir + " (run 'faultgraph reindex')");
     }
   }
-  auto folder = TextFolder::Create();
+  auto folder = text::TextFolder::Shared();
   if (!folder.ok()) return folder.status();
-  s->folder_ = std::move(folder).value();
+  s->folder_ = folder.value();
   return s;
 }
 

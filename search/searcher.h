@@ -18,9 +18,13 @@ namespace Xapian {
 class Database;
 }
 
+namespace faultgraph::text {
+class TextFolder;
+}
+
 namespace faultgraph::search {
 
-class TextFolder;
+using text::TextFolder;
 struct WeightedTerm;
 
 struct SearchFilters {
@@ -122,7 +126,7 @@ class Searcher {
   void Release(std::unique_ptr<Handles> h) const;
 
   std::vector<std::string> paths_;
-  std::unique_ptr<TextFolder> folder_;
+  const TextFolder* folder_ = nullptr;  // TextFolder::Shared()
   mutable std::mutex mu_;
   mutable std::vector<std::unique_ptr<Handles>> pool_;
   std::function<void()> before_match_;

@@ -6,7 +6,7 @@
 #include <unordered_set>
 
 #include "common/utf8.h"
-#include "search/text_fold.h"
+#include "text/text_fold.h"
 
 namespace faultgraph::search {
 namespace {

@@ -14,9 +14,13 @@
 
 #include "search/analyzer.h"
 
+namespace faultgraph::text {
+class TextFolder;
+}
+
 namespace faultgraph::search {
 
-class TextFolder;
+using text::TextFolder;
 
 // A snippet of the folded text itself (documents indexed before the
 // original text was kept beside it).

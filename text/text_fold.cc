@@ -1,28 +1,27 @@
-#include "search/text_fold.h"
+#include "text/text_fold.h"
 
 #include <opencc/opencc.h>
 #include <utf8proc.h>
 
 #include <cstdlib>
 
-namespace faultgraph::search {
+namespace faultgraph::text {
 namespace {
 
 std::string MapUtf8(std::string_view text, int options) {
   if (text.empty()) return {};
   utf8proc_uint8_t* out = nullptr;
-  utf8proc_ssize_t n =
-      utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
-                   static_cast<utf8proc_ssize_t>(text.size()), &out,
-                   static_cast<utf8proc_option_t>(options));
+  utf8proc_ssize_t n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
+                                    static_cast<utf8proc_ssize_t>(text.size()), &out,
+                                    static_cast<utf8proc_option_t>(options));
   if (n < 0) {
     // Invalid UTF-8: fold what can be folded, byte by byte dropping the rest.
     std::string clean;
     for (size_t i = 0; i < text.size();) {
       utf8proc_int32_t cp;
-      utf8proc_ssize_t len = utf8proc_iterate(
-          reinterpret_cast<const utf8proc_uint8_t*>(text.data()) + i,
-          static_cast<utf8proc_ssize_t>(text.size() - i), &cp);
+      utf8proc_ssize_t len =
+          utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data()) + i,
+                           static_cast<utf8proc_ssize_t>(text.size() - i), &cp);
       if (len <= 0) {
         ++i;
         continue;
@@ -50,6 +49,12 @@ Result<std::unique_ptr<TextFolder>> TextFolder::Create() {
   return folder;
 }
 
+Result<const TextFolder*> TextFolder::Shared() {
+  static const Result<std::unique_ptr<TextFolder>> shared = Create();
+  if (!shared.ok()) return shared.status();
+  return static_cast<const TextFolder*>(shared.value().get());
+}
+
 TextFolder::~TextFolder() = default;
 
 std::string TextFolder::Nfkc(std::string_view text) {
@@ -65,4 +70,4 @@ std::string TextFolder::Fold(std::string_view text) const {
   return t2s_->Convert(nfkc);
 }
 
-}  // namespace faultgraph::search
+}  // namespace faultgraph::text

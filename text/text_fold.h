@@ -1,7 +1,8 @@
 // Folding of bilingual text for matching: Unicode NFKC with case folding
 // (full-width "ＥＲＲ４" -> "err4"), then traditional -> simplified Chinese
 // (OpenCC t2s). Used on everything that is indexed or matched against
-// rules, and on every query, so that both sides meet in one form.
+// rules (ingest), and on every query (search), so that both sides meet in
+// one form. It sits below both, so that ingest does not need the index.
 #pragma once
 
 #include <memory>
@@ -14,12 +15,16 @@ namespace opencc {
 class SimpleConverter;
 }
 
-namespace faultgraph::search {
+namespace faultgraph::text {
 
 class TextFolder {
  public:
   // IOError when OpenCC's t2s configuration cannot be loaded.
   static Result<std::unique_ptr<TextFolder>> Create();
+  // The process's one folder, loaded on first use (OpenCC's dictionaries
+  // are read once, not once per indexer, searcher and rule set). A failed
+  // load is returned to every caller, not retried.
+  static Result<const TextFolder*> Shared();
   ~TextFolder();
 
   // Folded text; invalid UTF-8 bytes are dropped. Thread-safe.
@@ -32,4 +37,4 @@ class TextFolder {
   std::unique_ptr<opencc::SimpleConverter> t2s_;
 };
 
-}  // namespace faultgraph::search
+}  // namespace faultgraph::text

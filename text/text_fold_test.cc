@@ -1,8 +1,8 @@
-#include "search/text_fold.h"
+#include "text/text_fold.h"
 
 #include <gtest/gtest.h>
 
-namespace faultgraph::search {
+namespace faultgraph::text {
 
 class TextFoldTest : public ::testing::Test {
  protected:
@@ -26,7 +26,9 @@ TEST_F(TextFoldTest, TraditionalFoldsToSimplified) {
 }
 
 TEST_F(TextFoldTest, InvalidBytesAreDropped) {
-  EXPECT_EQ(folder_->Fold("ab\xFF" "C"), "abc");
+  EXPECT_EQ(folder_->Fold("ab\xFF"
+                          "C"),
+            "abc");
 }
 
-}  // namespace faultgraph::search
+}  // namespace faultgraph::text
