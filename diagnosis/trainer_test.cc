@@ -155,6 +155,7 @@ TEST(TrainModels, FixModelOrdersTheFixesByWhatTheTextTells) {
   Diagnoser diagnoser(store.get(), rules.get(), nullptr);
   TrainOptions o;
   o.classifier.bucket = 10'000;
+  o.held_back_max = 40;  // two folds of five: each training costs fastText's 120 MB word table
   auto m = TrainModels(*store, diagnoser, *rules, dir.Path("models"), o);
   ASSERT_TRUE(m.ok()) << m.status().ToString();
   ASSERT_NE((*m)->fix, nullptr);
@@ -212,6 +213,7 @@ TEST(TrainModels, CauseModelRanksTheCauseTheTextTells) {
   Diagnoser diagnoser(store.get(), rules.get(), nullptr);
   TrainOptions o;
   o.classifier.bucket = 10'000;
+  o.held_back_max = 40;  // two folds of five: each training costs fastText's 120 MB word table
   auto m = TrainModels(*store, diagnoser, *rules, dir.Path("models"), o);
   ASSERT_TRUE(m.ok()) << m.status().ToString();
   ASSERT_NE((*m)->cause, nullptr);
