@@ -44,9 +44,10 @@ using nlohmann::json;
 constexpr const char* kUsage =
     R"(usage: faultgraph [--data DIR | --server HOST:PORT] [--json] COMMAND ...
 
-  ingest --mapping MAP [--no-index] FILE...
+  ingest --mapping MAP [--no-index] [--progress] FILE...
                                      load files through a mapping (resumes where it stopped);
-                                     --no-index leaves indexing to the next search or daemon
+                                     --no-index leaves indexing to the next search or daemon;
+                                     --progress: a line on stderr per committed batch
   status                             sources, their positions and record counts
   product MODEL                      a product: parts, symptoms, cases, installed units
   neighbours TYPE ID [--in] [--product P] [--limit N]
@@ -237,7 +238,15 @@ int CmdIngest(api::FaultGraphIf& fg, api::Handler* local, const Args& a, bool as
   for (size_t i = 1; i < a.positional.size() && !g_stop; ++i) {
     const std::string& file = a.positional[i];
     cli::ProgressBar bar(file);
-    if (local != nullptr) local->set_progress([&](uint64_t d, uint64_t t) { bar.Update(d, t); });
+    const bool lines = a.Has("--progress");
+    if (local != nullptr) {
+      local->set_progress([&](uint64_t d, uint64_t t) {
+        if (!lines) return bar.Update(d, t);
+        std::fprintf(stderr, "%s: committed to byte %llu of %llu\n", file.c_str(),
+                     static_cast<unsigned long long>(d), static_cast<unsigned long long>(t));
+        std::fflush(stderr);
+      });
+    }
     api::IngestResult r;
     try {
       fg.ingestFile(r, mapping, file);

@@ -58,6 +58,13 @@ std::string FileStreamId(std::string_view head) {
   return "file:" + Hex64(Fnv1a64(head.substr(0, kIdentityBytes)));
 }
 
+Result<FilePosition> DecodeFilePosition(const std::string& position) {
+  FilePosition p;
+  if (!DecodePosition(position, &p.offset, &p.line))
+    return Status::Corruption("'" + position + "' is not a file checkpoint (offset:line:hash)");
+  return p;
+}
+
 bool StreamHasByteOffsets(std::string_view stream) { return stream.starts_with("file:"); }
 
 Status MapFileRowAt(const Mapping& mapping, const std::string& path, const std::string& stream,

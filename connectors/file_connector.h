@@ -50,6 +50,15 @@ Result<FileIngestResult> IngestFile(ingest::IngestPipeline& pipeline, const Mapp
 
 // The stream id of a file's content (exposed for tests and status output).
 std::string FileStreamId(std::string_view head);
+// A file checkpoint's position, decoded: the byte offset just past the
+// last committed row and the (1-based) line the next row starts on
+// (Corruption when `position` is not a file checkpoint's).
+struct FilePosition {
+  uint64_t offset = 0;
+  int64_t line = 0;
+};
+Result<FilePosition> DecodeFilePosition(const std::string& position);
+
 // Whether the positions of `stream` (dead letters' byte_offset) are byte
 // offsets: true for files (and drop folders); PostgreSQL, HTTP and MQTT
 // streams key their rows by a hash there instead.

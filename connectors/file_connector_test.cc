@@ -120,6 +120,13 @@ TEST_F(FileConnectorTest, StopAndResumeEqualsOneRun) {
   ASSERT_TRUE(first.ok());
   EXPECT_TRUE(first->stopped);
   EXPECT_EQ(first->stats.applied, 2);
+  auto cps = store_->ListCheckpoints();
+  ASSERT_TRUE(cps.ok() && cps->size() == 1u);
+  auto committed = DecodeFilePosition((*cps)[0].position);
+  ASSERT_TRUE(committed.ok()) << committed.status().ToString();
+  EXPECT_EQ(committed->offset, first->end_offset);
+  EXPECT_EQ(committed->line, 4);  // the next row: after the header and the two rows
+  EXPECT_TRUE(DecodeFilePosition("12x:3").status().IsCorruption());
   Reopen();  // as after a restart
   auto rest = IngestFile(*pipeline_, m, path);
   ASSERT_TRUE(rest.ok());

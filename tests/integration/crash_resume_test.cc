@@ -11,6 +11,7 @@
 #include <random>
 #include <thread>
 
+#include "connectors/file_connector.h"
 #include "graph/graph_store.h"
 #include "tests/integration/process_util.h"
 
@@ -87,7 +88,9 @@ int64_t CommittedOffset(const std::string& dir) {
   auto store = graph::GraphStore::Open(dir + "/graph");
   auto cps = (*store)->ListCheckpoints();
   if (!cps.ok() || cps->empty()) return 0;
-  return std::stoll((*cps)[0].position.substr(0, (*cps)[0].position.find(':')));
+  auto p = connectors::DecodeFilePosition((*cps)[0].position);
+  EXPECT_TRUE(p.ok()) << p.status().ToString();
+  return p.ok() ? static_cast<int64_t>(p->offset) : 0;
 }
 
 TEST(CrashResume, KilledIngestResumesToTheCleanGraph) {
@@ -116,10 +119,6 @@ TEST(CrashResume, KilledIngestResumesToTheCleanGraph) {
   std::mt19937 rng(7);
   int kills = 0, mid_file = 0;
   int64_t last_offset = 0;
-  // Start-up time (opening the store, replaying its log) grows with the
-  // data and varies with machine load: lengthen the delay after a kill that
-  // came before the first commit, shorten it after one that made progress.
-  int base_delay = 40;
   const std::vector<std::string> verify = {cli, "--data", dir / "crashed", "--json", "verify"};
   // A verify killed `delay_ms` after it has started writing the index (its
   // marker is there), so that the next writer has to check the index.
@@ -133,8 +132,34 @@ TEST(CrashResume, KilledIngestResumesToTheCleanGraph) {
     kill(pid, SIGKILL);
     Wait(pid);
   };
+  // An ingest killed after `commits` committed batches (its --progress
+  // lines) and `delay_ms` more: kills follow progress, not the clock, so
+  // they land before, inside and after commits however fast the machine
+  // is, and the file lasts for all of them.
+  const std::string progress = dir / "progress.txt";
+  auto KillIngestAfter = [&](int commits, int delay_ms) {
+    std::filesystem::remove(progress);
+    std::vector<std::string> argv = ingest(dir / "crashed");
+    argv.insert(argv.end() - 1, "--progress");
+    pid_t pid = Spawn(argv, log, progress);
+    for (int i = 0; i < 60'000; ++i) {  // at most a minute
+      std::ifstream in(progress);
+      std::string text((std::istreambuf_iterator<char>(in)), {});
+      int seen = 0;
+      for (size_t p = text.find(" committed to byte "); p != std::string::npos;
+           p = text.find(" committed to byte ", p + 1))
+        ++seen;
+      siginfo_t ended{};  // the ingest ended by itself (left to Wait)
+      waitid(P_PID, static_cast<id_t>(pid), &ended, WEXITED | WNOHANG | WNOWAIT);
+      if (seen >= commits || ended.si_pid == pid) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+    kill(pid, SIGKILL);
+    return Wait(pid);
+  };
   // 25 kills, and on until 10 of them came after a commit in the middle of
-  // the file: a slow build (the sanitizers') makes fewer kills progress.
+  // the file.
   for (int attempt = 0; attempt < 200 && (kills < 25 || mid_file < 10); ++attempt) {
     if (attempt % 8 == 7) {
       // The index catches up with what is in and trims the outbox (and
@@ -148,17 +173,19 @@ TEST(CrashResume, KilledIngestResumesToTheCleanGraph) {
       KillVerifyOnceItWrites(rng() % 1000);
       continue;
     }
-    pid_t pid = Spawn(ingest(dir / "crashed"), log);
-    int delay = base_delay + static_cast<int>(rng() % std::max<int64_t>(clean_ms / 30, 10));
-    std::this_thread::sleep_for(std::chrono::milliseconds(delay));
-    kill(pid, SIGKILL);
-    int rc = Wait(pid);
+    int rc;
+    if (attempt % 8 == 5) {  // by the clock: in start-up (opening the store, replaying its log)
+      pid_t pid = Spawn(ingest(dir / "crashed"), log);
+      std::this_thread::sleep_for(std::chrono::milliseconds(rng() % 150));
+      kill(pid, SIGKILL);
+      rc = Wait(pid);
+    } else {
+      rc = KillIngestAfter(1 + static_cast<int>(rng() % 3), static_cast<int>(rng() % 20));
+    }
     if (rc == 128 + SIGKILL) ++kills;
     int64_t offset = CommittedOffset(dir / "crashed");
     ASSERT_GE(offset, last_offset) << "a committed checkpoint went backwards";
-    bool progressed = offset > last_offset;
-    if (progressed && offset < static_cast<int64_t>(data.size())) ++mid_file;
-    base_delay = progressed ? std::max(20, base_delay - 10) : base_delay + 25;
+    if (offset > last_offset && offset < static_cast<int64_t>(data.size())) ++mid_file;
     last_offset = offset;
     if (offset == static_cast<int64_t>(data.size())) break;
   }
