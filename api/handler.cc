@@ -15,11 +15,14 @@
 namespace faultgraph::api {
 namespace {
 
+// "WHAT is longer than N bytes": the limit in the message is the one enforced.
+std::string LongerThan(const std::string& what, size_t bytes) {
+  return what + " is longer than " + std::to_string(bytes) + " bytes";
+}
+
 // An optional id (a filter): empty means "all", but not too long.
 void CheckOptionalId(const std::string& field, const std::string& value) {
-  if (value.size() > kMaxIdBytes) {
-    ThrowBad(field, field + " is longer than " + std::to_string(kMaxIdBytes) + " bytes");
-  }
+  if (value.size() > kMaxIdBytes) ThrowBad(field, LongerThan(field, kMaxIdBytes));
 }
 
 // This process opened no search index (a CLI run with --no-index).
@@ -197,7 +200,7 @@ DeadLetter ToApi(const graph::storage::DeadLetter& d) {
 }  // namespace
 
 void Handler::deadLetters(std::vector<DeadLetter>& out, const std::string& source, int32_t limit) {
-  if (source.size() > kMaxIdBytes) ThrowBad("source", "source name is too long");
+  if (source.size() > kMaxIdBytes) ThrowBad("source", LongerThan("the source name", kMaxIdBytes));
   CheckLimit(limit);
   for (const auto& d :
        Unwrap(store_->ListDeadLetters(source, static_cast<size_t>(limit)), "source"))
@@ -243,10 +246,9 @@ void Handler::digest(GraphDigest& out) {
 
 namespace {
 
-constexpr size_t kMaxQueryBytes = 8192;
 search::SearchFilters CheckFilters(const SearchFilters& f) {
   for (const auto* v : {&f.product, &f.family, &f.component, &f.symptom, &f.region}) {
-    if (v->size() > kMaxIdBytes) ThrowBad("filters", "a filter value is longer than 512 bytes");
+    if (v->size() > kMaxIdBytes) ThrowBad("filters", LongerThan("a filter value", kMaxIdBytes));
   }
   if (!f.kind.empty() && f.kind != "case" && f.kind != "fix") {
     ThrowBad("filters.kind", "kind is '" + f.kind + "'; expected case, fix or empty");
@@ -302,7 +304,7 @@ void ToApi(const search::SearchResponse& in, SearchResult& out) {
 void Handler::searchFixes(SearchResult& out, const std::string& query, const SearchFilters& filters,
                           int32_t offset, int32_t limit) {
   if (search_ == nullptr) ThrowIfError(NoSearch(), "query");
-  if (query.size() > kMaxQueryBytes) ThrowBad("query", "the query is longer than 8192 bytes");
+  if (query.size() > kMaxQueryBytes) ThrowBad("query", LongerThan("the query", kMaxQueryBytes));
   if (offset < 0 || offset > kMaxSearchOffset)
     ThrowBad("offset", "offset must be from 0 to " + std::to_string(kMaxSearchOffset));
   CheckSearchLimit(limit);
@@ -319,7 +321,7 @@ void Handler::similarCases(SearchResult& out, const std::string& caseId, const s
                            const SearchFilters& filters, int32_t limit) {
   if (search_ == nullptr) ThrowIfError(NoSearch(), "text");
   if (caseId.empty() == text.empty()) ThrowBad("caseId", "give exactly one of caseId and text");
-  if (text.size() > kMaxQueryBytes) ThrowBad("text", "the text is longer than 8192 bytes");
+  if (text.size() > kMaxQueryBytes) ThrowBad("text", LongerThan("the text", kMaxQueryBytes));
   CheckSearchLimit(limit);
   search::SearchRequest req;
   req.filters = CheckFilters(filters);
@@ -338,7 +340,8 @@ void Handler::similarCases(SearchResult& out, const std::string& caseId, const s
 void Handler::rootCause(RootCauseAnswer& out, const RootCauseRequest& request) {
   CheckOptionalId("product", request.product);
   CheckOptionalId("serial", request.serial);
-  if (request.text.size() > kMaxQueryBytes) ThrowBad("text", "the text is longer than 8192 bytes");
+  if (request.text.size() > kMaxQueryBytes)
+    ThrowBad("text", LongerThan("the text", kMaxQueryBytes));
   if (request.topK < 1 || request.topK > 20) ThrowBad("topK", "topK must be from 1 to 20");
   if (request.faultCodes.size() > 50) ThrowBad("faultCodes", "at most 50 fault codes");
   for (const auto& c : request.faultCodes) {
@@ -500,7 +503,8 @@ void Handler::defectTrends(TrendReport& out, const TrendRequest& request) {
 }
 
 void Handler::defectFeed(FeedPage& out, const std::string& cursor, int32_t max) {
-  if (max < 1 || max > 10000) ThrowBad("max", "max must be from 1 to 10000");
+  if (max < 1 || max > kMaxFeedPage)
+    ThrowBad("max", "max must be from 1 to " + std::to_string(kMaxFeedPage));
   auto after = analytics::ParseFeedCursor(cursor);
   if (!after.ok()) ThrowBad("cursor", after.status().message());
   ThrowIfError(feed_.BeforeRead(), "feed");

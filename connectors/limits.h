@@ -26,6 +26,7 @@ struct SourceLimits {
 inline constexpr size_t kMaxKeyBytesCeiling = 230;
 inline constexpr size_t kMaxRowBytesCeiling = size_t{1} << 30;
 inline constexpr size_t kMaxDepthCeiling = 1000;
+inline constexpr int64_t kMaxBatchSize = 1'000'000;  // a mapping's source.batch_size
 
 // "<what> of N bytes exceeds <name> = M": the message of an over-size value.
 std::string OverLimit(std::string_view what, uint64_t bytes, std::string_view name, uint64_t limit);

@@ -141,8 +141,9 @@ class Loader {
     m.delimiter = delim[0];
     if (const toml::node* bs = src->get("batch_size")) {
       auto v = bs->is_integer() ? bs->value<int64_t>() : std::nullopt;
-      if (!v || *v < 1 || *v > 1'000'000) {
-        return Error(bs, "'source.batch_size' must be an integer from 1 to 1000000");
+      if (!v || *v < 1 || *v > kMaxBatchSize) {
+        return Error(bs, "'source.batch_size' must be an integer from 1 to " +
+                             std::to_string(kMaxBatchSize));
       }
       m.batch_size = static_cast<size_t>(*v);
     }
