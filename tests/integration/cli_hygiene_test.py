@@ -102,6 +102,37 @@ class CliHygiene(unittest.TestCase):
         self.assertIn("rootcause needs", r.stderr)
         self.assertEqual(len(r.stderr.splitlines()), 1)
 
+    def test_help_per_command_and_arguments_checked_before_opening(self):
+        # One command's entries, not the whole page; the usage error of a
+        # command points to its own help.
+        for args in (["trends", "--help"], ["help", "trends"]):
+            r = self.run_cli(*args, data=False)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            entries = [l for l in r.stdout.splitlines() if l.startswith("  ") and
+                       not l.startswith("   ")]
+            self.assertEqual(len(entries), 4, r.stdout)  # --cohort, rates, --plot, --since
+            self.assertTrue(all(l.startswith("  trends ") for l in entries), r.stdout)
+            self.assertIn("faultgraph --help", r.stdout)  # where the global options are
+        r = self.run_cli("search", "--help", data=False)
+        self.assertIn("FILTERS: --product P", r.stdout)  # search takes them
+        r = self.run_cli("neighbors", "--help", data=False)
+        self.assertIn("  neighbours TYPE ID", r.stdout)
+        # What a command needs is checked before anything is opened: no
+        # "no data" for a line that could never have run.
+        empty = os.path.join(self.tmp, "empty2")
+        os.makedirs(empty, exist_ok=True)
+        for args, message in ((["search"], "search needs one TEXT"),
+                              (["ingest", "x.csv"], "ingest needs --mapping MAP"),
+                              (["similar", "--case", "T1", "text"], "similar needs --case ID or"),
+                              (["case"], "case needs one ID")):
+            r = self.run_cli(*args, data=False, cwd=empty)
+            self.assertEqual(r.returncode, 2, args)
+            self.assertEqual(r.stderr.splitlines(), [
+                f"faultgraph: {r.stderr.split('faultgraph: ')[1].split(' (see')[0]} "
+                f"(see 'faultgraph {args[0]} --help')"], args)
+            self.assertIn(message, r.stderr)
+            self.assertFalse(os.path.exists(os.path.join(empty, "faultgraph-data")))
+
     def test_ids_as_typed_and_what_is_not_there(self):
         view = self.run_cli("case", "t001").stdout
         self.assertIn("T001", view)

@@ -1,0 +1,417 @@
+#include "api/cli_rnd.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "api/cli_args.h"
+#include "api/cli_format.h"
+#include "api/cli_messages.h"
+#include "api/cli_plot.h"
+#include "api/limits.h"
+#include "ingest/text.h"
+#include "ingest/time_parse.h"
+
+namespace faultgraph::cli {
+
+using nlohmann::json;
+
+static int CmdRepeatContacts(api::FaultGraphIf& fg, const Args& a, bool as_json) {
+  api::RepeatContactRequest r;
+  r.product = a.Get("--product");
+  r.minCalls = ParseIntOption(a, "--min-calls", 2, 2, 1000);
+  r.openOnly = a.Has("--open");
+  r.limit = ParseLimit(a, 20);
+  std::vector<api::RepeatContactRow> rows;
+  fg.repeatContacts(rows, r);
+  if (as_json) {
+    json out = json::array();
+    for (const auto& x : rows)
+      out.push_back({{"case", x.caseId},
+                     {"product", x.product},
+                     {"asset", x.assetSerial},
+                     {"calls", x.calls},
+                     {"firstCallMs", x.firstCallMs},
+                     {"lastCallMs", x.lastCallMs},
+                     {"openedMs", x.openedMs},
+                     {"closedMs", x.closedMs}});
+    Print(out);
+    return 0;
+  }
+  std::vector<std::vector<std::string>> table;
+  for (const auto& x : rows)
+    table.push_back({x.caseId, x.product, x.assetSerial, std::to_string(x.calls),
+                     cli::FormatTime(x.firstCallMs), cli::FormatTime(x.lastCallMs),
+                     x.closedMs == 0 ? "open" : cli::FormatTime(x.closedMs)});
+  cli::PrintTable({"case", "product", "asset", "calls", "first call", "last call", "closed"},
+                  table);
+  return 0;
+}
+
+int CmdRepeats(api::FaultGraphIf& fg, const Args& a, bool as_json) {
+  if (a.Has("--contacts")) return CmdRepeatContacts(fg, a, as_json);
+  api::RepeatRequest r;
+  r.product = a.Get("--product");
+  r.windowDays = ParseIntOption(a, "--window", 30, 1, 365);
+  const int limit = ParseLimit(a, 20);
+  // Every row (up to the API's cap): the count of rows and the totals per
+  // fix are over all of them, not only the rows shown.
+  r.limit = api::kMaxLimit;
+  std::vector<api::RepeatRow> all;
+  fg.repeatFailures(all, r);
+  const bool capped = static_cast<int>(all.size()) >= api::kMaxLimit;
+  std::vector<api::RepeatRow> rows(all.begin(),
+                                   all.begin() + std::min<std::ptrdiff_t>(limit, all.size()));
+  if (as_json) {
+    json out = json::array();
+    for (const auto& x : rows)
+      out.push_back({{"product", x.product},
+                     {"component", x.component},
+                     {"fix", x.fix},
+                     {"attempts", x.attempts},
+                     {"repeats", x.repeats},
+                     {"rate", x.rate},
+                     {"chains", x.chains},
+                     {"customers", x.customers}});
+    Print(out);
+    return 0;
+  }
+  auto percent = [](double rate) {
+    char out[16];
+    std::snprintf(out, sizeof out, "%.0f%%", 100 * rate);
+    return std::string(out);
+  };
+  std::vector<std::vector<std::string>> table;
+  for (const auto& x : rows) {
+    std::string chain;
+    if (!x.chains.empty()) {
+      for (const auto& id : x.chains[0]) chain += (chain.empty() ? "" : " > ") + id;
+    }
+    table.push_back({x.product, x.component, x.fix, std::to_string(x.attempts),
+                     std::to_string(x.repeats), percent(x.rate), std::to_string(x.customers.size()),
+                     chain});
+  }
+  using cli::Tr;
+  cli::PrintTable({Tr("product"), Tr("component"), Tr("fix"), Tr("attempts"), Tr("repeats"),
+                   Tr("rate"), Tr("customers"), Tr("longest chain")},
+                  table);
+  const std::string of = std::to_string(all.size()) + (capped ? "+" : "");
+  if (rows.size() < all.size()) {
+    std::printf("\n%s\n",
+                cli::TrF("showing {0} of {1} rows; more with --limit N (up to {2})",
+                         {std::to_string(rows.size()), of, std::to_string(api::kMaxLimit)})
+                    .c_str());
+  }
+  // One fix across every product it was used on.
+  struct Total {
+    std::set<std::string> products;
+    int64_t attempts = 0, repeats = 0;
+  };
+  std::map<std::string, Total> by_fix;
+  for (const auto& x : all) {
+    Total& t = by_fix[x.fix];
+    t.products.insert(x.product);
+    t.attempts += x.attempts;
+    t.repeats += x.repeats;
+  }
+  std::vector<std::pair<std::string, Total>> totals(by_fix.begin(), by_fix.end());
+  std::sort(totals.begin(), totals.end(), [](const auto& x, const auto& y) {
+    return x.second.repeats != y.second.repeats ? x.second.repeats > y.second.repeats
+                                                : x.first < y.first;
+  });
+  if (totals.size() > 10) totals.resize(10);
+  if (!totals.empty()) {
+    std::printf("\n%s\n", cli::TrF("per fix, over all products ({0} rows)", {of}).c_str());
+    std::vector<std::vector<std::string>> fixes;
+    for (const auto& [fix, t] : totals) {
+      fixes.push_back({fix, std::to_string(t.products.size()), std::to_string(t.attempts),
+                       std::to_string(t.repeats),
+                       percent(t.attempts == 0 ? 0.0
+                                               : static_cast<double>(t.repeats) /
+                                                     static_cast<double>(t.attempts))});
+    }
+    cli::PrintTable({Tr("fix"), Tr("products"), Tr("attempts"), Tr("repeats"), Tr("rate")}, fixes);
+  }
+  return 0;
+}
+
+// The feed: items after --since ("" = from the start); the next cursor is
+// in the JSON, or on stderr for CSV.
+static int CmdFeed(api::FaultGraphIf& fg, const Args& a, bool as_json) {
+  api::FeedPage page;
+  fg.defectFeed(page, a.Get("--since"), ParseLimit(a, 1000));
+  if (as_json) {
+    json items = json::array();
+    for (const auto& it : page.items) {
+      json payload = json::parse(it.payload, nullptr, false);
+      items.push_back({{"seq", it.seq},
+                       {"kind", it.kind},
+                       {"key", it.key},
+                       {"createdMs", it.createdMs},
+                       {"product", it.product},
+                       {"component", it.component},
+                       {"fix", it.fix},
+                       {"payload", payload}});
+    }
+    Print({{"items", items}, {"nextCursor", page.nextCursor}});
+    return 0;
+  }
+  auto csv = [](const std::string& s) {
+    std::string out = "\"";
+    for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return out + "\"";
+  };
+  std::printf("seq,kind,product,component,fix,created,key,payload\n");
+  for (const auto& it : page.items) {
+    std::printf("%lld,%s,%s,%s,%s,%s,%s,%s\n", static_cast<long long>(it.seq), it.kind.c_str(),
+                it.product.c_str(), it.component.c_str(), it.fix.c_str(),
+                cli::FormatTime(it.createdMs).c_str(), csv(it.key).c_str(),
+                csv(it.payload).c_str());
+  }
+  std::fprintf(stderr, "next cursor: %s\n", page.nextCursor.c_str());
+  return 0;
+}
+
+static int CmdCohorts(api::FaultGraphIf& fg, const Args& a, bool as_json) {
+  api::CohortRequest r;
+  r.product = a.Get("--product");
+  r.component = a.Get("--component");
+  std::vector<api::CohortCell> cells;
+  fg.cohortRates(cells, r);
+  if (as_json) {
+    json out = json::array();
+    for (const auto& c : cells)
+      out.push_back({{"product", c.product},
+                     {"component", c.component},
+                     {"shipMonth", cli::FormatMonth(c.shipMonth)},
+                     {"monthsInService", c.monthsInService},
+                     {"failures", c.failures},
+                     {"units", c.units},
+                     {"per1000", c.per1000}});
+    Print(out);
+    return 0;
+  }
+  if (a.Has("--csv")) {
+    std::printf("product,component,ship_month,months_in_service,failures,units,per_1000\n");
+    for (const auto& c : cells)
+      std::printf("%s,%s,%s,%d,%lld,%lld,%.4f\n", c.product.c_str(), c.component.c_str(),
+                  cli::FormatMonth(c.shipMonth).c_str(), c.monthsInService,
+                  static_cast<long long>(c.failures), static_cast<long long>(c.units), c.per1000);
+    return 0;
+  }
+  std::vector<std::vector<std::string>> table;
+  for (const auto& c : cells) {
+    char rate[32];
+    std::snprintf(rate, sizeof rate, "%.2f", c.per1000);
+    table.push_back({c.product, c.component, cli::FormatMonth(c.shipMonth),
+                     std::to_string(c.monthsInService), std::to_string(c.failures),
+                     std::to_string(c.units), rate});
+  }
+  cli::PrintTable(
+      {"product", "component", "shipped", "months in service", "failures", "units", "per 1000"},
+      table);
+  return 0;
+}
+
+int CmdTrends(api::FaultGraphIf& fg, const Args& a, bool as_json) {
+  if (a.Has("--since")) return CmdFeed(fg, a, as_json);
+  if (a.Has("--cohort")) return CmdCohorts(fg, a, as_json);
+  api::TrendRequest r;
+  r.product = a.Get("--product");
+  r.component = a.Get("--component");
+  r.baselineMonths = ParseIntOption(a, "--baseline", 6, 2, 36);
+  if (a.Has("--alpha")) {
+    char* end = nullptr;
+    r.alpha = std::strtod(a.Get("--alpha").c_str(), &end);
+    if (*end != '\0' || !(r.alpha > 0 && r.alpha <= 0.1))
+      UsageError("--alpha must be a number above 0 and at most 0.1");
+  }
+  r.withSeries = a.Has("--series") || a.Has("--csv") || a.Has("--plot");
+  api::TrendReport t;
+  fg.defectTrends(t, r);
+  if (a.Has("--plot")) {
+    // The pair asked for, or the one with the most significant alert.
+    std::string product = r.product, component = r.component;
+    if ((product.empty() || component.empty()) && !t.alerts.empty()) {
+      for (const auto& al : t.alerts) {
+        if ((product.empty() || al.product == product) &&
+            (component.empty() || al.component == component)) {
+          product = al.product;
+          component = al.component;
+          break;
+        }
+      }
+    }
+    for (const auto& s : t.series) {
+      if (s.product != product || s.component != component) continue;
+      std::ofstream out(a.Get("--plot"), std::ios::binary);
+      out << cli::PlotRateSeries(s, t);
+      if (!out) UsageError("cannot write " + a.Get("--plot"));
+      std::printf("wrote %s: %s x %s, %zu months\n", a.Get("--plot").c_str(), product.c_str(),
+                  component.c_str(), s.points.size());
+      return 0;
+    }
+    UsageError("--plot needs --product and --component of a series (or an alert to show)");
+  }
+  if (a.Has("--csv")) {
+    std::printf("product,component,month,failures,installed,per_1000,alert\n");
+    for (const auto& s : t.series) {
+      for (const auto& p : s.points) {
+        bool alert = false;
+        for (const auto& al : t.alerts)
+          alert |= al.product == s.product && al.component == s.component && al.month == p.month;
+        std::printf("%s,%s,%s,%lld,%lld,%.4f,%d\n", s.product.c_str(), s.component.c_str(),
+                    cli::FormatMonth(p.month).c_str(), static_cast<long long>(p.failures),
+                    static_cast<long long>(p.installed), p.per1000, alert ? 1 : 0);
+      }
+    }
+    return 0;
+  }
+  if (as_json) {
+    json alerts = json::array(), series = json::array();
+    for (const auto& al : t.alerts)
+      alerts.push_back({{"product", al.product},
+                        {"component", al.component},
+                        {"month", cli::FormatMonth(al.month)},
+                        {"monthsFlagged", al.monthsFlagged},
+                        {"rateBefore", al.rateBefore},
+                        {"rateAfter", al.rateAfter},
+                        {"failures", al.failures},
+                        {"expected", al.expected},
+                        {"pValue", al.pValue},
+                        {"evidence", al.evidence}});
+    for (const auto& s : t.series) {
+      json pts = json::array();
+      for (const auto& p : s.points)
+        pts.push_back({{"month", cli::FormatMonth(p.month)},
+                       {"failures", p.failures},
+                       {"installed", p.installed},
+                       {"per1000", p.per1000}});
+      series.push_back({{"product", s.product}, {"component", s.component}, {"points", pts}});
+    }
+    Print({{"alerts", alerts}, {"series", series}, {"tests", t.tests}, {"alpha", t.alpha}});
+    return 0;
+  }
+  std::vector<std::vector<std::string>> table;
+  for (const auto& al : t.alerts) {
+    char before[32], after[32], p[32], exp[32];
+    std::snprintf(before, sizeof before, "%.2f", al.rateBefore);
+    std::snprintf(after, sizeof after, "%.2f", al.rateAfter);
+    std::snprintf(p, sizeof p, "%.1e", al.pValue);
+    std::snprintf(exp, sizeof exp, "%.1f", al.expected);
+    std::string ev;
+    for (size_t i = 0; i < al.evidence.size() && i < 3; ++i)
+      ev += (ev.empty() ? "" : " ") + al.evidence[i];
+    table.push_back({al.product, al.component, cli::FormatMonth(al.month),
+                     std::to_string(al.monthsFlagged), before, after,
+                     std::to_string(al.failures) + " vs " + exp, p, ev});
+  }
+  cli::PrintTable({"product", "component", "from", "months", "per 1000 before", "after", "failures",
+                   "p-value", "cases"},
+                  table);
+  std::printf(
+      "\n%zu alerts from %lld monthly tests at alpha %g (about %.1f false alarms "
+      "expected by chance)\n",
+      t.alerts.size(), static_cast<long long>(t.tests), t.alpha, t.tests * t.alpha);
+  return 0;
+}
+
+// What each KPI counts: its JSON field, and the line `kpi` prints (the
+// name padded to 17 columns, then the definition; in the catalogue).
+constexpr std::pair<const char*, const char*> kKpiDefinitions[] = {
+    {"firstTimeFix",
+     "first-time fix   closed cases whose asset did not come back with the same component "
+     "(or symptom, when none was diagnosed) within the window"},
+    {"repeatRate",
+     "repeat           closed cases that were themselves a return: opened within the window "
+     "after an earlier case on the asset closed with the same component; it counts other "
+     "cases than first-time fix, so the two need not add up to 100%"},
+    {"mttrHours", "MTTR h           median hours from opened to closed, of the closed cases"},
+    {"responseMinutes",
+     "response min     median minutes from the first call about the case to the ticket"},
+    {"satisfaction", "satisfaction     mean rating of the rated cases"},
+    {"repeatContactRate",
+     "repeat contacts  cases with two or more calls before they closed, of the cases a call "
+     "names"}};
+
+int CmdKpi(api::FaultGraphIf& fg, const Args& a, bool as_json) {
+  api::KpiRequest r;
+  r.product = a.Get("--product");
+  r.region = a.Get("--region");
+  r.by = a.Get("--by", "product");
+  r.windowDays = ParseIntOption(a, "--window", 30, 1, 365);
+  r.fromMs = ParseDateOption(a, "--from");
+  r.toMs = ParseDateOption(a, "--to");
+  std::vector<api::KpiRow> rows;
+  fg.kpis(rows, r);
+  const std::string days = std::to_string(r.windowDays);
+  const std::string population = cli::TrF(
+      "each group: the cases opened in it (returns are judged on the asset's whole "
+      "history, window {0} days)",
+      {days});
+  if (as_json) {
+    // The rows, and what each figure counts (in the reader's language).
+    json definitions = json::object();
+    for (const auto& [field, line] : kKpiDefinitions) {
+      std::string text = cli::Tr(line).substr(17);
+      definitions[field] = text.substr(std::min(text.find_first_not_of(' '), text.size()));
+    }
+    json out = {{"by", r.by},
+                {"windowDays", r.windowDays},
+                {"population", population},
+                {"definitions", definitions},
+                {"rows", json::array()}};
+    for (const auto& k : rows)
+      out["rows"].push_back({{"group", k.group},
+                             {"cases", k.cases},
+                             {"closed", k.closed},
+                             {"firstTimeFix", k.firstTimeFix},
+                             {"repeatRate", k.repeatRate},
+                             {"mttrHours", k.mttrHours},
+                             {"responseMinutes", k.responseMinutes},
+                             {"satisfaction", k.satisfaction},
+                             {"rated", k.rated},
+                             {"contacted", k.contacted},
+                             {"repeatContacts", k.repeatContacts},
+                             {"repeatContactRate", k.repeatContactRate}});
+    Print(out);
+    return 0;
+  }
+  auto fmt = [](const char* f, double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, f, v);
+    return std::string(buf);
+  };
+  std::vector<std::vector<std::string>> table;
+  for (const auto& k : rows)
+    table.push_back({k.group, std::to_string(k.cases), std::to_string(k.closed),
+                     fmt("%.1f%%", 100 * k.firstTimeFix), fmt("%.1f%%", 100 * k.repeatRate),
+                     fmt("%.1f", k.mttrHours),
+                     k.responseMinutes < 0 ? "-" : fmt("%.0f", k.responseMinutes),
+                     k.satisfaction < 0 ? "-" : fmt("%.2f", k.satisfaction),
+                     k.contacted == 0 ? "-" : fmt("%.1f%%", 100 * k.repeatContactRate)});
+  cli::PrintTable({r.by, "cases", "closed", "first-time fix", "repeat", "MTTR h (median)",
+                   "response min (median)", "satisfaction", "repeat contacts"},
+                  table);
+  // What each figure counts, so that nobody adds first-time fix and repeat
+  // and wonders why they pass 100 % (issue 17, item 5).
+  std::printf("\n");
+  for (const auto& l : cli::Wrap(population, 100)) std::printf("%s\n", l.c_str());
+  for (const auto& [field, line] : kKpiDefinitions) {
+    // The name, then its definition wrapped to 100 columns beside it.
+    const std::string text = cli::Tr(line);
+    const auto lines = cli::Wrap(text.substr(17), 100 - 19);
+    for (size_t k = 0; k < lines.size(); ++k)
+      std::printf("  %s%s\n", k == 0 ? text.substr(0, 17).c_str() : std::string(17, ' ').c_str(),
+                  lines[k].c_str());
+  }
+  return 0;
+}
+
+}  // namespace faultgraph::cli
