@@ -536,7 +536,14 @@ static void PrintRootCause(const api::RootCauseAnswer& a) {
   head += TrF("   symptoms: {0}",
               {a.symptoms.empty() ? Tr("none with evidence") : SymptomLabels(a.symptoms)});
   std::printf("%s\n", head.c_str());
-  for (const auto& n : a.notes) std::printf("%s\n", TrF("note: {0}", {n}).c_str());
+  // The server's notes in the reader's language when it sent them as
+  // messages (an older server: its English notes).
+  if (a.noteMessages.size() == a.notes.size()) {
+    for (const auto& m : a.noteMessages)
+      std::printf("%s\n", TrF("note: {0}", {TrArgs(m.text, m.arguments)}).c_str());
+  } else {
+    for (const auto& n : a.notes) std::printf("%s\n", TrF("note: {0}", {n}).c_str());
+  }
   int rank = 0;
   for (const auto& c : a.components) {
     std::string why = TrF("symptom evidence {0}%, similar cases {1}%",

@@ -50,6 +50,49 @@ constexpr Message kCatalogue[] = {
      "--fix F --worked yes|no",
      "答复 {0}：技师确认后请记录结果：faultgraph outcome --answer {0} --component 部件 "
      "--fix 修复 --worked yes|no"},
+    // rootcause: the notes the server writes (diagnosis/ Note texts)
+    {"no product given: evidence from all products", "未指定产品：使用所有产品的证据"},
+    {"product '{0}' is not in the product master: its own cases are used, no family",
+     "产品“{0}”不在产品主数据中：只用它自己的案例，没有所属系列"},
+    {"unknown product '{0}': evidence from all products, no product-specific ranking",
+     "未知产品“{0}”：使用所有产品的证据，不按产品排序"},
+    {"symptom '{0}' has no diagnosed past case: not used", "症状“{0}”没有已诊断的历史案例：未使用"},
+    {"no fault code or symptom rule matched: ranked by similar past cases only",
+     "没有匹配的故障码或症状规则：仅按相似历史案例排序"},
+    {"no symptom with evidence and no similar past case: ranked by how often each component "
+     "fails on {0} (a base rate, not a diagnosis)",
+     "没有有证据的症状，也没有相似历史案例：按 {0} 各部件的故障频率排序（基础概率，不是诊断）"},
+    {"unknown serial '{0}': no asset history used", "未知序列号“{0}”：未使用设备历史"},
+    {"serial {0} is a {1}, not {2}", "序列号 {0} 属于 {1}，不是 {2}"},
+    {"{0} candidate parts outside {1}'s bill of materials, never diagnosed on it, not ranked",
+     "{0} 个候选部件不在 {1} 的物料清单中，也从未在该产品上诊断过，未排序"},
+    {"{0} candidate part outside {1}'s bill of materials, never diagnosed on it, not ranked",
+     "{0} 个候选部件不在 {1} 的物料清单中，也从未在该产品上诊断过，未排序"},
+    {"{0} is not in {1}'s bill of materials: ranked on overwhelming evidence only",
+     "{0} 不在 {1} 的物料清单中：仅因证据极强而排序"},
+    {"no evidence: no matching symptom, similar case or failure history, so no component is "
+     "ranked",
+     "无证据：没有匹配的症状、相似案例或故障历史，因此没有排序任何部件"},
+    {"no matching symptom, similar case or base rate: ranked by this asset's own recent cases "
+     "only",
+     "没有匹配的症状、相似案例或基础概率：仅按该设备近期的案例排序"},
+    {"no recorded cause for {0} cases: their cause counts cover only the cases with one",
+     "{0} 例没有记录原因：原因统计只包括有原因记录的案例"},
+    {"cases with a cause beyond the {0} most frequent, not listed: {1}",
+     "原因不在最常见的 {0} 种之内的案例未列出：{1}"},
+    {"product '{0}' read as '{1}'", "产品“{0}”按“{1}”处理"},
+    {"fault code {0} has no diagnosed past case of any product: not used",
+     "故障码 {0} 在任何产品上都没有已诊断的历史案例：未使用"},
+    {"fault code {0} without a known product: read as {1}, the only product family with cases "
+     "of it",
+     "故障码 {0} 没有已知产品：按 {1} 理解，这是唯一有该故障码案例的产品系列"},
+    {"fault code {0} without a known product: read as {1} ({2} diagnosed cases), not {3}; give "
+     "the product to be sure",
+     "故障码 {0} 没有已知产品：按 {1} 理解（已诊断 {2} 例），而不是 {3}；请提供产品以确认"},
+    {"similar past cases could not be searched ({0}): ranked from the graph's evidence without "
+     "them",
+     "无法检索相似历史案例（{0}）：只按图谱中的证据排序"},
+    {"no text given: fault codes and history only", "未提供描述：只依据故障码和历史"},
     // search and similar
     {"kind", "类型"},
     {"id", "编号"},
@@ -241,7 +284,10 @@ std::string Tr(std::string_view en) {
   return std::string(en);  // English, or a message not in the catalogue
 }
 
-std::string Fill(std::string_view text, std::initializer_list<std::string_view> args) {
+namespace {
+
+template <typename Args>
+std::string FillFrom(std::string_view text, const Args& args) {
   std::string out;
   for (size_t i = 0; i < text.size(); ++i) {
     if (text[i] == '{' && i + 2 < text.size() &&
@@ -258,6 +304,12 @@ std::string Fill(std::string_view text, std::initializer_list<std::string_view> 
   return out;
 }
 
+}  // namespace
+
+std::string Fill(std::string_view text, std::initializer_list<std::string_view> args) {
+  return FillFrom(text, args);
+}
+
 std::string FromSimplified(std::string_view zh_cn) {
   const opencc::SimpleConverter* s2tw = g_lang == Lang::kZhTW ? S2Tw() : nullptr;
   return s2tw ? s2tw->Convert(zh_cn.data(), zh_cn.size()) : std::string(zh_cn);
@@ -265,6 +317,10 @@ std::string FromSimplified(std::string_view zh_cn) {
 
 std::string TrF(std::string_view en, std::initializer_list<std::string_view> args) {
   return Fill(Tr(en), args);
+}
+
+std::string TrArgs(std::string_view en, const std::vector<std::string>& args) {
+  return FillFrom(Tr(en), args);
 }
 
 }  // namespace faultgraph::cli

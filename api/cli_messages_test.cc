@@ -4,6 +4,9 @@
 
 #include <cstdlib>
 
+#include "diagnosis/note.h"
+#include "diagnosis/note_texts.h"
+
 namespace faultgraph::cli {
 namespace {
 
@@ -67,6 +70,26 @@ TEST_F(CliMessages, FillLeavesWhatIsNotAPlaceholder) {
   EXPECT_EQ(Fill("{0} and {1}", {"a", "b"}), "a and b");
   EXPECT_EQ(Fill("{2} {x} {", {"a"}), "{2} {x} {");
   EXPECT_EQ(Fill("{0}{0}", {"ab"}), "abab");
+}
+
+// Every note root cause writes has a Chinese text with the same
+// placeholders, so that an agent reads the server's notes in Chinese.
+TEST_F(CliMessages, EveryNoteOfTheServerIsInTheCatalogue) {
+  SetLang(Lang::kZhCN);
+  for (const char* en : diagnosis::notes::kAll) {
+    const std::string zh = Tr(en);
+    EXPECT_NE(zh, en) << "no translation of: " << en;
+    for (const char* ph : {"{0}", "{1}", "{2}", "{3}"})
+      EXPECT_EQ(std::string(en).find(ph) == std::string::npos, zh.find(ph) == std::string::npos)
+          << ph << " in " << en;
+  }
+  // A note the server sent as a message, shown in the reader's language;
+  // its English form for JSON and older clients.
+  diagnosis::Note n{diagnosis::notes::kSerialOfAnotherProduct, {"AC00001", "AC-200", "AC-350"}};
+  EXPECT_EQ(n.English(), "serial AC00001 is a AC-200, not AC-350");
+  EXPECT_EQ(TrArgs(n.text, n.args), "序列号 AC00001 属于 AC-200，不是 AC-350");
+  SetLang(Lang::kZhTW);
+  EXPECT_EQ(TrArgs(n.text, n.args), "序列號 AC00001 屬於 AC-200，不是 AC-350");
 }
 
 }  // namespace

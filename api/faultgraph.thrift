@@ -327,6 +327,14 @@ struct HistoryItem {
   4: string summary
 }
 
+// A message for people: English with {0}, {1} ... placeholders and their
+// arguments, so that a client shows it in its reader's language (the CLI
+// looks the English text up in its catalogue).
+struct Message {
+  1: string text
+  2: list<string> arguments
+}
+
 struct RootCauseAnswer {
   1: string product
   2: string family
@@ -338,6 +346,7 @@ struct RootCauseAnswer {
   8: list<CauseCandidate> causes   // most likely first: each component's causes,
                                    // backed off towards all of theirs, by its probability
   9: string answerId               // recordOutcome on this answer's question ("": not kept)
+  10: list<Message> noteMessages   // the notes as messages, in the same order
 }
 
 // repeatFailures: fixes that did not hold (the asset back with the same

@@ -360,7 +360,13 @@ void Handler::rootCause(RootCauseAnswer& out, const RootCauseRequest& request) {
   out.family = a.family;
   out.productKnown = a.product_known;
   out.symptoms = a.symptoms_used;
-  out.notes = a.notes;
+  for (const auto& n : a.notes) {
+    out.notes.push_back(n.English());
+    Message m;
+    m.text = n.text;
+    m.arguments = n.args;
+    out.noteMessages.push_back(std::move(m));
+  }
   for (const auto& h : a.history) {
     HistoryItem item;
     item.timeMs = h.time_ms;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "diagnosis/note_texts.h"
 #include "diagnosis/query_scope.h"
 #include "graph/graph_store.h"
 #include "graph/vocabulary.h"
@@ -67,9 +68,9 @@ Result<RootCauseAnswer> Diagnoser::Diagnose(const DiagnoseRequest& request,
   // The product as the graph knows it: ac-350 is AC-350.
   auto match = MatchProduct(*store_, request.product);
   if (!match.ok()) return match.status();
-  std::vector<std::string> notes;
+  std::vector<Note> notes;
   if (match->id != request.product)
-    notes.push_back("product '" + request.product + "' read as '" + match->id + "'");
+    notes.push_back({notes::kProductReadAs, {request.product, match->id}});
   ingest::Record rec;
   ingest::Case c;
   c.product = match->id;
@@ -101,20 +102,17 @@ Result<RootCauseAnswer> Diagnoser::Diagnose(const DiagnoseRequest& request,
     for (const auto& code : norm.fault_codes) {
       const auto& r = (*readings)[code];
       if (r.empty()) {
-        notes.push_back("fault code " + code +
-                        " has no diagnosed past case of any product: not used");
+        notes.push_back({notes::kCodeWithoutCases, {code}});
         continue;
       }
       q.symptoms.push_back(r[0].symptom);
       if (r.size() == 1) {
-        notes.push_back("fault code " + code + " without a known product: read as " + r[0].symptom +
-                        ", the only product family with cases of it");
+        notes.push_back({notes::kCodeOneFamily, {code, r[0].symptom}});
       } else {
         std::string others;
         for (size_t i = 1; i < r.size(); ++i) others += (i > 1 ? ", " : "") + r[i].symptom;
-        notes.push_back("fault code " + code + " without a known product: read as " + r[0].symptom +
-                        " (" + std::to_string(r[0].cases) + " diagnosed cases), not " + others +
-                        "; give the product to be sure");
+        notes.push_back(
+            {notes::kCodeManyFamilies, {code, r[0].symptom, std::to_string(r[0].cases), others}});
       }
     }
   }
@@ -144,9 +142,7 @@ Result<RootCauseAnswer> Diagnoser::Diagnose(const DiagnoseRequest& request,
     } else if (!r.status().IsInvalidArgument()) {
       // (InvalidArgument: the text has no word to search for, which is no
       // failure.) Ranked without the similar cases, and the answer says so.
-      notes.push_back("similar past cases could not be searched (" +
-                      r.status().ToString().substr(0, 300) +
-                      "): ranked from the graph's evidence without them");
+      notes.push_back({notes::kSearchFailed, {r.status().ToString().substr(0, 300)}});
     }
   }
 
@@ -175,8 +171,7 @@ Result<RootCauseAnswer> Diagnoser::Diagnose(const DiagnoseRequest& request,
 
   auto a = ranker_.Rank(q);
   if (!a.ok()) return a;
-  if (!HasText(request.text))
-    notes.insert(notes.begin(), "no text given: fault codes and history only");
+  if (!HasText(request.text)) notes.insert(notes.begin(), Note{notes::kNoText, {}});
   a->notes.insert(a->notes.begin(), notes.begin(), notes.end());
   return a;
 }

@@ -31,14 +31,16 @@ TEST(Diagnose, FailedNeighbourSearchIsNoted) {
   auto a = diagnoser.Diagnose(req);
   ASSERT_TRUE(a.ok()) << a.status().ToString();
   bool noted = false;
-  for (const auto& n : a->notes) noted |= n.find("similar past cases could not be searched") == 0;
+  for (const auto& n : a->notes)
+    noted |= n.English().find("similar past cases could not be searched") == 0;
   EXPECT_TRUE(noted) << ::testing::PrintToString(a->notes);
 
   // A text with no word to search for is no failure: no such note.
   req.text = "?!";
   auto b = diagnoser.Diagnose(req);
   ASSERT_TRUE(b.ok()) << b.status().ToString();
-  for (const auto& n : b->notes) EXPECT_EQ(n.find("similar past cases"), std::string::npos) << n;
+  for (const auto& n : b->notes)
+    EXPECT_EQ(n.text.find("similar past cases"), std::string::npos) << n.text;
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include "common/clock.h"
 #include "diagnosis/blend.h"
+#include "diagnosis/note_texts.h"
 #include "graph/vocabulary.h"
 
 namespace faultgraph::diagnosis {
@@ -292,12 +293,9 @@ Result<RootCauseAnswer> RootCauseRanker::Rank(const RootCauseQuery& q) const {
       if (auto it = prior.find(c); it != prior.end()) it->second = std::max(0.0, it->second - 1);
   }
   if (!out.product_known) {
-    out.notes.push_back(
-        q.product.empty() ? "no product given: evidence from all products"
-        : !prior.empty()  ? "product '" + q.product +
-                               "' is not in the product master: its own cases are used, no family"
-                         : "unknown product '" + q.product +
-                               "': evidence from all products, no product-specific ranking");
+    out.notes.push_back(q.product.empty() ? Note{notes::kNoProduct, {}}
+                        : !prior.empty()  ? Note{notes::kProductNotInMaster, {q.product}}
+                                          : Note{notes::kUnknownProduct, {q.product}});
   }
   if (!out.family.empty()) {
     auto fam = store_->Neighbours(EdgeType::kInFamily, "", out.family, Direction::kOut, 1000);
@@ -324,7 +322,7 @@ Result<RootCauseAnswer> RootCauseRanker::Rank(const RootCauseQuery& q) const {
     if (!global.ok()) return global.status();
     for (const auto& n : *global) ps.global[n.id] = static_cast<double>(n.count);
     if (ps.global.empty()) {
-      out.notes.push_back("symptom '" + s + "' has no diagnosed past case: not used");
+      out.notes.push_back({notes::kSymptomWithoutCases, {s}});
       continue;
     }
     for (const auto& fp : family_products) {
@@ -454,7 +452,7 @@ Result<RootCauseAnswer> RootCauseRanker::Rank(const RootCauseQuery& q) const {
     blended = from_symptoms;
   } else if (!from_cases.empty()) {
     blended = from_cases;
-    out.notes.push_back("no fault code or symptom rule matched: ranked by similar past cases only");
+    out.notes.push_back({notes::kNothingMatched, {}});
   }
   if (learned) {
     // The base rate and the text's names are features of the blend.
@@ -466,10 +464,7 @@ Result<RootCauseAnswer> RootCauseRanker::Rank(const RootCauseQuery& q) const {
     for (const auto& [c, p] : prior) blended[c] += w * p;
   } else if (!prior.empty()) {
     blended = prior;
-    out.notes.push_back(
-        "no symptom with evidence and no similar past case: ranked by how often each component "
-        "fails on " +
-        q.product + " (a base rate, not a diagnosis)");
+    out.notes.push_back({notes::kBaseRateOnly, {q.product}});
   }
   // Said once the answer is known: the asset's history may still rank some.
   const bool no_evidence = blended.empty();
@@ -493,11 +488,11 @@ Result<RootCauseAnswer> RootCauseRanker::Rank(const RootCauseQuery& q) const {
     auto asset = store_->GetEntity(graph::kinds::kAsset, q.serial);
     if (!asset.ok()) {
       if (!asset.status().IsNotFound()) return asset.status();
-      out.notes.push_back("unknown serial '" + q.serial + "': no asset history used");
+      out.notes.push_back({notes::kUnknownSerial, {q.serial}});
     } else {
       if (!q.product.empty() && !asset->product.empty() && asset->product != q.product)
-        out.notes.push_back("serial " + q.serial + " is a " + asset->product + ", not " +
-                            q.product);
+        out.notes.push_back(
+            {notes::kSerialOfAnotherProduct, {q.serial, asset->product, q.product}});
       auto timeline = store_->AssetTimeline(q.serial, 10000);
       if (!timeline.ok()) return timeline.status();
       for (const auto& item : *timeline) {
@@ -561,12 +556,10 @@ Result<RootCauseAnswer> RootCauseRanker::Rank(const RootCauseQuery& q) const {
       }
       Normalise(blended);
       if (dropped > 0)
-        out.notes.push_back(std::to_string(dropped) + " candidate part" + (dropped > 1 ? "s" : "") +
-                            " outside " + q.product +
-                            "'s bill of materials, never diagnosed on it, not ranked");
+        out.notes.push_back({dropped > 1 ? notes::kPartsOutsideBom : notes::kPartOutsideBom,
+                             {std::to_string(dropped), q.product}});
       for (const auto& c : outside_bom)
-        out.notes.push_back(c + " is not in " + q.product +
-                            "'s bill of materials: ranked on overwhelming evidence only");
+        out.notes.push_back({notes::kRankedOutsideBom, {c, q.product}});
     }
   }
 
@@ -659,13 +652,9 @@ Result<RootCauseAnswer> RootCauseRanker::Rank(const RootCauseQuery& q) const {
     out.components.push_back(std::move(a));
   }
   if (out.components.empty()) {
-    out.notes.push_back(
-        "no evidence: no matching symptom, similar case or failure history, so "
-        "no component is ranked");
+    out.notes.push_back({notes::kNoEvidence, {}});
   } else if (no_evidence) {
-    out.notes.push_back(
-        "no matching symptom, similar case or base rate: ranked by this asset's own recent "
-        "cases only");
+    out.notes.push_back({notes::kAssetHistoryOnly, {}});
   }
   NoteUncountedCauses(out.components, with_cause, &out);
   RankCauses(q, &out);
@@ -741,12 +730,9 @@ void RootCauseRanker::NoteUncountedCauses(const std::vector<ComponentAnswer>& co
           (unlisted.empty() ? "" : ", ") + a.component + " " + std::to_string(recorded - listed);
     }
   }
-  if (!unrecorded.empty())
-    out->notes.push_back("no recorded cause for " + unrecorded +
-                         " cases: their cause counts cover only the cases with one");
+  if (!unrecorded.empty()) out->notes.push_back({notes::kCausesUnrecorded, {unrecorded}});
   if (!unlisted.empty())
-    out->notes.push_back("cases with a cause beyond the " + std::to_string(kListedCauses) +
-                         " most frequent, not listed: " + unlisted);
+    out->notes.push_back({notes::kCausesUnlisted, {std::to_string(kListedCauses), unlisted}});
 }
 
 void RootCauseRanker::RankFixes(const RootCauseQuery& q, ComponentAnswer* a,

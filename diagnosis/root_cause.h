@@ -12,14 +12,15 @@
 #include <cstdint>
 #include <functional>
 #include <map>
-#include <set>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "common/status.h"
+#include "diagnosis/note.h"
 #include "diagnosis/text_mention.h"
 #include "graph/graph_store.h"
 
@@ -189,7 +190,7 @@ struct RootCauseAnswer {
   std::string family;
   bool product_known = false;
   std::vector<std::string> symptoms_used;  // with evidence in the graph
-  std::vector<std::string> notes;          // fallbacks taken, inputs without evidence
+  std::vector<Note> notes;                 // fallbacks taken, inputs without evidence
   std::vector<ComponentAnswer> components;
   std::vector<CauseAnswer> causes;          // most likely first, at most 5
   std::vector<HistoryItem> history;         // the asset's recent cases and alarms

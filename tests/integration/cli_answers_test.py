@@ -82,6 +82,11 @@ class CliAnswers(unittest.TestCase):
         self.assertNotIn("ac-350:E4", a["symptoms"])
         self.assertEqual(a["components"][0]["component"], "FAN")
         self.assertTrue(any("read as 'AC-350'" in n for n in a["notes"]), a["notes"])
+        # The server's notes in the agent's language (issue 17 item 2).
+        ask = ("rootcause", "--product", "ac-350", "--codes", "Ｅ４", "--text", "有声音")
+        self.assertIn("提示：产品“ac-350”按“AC-350”处理", self.fg("--lang", "zh-CN", *ask))
+        self.assertIn("提示：產品“ac-350”按“AC-350”處理", self.fg("--lang", "zh-TW", *ask))
+        self.assertIn("note: product 'ac-350' read as 'AC-350'", self.fg("--lang", "en", *ask))
 
     def test_code_in_text_without_product(self):
         a = self.ask("--text", "显示E4")

@@ -1,0 +1,57 @@
+// The notes root cause writes into its answers (note.h), one constant each,
+// so that a client's catalogue can be checked to hold them all (kAll).
+#pragma once
+
+namespace faultgraph::diagnosis::notes {
+
+inline constexpr const char* kNoProduct = "no product given: evidence from all products";
+inline constexpr const char* kProductNotInMaster =
+    "product '{0}' is not in the product master: its own cases are used, no family";
+inline constexpr const char* kUnknownProduct =
+    "unknown product '{0}': evidence from all products, no product-specific ranking";
+inline constexpr const char* kSymptomWithoutCases =
+    "symptom '{0}' has no diagnosed past case: not used";
+inline constexpr const char* kNothingMatched =
+    "no fault code or symptom rule matched: ranked by similar past cases only";
+inline constexpr const char* kBaseRateOnly =
+    "no symptom with evidence and no similar past case: ranked by how often each component fails "
+    "on {0} (a base rate, not a diagnosis)";
+inline constexpr const char* kUnknownSerial = "unknown serial '{0}': no asset history used";
+inline constexpr const char* kSerialOfAnotherProduct = "serial {0} is a {1}, not {2}";
+inline constexpr const char* kPartsOutsideBom =
+    "{0} candidate parts outside {1}'s bill of materials, never diagnosed on it, not ranked";
+inline constexpr const char* kPartOutsideBom =
+    "{0} candidate part outside {1}'s bill of materials, never diagnosed on it, not ranked";
+inline constexpr const char* kRankedOutsideBom =
+    "{0} is not in {1}'s bill of materials: ranked on overwhelming evidence only";
+inline constexpr const char* kNoEvidence =
+    "no evidence: no matching symptom, similar case or failure history, so no component is ranked";
+inline constexpr const char* kAssetHistoryOnly =
+    "no matching symptom, similar case or base rate: ranked by this asset's own recent cases only";
+inline constexpr const char* kCausesUnrecorded =
+    "no recorded cause for {0} cases: their cause counts cover only the cases with one";
+inline constexpr const char* kCausesUnlisted =
+    "cases with a cause beyond the {0} most frequent, not listed: {1}";
+inline constexpr const char* kProductReadAs = "product '{0}' read as '{1}'";
+inline constexpr const char* kCodeWithoutCases =
+    "fault code {0} has no diagnosed past case of any product: not used";
+inline constexpr const char* kCodeOneFamily =
+    "fault code {0} without a known product: read as {1}, the only product family with cases of it";
+inline constexpr const char* kCodeManyFamilies =
+    "fault code {0} without a known product: read as {1} ({2} diagnosed cases), not {3}; give the "
+    "product to be sure";
+inline constexpr const char* kSearchFailed =
+    "similar past cases could not be searched ({0}): ranked from the graph's evidence without them";
+inline constexpr const char* kNoText = "no text given: fault codes and history only";
+
+// Every note above, for catalogue checks.
+inline constexpr const char* kAll[] = {
+    kNoProduct,        kProductNotInMaster, kUnknownProduct,   kSymptomWithoutCases,
+    kNothingMatched,   kBaseRateOnly,       kUnknownSerial,    kSerialOfAnotherProduct,
+    kPartsOutsideBom,  kPartOutsideBom,     kRankedOutsideBom, kNoEvidence,
+    kAssetHistoryOnly, kCausesUnrecorded,   kCausesUnlisted,   kProductReadAs,
+    kCodeWithoutCases, kCodeOneFamily,      kCodeManyFamilies, kSearchFailed,
+    kNoText,
+};
+
+}  // namespace faultgraph::diagnosis::notes
