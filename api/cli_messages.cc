@@ -76,10 +76,11 @@ constexpr Message kCatalogue[] = {
     {"no matching symptom, similar case or base rate: ranked by this asset's own recent cases "
      "only",
      "没有匹配的症状、相似案例或基础概率：仅按该设备近期的案例排序"},
-    {"no recorded cause for {0} cases: their cause counts cover only the cases with one",
-     "{0} 例没有记录原因：原因统计只包括有原因记录的案例"},
-    {"cases with a cause beyond the {0} most frequent, not listed: {1}",
-     "原因不在最常见的 {0} 种之内的案例未列出：{1}"},
+    {"no recorded cause for {0} of {1}'s {2} cases: their cause counts cover only the cases "
+     "with one",
+     "{1} 的 {2} 例中有 {0} 例没有记录原因：原因统计只包括有原因记录的案例"},
+    {"{2} cases of {1} with a cause beyond the {0} most frequent: not listed",
+     "{1} 有 {2} 例的原因不在最常见的 {0} 种之内：未列出"},
     {"product '{0}' read as '{1}'", "产品“{0}”按“{1}”处理"},
     {"fault code {0} has no diagnosed past case of any product: not used",
      "故障码 {0} 在任何产品上都没有已诊断的历史案例：未使用"},

@@ -29,9 +29,10 @@ inline constexpr const char* kNoEvidence =
 inline constexpr const char* kAssetHistoryOnly =
     "no matching symptom, similar case or base rate: ranked by this asset's own recent cases only";
 inline constexpr const char* kCausesUnrecorded =
-    "no recorded cause for {0} cases: their cause counts cover only the cases with one";
+    "no recorded cause for {0} of {1}'s {2} cases: their cause counts cover only the cases with "
+    "one";
 inline constexpr const char* kCausesUnlisted =
-    "cases with a cause beyond the {0} most frequent, not listed: {1}";
+    "{2} cases of {1} with a cause beyond the {0} most frequent: not listed";
 inline constexpr const char* kProductReadAs = "product '{0}' read as '{1}'";
 inline constexpr const char* kCodeWithoutCases =
     "fault code {0} has no diagnosed past case of any product: not used";

@@ -715,24 +715,27 @@ std::vector<SupportingCase> RootCauseRanker::Supporting(const RootCauseQuery& q,
 void RootCauseRanker::NoteUncountedCauses(const std::vector<ComponentAnswer>& components,
                                           const std::map<std::string, uint64_t>& with_cause,
                                           RootCauseAnswer* out) {
-  std::string unrecorded, unlisted;
+  // One note per component, so that each reads whole in any language.
   for (const auto& a : components) {
     auto it = with_cause.find(a.component);
     const uint64_t recorded = it == with_cause.end() ? 0 : it->second;
     if (a.cases > recorded) {
-      unrecorded += (unrecorded.empty() ? "" : ", ") + std::to_string(a.cases - recorded) + " of " +
-                    a.component + "'s " + std::to_string(a.cases);
+      out->notes.push_back(
+          {notes::kCausesUnrecorded,
+           {std::to_string(a.cases - recorded), a.component, std::to_string(a.cases)}});
     }
+  }
+  for (const auto& a : components) {
+    auto it = with_cause.find(a.component);
+    const uint64_t recorded = it == with_cause.end() ? 0 : it->second;
     uint64_t listed = 0;
     for (const auto& k : a.causes) listed += k.count;
     if (recorded > listed) {
-      unlisted +=
-          (unlisted.empty() ? "" : ", ") + a.component + " " + std::to_string(recorded - listed);
+      out->notes.push_back(
+          {notes::kCausesUnlisted,
+           {std::to_string(kListedCauses), a.component, std::to_string(recorded - listed)}});
     }
   }
-  if (!unrecorded.empty()) out->notes.push_back({notes::kCausesUnrecorded, {unrecorded}});
-  if (!unlisted.empty())
-    out->notes.push_back({notes::kCausesUnlisted, {std::to_string(kListedCauses), unlisted}});
 }
 
 void RootCauseRanker::RankFixes(const RootCauseQuery& q, ComponentAnswer* a,
