@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -527,6 +528,17 @@ static json ToJson(const api::RootCauseAnswer& a) {
           {"causes", causes},       {"history", history}, {"answerId", a.answerId}};
 }
 
+// Where evidence was counted, as the server names it ("product", "family",
+// "all products", "product AC-350", "family AC"), in the reader's language.
+static std::string ScopeLabel(const std::string& scope) {
+  if (CurrentLang() == Lang::kEn) return scope;
+  for (const char* kind : {"product ", "family "}) {
+    if (scope.starts_with(kind))
+      return TrF(std::string(kind) + "{0}", {std::string_view(scope).substr(std::strlen(kind))});
+  }
+  return Tr(scope == "product" ? "scope: product" : scope == "family" ? "scope: family" : scope);
+}
+
 static void PrintRootCause(const api::RootCauseAnswer& a) {
   using cli::Tr;
   using cli::TrF;
@@ -556,7 +568,7 @@ static void PrintRootCause(const api::RootCauseAnswer& a) {
     for (const auto& e : c.evidence)
       std::printf("   %s\n", TrF("{0}: {1} of {2} diagnosed cases ({3})",
                                  {SymptomLabel(e.symptom), std::to_string(e.count),
-                                  std::to_string(e.total), e.scope})
+                                  std::to_string(e.total), ScopeLabel(e.scope)})
                                  .c_str());
     if (!c.historyNote.empty())
       std::printf("   %s\n", TrF("history: {0}", {c.historyNote}).c_str());
@@ -564,9 +576,9 @@ static void PrintRootCause(const api::RootCauseAnswer& a) {
       std::string s;
       for (const auto& k : c.causes)
         s += (s.empty() ? "" : ", ") + k.cause + " " + std::to_string(k.count);
-      std::printf(
-          "   %s\n",
-          TrF("causes ({0}, {1} cases): {2}", {c.fixScope, std::to_string(c.cases), s}).c_str());
+      std::printf("   %s\n", TrF("causes ({0}, {1} cases): {2}",
+                                 {ScopeLabel(c.fixScope), std::to_string(c.cases), s})
+                                 .c_str());
     }
     for (const auto& f : c.fixes) {
       std::string line = Tr("fix") + " " + Pad(f.fix, 9) + " " + Pad(f.title, 34) + " " +

@@ -50,6 +50,11 @@ constexpr Message kCatalogue[] = {
      "--fix F --worked yes|no",
      "答复 {0}：技师确认后请记录结果：faultgraph outcome --answer {0} --component 部件 "
      "--fix 修复 --worked yes|no"},
+    {"scope: product", "本产品"},
+    {"scope: family", "同系列"},
+    {"all products", "所有产品"},
+    {"product {0}", "产品 {0}"},
+    {"family {0}", "{0} 系列"},
     // rootcause: the notes the server writes (diagnosis/ Note texts)
     {"no product given: evidence from all products", "未指定产品：使用所有产品的证据"},
     {"product '{0}' is not in the product master: its own cases are used, no family",

@@ -625,7 +625,10 @@ Result<RootCauseAnswer> RootCauseRanker::Rank(const RootCauseQuery& q) const {
         for (const auto& e : *list) all_products.push_back(e.id);
       }
       scope_products = !family_products.empty() ? family_products : all_products;
-      a.fix_scope = !family_products.empty() ? "family " + out.family : "all products";
+      // (No family: family_products is the product alone, known by its cases.)
+      a.fix_scope = family_products.empty() ? "all products"
+                    : out.family.empty()    ? "product " + q.product
+                                            : "family " + out.family;
       auto s = CachedFixStats(scope_products, c, q.repeat_window_ms);
       if (!s.ok()) return s.status();
       stats = std::move(*s);

@@ -98,9 +98,11 @@ class CliAnswers(unittest.TestCase):
     def test_answers_in_the_agents_language(self):
         ask = ("rootcause", "--product", "AC-350", "--text", "空调不制冷", "--top", "1")
         zh = self.fg("--lang", "zh-CN", *ask)
-        for word in ("症状：", "置信度", "症状证据", "可能原因：", "答复 ", "不制冷 (no_cooling)"):
+        for word in ("症状：", "置信度", "症状证据", "可能原因：", "答复 ", "不制冷 (no_cooling)",
+                     "（本产品）", "原因（产品 AC-350，"):
             self.assertIn(word, zh)
-        for word in ("symptoms:", "confidence", "likely causes:", "\nanswer "):
+        for word in ("symptoms:", "confidence", "likely causes:", "\nanswer ", "（product",
+                     "（family"):
             self.assertNotIn(word, zh)
         tw = self.fg(*ask, lang={"LANG": "zh_TW.UTF-8"})
         self.assertIn("可能原因：", tw)
