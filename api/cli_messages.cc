@@ -189,23 +189,53 @@ constexpr Message kCatalogue[] = {
     {"each group: the cases opened in it (returns are judged on the asset's whole history, "
      "window {0} days)",
      "每组：该组内报修的案例（是否返修按设备的全部历史判断，窗口 {0} 天）"},
-    {"first-time fix   closed cases whose asset did not come back with the same component "
-     "(or symptom, when none was diagnosed) within the window",
-     "first-time fix   "
+    {"first-time fix", "一次修复率"},
+    {"closed cases whose asset did not come back with the same component (or symptom, when "
+     "none was diagnosed) within the window",
      "已结案例中，设备在窗口内未因同一部件（未诊断部件时按同一症状）再次报修的比例"},
-    {"repeat           closed cases that were themselves a return: opened within the window "
-     "after an earlier case on the asset closed with the same component; it counts other cases "
-     "than first-time fix, so the two need not add up to 100%",
-     "repeat           "
+    {"repeat", "返修率"},
+    {"closed cases that were themselves a return: opened within the window after an earlier "
+     "case on the asset closed with the same component; it counts other cases than first-time "
+     "fix, so the two need not add up to 100%",
      "已结案例中，本身是返修的比例：在该设备前一案例结案后窗口内因同一部件再次报修；"
-     "与 first-time fix 统计的不是同一批案例，两者相加不必等于 100%"},
-    {"MTTR h           median hours from opened to closed, of the closed cases",
-     "MTTR h           已结案例从报修到结案的小时数中位数"},
-    {"response min     median minutes from the first call about the case to the ticket",
-     "response min     从第一次来电到建单的分钟数中位数"},
-    {"satisfaction     mean rating of the rated cases", "satisfaction     有评分案例的平均满意度"},
-    {"repeat contacts  cases with two or more calls before they closed, of the cases a call names",
-     "repeat contacts  有来电的案例中，结案前来电两次及以上的比例"},
+     "与一次修复率统计的不是同一批案例，两者相加不必等于 100%"},
+    {"MTTR h", "修复时长 h"},
+    {"median hours from opened to closed, of the closed cases",
+     "已结案例从报修到结案的小时数中位数"},
+    {"response min", "响应 min"},
+    {"median minutes from the first call about the case to the ticket",
+     "从第一次来电到建单的分钟数中位数"},
+    {"satisfaction", "满意度"},
+    {"mean rating of the rated cases", "有评分案例的平均满意度"},
+    {"repeat contacts", "重复来电率"},
+    {"cases with two or more calls before they closed, of the cases a call names",
+     "有来电的案例中，结案前来电两次及以上的比例"},
+    {"cases", "案例数"},
+    {"region", "地区"},
+    {"month", "月"},
+    {"quarter", "季度"},
+    {"year", "年"},
+    {"all", "全部"},
+    {"MTTR h (median)", "修复时长 h（中位）"},
+    {"response min (median)", "响应 min（中位）"},
+    // trends, cohorts, repeat contacts
+    {"from", "起始月"},
+    {"months", "月数"},
+    {"per 1000 before", "此前每千台"},
+    {"after", "之后"},
+    {"failures", "故障数"},
+    {"p-value", "p 值"},
+    {"evidence cases", "证据案例"},
+    {"{0} alerts from {1} monthly tests at alpha {2} (about {3} false alarms expected by chance)",
+     "{1} 次月度检验中有 {0} 条告警，显著性水平 {2}（按概率约有 {3} 条误报）"},
+    {"shipped", "发货月"},
+    {"months in service", "在役月数"},
+    {"units", "台数"},
+    {"per 1000", "每千台"},
+    {"asset", "设备"},
+    {"calls", "来电"},
+    {"first call", "首次来电"},
+    {"last call", "末次来电"},
 };
 
 std::atomic<Lang> g_lang{Lang::kEn};

@@ -48,8 +48,9 @@ static int CmdRepeatContacts(api::FaultGraphIf& fg, const Args& a, bool as_json)
   for (const auto& x : rows)
     table.push_back({x.caseId, x.product, x.assetSerial, std::to_string(x.calls),
                      cli::FormatTime(x.firstCallMs), cli::FormatTime(x.lastCallMs),
-                     x.closedMs == 0 ? "open" : cli::FormatTime(x.closedMs)});
-  cli::PrintTable({"case", "product", "asset", "calls", "first call", "last call", "closed"},
+                     x.closedMs == 0 ? Tr("open") : cli::FormatTime(x.closedMs)});
+  cli::PrintTable({Tr("case"), Tr("product"), Tr("asset"), Tr("calls"), Tr("first call"),
+                   Tr("last call"), Tr("closed")},
                   table);
   return 0;
 }
@@ -213,9 +214,9 @@ static int CmdCohorts(api::FaultGraphIf& fg, const Args& a, bool as_json) {
                      std::to_string(c.monthsInService), std::to_string(c.failures),
                      std::to_string(c.units), rate});
   }
-  cli::PrintTable(
-      {"product", "component", "shipped", "months in service", "failures", "units", "per 1000"},
-      table);
+  cli::PrintTable({Tr("product"), Tr("component"), Tr("shipped"), Tr("months in service"),
+                   Tr("failures"), Tr("units"), Tr("per 1000")},
+                  table);
   return 0;
 }
 
@@ -312,33 +313,41 @@ int CmdTrends(api::FaultGraphIf& fg, const Args& a, bool as_json) {
                      std::to_string(al.monthsFlagged), before, after,
                      std::to_string(al.failures) + " vs " + exp, p, ev});
   }
-  cli::PrintTable({"product", "component", "from", "months", "per 1000 before", "after", "failures",
-                   "p-value", "cases"},
+  cli::PrintTable({Tr("product"), Tr("component"), Tr("from"), Tr("months"), Tr("per 1000 before"),
+                   Tr("after"), Tr("failures"), Tr("p-value"), Tr("evidence cases")},
                   table);
-  std::printf(
-      "\n%zu alerts from %lld monthly tests at alpha %g (about %.1f false alarms "
-      "expected by chance)\n",
-      t.alerts.size(), static_cast<long long>(t.tests), t.alpha, t.tests * t.alpha);
+  char alpha[32], expected[32];
+  std::snprintf(alpha, sizeof alpha, "%g", t.alpha);
+  std::snprintf(expected, sizeof expected, "%.1f", t.tests * t.alpha);
+  std::printf("\n%s\n",
+              TrF("{0} alerts from {1} monthly tests at alpha {2} (about {3} false alarms "
+                  "expected by chance)",
+                  {std::to_string(t.alerts.size()), std::to_string(t.tests), alpha, expected})
+                  .c_str());
   return 0;
 }
 
-// What each KPI counts: its JSON field, and the line `kpi` prints (the
-// name padded to 17 columns, then the definition; in the catalogue).
-constexpr std::pair<const char*, const char*> kKpiDefinitions[] = {
-    {"firstTimeFix",
-     "first-time fix   closed cases whose asset did not come back with the same component "
-     "(or symptom, when none was diagnosed) within the window"},
-    {"repeatRate",
-     "repeat           closed cases that were themselves a return: opened within the window "
-     "after an earlier case on the asset closed with the same component; it counts other "
-     "cases than first-time fix, so the two need not add up to 100%"},
-    {"mttrHours", "MTTR h           median hours from opened to closed, of the closed cases"},
-    {"responseMinutes",
-     "response min     median minutes from the first call about the case to the ticket"},
-    {"satisfaction", "satisfaction     mean rating of the rated cases"},
-    {"repeatContactRate",
-     "repeat contacts  cases with two or more calls before they closed, of the cases a call "
-     "names"}};
+// What each KPI counts: its JSON field, its name (the table's column) and
+// its definition (both in the catalogue).
+struct KpiDefinition {
+  const char* field;
+  const char* name;
+  const char* definition;
+};
+constexpr KpiDefinition kKpiDefinitions[] = {
+    {"firstTimeFix", "first-time fix",
+     "closed cases whose asset did not come back with the same component (or symptom, when "
+     "none was diagnosed) within the window"},
+    {"repeatRate", "repeat",
+     "closed cases that were themselves a return: opened within the window after an earlier "
+     "case on the asset closed with the same component; it counts other cases than first-time "
+     "fix, so the two need not add up to 100%"},
+    {"mttrHours", "MTTR h", "median hours from opened to closed, of the closed cases"},
+    {"responseMinutes", "response min",
+     "median minutes from the first call about the case to the ticket"},
+    {"satisfaction", "satisfaction", "mean rating of the rated cases"},
+    {"repeatContactRate", "repeat contacts",
+     "cases with two or more calls before they closed, of the cases a call names"}};
 
 int CmdKpi(api::FaultGraphIf& fg, const Args& a, bool as_json) {
   api::KpiRequest r;
@@ -358,10 +367,7 @@ int CmdKpi(api::FaultGraphIf& fg, const Args& a, bool as_json) {
   if (as_json) {
     // The rows, and what each figure counts (in the reader's language).
     json definitions = json::object();
-    for (const auto& [field, line] : kKpiDefinitions) {
-      std::string text = cli::Tr(line).substr(17);
-      definitions[field] = text.substr(std::min(text.find_first_not_of(' '), text.size()));
-    }
+    for (const auto& d : kKpiDefinitions) definitions[d.field] = Tr(d.definition);
     json out = {{"by", r.by},
                 {"windowDays", r.windowDays},
                 {"population", population},
@@ -396,20 +402,24 @@ int CmdKpi(api::FaultGraphIf& fg, const Args& a, bool as_json) {
                      k.responseMinutes < 0 ? "-" : fmt("%.0f", k.responseMinutes),
                      k.satisfaction < 0 ? "-" : fmt("%.2f", k.satisfaction),
                      k.contacted == 0 ? "-" : fmt("%.1f%%", 100 * k.repeatContactRate)});
-  cli::PrintTable({r.by, "cases", "closed", "first-time fix", "repeat", "MTTR h (median)",
-                   "response min (median)", "satisfaction", "repeat contacts"},
+  cli::PrintTable({Tr(r.by), Tr("cases"), Tr("closed"), Tr("first-time fix"), Tr("repeat"),
+                   Tr("MTTR h (median)"), Tr("response min (median)"), Tr("satisfaction"),
+                   Tr("repeat contacts")},
                   table);
   // What each figure counts, so that nobody adds first-time fix and repeat
   // and wonders why they pass 100 % (issue 17, item 5).
   std::printf("\n");
   for (const auto& l : cli::Wrap(population, 100)) std::printf("%s\n", l.c_str());
-  for (const auto& [field, line] : kKpiDefinitions) {
+  size_t name_width = 0;
+  for (const auto& d : kKpiDefinitions) name_width = std::max(name_width, DisplayWidth(Tr(d.name)));
+  for (const auto& d : kKpiDefinitions) {
     // The name, then its definition wrapped to 100 columns beside it.
-    const std::string text = cli::Tr(line);
-    const auto lines = cli::Wrap(text.substr(17), 100 - 19);
-    for (size_t k = 0; k < lines.size(); ++k)
-      std::printf("  %s%s\n", k == 0 ? text.substr(0, 17).c_str() : std::string(17, ' ').c_str(),
-                  lines[k].c_str());
+    const auto lines = cli::Wrap(Tr(d.definition), 100 - 4 - name_width);
+    for (size_t k = 0; k < lines.size(); ++k) {
+      const std::string name = k == 0 ? Tr(d.name) : "";
+      std::printf("  %s%s  %s\n", name.c_str(),
+                  std::string(name_width - DisplayWidth(name), ' ').c_str(), lines[k].c_str());
+    }
   }
   return 0;
 }

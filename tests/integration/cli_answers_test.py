@@ -123,7 +123,15 @@ class CliAnswers(unittest.TestCase):
         # KPIs say what they count (issue 17 item 5), in the reader's language.
         kpi = self.fg("kpi", "--by", "all", lang={"LANG": "C.UTF-8"})
         self.assertIn("need not add up to 100%", kpi)
-        self.assertIn("两者相加不必等于 100%", self.fg("--lang", "zh-CN", "kpi", "--by", "all"))
+        kpi_zh = self.fg("--lang", "zh-CN", "kpi", "--by", "all")
+        self.assertIn("两者相加不必等于 100%", kpi_zh)
+        # Headers and the names beside the definitions agree, in Chinese.
+        self.assertEqual(kpi_zh.splitlines()[0].split()[:5], ["全部", "案例数", "结案", "一次修复率", "返修率"])
+        self.assertIn("\n  一次修复率  ", kpi_zh)
+        self.assertNotIn("first-time fix", kpi_zh)
+        trends_zh = self.fg("--lang", "zh-CN", "trends")
+        self.assertIn("次月度检验中有", trends_zh)
+        self.assertNotIn("monthly tests", trends_zh)
         self.assertTrue(all(len(line) <= 100 for line in kpi.splitlines()[3:]), kpi)
 
         # Issue 19: "applied" summed past "records" with no word why.
