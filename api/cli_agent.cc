@@ -82,6 +82,12 @@ int CmdNeighbours(api::FaultGraphIf& fg, const Args& a, bool as_json) {
   return 0;
 }
 
+// A message the server sent, in the reader's language; its English text
+// when the server sent none (an older server).
+static std::string Shown(const api::Message& m, const std::string& english) {
+  return m.text.empty() ? english : TrArgs(m.text, m.arguments);
+}
+
 static json OutcomeJson(const api::Outcome& o) {
   return {
       {"outcomeId", o.outcomeId}, {"caseId", o.caseId}, {"component", o.component}, {"fix", o.fix},
@@ -311,7 +317,9 @@ int CmdAsset(api::FaultGraphIf& fg, const Args& a, bool as_json) {
           parts += " " + c.componentNames[i];
       }
       // The reason stays in English: the server writes it.
-      std::string held = Tr(c.fixHeld) + (c.fixHeldWhy.empty() ? "" : ": " + c.fixHeldWhy);
+      std::string held =
+          Tr(c.fixHeld) +
+          (c.fixHeldWhy.empty() ? "" : ": " + Shown(c.fixHeldWhyMessage, c.fixHeldWhy));
       rows.push_back({c.caseId, date(c.openedMs), date(c.closedMs), shown(parts),
                       shown(c.failureCause), shown(Join(c.fixes)), held});
     }
@@ -550,11 +558,9 @@ static void PrintRootCause(const api::RootCauseAnswer& a) {
   std::printf("%s\n", head.c_str());
   // The server's notes in the reader's language when it sent them as
   // messages (an older server: its English notes).
-  if (a.noteMessages.size() == a.notes.size()) {
-    for (const auto& m : a.noteMessages)
-      std::printf("%s\n", TrF("note: {0}", {TrArgs(m.text, m.arguments)}).c_str());
-  } else {
-    for (const auto& n : a.notes) std::printf("%s\n", TrF("note: {0}", {n}).c_str());
+  for (size_t i = 0; i < a.notes.size(); ++i) {
+    const api::Message m = i < a.noteMessages.size() ? a.noteMessages[i] : api::Message();
+    std::printf("%s\n", TrF("note: {0}", {Shown(m, a.notes[i])}).c_str());
   }
   int rank = 0;
   for (const auto& c : a.components) {
@@ -571,7 +577,8 @@ static void PrintRootCause(const api::RootCauseAnswer& a) {
                                   std::to_string(e.total), ScopeLabel(e.scope)})
                                  .c_str());
     if (!c.historyNote.empty())
-      std::printf("   %s\n", TrF("history: {0}", {c.historyNote}).c_str());
+      std::printf("   %s\n",
+                  TrF("history: {0}", {Shown(c.historyNoteMessage, c.historyNote)}).c_str());
     if (!c.causes.empty()) {
       std::string s;
       for (const auto& k : c.causes)

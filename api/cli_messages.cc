@@ -99,6 +99,18 @@ constexpr Message kCatalogue[] = {
      "them",
      "无法检索相似历史案例（{0}）：只按图谱中的证据排序"},
     {"no text given: fault codes and history only", "未提供描述：只依据故障码和历史"},
+    {"this asset had case {0} on {1} within the repeat window: the repair may not have held",
+     "该设备的案例 {0} 曾涉及 {1}，且在返修窗口内：上次维修可能没有修好"},
+    {"this asset had case {0} on {1} in the last 90 days", "该设备近 90 天内的案例 {0} 曾涉及 {1}"},
+    // asset: whether a case's fix held, and why
+    {"outcome {0}: {1} held", "结果 {0}：{1} 有效"},
+    {"outcome {0}: {1} did not hold", "结果 {0}：{1} 无效"},
+    {"outcome {0} by {2}: {1} held", "结果 {0}（{2}）：{1} 有效"},
+    {"outcome {0} by {2}: {1} did not hold", "结果 {0}（{2}）：{1} 无效"},
+    {"case {0} with {1} {2} day after it closed", "结案 {2} 天后因 {1} 再次报修（案例 {0}）"},
+    {"case {0} with {1} {2} days after it closed", "结案 {2} 天后因 {1} 再次报修（案例 {0}）"},
+    {"closed under {0} days ago", "结案不足 {0} 天"},
+    {"not back with its components within {0} days", "{0} 天内没有因这些部件再次报修"},
     // search and similar
     {"kind", "类型"},
     {"id", "编号"},

@@ -140,6 +140,14 @@ struct TimelineItem {
   4: string summary
 }
 
+// A message for people: English with {0}, {1} ... placeholders and their
+// arguments, so that a client shows it in its reader's language (the CLI
+// looks the English text up in its catalogue).
+struct Message {
+  1: string text
+  2: list<string> arguments
+}
+
 // assetView: the asset 360 an agent reads before calling the customer.
 struct AssetCase {
   1: string caseId
@@ -155,6 +163,7 @@ struct AssetCase {
   // days), "too early" (closed under 30 days ago), "open", "no fix".
   9: string fixHeld
   10: string fixHeldWhy            // the outcome or the case behind fixHeld
+  11: Message fixHeldWhyMessage    // the same as a message
 }
 
 struct AssetView {
@@ -318,6 +327,7 @@ struct ComponentCandidate {
   13: list<FixOption> fixes
   14: string historyNote
   15: double namedInText           // share of its id's or name's words the text contains
+  16: Message historyNoteMessage   // historyNote as a message
 }
 
 struct HistoryItem {
@@ -325,14 +335,6 @@ struct HistoryItem {
   2: string kind
   3: string id
   4: string summary
-}
-
-// A message for people: English with {0}, {1} ... placeholders and their
-// arguments, so that a client shows it in its reader's language (the CLI
-// looks the English text up in its catalogue).
-struct Message {
-  1: string text
-  2: list<string> arguments
 }
 
 struct RootCauseAnswer {

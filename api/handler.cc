@@ -386,7 +386,11 @@ void Handler::rootCause(RootCauseAnswer& out, const RootCauseRequest& request) {
     cc.historyFactor = ca.history_factor;
     cc.cases = static_cast<int64_t>(ca.cases);
     cc.fixScope = ca.fix_scope;
-    cc.historyNote = ca.history_note;
+    if (!ca.history_note.text.empty()) {
+      cc.historyNote = ca.history_note.English();
+      cc.historyNoteMessage.text = ca.history_note.text;
+      cc.historyNoteMessage.arguments = ca.history_note.args;
+    }
     cc.namedInText = ca.named_in_text;
     for (const auto& e : ca.evidence) {
       SymptomEvidence se;

@@ -13,6 +13,7 @@
 #include "api/limits.h"
 #include "common/clock.h"
 #include "common/parse_number.h"
+#include "diagnosis/note.h"
 #include "graph/schema.h"
 #include "graph/vocabulary.h"
 
@@ -36,8 +37,11 @@ int64_t AddMonths(int64_t ms, int n) {
   return (sys_days(ymd) + (t - day)).time_since_epoch().count();
 }
 
+constexpr int64_t kRepeatDays = graph::kRepeatWindowMs / 86'400'000;
+
 struct FixState {
-  std::string held, why;
+  std::string held;
+  diagnosis::Note why;
 };
 
 // Whether case `c`'s fix held: a technician's outcome says so first (the
@@ -45,26 +49,33 @@ struct FixState {
 // back with one of the case's components within the repeat window.
 FixState FixHeld(const graph::storage::CaseDoc& c, const std::vector<Outcome>& outcomes,
                  std::span<const graph::storage::CaseDoc> later, int64_t now_ms) {
-  if (c.closed_ms == 0) return {"open", ""};
+  if (c.closed_ms == 0) return {"open", {}};
   for (auto o = outcomes.rbegin(); o != outcomes.rend(); ++o) {
     if (o->retracted || (o->fix.empty() && o->worked)) continue;
+    const std::string fix = o->fix.empty() ? "the repair" : o->fix;
+    if (o->by.empty())
+      return {o->worked ? "held" : "failed",
+              {o->worked ? "outcome {0}: {1} held" : "outcome {0}: {1} did not hold",
+               {o->outcomeId, fix}}};
     return {o->worked ? "held" : "failed",
-            "outcome " + o->outcomeId + (o->by.empty() ? "" : " by " + o->by) + ": " +
-                (o->fix.empty() ? "the repair" : o->fix) + (o->worked ? " held" : " did not hold")};
+            {o->worked ? "outcome {0} by {2}: {1} held" : "outcome {0} by {2}: {1} did not hold",
+             {o->outcomeId, fix, o->by}}};
   }
-  if (c.fixes.empty()) return {"no fix", ""};
+  if (c.fixes.empty()) return {"no fix", {}};
   for (const auto& n : later) {
     if (n.opened_ms - c.closed_ms > graph::kRepeatWindowMs) break;
     for (const auto& comp : n.components) {
       if (std::find(c.components.begin(), c.components.end(), comp) == c.components.end()) continue;
       const int64_t days = (n.opened_ms - c.closed_ms) / 86'400'000;
-      return {"came back", "case " + n.case_id + " with " + comp + " " + std::to_string(days) +
-                               (days == 1 ? " day" : " days") + " after it closed"};
+      return {"came back",
+              {days == 1 ? "case {0} with {1} {2} day after it closed"
+                         : "case {0} with {1} {2} days after it closed",
+               {n.case_id, comp, std::to_string(days)}}};
     }
   }
   if (now_ms - c.closed_ms < graph::kRepeatWindowMs)
-    return {"too early", "closed under 30 days ago"};
-  return {"held", "not back with its components within 30 days"};
+    return {"too early", {"closed under {0} days ago", {std::to_string(kRepeatDays)}}};
+  return {"held", {"not back with its components within {0} days", {std::to_string(kRepeatDays)}}};
 }
 
 }  // namespace
@@ -148,7 +159,9 @@ void Handler::AssetViewAt(AssetView& out, const std::string& serial, int32_t lim
     ac.fixes = c.fixes;
     FixState state = FixHeld(c, ListOutcomes(c.case_id), std::span(cases).subspan(i + 1), now_ms);
     ac.fixHeld = std::move(state.held);
-    ac.fixHeldWhy = std::move(state.why);
+    ac.fixHeldWhy = state.why.English();
+    ac.fixHeldWhyMessage.text = std::move(state.why.text);
+    ac.fixHeldWhyMessage.arguments = std::move(state.why.args);
     out.cases.push_back(std::move(ac));
   }
 

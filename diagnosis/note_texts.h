@@ -44,6 +44,9 @@ inline constexpr const char* kCodeManyFamilies =
 inline constexpr const char* kSearchFailed =
     "similar past cases could not be searched ({0}): ranked from the graph's evidence without them";
 inline constexpr const char* kNoText = "no text given: fault codes and history only";
+inline constexpr const char* kHistoryRepeat =
+    "this asset had case {0} on {1} within the repeat window: the repair may not have held";
+inline constexpr const char* kHistoryRecent = "this asset had case {0} on {1} in the last 90 days";
 
 // Every note above, for catalogue checks.
 inline constexpr const char* kAll[] = {
@@ -52,7 +55,7 @@ inline constexpr const char* kAll[] = {
     kPartsOutsideBom,  kPartOutsideBom,     kRankedOutsideBom, kNoEvidence,
     kAssetHistoryOnly, kCausesUnrecorded,   kCausesUnlisted,   kProductReadAs,
     kCodeWithoutCases, kCodeOneFamily,      kCodeManyFamilies, kSearchFailed,
-    kNoText,
+    kNoText,           kHistoryRepeat,      kHistoryRecent,
 };
 
 }  // namespace faultgraph::diagnosis::notes

@@ -482,7 +482,7 @@ Result<RootCauseAnswer> RootCauseRanker::Rank(const RootCauseQuery& q) const {
 
   // The asset's own history: a component it had a case for recently is
   // more likely (a repair that did not hold); recent alarms are shown.
-  std::map<std::string, std::string> history_notes;
+  std::map<std::string, Note> history_notes;
   std::map<std::string, double> history_factor;
   if (!q.serial.empty()) {
     auto asset = store_->GetEntity(graph::kinds::kAsset, q.serial);
@@ -510,10 +510,8 @@ Result<RootCauseAnswer> RootCauseRanker::Rank(const RootCauseQuery& q) const {
             double f = within ? 1.5 : 1.2;
             if (f > history_factor[comp]) {
               history_factor[comp] = f;
-              history_notes[comp] =
-                  "this asset had case " + item.id + " on " + comp +
-                  (within ? " within the repeat window: the repair may not have held"
-                          : " in the last 90 days");
+              history_notes[comp] = {within ? notes::kHistoryRepeat : notes::kHistoryRecent,
+                                     {item.id, comp}};
             }
             if (!blended.count(comp)) blended[comp] = 0.0;
           }
@@ -584,7 +582,7 @@ Result<RootCauseAnswer> RootCauseRanker::Rank(const RootCauseQuery& q) const {
     a.from_symptoms = from_symptoms.count(c) ? from_symptoms[c] : 0.0;
     a.from_cases = from_cases.count(c) ? from_cases[c] : 0.0;
     a.history_factor = history_factor.count(c) ? history_factor[c] : 1.0;
-    a.history_note = history_notes.count(c) ? history_notes[c] : "";
+    a.history_note = history_notes.count(c) ? history_notes[c] : Note{};
     a.named_in_text = named.count(c) ? named[c] : 0.0;
     a.outside_bom = outside_bom.count(c) > 0;
     auto comp = store_->GetEntity(graph::kinds::kComponent, c);

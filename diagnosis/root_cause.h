@@ -167,7 +167,7 @@ struct ComponentAnswer {
   std::vector<SupportingCase> supporting;
   std::vector<CauseCount> causes;
   std::vector<FixOption> fixes;
-  std::string history_note;
+  Note history_note;  // why the asset's history raised it (empty text: it did not)
 };
 
 struct HistoryItem {

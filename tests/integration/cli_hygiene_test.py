@@ -141,6 +141,11 @@ class CliHygiene(unittest.TestCase):
         found = self.run_cli("search", "不制冷").stdout
         self.assertRegex(found, r"counted in (all of them|the best \d+):\n")
         self.assertIn("T001", self.run_cli("asset", "ac00001").stdout)
+        # Whether a fix held, and why, in the reader's language (issue 17).
+        self.assertIn("came back: case T003 with FAN 1 day after it closed",
+                      self.run_cli("--lang", "en", "asset", "AC00001").stdout)
+        self.assertIn("结案 1 天后因 FAN 再次报修（案例 T003）",
+                      self.run_cli("--lang", "zh-CN", "asset", "AC00001").stdout)
         self.assertIn("AC-350", self.run_cli("product", "ac-350").stdout)
         self.assertIn("COMP", self.run_cli("neighbours", "CAUSED_BY", "ac-350:e4").stdout)
         for args, says in [(["case", "T999"], "no case 'T999'"),
