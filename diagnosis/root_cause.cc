@@ -150,10 +150,9 @@ Status RootCauseRanker::ScanFixStats(const std::string& product, const std::stri
 }
 
 Result<std::shared_ptr<const RootCauseRanker::Summary>> RootCauseRanker::CachedFixStats(
-    const std::vector<std::string>& products, const std::string& component,
-    int64_t window_ms) const {
-  std::string key = std::to_string(window_ms) + "|" + component;
-  for (const auto& p : products) key += "|" + p;
+    const std::string& scope, const std::function<Result<std::vector<std::string>>()>& products,
+    const std::string& component, int64_t window_ms) const {
+  const std::string key = std::to_string(window_ms) + "|" + component + "|" + scope;
   // A summary holds while no case was written since, and for kStaleMs
   // after that: under a steady ingest, answers would otherwise rescan on
   // every query. Fix rates a few seconds old are fine for ranking.
@@ -166,8 +165,10 @@ Result<std::shared_ptr<const RootCauseRanker::Summary>> RootCauseRanker::CachedF
                                now - it->second->computed < std::chrono::milliseconds(kStaleMs)))
       return std::shared_ptr<const Summary>(it->second);
   }
+  auto listed = products();
+  if (!listed.ok()) return listed.status();
   FixStats stats;
-  for (const auto& p : products) FG_RETURN_IF_ERROR(ScanFixStats(p, component, window_ms, &stats));
+  for (const auto& p : *listed) FG_RETURN_IF_ERROR(ScanFixStats(p, component, window_ms, &stats));
   auto summary = std::make_shared<Summary>();
   Summary& sum = *summary;
   sum.seq = seq;
@@ -572,7 +573,6 @@ Result<RootCauseAnswer> RootCauseRanker::Rank(const RootCauseQuery& q) const {
   // The fix and cause figures come from the product's cases of the
   // component, or the family's / every product's when it has few. Every
   // product is listed only when that last fallback is taken.
-  std::vector<std::string> all_products;
   std::map<std::string, uint64_t> with_cause;  // per component: its cases with a cause
 
   for (const auto& [p, c] : ranked) {
@@ -608,26 +608,30 @@ Result<RootCauseAnswer> RootCauseRanker::Rank(const RootCauseQuery& q) const {
       a.evidence.push_back(std::move(e));
     }
 
-    std::vector<std::string> scope_products = {q.product};
     a.fix_scope = "product " + q.product;
+    auto the_product = [&]() -> Result<std::vector<std::string>> {
+      return std::vector<std::string>{q.product};
+    };
     std::shared_ptr<const Summary> stats = std::make_shared<Summary>();
     if (out.product_known) {
-      auto s = CachedFixStats(scope_products, c, q.repeat_window_ms);
+      auto s = CachedFixStats(a.fix_scope, the_product, c, q.repeat_window_ms);
       if (!s.ok()) return s.status();
       stats = std::move(*s);
     }
     if (stats->cases < kMinScopeCases) {
-      if (family_products.empty() && all_products.empty()) {
-        auto list = store_->ListEntities(graph::kinds::kProduct, 100000);
-        if (!list.ok()) return list.status();
-        for (const auto& e : *list) all_products.push_back(e.id);
-      }
-      scope_products = !family_products.empty() ? family_products : all_products;
       // (No family: family_products is the product alone, known by its cases.)
       a.fix_scope = family_products.empty() ? "all products"
                     : out.family.empty()    ? "product " + q.product
                                             : "family " + out.family;
-      auto s = CachedFixStats(scope_products, c, q.repeat_window_ms);
+      auto scope_products = [&]() -> Result<std::vector<std::string>> {
+        if (!family_products.empty()) return family_products;
+        auto list = store_->ListEntities(graph::kinds::kProduct, 100000);
+        if (!list.ok()) return list.status();
+        std::vector<std::string> all;
+        for (const auto& e : *list) all.push_back(e.id);
+        return all;
+      };
+      auto s = CachedFixStats(a.fix_scope, scope_products, c, q.repeat_window_ms);
       if (!s.ok()) return s.status();
       stats = std::move(*s);
     }

@@ -229,9 +229,13 @@ class RootCauseRanker {
     std::vector<FixOption> fixes;    // best first
     std::vector<std::pair<int64_t, std::string>> latest;
   };
-  Result<std::shared_ptr<const Summary>> CachedFixStats(const std::vector<std::string>& products,
-                                                        const std::string& component,
-                                                        int64_t window_ms) const;
+  // The summary of `component` over the products of `scope` (the answer's
+  // fix_scope: "product P", "family F", "all products"); `products` lists
+  // them and is called only when the cache has no fresh summary, so that an
+  // answer from all products does not list every product per request.
+  Result<std::shared_ptr<const Summary>> CachedFixStats(
+      const std::string& scope, const std::function<Result<std::vector<std::string>>()>& products,
+      const std::string& component, int64_t window_ms) const;
 
   static void RankCauses(const RootCauseQuery& q, RootCauseAnswer* out);
   // Orders a component's fixes by the success score mixed with the fix
