@@ -189,7 +189,8 @@ Result<RunRecord> RunConnector(ingest::IngestPipeline& pipeline, graph::GraphSto
   r.status = "running";
   r.full = options.full;
   if (!options.from.empty()) r.position = "backfill " + options.from + " to " + options.to;
-  r.started_ms = SystemClock()->NowMillis();
+  const Clock* clock = options.clock != nullptr ? options.clock : SystemClock();
+  r.started_ms = clock->NowMillis();
   if (!previous->empty() && previous->front().started_ms >= r.started_ms)
     r.started_ms = previous->front().started_ms + 1;  // keys stay unique and ordered
   FG_RETURN_IF_ERROR(SaveRun(store, r));
@@ -230,7 +231,7 @@ Result<RunRecord> RunConnector(ingest::IngestPipeline& pipeline, graph::GraphSto
     r.status = "failed";
     r.error = s.message();
   }
-  r.ended_ms = SystemClock()->NowMillis();
+  r.ended_ms = clock->NowMillis();
   RedactRun(&r);
   Status saved = SaveRun(store, r);
   if (!s.ok()) return s;

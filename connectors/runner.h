@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/status.h"
 #include "connectors/connector_config.h"
 #include "graph/graph_store.h"
@@ -37,6 +38,8 @@ struct RunOptions {
   // A backfill: only rows whose cursor (postgres) or modification time
   // (http) is in [from, to), under a position of its own.
   std::string from, to;
+  // Stamps the run's start and end (null: the system clock).
+  const Clock* clock = nullptr;
   // Called after each committed batch (a drop folder: each file) with the
   // run so far, its position that of the batch just committed.
   std::function<void(const RunRecord&)> committed;

@@ -6,8 +6,8 @@
 namespace faultgraph::connectors {
 
 Scheduler::Scheduler(ingest::IngestPipeline& pipeline, graph::GraphStore& store,
-                     ConnectorsFile file)
-    : pipeline_(pipeline), store_(store), file_(std::move(file)) {
+                     ConnectorsFile file, const Clock* clock)
+    : pipeline_(pipeline), store_(store), file_(std::move(file)), clock_(clock) {
   for (const auto& c : file_.connectors) metrics_[c.name];
 }
 
@@ -15,6 +15,11 @@ Scheduler::~Scheduler() { Stop(); }
 
 void Scheduler::Start() {
   thread_ = std::thread([this] { Loop(); });
+}
+
+void Scheduler::Wake() {
+  { std::lock_guard<std::mutex> lock(mu_); }  // the loop is waiting, or will read the clock
+  cv_.notify_all();
 }
 
 void Scheduler::Stop() {
@@ -80,7 +85,7 @@ std::map<std::string, ConnectorMetrics> Scheduler::Metrics() const {
 
 void Scheduler::Loop() {
   std::map<std::string, int64_t> next;  // due time per scheduled connector
-  int64_t now = SystemClock()->NowMillis();
+  int64_t now = clock_->NowMillis();
   for (const auto& c : file_.connectors) {
     if (c.schedule) next[c.name] = c.schedule->NextAfter(now);
   }
@@ -97,7 +102,7 @@ void Scheduler::Loop() {
           requests_.erase(requests_.begin());
           break;
         }
-        now = SystemClock()->NowMillis();
+        now = clock_->NowMillis();
         int64_t soonest = INT64_MAX;
         for (auto& [n, due] : next) {
           if (due >= 0 && due <= now) {
@@ -115,8 +120,9 @@ void Scheduler::Loop() {
       metrics_[name].running = true;
     }
     const ConnectorConfig* c = file_.Find(name);
-    if (c->schedule) next[name] = c->schedule->NextAfter(SystemClock()->NowMillis());
+    if (c->schedule) next[name] = c->schedule->NextAfter(clock_->NowMillis());
     o.stop = &stop_;
+    o.clock = clock_;
     LogInfo("connector " + name + ": run started" +
             (o.full           ? " (full)"
              : o.from.empty() ? ""

@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/clock.h"
 #include "connectors/connector_config.h"
 #include "connectors/runner.h"
 
@@ -30,7 +31,10 @@ struct ConnectorMetrics {
 
 class Scheduler {
  public:
-  Scheduler(ingest::IngestPipeline& pipeline, graph::GraphStore& store, ConnectorsFile file);
+  // `clock` tells when a scheduled run is due and stamps the runs (tests
+  // inject one and move it, then Wake()).
+  Scheduler(ingest::IngestPipeline& pipeline, graph::GraphStore& store, ConnectorsFile file,
+            const Clock* clock = SystemClock());
   ~Scheduler();
   void Start();
   // Stops after the batch in hand of a running connector.
@@ -46,6 +50,9 @@ class Scheduler {
   // neither running nor queued: Busy then, so that a run never
   // loses its position under it.
   Status Reset(const std::string& name);
+  // Reads the clock again now instead of at the next due time (the clock
+  // moved: a test's, or the system's after a jump).
+  void Wake();
   // A copy of every connector's figures.
   std::map<std::string, ConnectorMetrics> Metrics() const;
   const ConnectorsFile& file() const { return file_; }
@@ -56,6 +63,7 @@ class Scheduler {
   ingest::IngestPipeline& pipeline_;
   graph::GraphStore& store_;
   ConnectorsFile file_;
+  const Clock* clock_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
   struct Request {

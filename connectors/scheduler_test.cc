@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <fstream>
 #include <thread>
@@ -11,6 +12,17 @@
 
 namespace faultgraph::connectors {
 namespace {
+
+// A clock the test sets.
+class ManualClock : public Clock {
+ public:
+  explicit ManualClock(int64_t ms) : ms_(ms) {}
+  int64_t NowMillis() const override { return ms_.load(); }
+  void Set(int64_t ms) { ms_.store(ms); }
+
+ private:
+  std::atomic<int64_t> ms_;
+};
 
 class SchedulerTest : public ::testing::Test {
  protected:
@@ -83,6 +95,44 @@ TEST_F(SchedulerTest, BackfillAndResetNameWhatIsWrong) {
   EXPECT_TRUE(scheduler_->Backfill("nope", "a", "b").IsNotFound());
   EXPECT_TRUE(scheduler_->Reset("nope").IsNotFound());
   EXPECT_TRUE(scheduler_->RunNow("nope", false).IsNotFound());
+}
+
+// A scheduled connector runs when its cron time comes on the scheduler's
+// clock, once, and its run is stamped with that clock: no test waits for
+// the wall clock to reach a minute.
+TEST_F(SchedulerTest, AScheduledRunIsDueByTheInjectedClock) {
+  Write(dir_.Path("hourly.toml"),
+        "[[connector]]\nname = \"calls\"\ntype = \"folder\"\nmapping = \"case.toml\"\n"
+        "schedule = \"0 * * * *\"\n"
+        "[connector.folder]\npath = \"drop\"\npattern = \"*.csv\"\n");
+  auto file = LoadConnectors(dir_.Path("hourly.toml"));
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  constexpr int64_t k1059 = 1'709'290'740'000;  // 2024-03-01 10:59:00 UTC
+  ManualClock clock(k1059);
+  scheduler_ = std::make_unique<Scheduler>(*pipeline_, *store_, std::move(*file), &clock);
+  scheduler_->Start();
+  scheduler_->Wake();
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(ConnectorHistory(*store_, "calls", 10)->size(), 0u) << "ran before 11:00";
+
+  clock.Set(k1059 + 61'000);  // 11:00:01
+  scheduler_->Wake();
+  WaitForRuns(1);
+  auto runs = ConnectorHistory(*store_, "calls", 10);
+  ASSERT_EQ(runs->size(), 1u);
+  EXPECT_EQ(runs->front().started_ms, k1059 + 61'000);
+  EXPECT_EQ(runs->front().ended_ms, k1059 + 61'000);
+  EXPECT_EQ(runs->front().written, 2);
+
+  clock.Set(k1059 + 31 * 60'000);  // 11:30: the next is due at 12:00
+  scheduler_->Wake();
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(ConnectorHistory(*store_, "calls", 10)->size(), 1u) << "ran again before 12:00";
+  clock.Set(k1059 + 61 * 60'000);  // 12:00
+  scheduler_->Wake();
+  WaitForRuns(2);
+  EXPECT_EQ(ConnectorHistory(*store_, "calls", 10)->front().started_ms, k1059 + 61 * 60'000);
+  scheduler_.reset();  // stops before the clock goes
 }
 
 }  // namespace
