@@ -60,6 +60,51 @@ std::vector<std::string> NewestWindow(const Months& months, double share, double
   return out;
 }
 
+// How many documents match a query in one shard: exact below the
+// check_at_least asked for, bounds above.
+struct MatchCounts {
+  uint64_t lower = 0, estimated = 0, upper = 0;
+};
+
+// Matches `query` on the newest months of `shard` only, so that a query of
+// many matches does not score them all: first a window sized by `share`
+// (the expected share of matching documents), then one sized by the share
+// seen in it (Xapian's estimate when none matched). True with `ms` and the
+// shard's counts when a window held `need` matches (the second: at least
+// `count`); false when the whole shard must be matched (the query is then
+// the enquire's again).
+bool MatchNewestWindow(Xapian::Enquire& enquire, const Xapian::Query& query,
+                       const Xapian::Database& shard, double share, Xapian::doccount count,
+                       Xapian::doccount check, Xapian::doccount need, Xapian::MSet* ms,
+                       MatchCounts* counts) {
+  const Months months = MonthsOf(shard);
+  const double shard_docs = std::max<double>(1, shard.get_doccount());
+  Xapian::MSet estimate = enquire.get_mset(0, 0);  // statistics only, no matching
+  size_t tried = 0;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    double held = 0;
+    auto window = NewestWindow(months, share, need, &held);
+    if (window.empty() || window.size() <= tried) break;
+    tried = window.size();
+    enquire.set_query(
+        Xapian::Query(Xapian::Query::OP_FILTER, query,
+                      Xapian::Query(Xapian::Query::OP_OR, window.begin(), window.end())));
+    *ms = enquire.get_mset(0, count, std::max(check, need));
+    const Xapian::doccount lower = ms->get_matches_lower_bound();
+    // The second window may hold fewer than `need`, if enough to fill the
+    // page: matching the whole shard costs the most.
+    if (lower >= need || (attempt == 1 && lower >= count)) {
+      *counts = {lower, std::max(lower, estimate.get_matches_estimated()),
+                 std::max(lower, estimate.get_matches_upper_bound())};
+      return true;
+    }
+    share = lower > 0 ? 0.8 * lower / std::max(1.0, held)
+                      : std::min(1.0, estimate.get_matches_estimated() / shard_docs);
+  }
+  enquire.set_query(query);
+  return false;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Searcher>> Searcher::Open(const std::string& dir, int shards) {
@@ -206,9 +251,7 @@ Result<SearchResponse> Searcher::SearchOnce(const SearchRequest& req,
   const size_t n = db.shards.size();
   Xapian::doccount want = static_cast<Xapian::doccount>(req.offset + req.limit);
   Xapian::doccount fetch = req.facets ? std::max(want, kFacetDocs) : want;
-  struct Counts {
-    uint64_t lower = 0, estimated = 0, upper = 0;
-  };
+  using Counts = MatchCounts;
   // The best `count` matches of a query over all shards, and how many
   // documents match it. check_at_least `check` (the page and the facets'
   // documents when matches are wanted): below that many matches the
@@ -243,39 +286,11 @@ Result<SearchResponse> Searcher::SearchOnce(const SearchRequest& req,
         }
         const double shards = static_cast<double>(n);
         if (bound * shards > static_cast<double>(req.window_above)) {
-          const Months months = MonthsOf(shard);
           // Per shard: the newest `need` matches, at least.
           const auto need = static_cast<Xapian::doccount>(
               std::max<size_t>(req.window_matches, 4 * size_t{count}) / n + 1);
-          // First a window sized by the bound's share (for every word: as
-          // if the words always came together), then one sized by the
-          // share seen in it (by Xapian's estimate when none matched),
-          // then the whole shard.
-          Xapian::MSet estimate = enquire.get_mset(0, 0);  // statistics only, no matching
-          double share = std::min(1.0, bound / shard_docs);
-          size_t tried = 0;
-          for (int attempt = 0; attempt < 2; ++attempt) {
-            double held = 0;
-            auto window = NewestWindow(months, share, need, &held);
-            if (window.empty() || window.size() <= tried) break;
-            tried = window.size();
-            enquire.set_query(
-                Xapian::Query(Xapian::Query::OP_FILTER, query,
-                              Xapian::Query(Xapian::Query::OP_OR, window.begin(), window.end())));
-            ms = enquire.get_mset(0, count, std::max(check, need));
-            const Xapian::doccount lower = ms.get_matches_lower_bound();
-            // The second window may hold fewer than `need`, if enough to
-            // fill the page: matching the whole shard costs the most.
-            if (lower >= need || (attempt == 1 && lower >= count)) {
-              done = true;
-              c[i] = {lower, std::max(lower, estimate.get_matches_estimated()),
-                      std::max(lower, estimate.get_matches_upper_bound())};
-              break;
-            }
-            share = lower > 0 ? 0.8 * lower / std::max(1.0, held)
-                              : std::min(1.0, estimate.get_matches_estimated() / shard_docs);
-          }
-          if (!done) enquire.set_query(query);
+          done = MatchNewestWindow(enquire, query, shard, std::min(1.0, bound / shard_docs), count,
+                                   check, need, &ms, &c[i]);
         }
       }
       if (!done) {
