@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/cli_format.h"
+#include "api/cli_messages.h"
 #include "common/clock.h"
 #include "connectors/connector_config.h"
 #include "connectors/runner.h"
@@ -43,8 +44,10 @@ std::vector<std::string> RunRow(const connectors::RunRecord& r) {
           r.error.empty() ? r.position : r.error};
 }
 
-const std::vector<std::string> kRunHeader = {
-    "connector", "started", "seconds", "status", "read", "written", "rejected", "position / error"};
+std::vector<std::string> RunHeader() {
+  return TrAll({"connector", "started", "seconds", "status", "read", "written", "rejected",
+                "position / error"});
+}
 
 }  // namespace
 
@@ -114,7 +117,7 @@ int RunConnectorsCommand(const ConnectorsCommand& cmd, graph::GraphStore* store,
     if (cmd.as_json) {
       std::printf("%s\n", RunJson(*r).dump(2).c_str());
     } else {
-      PrintTable(kRunHeader, {RunRow(*r)});
+      PrintTable(RunHeader(), {RunRow(*r)});
     }
     return r->status == "ok" || r->status == "stopped" ? 0 : 1;
   }
@@ -169,11 +172,11 @@ int RunConnectorsCommand(const ConnectorsCommand& cmd, graph::GraphStore* store,
     if (cmd.as_json) {
       std::printf("%s\n", out.dump(2).c_str());
     } else if (cmd.verb == "status") {
-      PrintTable(
-          {"connector", "type", "next run", "last run", "read", "rejected", "position / error"},
-          rows);
+      PrintTable(TrAll({"connector", "type", "next run", "last run", "read", "rejected",
+                        "position / error"}),
+                 rows);
     } else {
-      PrintTable(kRunHeader, rows);
+      PrintTable(RunHeader(), rows);
     }
     return 0;
   }
@@ -246,7 +249,7 @@ int RunRemoteConnectorsCommand(const ConnectorsCommand& cmd, api::FaultGraphIf& 
   if (cmd.as_json) {
     std::printf("%s\n", out.dump(2).c_str());
   } else {
-    PrintTable(kRunHeader, rows);
+    PrintTable(RunHeader(), rows);
   }
   return 0;
 }

@@ -187,6 +187,41 @@ constexpr Message kCatalogue[] = {
      "source counts once per version ({0} in all); records counts each record once",
      "“已应用”按记录的每个已应用版本计数，来源中修订过的记录每个版本计一次（共 {0}）；"
      "“记录”每条记录只计一次"},
+    // ingest, dlq, verify
+    {"file", "文件"},
+    {"state", "状态"},
+    {"complete", "完成"},
+    {"already complete", "此前已完成"},
+    {"stopped at byte {0}; run again to resume", "停在第 {0} 字节；再次运行即可继续"},
+    {"resumed at byte {0}", "从第 {0} 字节继续"},
+    {"reason", "原因"},
+    {"search index: {0}", "搜索索引：{0}"},
+    {"INCOMPLETE", "不完整"},
+    {"  cases and fixes in the graph  {0}", "  图谱中的案例和修复    {0}"},
+    {"  documents in the index        {0}", "  索引中的文档          {0}"},
+    {"  waiting to be indexed         {0}", "  等待索引              {0}"},
+    {"  missing / stale / orphaned    {0} / {1} / {2}", "  缺失 / 过期 / 多余    {0} / {1} / {2}"},
+    {"run 'faultgraph verify --repair' to fix it", "运行 'faultgraph verify --repair' 修复"},
+    // connectors, users, audit
+    {"connector", "连接器"},
+    {"started", "开始"},
+    {"seconds", "秒"},
+    {"status", "状态"},
+    {"read", "读取"},
+    {"written", "写入"},
+    {"position / error", "位置 / 错误"},
+    {"type", "类型"},
+    {"next run", "下次运行"},
+    {"last run", "上次运行"},
+    {"principal", "用户"},
+    {"role", "角色"},
+    {"created", "创建"},
+    {"time", "时间"},
+    {"method", "调用"},
+    {"outcome", "结果"},
+    {"took", "耗时"},
+    {"targets", "对象"},
+    {"client", "客户端"},
     // repeats
     {"attempts", "次数"},
     {"repeats", "返修"},
@@ -365,6 +400,12 @@ std::string FromSimplified(std::string_view zh_cn) {
 
 std::string TrF(std::string_view en, std::initializer_list<std::string_view> args) {
   return Fill(Tr(en), args);
+}
+
+std::vector<std::string> TrAll(std::initializer_list<std::string_view> en) {
+  std::vector<std::string> out;
+  for (auto e : en) out.push_back(Tr(e));
+  return out;
 }
 
 std::string TrArgs(std::string_view en, const std::vector<std::string>& args) {

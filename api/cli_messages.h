@@ -43,6 +43,8 @@ std::string Fill(std::string_view text, std::initializer_list<std::string_view> 
 std::string FromSimplified(std::string_view zh_cn);
 // Tr then Fill.
 std::string TrF(std::string_view en, std::initializer_list<std::string_view> args);
+// Each of `en` in the current language (a table's headers).
+std::vector<std::string> TrAll(std::initializer_list<std::string_view> en);
 // The same with arguments that come in a list (a message the server sent
 // as English text and its arguments, e.g. an answer's notes).
 std::string TrArgs(std::string_view en, const std::vector<std::string>& args);

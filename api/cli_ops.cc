@@ -62,16 +62,16 @@ int CmdIngest(api::FaultGraphIf& fg, api::Handler* local, const Args& a, bool as
                        {"resumed", r.resumed}});
     rows.push_back(
         {file, std::to_string(r.applied), std::to_string(r.skipped), std::to_string(r.rejected),
-         r.stopped    ? "stopped at byte " + std::to_string(r.endOffset) + "; run again to resume"
-         : !r.resumed ? "complete"
-         : r.resumedFrom == r.size ? "already complete"
-                                   : "resumed at byte " + std::to_string(r.resumedFrom)});
+         r.stopped ? TrF("stopped at byte {0}; run again to resume", {std::to_string(r.endOffset)})
+         : !r.resumed              ? Tr("complete")
+         : r.resumedFrom == r.size ? Tr("already complete")
+                                   : TrF("resumed at byte {0}", {std::to_string(r.resumedFrom)})});
     if (r.stopped) break;
   }
   if (as_json) {
     Print(results);
   } else {
-    cli::PrintTable({"file", "applied", "skipped", "rejected", "state"}, rows);
+    cli::PrintTable(TrAll({"file", "applied", "skipped", "rejected", "state"}), rows);
     int64_t rejected = 0;
     for (const auto& r : results) rejected += r["rejected"].get<int64_t>();
     if (rejected > 0)
@@ -186,7 +186,7 @@ int CmdDlq(api::FaultGraphIf& fg, const Args& a, bool as_json) {
   }
   std::vector<std::vector<std::string>> rows;
   for (const auto& d : dl) rows.push_back({d.id, d.source, d.position, d.reason});
-  cli::PrintTable({"id", "source", "position", "reason"}, rows);
+  cli::PrintTable(TrAll({"id", "source", "position", "reason"}), rows);
   return 0;
 }
 
@@ -218,13 +218,15 @@ int CmdVerify(api::FaultGraphIf& fg, const Args& args, bool as_json) {
            {"foundAtOpen", c.foundAtOpen},
            {"examples", c.examples}});
   } else {
-    std::printf("search index: %s\n", c.clean ? "complete" : "INCOMPLETE");
-    std::printf("  cases and fixes in the graph  %lld\n", static_cast<long long>(c.graphDocuments));
-    std::printf("  documents in the index        %lld\n", static_cast<long long>(c.indexDocuments));
-    std::printf("  waiting to be indexed         %lld\n", static_cast<long long>(c.pending));
-    std::printf("  missing / stale / orphaned    %lld / %lld / %lld\n",
-                static_cast<long long>(c.missing), static_cast<long long>(c.stale),
-                static_cast<long long>(c.orphaned));
+    auto n = [](int64_t v) { return std::to_string(v); };
+    std::printf("%s\n",
+                TrF("search index: {0}", {Tr(c.clean ? "complete" : "INCOMPLETE")}).c_str());
+    std::printf("%s\n", TrF("  cases and fixes in the graph  {0}", {n(c.graphDocuments)}).c_str());
+    std::printf("%s\n", TrF("  documents in the index        {0}", {n(c.indexDocuments)}).c_str());
+    std::printf("%s\n", TrF("  waiting to be indexed         {0}", {n(c.pending)}).c_str());
+    std::printf("%s\n", TrF("  missing / stale / orphaned    {0} / {1} / {2}",
+                            {n(c.missing), n(c.stale), n(c.orphaned)})
+                            .c_str());
     for (const auto& e : c.examples) std::printf("    %s\n", e.c_str());
     if (c.repaired > 0)
       std::printf("  repaired                      %lld documents\n",
@@ -232,7 +234,8 @@ int CmdVerify(api::FaultGraphIf& fg, const Args& args, bool as_json) {
     if (c.foundAtOpen > 0)
       std::printf("  at open, after an unclean shutdown: %lld found and repaired\n",
                   static_cast<long long>(c.foundAtOpen));
-    if (!c.clean && c.repaired == 0) std::printf("run 'faultgraph verify --repair' to fix it\n");
+    if (!c.clean && c.repaired == 0)
+      std::printf("%s\n", Tr("run 'faultgraph verify --repair' to fix it").c_str());
   }
   return c.clean || c.repaired > 0 ? 0 : kIncomplete;
 }

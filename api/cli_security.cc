@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/cli_format.h"
+#include "api/cli_messages.h"
 
 namespace faultgraph::cli {
 namespace {
@@ -75,7 +76,7 @@ int RunUsersCommand(const UsersCommand& cmd, api::FaultGraphIf& fg) {
       rows.push_back({p.name, p.role, FormatTime(p.createdMs),
                       p.revoked ? "revoked " + FormatTime(p.revokedMs) : "active"});
     }
-    PrintTable({"principal", "role", "created", "status"}, rows);
+    PrintTable(TrAll({"principal", "role", "created", "status"}), rows);
     return 0;
   }
   if (cmd.verb == "revoke") {
@@ -121,7 +122,8 @@ int RunAuditCommand(const AuditCommand& cmd, api::FaultGraphIf& fg) {
     rows.push_back({FormatTime(r.timeMs), r.principal.empty() ? "-" : r.principal, r.role, r.method,
                     r.outcome, std::to_string(r.durationUs / 1000) + " ms", targets, r.peer});
   }
-  PrintTable({"time", "principal", "role", "method", "outcome", "took", "targets", "client"}, rows);
+  PrintTable(TrAll({"time", "principal", "role", "method", "outcome", "took", "targets", "client"}),
+             rows);
   return 0;
 }
 

@@ -146,6 +146,12 @@ class CliHygiene(unittest.TestCase):
                       self.run_cli("--lang", "en", "asset", "AC00001").stdout)
         self.assertIn("结案 1 天后因 FAN 再次报修（案例 T003）",
                       self.run_cli("--lang", "zh-CN", "asset", "AC00001").stdout)
+        # Operators' tables too.
+        verify = self.run_cli("--lang", "zh-CN", "verify").stdout
+        self.assertTrue(verify.startswith("搜索索引：完成\n  图谱中的案例和修复    6\n"), verify)
+        self.assertTrue(self.run_cli("--lang", "zh-CN", "dlq", "list").stdout.startswith("编号"))
+        self.assertTrue(self.run_cli("--lang", "en", "verify").stdout.startswith(
+            "search index: complete\n  cases and fixes in the graph  6\n"))
         self.assertIn("AC-350", self.run_cli("product", "ac-350").stdout)
         self.assertIn("COMP", self.run_cli("neighbours", "CAUSED_BY", "ac-350:e4").stdout)
         for args, says in [(["case", "T999"], "no case 'T999'"),
