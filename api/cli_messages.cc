@@ -104,6 +104,10 @@ constexpr Message kCatalogue[] = {
     {"this asset had case {0} on {1} in the last 90 days", "该设备近 90 天内的案例 {0} 曾涉及 {1}"},
     // asset: whether a case's fix held, and why
     {"outcome {0}: {1} held", "结果 {0}：{1} 有效"},
+    {"outcome {0}: the repair held", "结果 {0}：维修有效"},
+    {"outcome {0}: the repair did not hold", "结果 {0}：维修无效"},
+    {"outcome {0} by {2}: the repair held", "结果 {0}（{2}）：维修有效"},
+    {"outcome {0} by {2}: the repair did not hold", "结果 {0}（{2}）：维修无效"},
     {"outcome {0}: {1} did not hold", "结果 {0}：{1} 无效"},
     {"outcome {0} by {2}: {1} held", "结果 {0}（{2}）：{1} 有效"},
     {"outcome {0} by {2}: {1} did not hold", "结果 {0}（{2}）：{1} 无效"},

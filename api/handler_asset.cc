@@ -52,14 +52,14 @@ FixState FixHeld(const graph::storage::CaseDoc& c, const std::vector<Outcome>& o
   if (c.closed_ms == 0) return {"open", {}};
   for (auto o = outcomes.rbegin(); o != outcomes.rend(); ++o) {
     if (o->retracted || (o->fix.empty() && o->worked)) continue;
-    const std::string fix = o->fix.empty() ? "the repair" : o->fix;
-    if (o->by.empty())
-      return {o->worked ? "held" : "failed",
-              {o->worked ? "outcome {0}: {1} held" : "outcome {0}: {1} did not hold",
-               {o->outcomeId, fix}}};
+    // [worked][by named][fix named]: {0} the outcome, {1} the fix, {2} who.
+    static constexpr const char* kWhy[2][2][2] = {
+        {{"outcome {0}: the repair did not hold", "outcome {0}: {1} did not hold"},
+         {"outcome {0} by {2}: the repair did not hold", "outcome {0} by {2}: {1} did not hold"}},
+        {{"outcome {0}: the repair held", "outcome {0}: {1} held"},
+         {"outcome {0} by {2}: the repair held", "outcome {0} by {2}: {1} held"}}};
     return {o->worked ? "held" : "failed",
-            {o->worked ? "outcome {0} by {2}: {1} held" : "outcome {0} by {2}: {1} did not hold",
-             {o->outcomeId, fix, o->by}}};
+            {kWhy[o->worked][!o->by.empty()][!o->fix.empty()], {o->outcomeId, o->fix, o->by}}};
   }
   if (c.fixes.empty()) return {"no fix", {}};
   for (const auto& n : later) {
