@@ -24,6 +24,10 @@ namespace faultgraph::cli {
 
 using nlohmann::json;
 
+// A failure cause as people read it: "绕组短路 (winding_short)"; the id alone
+// when the rules do not name it.
+static std::string CauseLabel(const std::string& id);
+
 static json ToJson(const std::vector<api::Neighbour>& ns) {
   json out = json::array();
   for (const auto& n : ns) out.push_back({{"id", n.id}, {"count", n.count}});
@@ -187,8 +191,8 @@ int CmdCase(api::FaultGraphIf& fg, const Args& a, bool as_json) {
         TrF("symptom: {0}", {shown(c.symptomText)}), TrF("notes: {0}", {shown(c.notes)}),
         TrF("fault codes: {0}", {shown(Join(c.faultCodes))}),
         TrF("components: {0}", {shown(Join(c.components))}),
-        TrF("cause: {0}", {shown(c.failureCause)}), TrF("fixes: {0}", {shown(Join(c.fixes))}),
-        TrF("parts: {0}", {shown(Join(c.parts))}),
+        TrF("cause: {0}", {shown(c.failureCause.empty() ? "" : CauseLabel(c.failureCause))}),
+        TrF("fixes: {0}", {shown(Join(c.fixes))}), TrF("parts: {0}", {shown(Join(c.parts))}),
         TrF("labour: {0}   outcome: {1}",
             {c.labourMinutes > 0 ? TrF("{0} min", {std::to_string(c.labourMinutes)}) : "-",
              shown(c.outcome)})})
@@ -321,7 +325,8 @@ int CmdAsset(api::FaultGraphIf& fg, const Args& a, bool as_json) {
           Tr(c.fixHeld) +
           (c.fixHeldWhy.empty() ? "" : ": " + Shown(c.fixHeldWhyMessage, c.fixHeldWhy));
       rows.push_back({c.caseId, date(c.openedMs), date(c.closedMs), shown(parts),
-                      shown(c.failureCause), shown(Join(c.fixes)), held});
+                      shown(c.failureCause.empty() ? "" : CauseLabel(c.failureCause)),
+                      shown(Join(c.fixes)), held});
     }
     cli::PrintTable({Tr("case"), Tr("opened"), Tr("closed"), Tr("components"), Tr("cause"),
                      Tr("fix"), Tr("fix held")},
@@ -384,6 +389,15 @@ static std::string SymptomLabel(const std::string& id) {
   const std::string name = rules->SymptomName(id, zh ? "zh-CN" : "en");
   if (name.empty()) return id;
   return (zh ? cli::FromSimplified(name) : name) + " (" + id + ")";
+}
+
+static std::string CauseLabel(const std::string& id) {
+  const ingest::TextRules* rules = SymptomRules();
+  if (rules == nullptr) return id;
+  const bool zh = CurrentLang() != Lang::kEn;
+  const std::string name = rules->CauseName(id, zh ? "zh-CN" : "en");
+  if (name.empty()) return id;
+  return (zh ? FromSimplified(name) : name) + " (" + id + ")";
 }
 
 static std::string SymptomLabels(const std::vector<std::string>& ids) {
@@ -582,7 +596,7 @@ static void PrintRootCause(const api::RootCauseAnswer& a) {
     if (!c.causes.empty()) {
       std::string s;
       for (const auto& k : c.causes)
-        s += (s.empty() ? "" : ", ") + k.cause + " " + std::to_string(k.count);
+        s += (s.empty() ? "" : ", ") + CauseLabel(k.cause) + " " + std::to_string(k.count);
       std::printf("   %s\n", TrF("causes ({0}, {1} cases): {2}",
                                  {ScopeLabel(c.fixScope), std::to_string(c.cases), s})
                                  .c_str());
@@ -610,7 +624,7 @@ static void PrintRootCause(const api::RootCauseAnswer& a) {
   if (!a.causes.empty()) {
     std::string s;
     for (const auto& k : a.causes)
-      s += (s.empty() ? "" : ", ") + k.cause + " " + Percent(k.probability) + "%" +
+      s += (s.empty() ? "" : ", ") + CauseLabel(k.cause) + " " + Percent(k.probability) + "%" +
            (k.similarCases > 0 ? " (" + TrF("{0} similar", {std::to_string(k.similarCases)}) + ")"
                                : "");
     std::printf("\n%s\n", TrF("likely causes: {0}", {s}).c_str());

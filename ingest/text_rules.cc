@@ -119,9 +119,9 @@ Result<std::unique_ptr<TextRules>> TextRules::Parse(std::string_view text,
 
   for (const auto& [k, v] : root) {
     std::string key(k.str());
-    if (key != "codes" && key != "parts" && key != "pii" && key != "symptom") {
+    if (key != "codes" && key != "parts" && key != "pii" && key != "symptom" && key != "cause") {
       return Status::InvalidArgument(Where(path, &v) + ": unknown section '" + key +
-                                     "' (expected codes, parts, pii, symptom)");
+                                     "' (expected codes, parts, pii, symptom, cause)");
     }
   }
   auto string_list = [&](const toml::node* n, const std::string& name,
@@ -178,6 +178,27 @@ Result<std::unique_ptr<TextRules>> TextRules::Parse(std::string_view text,
   }
   rules->masker_ = std::make_unique<PiiMasker>(labels);
 
+  // `name = { en = "...", zh-CN = "..." }` of a symptom or cause (absent:
+  // none); `what` and the example name it in an error.
+  auto names = [&](const toml::node* name, const std::string& what, const char* en_example,
+                   const char* zh_example,
+                   std::map<std::string, std::string, std::less<>>* out) -> Status {
+    if (name == nullptr) return Status::Ok();
+    const toml::table* table = name->as_table();
+    if (table == nullptr)
+      return Status::InvalidArgument(Where(path, name) + ": " + what +
+                                     " name must be a table such as { en = \"" + en_example +
+                                     "\", zh-CN = \"" + zh_example + "\" }");
+    for (const auto& [lang, text] : *table) {
+      const auto value = text.value<std::string>();
+      if ((lang.str() != "en" && lang.str() != "zh-CN") || !value || value->empty())
+        return Status::InvalidArgument(Where(path, &text) + ": " + what + " name '" +
+                                       std::string(lang.str()) +
+                                       "' must be a non-empty string for en or zh-CN");
+      (*out)[std::string(lang.str())] = *value;
+    }
+    return Status::Ok();
+  };
   // [[symptom]] id = "no_cooling"  patterns = ["不制冷", "not cooling"]
   re2::RE2::Options o;
   o.set_case_sensitive(false);
@@ -217,21 +238,27 @@ Result<std::unique_ptr<TextRules>> TextRules::Parse(std::string_view text,
         return Status::InvalidArgument(Where(path, &entry) + ": symptom '" + *id + "': " + error);
       }
       rules->symptom_ids_.push_back(*id);
-      if (const toml::node* name = t->get("name")) {
-        const toml::table* names = name->as_table();
-        if (names == nullptr)
-          return Status::InvalidArgument(Where(path, name) + ": symptom '" + *id +
-                                         "' name must be a table such as "
-                                         "{ en = \"no cooling\", zh-CN = \"不制冷\" }");
-        for (const auto& [lang, text] : *names) {
-          const auto value = text.value<std::string>();
-          if ((lang.str() != "en" && lang.str() != "zh-CN") || !value || value->empty())
-            return Status::InvalidArgument(Where(path, &text) + ": symptom '" + *id + "' name '" +
-                                           std::string(lang.str()) +
-                                           "' must be a non-empty string for en or zh-CN");
-          rules->symptom_names_[*id][std::string(lang.str())] = *value;
-        }
-      }
+      FG_RETURN_IF_ERROR(names(t->get("name"), "symptom '" + *id + "'", "no cooling", "不制冷",
+                               &rules->symptom_names_[*id]));
+    }
+  }
+  // [[cause]] id = "winding_short"  name = { en = "winding short", zh-CN = "绕组短路" }:
+  // how a failure cause recorded as an id reads.
+  if (const toml::node* causes = root.get("cause")) {
+    const toml::array* a = causes->as_array();
+    if (a == nullptr)
+      return Status::InvalidArgument(Where(path, causes) + ": cause names are written [[cause]]");
+    for (const auto& entry : *a) {
+      const toml::table* t = entry.as_table();
+      if (t == nullptr)
+        return Status::InvalidArgument(Where(path, &entry) + ": a [[cause]] must be a table");
+      auto id = t->get("id") ? t->get("id")->value<std::string>() : std::nullopt;
+      if (!id || id->empty())
+        return Status::InvalidArgument(Where(path, &entry) + ": a [[cause]] needs an 'id'");
+      if (t->get("name") == nullptr)
+        return Status::InvalidArgument(Where(path, &entry) + ": cause '" + *id + "' needs a name");
+      FG_RETURN_IF_ERROR(names(t->get("name"), "cause '" + *id + "'", "winding short", "绕组短路",
+                               &rules->cause_names_[*id]));
     }
   }
   if (!rules->re_->symptoms->Compile())
@@ -262,11 +289,23 @@ std::vector<std::string> TextRules::MatchSymptoms(std::string_view folded) const
   return out;
 }
 
-std::string TextRules::SymptomName(std::string_view id, std::string_view lang) const {
-  auto it = symptom_names_.find(id);
-  if (it == symptom_names_.end()) return "";
+namespace {
+
+std::string NameIn(const TextRules::Names& names, std::string_view id, std::string_view lang) {
+  auto it = names.find(id);
+  if (it == names.end()) return "";
   auto name = it->second.find(lang);
   return name == it->second.end() ? "" : name->second;
+}
+
+}  // namespace
+
+std::string TextRules::SymptomName(std::string_view id, std::string_view lang) const {
+  return NameIn(symptom_names_, id, lang);
+}
+
+std::string TextRules::CauseName(std::string_view id, std::string_view lang) const {
+  return NameIn(cause_names_, id, lang);
 }
 
 std::string TextRules::Fold(std::string_view text) const { return folder_->Fold(text); }

@@ -52,6 +52,11 @@ class TextRules {
   // A symptom rule's display name in `lang` ("en" or "zh-CN", the rule's
   // `name = { en = "...", zh-CN = "..." }`); "" when it has none.
   std::string SymptomName(std::string_view id, std::string_view lang) const;
+  // A failure cause's display name in `lang` (a [[cause]] entry's name);
+  // "" when the rules do not name it.
+  std::string CauseName(std::string_view id, std::string_view lang) const;
+  // id -> (language -> name)
+  using Names = std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>>;
   // Folds text the way the rules and the index expect.
   std::string Fold(std::string_view text) const;
 
@@ -60,9 +65,8 @@ class TextRules {
   struct Compiled;  // the re2 objects
   std::unique_ptr<Compiled> re_;
   std::vector<std::string> symptom_ids_;
-  // id -> (language -> name)
-  std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>>
-      symptom_names_;
+  Names symptom_names_;
+  Names cause_names_;
   std::unique_ptr<PiiMasker> masker_;
   const text::TextFolder* folder_ = nullptr;  // TextFolder::Shared()
 };

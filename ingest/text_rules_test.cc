@@ -42,6 +42,32 @@ TEST(TextRules, SymptomRulesCarryTheirDisplayNames) {
       << r.status().message();
 }
 
+// A failure cause recorded as an id reads by its name (issue 17).
+TEST(TextRules, CauseNamesFromTheRules) {
+  auto rules = ShippedRules();
+  EXPECT_EQ(rules->CauseName("winding_short", "zh-CN"), "绕组短路");
+  EXPECT_EQ(rules->CauseName("winding_short", "en"), "winding short");
+  EXPECT_EQ(rules->CauseName("no_such_cause", "zh-CN"), "");
+  EXPECT_EQ(rules->CauseName("no_cooling", "zh-CN"), "");  // a symptom is not a cause
+
+  auto r = TextRules::Parse("[[cause]]\nid = 'wear'\nname = { en = 'wear', zh-CN = '磨损' }\n",
+                            "r.toml");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ((*r)->CauseName("wear", "zh-CN"), "磨损");
+  EXPECT_EQ((*r)->symptom_rule_count(), 0u);
+  for (const auto& [toml, says] : std::vector<std::pair<std::string, std::string>>{
+           {"[[cause]]\nname = { en = 'x' }\n", "a [[cause]] needs an 'id'"},
+           {"[[cause]]\nid = 'x'\n", "cause 'x' needs a name"},
+           {"[[cause]]\nid = 'x'\nname = 'X'\n", "cause 'x' name must be a table"},
+           {"[[cause]]\nid = 'x'\nname = { de = 'X' }\n", "name 'de' must be a non-empty"},
+           {"cause = 3\n", "cause names are written [[cause]]"}}) {
+    r = TextRules::Parse(toml, "r.toml");
+    ASSERT_FALSE(r.ok()) << toml;
+    EXPECT_NE(r.status().message().find(says), std::string::npos) << r.status().message();
+    EXPECT_NE(r.status().message().find("r.toml:"), std::string::npos) << r.status().message();
+  }
+}
+
 TEST(TextRules, CodesPerFamilyAndParts) {
   auto rules = ShippedRules();
   EXPECT_EQ(rules->ExtractCodes("AC", "显示E4故障码, later ERR 12"),

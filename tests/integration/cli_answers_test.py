@@ -113,6 +113,18 @@ class CliAnswers(unittest.TestCase):
         self.assertIn("不製冷 (no_cooling)", tw)
         self.assertIn("confidence", en)
 
+        # Causes by their names when the rules name them (issue 17): the
+        # shipped rules plus a [[cause]] for this fixture's "wear".
+        shipped = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "ops",
+                               "config", "text_rules.toml")
+        rules = os.path.join(self.tmp, "rules_with_causes.toml")
+        with open(shipped, encoding="utf-8") as f, open(rules, "w", encoding="utf-8") as out:
+            out.write(f.read() + '\n[[cause]]\nid = "wear"\nname = { en = "wear", zh-CN = "磨损" }\n')
+        named = self.fg("--lang", "zh-CN", "--rules", rules, *ask)
+        self.assertIn("可能原因：磨损 (wear) ", named)
+        self.assertIn("可能原因：wear ", zh)  # without a name: the id
+        self.assertIn("原因：磨损 (wear)", self.fg("--lang", "zh-CN", "--rules", rules, "case", "T001"))
+
         case = self.fg("case", "T001", lang={"FAULTGRAPH_LANG": "zh-CN"})
         self.assertIn("症状描述：空调不制冷", case)
         self.assertIn("产品：AC-350", case)
