@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <map>
 
 #include "common/file_util.h"
@@ -199,68 +200,76 @@ Result<std::unique_ptr<TextRules>> TextRules::Parse(std::string_view text,
     }
     return Status::Ok();
   };
+  // Every [[KIND]] table of the file (none: OK), with its non-empty 'id';
+  // `what` names the section in an error.
+  auto each_entry =
+      [&](const char* kind, const char* what,
+          const std::function<Status(const toml::node&, const toml::table*, const std::string*)>&
+              fn) -> Status {
+    const toml::node* section = root.get(kind);
+    if (section == nullptr) return Status::Ok();
+    const std::string brackets = std::string("[[") + kind + "]]";
+    const toml::array* a = section->as_array();
+    if (a == nullptr)
+      return Status::InvalidArgument(Where(path, section) + ": " + what + " are written " +
+                                     brackets);
+    for (const auto& entry : *a) {
+      const toml::table* t = entry.as_table();
+      if (t == nullptr)
+        return Status::InvalidArgument(Where(path, &entry) + ": a " + brackets +
+                                       " must be a table");
+      auto id = t->get("id") ? t->get("id")->value<std::string>() : std::nullopt;
+      if (!id || id->empty())
+        return Status::InvalidArgument(Where(path, &entry) + ": a " + brackets + " needs an 'id'");
+      FG_RETURN_IF_ERROR(fn(entry, t, &*id));
+    }
+    return Status::Ok();
+  };
   // [[symptom]] id = "no_cooling"  patterns = ["不制冷", "not cooling"]
   re2::RE2::Options o;
   o.set_case_sensitive(false);
   o.set_log_errors(false);
   rules->re_->symptoms = std::make_unique<re2::RE2::Set>(o, re2::RE2::UNANCHORED);
-  if (const toml::node* sym = root.get("symptom")) {
-    const toml::array* a = sym->as_array();
-    if (a == nullptr)
-      return Status::InvalidArgument(Where(path, sym) + ": symptom rules are written [[symptom]]");
-    for (const auto& entry : *a) {
-      const toml::table* t = entry.as_table();
-      if (t == nullptr)
-        return Status::InvalidArgument(Where(path, &entry) + ": a [[symptom]] must be a table");
-      auto id = t->get("id") ? t->get("id")->value<std::string>() : std::nullopt;
-      if (!id || id->empty())
-        return Status::InvalidArgument(Where(path, &entry) + ": a [[symptom]] needs an 'id'");
-      std::vector<std::string> patterns;
-      FG_RETURN_IF_ERROR(
-          string_list(t->get("patterns"), "symptom '" + *id + "' patterns", &patterns));
-      if (patterns.empty())
-        return Status::InvalidArgument(Where(path, &entry) + ": symptom '" + *id +
-                                       "' has no patterns");
-      std::string alternation;
-      for (const auto& p : patterns) {
-        // Rules are matched on folded text: fold their literal parts too.
-        std::string folded = rules->folder_->Fold(p);
-        re2::RE2 check(folded, o);
-        if (!check.ok()) {
-          return Status::InvalidArgument(Where(path, t->get("patterns")) + ": symptom '" + *id +
-                                         "' pattern '" + p +
-                                         "' does not compile: " + check.error());
+  FG_RETURN_IF_ERROR(each_entry(
+      "symptom", "symptom rules",
+      [&](const toml::node& entry, const toml::table* t, const std::string* id) -> Status {
+        std::vector<std::string> patterns;
+        FG_RETURN_IF_ERROR(
+            string_list(t->get("patterns"), "symptom '" + *id + "' patterns", &patterns));
+        if (patterns.empty())
+          return Status::InvalidArgument(Where(path, &entry) + ": symptom '" + *id +
+                                         "' has no patterns");
+        std::string alternation;
+        for (const auto& p : patterns) {
+          // Rules are matched on folded text: fold their literal parts too.
+          std::string folded = rules->folder_->Fold(p);
+          re2::RE2 check(folded, o);
+          if (!check.ok()) {
+            return Status::InvalidArgument(Where(path, t->get("patterns")) + ": symptom '" + *id +
+                                           "' pattern '" + p +
+                                           "' does not compile: " + check.error());
+          }
+          alternation += (alternation.empty() ? "" : "|") + std::string("(?:") + folded + ")";
         }
-        alternation += (alternation.empty() ? "" : "|") + std::string("(?:") + folded + ")";
-      }
-      std::string error;
-      if (rules->re_->symptoms->Add(alternation, &error) < 0) {
-        return Status::InvalidArgument(Where(path, &entry) + ": symptom '" + *id + "': " + error);
-      }
-      rules->symptom_ids_.push_back(*id);
-      FG_RETURN_IF_ERROR(names(t->get("name"), "symptom '" + *id + "'", "no cooling", "不制冷",
-                               &rules->symptom_names_[*id]));
-    }
-  }
+        std::string error;
+        if (rules->re_->symptoms->Add(alternation, &error) < 0) {
+          return Status::InvalidArgument(Where(path, &entry) + ": symptom '" + *id + "': " + error);
+        }
+        rules->symptom_ids_.push_back(*id);
+        return names(t->get("name"), "symptom '" + *id + "'", "no cooling", "不制冷",
+                     &rules->symptom_names_[*id]);
+      }));
   // [[cause]] id = "winding_short"  name = { en = "winding short", zh-CN = "绕组短路" }:
   // how a failure cause recorded as an id reads.
-  if (const toml::node* causes = root.get("cause")) {
-    const toml::array* a = causes->as_array();
-    if (a == nullptr)
-      return Status::InvalidArgument(Where(path, causes) + ": cause names are written [[cause]]");
-    for (const auto& entry : *a) {
-      const toml::table* t = entry.as_table();
-      if (t == nullptr)
-        return Status::InvalidArgument(Where(path, &entry) + ": a [[cause]] must be a table");
-      auto id = t->get("id") ? t->get("id")->value<std::string>() : std::nullopt;
-      if (!id || id->empty())
-        return Status::InvalidArgument(Where(path, &entry) + ": a [[cause]] needs an 'id'");
-      if (t->get("name") == nullptr)
-        return Status::InvalidArgument(Where(path, &entry) + ": cause '" + *id + "' needs a name");
-      FG_RETURN_IF_ERROR(names(t->get("name"), "cause '" + *id + "'", "winding short", "绕组短路",
-                               &rules->cause_names_[*id]));
-    }
-  }
+  FG_RETURN_IF_ERROR(each_entry(
+      "cause", "cause names",
+      [&](const toml::node& entry, const toml::table* t, const std::string* id) -> Status {
+        if (t->get("name") == nullptr)
+          return Status::InvalidArgument(Where(path, &entry) + ": cause '" + *id +
+                                         "' needs a name");
+        return names(t->get("name"), "cause '" + *id + "'", "winding short", "绕组短路",
+                     &rules->cause_names_[*id]);
+      }));
   if (!rules->re_->symptoms->Compile())
     return Status::InvalidArgument(path + ": symptom rules too large to compile");
   return rules;
