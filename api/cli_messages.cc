@@ -9,6 +9,8 @@
 #include <memory>
 #include <mutex>
 
+#include "common/placeholders.h"
+
 namespace faultgraph::cli {
 namespace {
 
@@ -371,30 +373,8 @@ std::string Tr(std::string_view en) {
   return std::string(en);  // English, or a message not in the catalogue
 }
 
-namespace {
-
-template <typename Args>
-std::string FillFrom(std::string_view text, const Args& args) {
-  std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '{' && i + 2 < text.size() &&
-        std::isdigit(static_cast<unsigned char>(text[i + 1])) && text[i + 2] == '}') {
-      const size_t k = static_cast<size_t>(text[i + 1] - '0');
-      if (k < args.size()) {
-        out.append(*(args.begin() + k));
-        i += 2;
-        continue;
-      }
-    }
-    out += text[i];
-  }
-  return out;
-}
-
-}  // namespace
-
 std::string Fill(std::string_view text, std::initializer_list<std::string_view> args) {
-  return FillFrom(text, args);
+  return FillPlaceholders(text, args);
 }
 
 std::string FromSimplified(std::string_view zh_cn) {
@@ -413,7 +393,7 @@ std::vector<std::string> TrAll(std::initializer_list<std::string_view> en) {
 }
 
 std::string TrArgs(std::string_view en, const std::vector<std::string>& args) {
-  return FillFrom(Tr(en), args);
+  return FillPlaceholders(Tr(en), args);
 }
 
 }  // namespace faultgraph::cli

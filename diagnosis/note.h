@@ -5,9 +5,10 @@
 // JSON, logs and clients without a catalogue.
 #pragma once
 
-#include <charconv>
 #include <string>
 #include <vector>
+
+#include "common/placeholders.h"
 
 namespace faultgraph::diagnosis {
 
@@ -15,24 +16,7 @@ struct Note {
   std::string text;               // English, with {N} placeholders
   std::vector<std::string> args;  // {N} is args[N]
 
-  std::string English() const {
-    std::string out;
-    for (size_t i = 0; i < text.size(); ++i) {
-      size_t close = text[i] == '{' ? text.find('}', i) : std::string::npos;
-      if (close != std::string::npos && close > i + 1 &&
-          text.find_first_not_of("0123456789", i + 1) == close) {
-        size_t n = 0;
-        auto [end, ec] = std::from_chars(text.data() + i + 1, text.data() + close, n);
-        if (ec == std::errc() && end == text.data() + close && n < args.size()) {
-          out += args[n];
-          i = close;
-          continue;
-        }
-      }
-      out += text[i];
-    }
-    return out;
-  }
+  std::string English() const { return FillPlaceholders(text, args); }
   bool operator==(const Note&) const = default;
 };
 
