@@ -5,6 +5,7 @@
 
 #include "api/api_errors.h"
 #include "api/limits.h"
+#include "api/note_message.h"
 #include "connectors/dlq_retry.h"
 #include "connectors/file_connector.h"
 #include "connectors/mapping.h"
@@ -362,10 +363,7 @@ void Handler::rootCause(RootCauseAnswer& out, const RootCauseRequest& request) {
   out.symptoms = a.symptoms_used;
   for (const auto& n : a.notes) {
     out.notes.push_back(n.English());
-    Message m;
-    m.text = n.text;
-    m.arguments = n.args;
-    out.noteMessages.push_back(std::move(m));
+    out.noteMessages.push_back(ToMessage(n));
   }
   for (const auto& h : a.history) {
     HistoryItem item;
@@ -388,8 +386,7 @@ void Handler::rootCause(RootCauseAnswer& out, const RootCauseRequest& request) {
     cc.fixScope = ca.fix_scope;
     if (!ca.history_note.text.empty()) {
       cc.historyNote = ca.history_note.English();
-      cc.historyNoteMessage.text = ca.history_note.text;
-      cc.historyNoteMessage.arguments = ca.history_note.args;
+      cc.historyNoteMessage = ToMessage(ca.history_note);
     }
     cc.namedInText = ca.named_in_text;
     for (const auto& e : ca.evidence) {

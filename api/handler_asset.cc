@@ -11,9 +11,9 @@
 #include "api/api_errors.h"
 #include "api/handler.h"
 #include "api/limits.h"
+#include "api/note_message.h"
 #include "common/clock.h"
 #include "common/parse_number.h"
-#include "diagnosis/note.h"
 #include "graph/schema.h"
 #include "graph/vocabulary.h"
 
@@ -160,8 +160,7 @@ void Handler::AssetViewAt(AssetView& out, const std::string& serial, int32_t lim
     FixState state = FixHeld(c, ListOutcomes(c.case_id), std::span(cases).subspan(i + 1), now_ms);
     ac.fixHeld = std::move(state.held);
     ac.fixHeldWhy = state.why.English();
-    ac.fixHeldWhyMessage.text = std::move(state.why.text);
-    ac.fixHeldWhyMessage.arguments = std::move(state.why.args);
+    ac.fixHeldWhyMessage = ToMessage(state.why);
     out.cases.push_back(std::move(ac));
   }
 
