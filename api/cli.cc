@@ -156,8 +156,8 @@ int main(int argc, char** argv) {
     }
     fg = *c;
     // The shipped (or given) rules name the symptoms the server answers
-    // with; read only when an answer shows one (SymptomRules).
-    SetSymptomRulesPath(rules_path);
+    // with; read only when an answer shows one (NameRules).
+    SetNameRulesPath(rules_path);
   } else {
     const char* env = std::getenv("FAULTGRAPH_DATA");
     std::string dir = args.Get("--data", env != nullptr ? env : "faultgraph-data");
@@ -168,7 +168,7 @@ int main(int argc, char** argv) {
       return 2;
     }
     rules = std::move(r).value();
-    SetSymptomRules(rules.get());
+    SetNameRules(rules.get());
     api::DataPaths paths(dir);
     UseOwnerOnlyUmask();  // what this run creates there is the owner's alone
     graph::GraphOptions options;

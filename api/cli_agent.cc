@@ -363,11 +363,11 @@ static api::SearchFilters ParseFilters(const Args& a) {
 static const ingest::TextRules* g_rules = nullptr;
 static std::optional<std::string> g_rules_path;
 
-void SetSymptomRules(const ingest::TextRules* rules) { g_rules = rules; }
-void SetSymptomRulesPath(const std::string& path) { g_rules_path = path; }
+void SetNameRules(const ingest::TextRules* rules) { g_rules = rules; }
+void SetNameRulesPath(const std::string& path) { g_rules_path = path; }
 
 // Null when they could not be read: symptoms then show as ids.
-static const ingest::TextRules* SymptomRules() {
+static const ingest::TextRules* NameRules() {
   if (g_rules == nullptr && g_rules_path) {
     static const std::unique_ptr<ingest::TextRules> loaded = [] {
       auto r = ingest::TextRules::LoadOrShipped(*g_rules_path);
@@ -379,25 +379,26 @@ static const ingest::TextRules* SymptomRules() {
   return g_rules;
 }
 
-// A symptom as people read it: "不制冷 (no_cooling)", "no cooling
-// (no_cooling)"; the id alone when the rules do not name it (fault codes:
-// AC:E4).
-static std::string SymptomLabel(const std::string& id) {
-  const ingest::TextRules* rules = SymptomRules();
+// An id the text rules name, as people read it: "不制冷 (no_cooling)",
+// "no cooling (no_cooling)"; the id alone when the rules do not name it.
+static std::string NamedLabel(const std::string& id,
+                              std::string (ingest::TextRules::*name_of)(std::string_view,
+                                                                        std::string_view) const) {
+  const ingest::TextRules* rules = NameRules();
   if (rules == nullptr) return id;
-  const bool zh = cli::CurrentLang() != cli::Lang::kEn;
-  const std::string name = rules->SymptomName(id, zh ? "zh-CN" : "en");
+  const bool zh = CurrentLang() != Lang::kEn;
+  const std::string name = (rules->*name_of)(id, zh ? "zh-CN" : "en");
   if (name.empty()) return id;
-  return (zh ? cli::FromSimplified(name) : name) + " (" + id + ")";
+  return (zh ? FromSimplified(name) : name) + " (" + id + ")";
+}
+
+// A symptom (fault codes such as AC:E4 have no name: their id).
+static std::string SymptomLabel(const std::string& id) {
+  return NamedLabel(id, &ingest::TextRules::SymptomName);
 }
 
 static std::string CauseLabel(const std::string& id) {
-  const ingest::TextRules* rules = SymptomRules();
-  if (rules == nullptr) return id;
-  const bool zh = CurrentLang() != Lang::kEn;
-  const std::string name = rules->CauseName(id, zh ? "zh-CN" : "en");
-  if (name.empty()) return id;
-  return (zh ? FromSimplified(name) : name) + " (" + id + ")";
+  return NamedLabel(id, &ingest::TextRules::CauseName);
 }
 
 static std::string SymptomLabels(const std::vector<std::string>& ids) {

@@ -24,9 +24,9 @@ int CmdProduct(api::FaultGraphIf& fg, const Args& a, bool as_json);
 int CmdNeighbours(api::FaultGraphIf& fg, const Args& a, bool as_json);
 int CmdOutcome(api::FaultGraphIf& fg, const Args& a, bool as_json);
 
-// The text rules that name symptoms in answers ("不制冷 (no_cooling)"):
+// The text rules that name symptoms and causes in answers ("不制冷 (no_cooling)"):
 // the embedded run's, or (--server) a file read on first use.
-void SetSymptomRules(const ingest::TextRules* rules);
-void SetSymptomRulesPath(const std::string& path);
+void SetNameRules(const ingest::TextRules* rules);
+void SetNameRulesPath(const std::string& path);
 
 }  // namespace faultgraph::cli
