@@ -214,9 +214,15 @@ Result<std::shared_ptr<const RootCauseRanker::Summary>> RootCauseRanker::CachedF
       }
       o.parts.push_back(s);
     }
-    auto fix = store_->GetEntity(graph::kinds::kFix, f);
-    if (fix.ok()) o.title = fix->name;
     sum.fixes.push_back(std::move(o));
+  }
+  {  // their titles in one read
+    std::vector<std::string> ids;
+    for (const auto& o : sum.fixes) ids.push_back(o.fix);
+    auto fixes = store_->GetEntities(graph::kinds::kFix, ids);
+    if (!fixes.ok()) return fixes.status();
+    for (size_t i = 0; i < ids.size(); ++i)
+      if ((*fixes)[i]) sum.fixes[i].title = (*fixes)[i]->name;
   }
   std::sort(sum.fixes.begin(), sum.fixes.end(), [](const FixOption& x, const FixOption& y) {
     return x.score != y.score ? x.score > y.score : x.attempts > y.attempts;
@@ -496,34 +502,53 @@ Result<RootCauseAnswer> RootCauseRanker::Rank(const RootCauseQuery& q) const {
             {notes::kSerialOfAnotherProduct, {q.serial, asset->product, q.product}});
       auto timeline = store_->AssetTimeline(q.serial, 10000);
       if (!timeline.ok()) return timeline.status();
+      // The recent cases and alarms, each kind in one read.
+      std::vector<const graph::TimelineItem*> case_items, alarm_items;
+      std::vector<std::string> case_ids, alarm_ids;
       for (const auto& item : *timeline) {
         if (item.time_ms > now || now - item.time_ms > kHistoryMs) continue;
         if (item.kind == "case") {
-          auto c = store_->GetCase(item.id);
-          if (!c.ok()) continue;
-          std::string comps;
-          for (const auto& comp : c->components) comps += (comps.empty() ? "" : ", ") + comp;
-          out.history.push_back({item.time_ms, "case", item.id,
-                                 Clip(c->symptom_text, 80) + (comps.empty() ? "" : " → " + comps)});
-          int64_t end = c->closed_ms != 0 ? c->closed_ms : c->opened_ms;
-          bool within = now - end <= q.repeat_window_ms;
-          for (const auto& comp : c->components) {
-            double f = within ? 1.5 : 1.2;
-            if (f > history_factor[comp]) {
-              history_factor[comp] = f;
-              history_notes[comp] = {within ? notes::kHistoryRepeat : notes::kHistoryRecent,
-                                     {item.id, comp}};
-            }
-            if (!blended.count(comp)) blended[comp] = 0.0;
-          }
+          case_items.push_back(&item);
+          case_ids.push_back(item.id);
         } else if (item.kind == "sensor" && now - item.time_ms <= kAlarmMs) {
-          auto e = store_->GetEvent("sensor", item.id);
-          if (!e.ok()) continue;
-          out.history.push_back({item.time_ms, "sensor", item.id,
-                                 e->code + (e->measurement.empty() ? "" : " " + e->measurement) +
-                                     " (" + e->severity + ")"});
+          alarm_items.push_back(&item);
+          alarm_ids.push_back(item.id);
         }
       }
+      auto cases = store_->GetCases(case_ids);
+      if (!cases.ok()) return cases.status();
+      auto alarms = store_->GetEvents("sensor", alarm_ids);
+      if (!alarms.ok()) return alarms.status();
+      for (size_t i = 0; i < case_items.size(); ++i) {
+        const auto& item = *case_items[i];
+        if (!(*cases)[i]) continue;
+        const storage::CaseDoc& c = *(*cases)[i];
+        std::string comps;
+        for (const auto& comp : c.components) comps += (comps.empty() ? "" : ", ") + comp;
+        out.history.push_back({item.time_ms, "case", item.id,
+                               Clip(c.symptom_text, 80) + (comps.empty() ? "" : " → " + comps)});
+        int64_t end = c.closed_ms != 0 ? c.closed_ms : c.opened_ms;
+        bool within = now - end <= q.repeat_window_ms;
+        for (const auto& comp : c.components) {
+          double f = within ? 1.5 : 1.2;
+          if (f > history_factor[comp]) {
+            history_factor[comp] = f;
+            history_notes[comp] = {within ? notes::kHistoryRepeat : notes::kHistoryRecent,
+                                   {item.id, comp}};
+          }
+          if (!blended.count(comp)) blended[comp] = 0.0;
+        }
+      }
+      for (size_t i = 0; i < alarm_items.size(); ++i) {
+        const auto& item = *alarm_items[i];
+        if (!(*alarms)[i]) continue;
+        const storage::EventDoc& e = *(*alarms)[i];
+        out.history.push_back({item.time_ms, "sensor", item.id,
+                               e.code + (e.measurement.empty() ? "" : " " + e.measurement) + " (" +
+                                   e.severity + ")"});
+      }
+      std::stable_sort(out.history.begin(), out.history.end(),
+                       [](const auto& x, const auto& y) { return x.time_ms < y.time_ms; });
       if (!history_factor.empty()) {
         // Unseen components get a share so the factor can lift them.
         for (auto& [c, p] : blended)
@@ -575,7 +600,12 @@ Result<RootCauseAnswer> RootCauseRanker::Rank(const RootCauseQuery& q) const {
   // product is listed only when that last fallback is taken.
   std::map<std::string, uint64_t> with_cause;  // per component: its cases with a cause
 
-  for (const auto& [p, c] : ranked) {
+  std::vector<std::string> ranked_ids;
+  for (const auto& [p, c] : ranked) ranked_ids.push_back(c);
+  auto ranked_entities = store_->GetEntities(graph::kinds::kComponent, ranked_ids);
+  if (!ranked_entities.ok()) return ranked_entities.status();
+  for (size_t rank = 0; rank < ranked.size(); ++rank) {
+    const auto& [p, c] = ranked[rank];
     ComponentAnswer a;
     a.component = c;
     a.probability = p;
@@ -585,8 +615,7 @@ Result<RootCauseAnswer> RootCauseRanker::Rank(const RootCauseQuery& q) const {
     a.history_note = history_notes.count(c) ? history_notes[c] : Note{};
     a.named_in_text = named.count(c) ? named[c] : 0.0;
     a.outside_bom = outside_bom.count(c) > 0;
-    auto comp = store_->GetEntity(graph::kinds::kComponent, c);
-    if (comp.ok()) a.name = comp->name;
+    if ((*ranked_entities)[rank]) a.name = (*ranked_entities)[rank]->name;
     for (const auto& ps : per_symptom) {
       SymptomEvidence e;
       e.symptom = ps.symptom;
@@ -698,20 +727,35 @@ std::vector<SupportingCase> RootCauseRanker::Supporting(const RootCauseQuery& q,
     if (x.similarity != y.similarity) return x.similarity > y.similarity;
     return x.opened_ms != y.opened_ms ? x.opened_ms > y.opened_ms : x.case_id < y.case_id;
   };
-  std::vector<SupportingCase> out;
+  // The near cases first, then the scope's newest; each read once, together.
+  std::vector<const NearCase*> near_shown;
+  std::vector<std::pair<int64_t, std::string>> latest_shown;
   std::set<std::string> shown;
-  for (const NearCase* nc : near) {
-    if (!shown.insert(nc->case_id).second) continue;
-    auto doc = store_->GetCase(nc->case_id);
-    out.push_back({nc->case_id, nc->snippet, nc->similarity, doc.ok() ? doc->opened_ms : 0});
+  for (const NearCase* nc : near)
+    if (shown.insert(nc->case_id).second) near_shown.push_back(nc);
+  const size_t near_kept = std::min(near_shown.size(), q.max_supporting);
+  for (const auto& [opened, id] : stats.latest) {  // newest first
+    if (near_kept + latest_shown.size() >= q.max_supporting) break;
+    if (shown.insert(id).second) latest_shown.emplace_back(opened, id);
+  }
+  std::vector<std::string> ids;
+  for (const NearCase* nc : near_shown) ids.push_back(nc->case_id);
+  for (const auto& [opened, id] : latest_shown) ids.push_back(id);
+  auto docs = store_->GetCases(ids);
+  auto doc = [&](size_t i) -> const storage::CaseDoc* {
+    return docs.ok() && (*docs)[i] ? &*(*docs)[i] : nullptr;
+  };
+  std::vector<SupportingCase> out;
+  for (size_t i = 0; i < near_shown.size(); ++i) {
+    const NearCase* nc = near_shown[i];
+    out.push_back({nc->case_id, nc->snippet, nc->similarity, doc(i) ? doc(i)->opened_ms : 0});
   }
   std::sort(out.begin(), out.end(), order);
   if (out.size() > q.max_supporting) out.resize(q.max_supporting);
-  for (const auto& [opened, id] : stats.latest) {  // newest first
-    if (out.size() >= q.max_supporting) break;
-    if (!shown.insert(id).second) continue;
-    auto doc = store_->GetCase(id);
-    out.push_back({id, doc.ok() ? Clip(doc->symptom_text, 80) : "", 0, opened});
+  for (size_t j = 0; j < latest_shown.size(); ++j) {
+    const storage::CaseDoc* d = doc(near_shown.size() + j);
+    out.push_back(
+        {latest_shown[j].second, d ? Clip(d->symptom_text, 80) : "", 0, latest_shown[j].first});
   }
   std::stable_sort(out.begin(), out.end(), order);
   return out;

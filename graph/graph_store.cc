@@ -698,6 +698,14 @@ Result<std::vector<std::optional<storage::Entity>>> GraphStore::GetEntities(
   return MultiGetDecoded<storage::Entity>(db_.get(), Handle(Cf::kEntity), keys, kind);
 }
 
+Result<std::vector<std::optional<storage::EventDoc>>> GraphStore::GetEvents(
+    const std::string& kind, const std::vector<std::string>& ids) const {
+  std::vector<std::string> keys;
+  keys.reserve(ids.size());
+  for (const auto& id : ids) keys.push_back(keys::Event(kind, id));
+  return MultiGetDecoded<storage::EventDoc>(db_.get(), Handle(Cf::kCase), keys, kind);
+}
+
 Result<std::vector<std::optional<storage::DedupEntry>>> GraphStore::GetDedups(
     const std::string& source, const std::vector<std::string>& source_ids) const {
   std::vector<std::string> keys;
@@ -767,24 +775,36 @@ Status GraphStore::ScanPrefix(
 Result<std::vector<Neighbour>> GraphStore::Neighbours(EdgeType type, const std::string& scope,
                                                       const std::string& id, Direction dir,
                                                       size_t limit) const {
-  std::vector<Neighbour> out;
+  // A heap of the best `limit` so far, the weakest kept on top. Better is
+  // a higher count, then the lower id; edges arrive in target-id order, so
+  // an edge that only ties the weakest kept is weaker and is passed over.
+  auto better = [](const Neighbour& a, const Neighbour& b) {
+    return a.count != b.count ? a.count > b.count : a.id < b.id;
+  };
+  std::vector<Neighbour> heap;
+  if (limit == 0) return heap;
   Cf cf = dir == Direction::kOut ? Cf::kEdge : Cf::kRedge;
   Status s = ScanPrefix(cf, keys::EdgePrefix(type, scope, id), SIZE_MAX,
                         [&](std::string_view key, std::string_view value) {
+                          uint64_t count = DecodeCounter(value);
+                          if (count == 0 || count >= (1ull << 63)) return true;
+                          if (heap.size() == limit && count <= heap.front().count) return true;
                           KeyReader r(key);
                           uint8_t t;
                           std::string sc, from, to;
                           if (!r.Tag(&t) || !r.Str(&sc) || !r.Str(&from) || !r.Str(&to))
                             return true;
-                          uint64_t count = DecodeCounter(value);
-                          if (count != 0 && count < (1ull << 63)) out.push_back({to, count});
+                          if (heap.size() == limit) {
+                            std::pop_heap(heap.begin(), heap.end(), better);
+                            heap.pop_back();
+                          }
+                          heap.push_back({std::move(to), count});
+                          std::push_heap(heap.begin(), heap.end(), better);
                           return true;
                         });
   if (!s.ok()) return s;
-  std::stable_sort(out.begin(), out.end(),
-                   [](const Neighbour& a, const Neighbour& b) { return a.count > b.count; });
-  if (out.size() > limit) out.resize(limit);
-  return out;
+  std::sort_heap(heap.begin(), heap.end(), better);
+  return heap;
 }
 
 Result<uint64_t> GraphStore::GetCount(Cf cf, const std::string& key) const {

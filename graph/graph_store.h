@@ -177,10 +177,16 @@ class GraphStore {
   Result<std::vector<std::optional<storage::Entity>>> GetEntities(
       const std::string& kind, const std::vector<std::string>& ids) const;
   Result<storage::EventDoc> GetEvent(const std::string& kind, const std::string& id) const;
+  // Many events of one kind in one batched read: one slot per id, nullopt
+  // where absent.
+  Result<std::vector<std::optional<storage::EventDoc>>> GetEvents(
+      const std::string& kind, const std::vector<std::string>& ids) const;
   // Edges of `type` in `scope` leaving (kOut) or entering (kIn; not for
   // "p:" scopes, which have no reverse index) `id`, with
-  // their counts, highest count first; edges whose count fell to 0 are
-  // left out. At most `limit`.
+  // their counts, highest count first (ties in id order); edges whose
+  // count fell to 0 are left out. At most `limit`: the edges are read once
+  // and only the best `limit` are kept, so memory and sorting stay bounded
+  // by `limit` however many targets the node has.
   Result<std::vector<Neighbour>> Neighbours(EdgeType type, const std::string& scope,
                                             const std::string& id, Direction dir,
                                             size_t limit) const;

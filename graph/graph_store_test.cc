@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <filesystem>
 
 #include "common/test_dir.h"
@@ -184,6 +186,32 @@ TEST_F(GraphStoreTest, NeighboursBothDirectionsWithCounts) {
   ASSERT_EQ(in->size(), 1u);
   EXPECT_EQ((*in)[0].id, "AC:E4");
   EXPECT_EQ((*in)[0].count, 3u);
+}
+
+// Only the best `limit` are kept while reading: the answer must equal the
+// full list sorted by count (ties in id order) and cut, for every limit.
+TEST_F(GraphStoreTest, NeighboursKeepTheBestLimitWithTiesInIdOrder) {
+  GraphBatch b = store_->NewBatch();
+  std::vector<Neighbour> all;
+  for (int i = 0; i < 200; ++i) {
+    char id[8];
+    std::snprintf(id, sizeof id, "c%03d", i);
+    int64_t count = 1 + (i * 37) % 11;  // many ties
+    b.Add(Cf::kEdge, keys::Edge(EdgeType::kCausedBy, "*", "S", id), count);
+    all.push_back({id, static_cast<uint64_t>(count)});
+  }
+  ASSERT_TRUE(store_->Commit(b).ok());
+  std::stable_sort(all.begin(), all.end(),
+                   [](const Neighbour& x, const Neighbour& y) { return x.count > y.count; });
+  for (size_t limit : {0, 1, 5, 17, 64, 199, 200, 500}) {
+    auto out = store_->Neighbours(EdgeType::kCausedBy, "*", "S", Direction::kOut, limit);
+    ASSERT_TRUE(out.ok());
+    ASSERT_EQ(out->size(), std::min(limit, all.size())) << "limit " << limit;
+    for (size_t i = 0; i < out->size(); ++i) {
+      EXPECT_EQ((*out)[i].id, all[i].id) << "limit " << limit << " rank " << i;
+      EXPECT_EQ((*out)[i].count, all[i].count) << "limit " << limit << " rank " << i;
+    }
+  }
 }
 
 TEST_F(GraphStoreTest, AssetTimelineInTimeOrder) {
