@@ -214,4 +214,55 @@ Result<std::vector<CohortCell>> CohortRates(const GraphStore& store, const Cohor
   return out;
 }
 
+int64_t MonthsBetween(int64_t from, int64_t to) {
+  return (to / 100 - from / 100) * 12 + (to % 100 - from % 100);
+}
+
+Result<CohortMatrix> CohortMatrixOf(const GraphStore& store, const std::string& product,
+                                    const std::string& component) {
+  CohortMatrix out;
+  out.product = product;
+  out.component = component;
+  auto shipped = store.BucketsOf(BucketSeries::kInstalled, product, "");
+  if (!shipped.ok()) return shipped.status();
+  auto cells = store.BucketsOf(BucketSeries::kCohortFailures, product, component);
+  if (!cells.ok()) return cells.status();
+  auto failures = store.BucketsOf(BucketSeries::kFailures, product, component);
+  if (!failures.ok()) return failures.status();
+  for (const auto& [month, units] : *shipped) out.as_of_month = std::max(out.as_of_month, month);
+  for (const auto& [month, n] : *failures) out.as_of_month = std::max(out.as_of_month, month);
+  std::map<int64_t, std::map<int64_t, uint64_t>> by_cohort;  // ship month -> age -> failures
+  for (const auto& [period, n] : *cells) {
+    const int64_t ship = period / 1000, age = period % 1000;
+    by_cohort[ship][age] += n;
+    out.as_of_month = std::max(out.as_of_month, ship);
+    // A failure dated after the last month seen moves it (its age says when).
+    const int64_t index = (ship / 100) * 12 + ship % 100 - 1 + age;
+    out.as_of_month = std::max(out.as_of_month, (index / 12) * 100 + index % 12 + 1);
+  }
+  for (const auto& [month, units] : *shipped) {
+    if (units == 0) continue;
+    CohortRow row;
+    row.ship_month = month;
+    row.units = units;
+    row.observed_months = MonthsBetween(month, out.as_of_month) + 1;
+    row.failures.assign(static_cast<size_t>(row.observed_months), 0);
+    if (auto it = by_cohort.find(month); it != by_cohort.end()) {
+      for (const auto& [age, n] : it->second)
+        if (age < row.observed_months) row.failures[static_cast<size_t>(age)] += n;
+      by_cohort.erase(it);
+    }
+    uint64_t so_far = 0;
+    for (uint64_t n : row.failures) {
+      so_far += n;
+      row.cumulative_per_1000.push_back(1000.0 * static_cast<double>(so_far) /
+                                        static_cast<double>(units));
+    }
+    out.rows.push_back(std::move(row));
+  }
+  for (const auto& [ship, ages] : by_cohort)
+    for (const auto& [age, n] : ages) out.unplaced += n;
+  return out;
+}
+
 }  // namespace faultgraph::analytics

@@ -73,6 +73,32 @@ struct CohortCell {
 // asset's shipment was unknown when they were loaded are not in any cohort.
 Result<std::vector<CohortCell>> CohortRates(const graph::GraphStore& store, const CohortOptions& o);
 
+// The same facts as a matrix for one product x component: one row per
+// month in which units shipped (failures or not), one column per month in
+// service, up to the months the cohort has been observed. Empty cells past
+// a cohort's observation mean "not yet seen", never "no failures".
+struct CohortRow {
+  int64_t ship_month = 0;          // yyyymm
+  uint64_t units = 0;              // shipped that month
+  int64_t observed_months = 0;     // ages 0 .. observed_months - 1 have been seen
+  std::vector<uint64_t> failures;  // per age, observed_months of them
+  // Failures up to and including each age, per 1,000 units of the cohort.
+  std::vector<double> cumulative_per_1000;
+};
+struct CohortMatrix {
+  std::string product, component;
+  // The last month seen: the later of the last shipment and the last
+  // failure of the pair (as the trend series ends).
+  int64_t as_of_month = 0;
+  std::vector<CohortRow> rows;  // oldest cohort first
+  uint64_t unplaced = 0;        // failures of cohorts with no units on record
+};
+Result<CohortMatrix> CohortMatrixOf(const graph::GraphStore& store, const std::string& product,
+                                    const std::string& component);
+
+// Months from `from` to `to` (yyyymm): 0 for the same month.
+int64_t MonthsBetween(int64_t from, int64_t to);
+
 // P(X >= k) for X ~ Binomial(n, p).
 double BinomialUpperTail(uint64_t k, uint64_t n, double p);
 

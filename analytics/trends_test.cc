@@ -127,5 +127,48 @@ TEST_F(CohortTest, FailuresByShipmentMonthAndAge) {
   EXPECT_DOUBLE_EQ((*cells)[1].per_1000, 100.0);
 }
 
+// The matrix keeps a cohort without failures (its units are its
+// exposure), leaves the months a cohort has not reached empty, and adds up
+// the failures per 1,000 units with age.
+TEST_F(CohortTest, MatrixHasEveryShippedCohortAndOnlyTheMonthsItWasSeen) {
+  Product("AC-1");
+  Ship("AC-1", "A", 10, Day(2023, 1, 10));
+  Ship("AC-1", "B", 20, Day(2023, 3, 1));
+  Ship("AC-1", "C", 5, Day(2023, 2, 1));  // never fails
+  Cases({{"a0", "A-0", Day(2023, 2, 15), Day(2023, 2, 16), {"COMP"}, {"F"}},
+         {"a1", "A-1", Day(2023, 4, 2), Day(2023, 4, 3), {"COMP"}, {"F"}},
+         {"b0", "B-0", Day(2023, 3, 20), Day(2023, 3, 21), {"COMP"}, {"F"}},
+         {"b1", "B-1", Day(2023, 3, 25), Day(2023, 3, 26), {"OTHER"}, {"F"}}});
+  auto m = CohortMatrixOf(*store_, "AC-1", "COMP");
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_EQ(m->as_of_month, 202304);  // the last failure of the pair
+  ASSERT_EQ(m->rows.size(), 3u);
+  const CohortRow& jan = m->rows[0];
+  EXPECT_EQ(jan.ship_month, 202301);
+  EXPECT_EQ(jan.units, 10u);
+  EXPECT_EQ(jan.observed_months, 4);  // Jan, Feb, Mar, Apr
+  EXPECT_EQ(jan.failures, (std::vector<uint64_t>{0, 1, 0, 1}));
+  EXPECT_EQ(jan.cumulative_per_1000, (std::vector<double>{0, 100, 100, 200}));
+  const CohortRow& feb = m->rows[1];
+  EXPECT_EQ(feb.ship_month, 202302);
+  EXPECT_EQ(feb.units, 5u);
+  EXPECT_EQ(feb.failures, (std::vector<uint64_t>{0, 0, 0}));  // seen three months, no failure
+  const CohortRow& mar = m->rows[2];
+  EXPECT_EQ(mar.observed_months, 2);
+  EXPECT_EQ(mar.failures, (std::vector<uint64_t>{1, 0}));  // B-1's was another component
+  EXPECT_DOUBLE_EQ(mar.cumulative_per_1000[1], 50.0);
+  EXPECT_EQ(m->unplaced, 0u);
+
+  auto none = CohortMatrixOf(*store_, "AC-2", "COMP");
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->rows.empty());
+}
+
+TEST(MonthsBetween, CountsAcrossYears) {
+  EXPECT_EQ(MonthsBetween(202301, 202301), 0);
+  EXPECT_EQ(MonthsBetween(202311, 202402), 3);
+  EXPECT_EQ(MonthsBetween(202012, 202501), 49);
+}
+
 }  // namespace
 }  // namespace faultgraph::analytics

@@ -179,7 +179,80 @@ static int CmdFeed(api::FaultGraphIf& fg, const Args& a, bool as_json) {
   return 0;
 }
 
+// Months in service shown as columns: enough to see early failures and
+// wear-out on a 100-column terminal (the CSV and JSON have every month).
+constexpr int kMatrixAges[] = {0, 1, 2, 3, 6, 9, 12, 18, 24, 36, 48, 60, 84, 120};
+
+static int CmdCohortMatrix(api::FaultGraphIf& fg, const Args& a, bool as_json) {
+  api::CohortRequest r;
+  r.product = a.Get("--product");
+  r.component = a.Get("--component");
+  api::CohortMatrix m;
+  fg.cohortMatrix(m, r);
+  if (as_json) {
+    json rows = json::array();
+    for (const auto& row : m.rows)
+      rows.push_back({{"shipMonth", cli::FormatMonth(row.shipMonth)},
+                      {"units", row.units},
+                      {"observedMonths", row.observedMonths},
+                      {"failures", row.failures},
+                      {"cumulativePer1000", row.cumulativePer1000}});
+    Print({{"product", m.product},
+           {"component", m.component},
+           {"asOf", cli::FormatMonth(m.asOfMonth)},
+           {"unplaced", m.unplaced},
+           {"rows", rows}});
+    return 0;
+  }
+  if (a.Has("--csv")) {  // flat: one line per cohort and month in service
+    std::printf(
+        "product,component,ship_month,units,months_in_service,failures,"
+        "cumulative_per_1000\n");
+    for (const auto& row : m.rows)
+      for (size_t k = 0; k < row.failures.size(); ++k)
+        std::printf("%s,%s,%s,%lld,%zu,%lld,%.4f\n", m.product.c_str(), m.component.c_str(),
+                    cli::FormatMonth(row.shipMonth).c_str(), static_cast<long long>(row.units), k,
+                    static_cast<long long>(row.failures[k]), row.cumulativePer1000[k]);
+    return 0;
+  }
+  if (m.rows.empty()) {
+    std::printf("%s\n", TrF("no units of {0} shipped on record", {m.product}).c_str());
+    return 0;
+  }
+  int oldest = 0;
+  for (const auto& row : m.rows) oldest = std::max(oldest, row.observedMonths);
+  std::vector<int> ages;
+  for (int k : kMatrixAges)
+    if (k < oldest) ages.push_back(k);
+  std::vector<std::string> header = {Tr("shipped"), Tr("units")};
+  for (int k : ages) header.push_back(TrF("{0} mo", {std::to_string(k)}));
+  std::vector<std::vector<std::string>> table;
+  for (const auto& row : m.rows) {
+    std::vector<std::string> line = {cli::FormatMonth(row.shipMonth), std::to_string(row.units)};
+    for (int k : ages) {
+      char cell[32] = "";
+      if (k < row.observedMonths && static_cast<size_t>(k) < row.cumulativePer1000.size())
+        std::snprintf(cell, sizeof cell, "%.1f", row.cumulativePer1000[static_cast<size_t>(k)]);
+      line.push_back(cell);
+    }
+    table.push_back(std::move(line));
+  }
+  std::printf("%s\n\n",
+              TrF("{0} x {1}: failures per 1,000 units, cumulative by months in service, as of "
+                  "{2}; blank: not reached yet",
+                  {m.product, m.component, cli::FormatMonth(m.asOfMonth)})
+                  .c_str());
+  cli::PrintTable(header, table);
+  if (m.unplaced > 0)
+    std::printf("\n%s\n", TrF("{0} failures of months with no shipment on record are not in "
+                              "the matrix",
+                              {std::to_string(m.unplaced)})
+                              .c_str());
+  return 0;
+}
+
 static int CmdCohorts(api::FaultGraphIf& fg, const Args& a, bool as_json) {
+  if (a.Has("--product") && a.Has("--component")) return CmdCohortMatrix(fg, a, as_json);
   api::CohortRequest r;
   r.product = a.Get("--product");
   r.component = a.Get("--component");
@@ -217,6 +290,7 @@ static int CmdCohorts(api::FaultGraphIf& fg, const Args& a, bool as_json) {
   cli::PrintTable({Tr("product"), Tr("component"), Tr("shipped"), Tr("months in service"),
                    Tr("failures"), Tr("units"), Tr("per 1000")},
                   table);
+  std::printf("\n%s\n", Tr("give --product and --component for the matrix of one pair").c_str());
   return 0;
 }
 

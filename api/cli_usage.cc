@@ -57,9 +57,12 @@ constexpr const char* kUsage =
   repeats --contacts [--product P] [--min-calls N] [--open] [--limit N]
                                      cases the customer had to chase: N (default 2) or more
                                      calls before the case closed (--open: still open ones)
+  trends --cohort --product P --component C [--csv]
+                                     the cohort matrix: one row per shipment month (with its
+                                     units), cumulative failures per 1,000 units by months in
+                                     service; blank where a cohort has not got that old
   trends --cohort [--product P] [--component C] [--csv]
-                                     failures by shipment month and months in service, per
-                                     1,000 units shipped that month
+                                     without both: every cell with failures, as a list
   trends [--product P] [--component C] [--baseline MONTHS] [--alpha A] [--series] [--csv]
                                      failures per 1,000 units in service per month, and
                                      alerts where a rate rose above its trailing baseline

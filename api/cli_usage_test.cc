@@ -18,7 +18,7 @@ std::vector<std::string> Entries(const std::string& help) {
 
 TEST(CommandHelp, HoldsEveryEntryOfTheCommandAndNoOther) {
   auto trends = Entries(CommandHelp("trends"));
-  ASSERT_EQ(trends.size(), 4u);
+  ASSERT_EQ(trends.size(), 5u);  // the matrix, the cohort list, rates, plot, feed
   for (const auto& e : trends) EXPECT_TRUE(e.starts_with("  trends ")) << e;
   auto connectors = Entries(CommandHelp("connectors"));
   EXPECT_GE(connectors.size(), 5u);

@@ -491,6 +491,26 @@ struct CohortCell {
   7: double per1000
 }
 
+// cohortMatrix: one product x component as a matrix. Every month in which
+// units shipped is a row, failures or not (its units are its exposure);
+// each row has one value per month in service it has been observed, so a
+// month not yet reached is absent, never a zero.
+struct CohortRow {
+  1: i32 shipMonth                 // yyyymm
+  2: i64 units                     // shipped that month
+  3: i32 observedMonths            // months in service 0 .. observedMonths - 1
+  4: list<i64> failures            // per month in service
+  5: list<double> cumulativePer1000 // failures up to that month, per 1,000 units
+}
+
+struct CohortMatrix {
+  1: string product
+  2: string component
+  3: i32 asOfMonth                 // the last month seen (shipment or failure)
+  4: list<CohortRow> rows          // oldest cohort first
+  5: i64 unplaced                  // failures of months with no shipment on record
+}
+
 // The search index compared with the graph (faultgraph verify): every case
 // and fix must have a document built from its current version.
 struct IndexCheck {
@@ -679,6 +699,11 @@ service FaultGraph {
           90: Unauthenticated unauthenticated, 91: Forbidden forbidden)
   list<CohortCell> cohortRates(1: CohortRequest request)
       throws (1: BadRequest bad, 2: Unavailable unavailable,
+          90: Unauthenticated unauthenticated, 91: Forbidden forbidden)
+  // Both product and component are required; NotFound for a product the
+  // master data does not hold.
+  CohortMatrix cohortMatrix(1: CohortRequest request)
+      throws (1: BadRequest bad, 2: NotFound notFound, 3: Unavailable unavailable,
           90: Unauthenticated unauthenticated, 91: Forbidden forbidden)
   // Queues a run of a configured connector (after the one in progress);
   // Unavailable when the daemon runs no connectors.

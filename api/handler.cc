@@ -612,6 +612,29 @@ void Handler::cohortRates(std::vector<CohortCell>& out, const CohortRequest& req
   }
 }
 
+void Handler::cohortMatrix(CohortMatrix& out, const CohortRequest& request) {
+  if (request.product.empty()) ThrowBad("product", "the cohort matrix needs a product");
+  if (request.component.empty()) ThrowBad("component", "the cohort matrix needs a component");
+  CheckOptionalId("product", request.product);
+  CheckOptionalId("component", request.component);
+  const std::string product = FindProductId(request.product);
+  auto scan = Unwrap(scans_.Acquire("cohortMatrix"), "request");
+  auto m = Unwrap(analytics::CohortMatrixOf(*store_, product, request.component), "request");
+  out.product = m.product;
+  out.component = m.component;
+  out.asOfMonth = static_cast<int32_t>(m.as_of_month);
+  out.unplaced = static_cast<int64_t>(m.unplaced);
+  for (auto& r : m.rows) {
+    CohortRow row;
+    row.shipMonth = static_cast<int32_t>(r.ship_month);
+    row.units = static_cast<int64_t>(r.units);
+    row.observedMonths = static_cast<int32_t>(r.observed_months);
+    row.failures.assign(r.failures.begin(), r.failures.end());
+    row.cumulativePer1000 = std::move(r.cumulative_per_1000);
+    out.rows.push_back(std::move(row));
+  }
+}
+
 connectors::Scheduler& Handler::Scheduler() const {
   connectors::Scheduler* scheduler = scheduler_.load();
   if (scheduler == nullptr)

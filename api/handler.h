@@ -76,6 +76,7 @@ class Handler : public FaultGraphIf {
   void repeatContacts(std::vector<RepeatContactRow>& out,
                       const RepeatContactRequest& request) override;
   void cohortRates(std::vector<CohortCell>& out, const CohortRequest& request) override;
+  void cohortMatrix(CohortMatrix& out, const CohortRequest& request) override;
   void deadLetter(DeadLetter& out, const std::string& id) override;
   void retryDeadLetters(std::vector<DeadLetterRetry>& out, const std::vector<std::string>& ids,
                         const std::string& mappingPath) override;

@@ -7,7 +7,7 @@
 namespace faultgraph::api {
 namespace {
 
-constexpr std::array<std::pair<std::string_view, std::string_view>, 33> kMethodPermissions = {{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 34> kMethodPermissions = {{
     {"searchFixes", "search"},
     {"similarCases", "search"},
     {"rootCause", "rootcause"},
@@ -24,6 +24,7 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 33> kMethodP
     {"kpis", "analytics.read"},
     {"repeatContacts", "analytics.read"},
     {"cohortRates", "analytics.read"},
+    {"cohortMatrix", "analytics.read"},
     {"runConnector", "connectors"},
     {"backfillConnector", "connectors"},
     {"resetConnector", "connectors"},

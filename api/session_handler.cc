@@ -276,6 +276,11 @@ void SessionHandler::cohortRates(std::vector<CohortCell>& out, const CohortReque
       [&] { s_->handler->cohortRates(out, request); });
 }
 
+void SessionHandler::cohortMatrix(CohortMatrix& out, const CohortRequest& request) {
+  Run("cohortMatrix", Targets({{"product", &request.product}, {"component", &request.component}}),
+      [&] { s_->handler->cohortMatrix(out, request); });
+}
+
 void SessionHandler::runConnector(const std::string& name, bool full) {
   Run("runConnector", {Target("connector", name)}, [&] { s_->handler->runConnector(name, full); });
 }

@@ -64,6 +64,7 @@ class SessionHandler : public FaultGraphIf {
   void repeatContacts(std::vector<RepeatContactRow>& out,
                       const RepeatContactRequest& request) override;
   void cohortRates(std::vector<CohortCell>& out, const CohortRequest& request) override;
+  void cohortMatrix(CohortMatrix& out, const CohortRequest& request) override;
   void runConnector(const std::string& name, bool full) override;
   void backfillConnector(const std::string& name, const std::string& fromValue,
                          const std::string& toValue) override;

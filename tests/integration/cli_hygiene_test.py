@@ -110,7 +110,7 @@ class CliHygiene(unittest.TestCase):
             self.assertEqual(r.returncode, 0, r.stderr)
             entries = [l for l in r.stdout.splitlines() if l.startswith("  ") and
                        not l.startswith("   ")]
-            self.assertEqual(len(entries), 4, r.stdout)  # --cohort, rates, --plot, --since
+            self.assertEqual(len(entries), 5, r.stdout)  # matrix, cohort list, rates, plot, feed
             self.assertTrue(all(l.startswith("  trends ") for l in entries), r.stdout)
             self.assertIn("faultgraph --help", r.stdout)  # where the global options are
         r = self.run_cli("search", "--help", data=False)

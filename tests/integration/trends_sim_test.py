@@ -136,15 +136,15 @@ class PlantedDefectAndBadFix(unittest.TestCase):
 
             # Cohorts: the units of each cell are the shipments of its month
             # (ERP is never damaged), and the ages add up to the failures.
-            cells = fg(data, "trends", "--cohort", "--product", defect["product"],
-                       "--component", defect["component"])
-            self.assertTrue(cells)
             shipped = {}
             with open(os.path.join(os.path.dirname(data), "sim", "erp", "shipments.csv"),
                       encoding="utf-8") as f:
                 for row in csv.DictReader(f):
                     if row["model"] == defect["product"]:
                         shipped[row["ship_date"][:7]] = shipped.get(row["ship_date"][:7], 0) + 1
+            cells = [c for c in fg(data, "trends", "--cohort", "--product", defect["product"])
+                     if c["component"] == defect["component"]]
+            self.assertTrue(cells)
             for cell in cells:
                 self.assertEqual(cell["units"], shipped[cell["shipMonth"]], cell)
                 self.assertGreaterEqual(cell["monthsInService"], 0)
@@ -155,6 +155,24 @@ class PlantedDefectAndBadFix(unittest.TestCase):
             in_cohorts = sum(c["failures"] for c in cells)
             self.assertLessEqual(in_cohorts, in_series)
             self.assertGreaterEqual(in_cohorts, 0.9 * in_series)
+
+            # The matrix of the pair: every shipment month is a row, with or
+            # without failures; the same failures; each row as long as the
+            # cohort has been seen, and its cumulative rate never falls.
+            m = fg(data, "trends", "--cohort", "--product", defect["product"],
+                   "--component", defect["component"])
+            self.assertEqual({r["shipMonth"]: r["units"] for r in m["rows"]}, shipped)
+            self.assertEqual(sum(sum(r["failures"]) for r in m["rows"]) + m["unplaced"],
+                             in_cohorts)
+            self.assertEqual(m["asOf"], series["points"][-1]["month"])
+            for r in m["rows"]:
+                y, mo = map(int, r["shipMonth"].split("-"))
+                ay, am = map(int, m["asOf"].split("-"))
+                self.assertEqual(r["observedMonths"], (ay - y) * 12 + am - mo + 1, r)
+                self.assertEqual(len(r["failures"]), r["observedMonths"])
+                cum = r["cumulativePer1000"]
+                self.assertTrue(all(a <= b for a, b in zip(cum, cum[1:])), r)
+                self.assertAlmostEqual(cum[-1], 1000 * sum(r["failures"]) / r["units"])
 
 
 class NoDefectFewFalseAlarms(unittest.TestCase):
