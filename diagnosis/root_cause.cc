@@ -654,11 +654,13 @@ Result<RootCauseAnswer> RootCauseRanker::Rank(const RootCauseQuery& q) const {
                                             : "family " + out.family;
       auto scope_products = [&]() -> Result<std::vector<std::string>> {
         if (!family_products.empty()) return family_products;
-        auto list = store_->ListEntities(graph::kinds::kProduct, 100000);
-        if (!list.ok()) return list.status();
-        std::vector<std::string> all;
-        for (const auto& e : *list) all.push_back(e.id);
-        return all;
+        // Only the products that had the component diagnosed have any of
+        // its fixes: not every product of the master data.
+        auto pairs = store_->DiagnosedPairs("", c);
+        if (!pairs.ok()) return pairs.status();
+        std::vector<std::string> with_cases;
+        for (const auto& [product, component] : *pairs) with_cases.push_back(product);
+        return with_cases;
       };
       auto s = CachedFixStats(a.fix_scope, scope_products, c, q.repeat_window_ms);
       if (!s.ok()) return s.status();
