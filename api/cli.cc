@@ -31,6 +31,7 @@
 #include "api/cli_rnd.h"
 #include "api/cli_security.h"
 #include "api/cli_usage.h"
+#include "api/cli_xlsx.h"
 #include "api/client.h"
 #include "api/handler.h"
 #include "api/limits.h"
@@ -46,6 +47,7 @@ using namespace faultgraph::cli;
 using nlohmann::json;
 
 std::atomic<bool> g_stop{false};
+std::unique_ptr<cli::XlsxTables> g_xlsx;  // --xlsx FILE
 void OnSignal(int) { g_stop = true; }
 
 // Every command, so that a mistyped one is named before anything is opened.
@@ -56,7 +58,7 @@ const std::vector<std::string> kCommands = {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+static int RunCli(int argc, char** argv) {
   // Thrift's own diagnostics ("TSocket::open() error ...") would precede
   // faultgraph's one-line message about the same failure.
   apache::thrift::GlobalOutput.setOutputFunction([](const char*) {});
@@ -72,7 +74,7 @@ int main(int argc, char** argv) {
         "--alpha",      "--since",   "--by",        "--plot",    "--min-calls", "--config",
         "--token-file", "--role",    "--principal", "--method",  "--token-out", "--tls-ca",
         "--tls-cert",   "--tls-key", "--fix",       "--worked",  "--note",      "--id",
-        "--answer",     "--lang"};
+        "--answer",     "--lang",    "--xlsx"};
     if (a == "--help" || a == "-h") {
       help = true;
       continue;
@@ -113,6 +115,14 @@ int main(int argc, char** argv) {
   SetUsageCommand(cmd == "neighbors" ? "neighbours" : cmd);
   CheckCommandLine(cmd, args);
   bool as_json = args.Has("--json");
+  if (args.Has("--xlsx")) {
+    if (as_json || args.Has("--csv"))
+      UsageError("--xlsx writes the tables a command prints; leave out --json and --csv");
+    g_xlsx = std::make_unique<cli::XlsxTables>(args.Get("--xlsx"), cmd);
+    cli::SetTableCopy(
+        [](const std::vector<std::string>& header,
+           const std::vector<std::vector<std::string>>& rows) { g_xlsx->Add(header, rows); });
+  }
 
   signal(SIGPIPE, SIG_IGN);
   cli::ConnectorsCommand connectors_cmd;
@@ -321,4 +331,21 @@ int main(int argc, char** argv) {
     return 1;
   }
   UsageError("unknown command '" + cmd + "'");
+}
+
+// The workbook of --xlsx is written only when the command succeeded.
+int main(int argc, char** argv) {
+  const int rc = RunCli(argc, argv);
+  if (!g_xlsx) return rc;
+  cli::SetTableCopy({});
+  if (rc != 0) return rc;
+  Status s = g_xlsx->Close();
+  if (!s.ok()) {
+    std::fprintf(stderr, "faultgraph: --xlsx: %s\n", s.message().c_str());
+    return s.code() == Status::Code::kFailedPrecondition ? 2 : 1;
+  }
+  std::fprintf(
+      stderr, "%s\n",
+      TrF("wrote {0}: {1} table(s)", {g_xlsx->path(), std::to_string(g_xlsx->tables())}).c_str());
+  return 0;
 }

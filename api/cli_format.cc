@@ -101,8 +101,18 @@ void PrintTable(const std::vector<std::string>& header,
   PrintTable(header, rows, TerminalColumns());
 }
 
+namespace {
+TableCopy& Copy() {
+  static TableCopy copy;
+  return copy;
+}
+}  // namespace
+
+void SetTableCopy(TableCopy copy) { Copy() = std::move(copy); }
+
 void PrintTable(const std::vector<std::string>& header,
                 const std::vector<std::vector<std::string>>& rows, size_t line_columns) {
+  if (Copy()) Copy()(header, rows);
   std::vector<size_t> widths(header.size(), 0);
   auto measure = [&](const std::vector<std::string>& row) {
     for (size_t i = 0; i < row.size() && i < widths.size(); ++i) {
@@ -130,6 +140,7 @@ void PrintTable(const std::vector<std::string>& header,
       line += row[i];
       if (i + 1 < row.size()) line += std::string(widths[i] - DisplayWidth(row[i]) + 2, ' ');
     }
+    while (!line.empty() && line.back() == ' ') line.pop_back();  // empty last cells
     std::printf("%s\n", line.c_str());
   };
   print(header);

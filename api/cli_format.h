@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,11 @@ namespace faultgraph::cli {
 // terminal's own), never below 20 columns; a pipe gets every cell whole.
 void PrintTable(const std::vector<std::string>& header,
                 const std::vector<std::vector<std::string>>& rows);
+// Every table PrintTable prints is also handed to `copy` (the --xlsx
+// workbook); an empty function stops that.
+using TableCopy = std::function<void(const std::vector<std::string>& header,
+                                     const std::vector<std::vector<std::string>>& rows)>;
+void SetTableCopy(TableCopy copy);
 // The same for a line of `line_columns` (0: no limit).
 void PrintTable(const std::vector<std::string>& header,
                 const std::vector<std::vector<std::string>>& rows, size_t line_columns);

@@ -286,6 +286,7 @@ constexpr Message kCatalogue[] = {
     {"units", "台数"},
     {"per 1000", "每千台"},
     {"{0} mo", "{0} 个月"},
+    {"wrote {0}: {1} table(s)", "已写入 {0}：{1} 张表"},
     {"{0} x {1}: failures per 1,000 units, cumulative by months in service, as of {2}; blank: "
      "not reached yet",
      "{0} × {1}：每千台累计故障数（按在役月数），截至 {2}；空白：尚未到达该月数"},

@@ -127,6 +127,8 @@ constexpr const char* kUsage =
                     a client certificate, for a server that asks for one (else
                     $FAULTGRAPH_TLS_CERT, $FAULTGRAPH_TLS_KEY; the key 0600)
   --json            machine-readable output
+  --xlsx FILE       also write the tables the command prints to FILE, one worksheet
+                    each, numbers as numbers (kpi, repeats, trends, cohorts, status...)
   --lang zh-CN|zh-TW|en
                     the language of rootcause, search, similar, case and asset (else
                     $FAULTGRAPH_LANG, else the locale: LC_ALL, LC_MESSAGES, LANG)
@@ -159,7 +161,9 @@ std::string CommandHelp(std::string_view command) {
   std::string out = "usage: faultgraph [--data DIR | --server HOST:PORT] [--json] " +
                     std::string(command) + " ...\n\n" + entries;
   if (entries.find("FILTERS") != std::string::npos) out += "\n" + filters;
-  out += "\nGlobal options (--data, --server, --json, --lang, TLS and tokens): faultgraph --help\n";
+  out +=
+      "\nGlobal options (--data, --server, --json, --xlsx, --lang, TLS and tokens): faultgraph "
+      "--help\n";
   return out;
 }
 

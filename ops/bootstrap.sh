@@ -25,6 +25,8 @@ PACKAGES=(
   libmicrohttpd-dev libcurl4-openssl-dev
   libpaho-mqtt-dev mosquitto mosquitto-clients
   libgoogle-perftools-dev
+  libxlsxwriter-dev       # --xlsx: the CLI's tables as a workbook
+  python3-openpyxl        # the test that reads the workbook back
   python3
 )
 

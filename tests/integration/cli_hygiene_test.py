@@ -176,6 +176,47 @@ class CliHygiene(unittest.TestCase):
         self.assertIn("显示 2 行中的 1 行", zh)
         self.assertIn("按修复方法汇总所有产品", zh)
 
+    def test_tables_as_a_workbook(self):
+        # --xlsx: every table the command prints becomes a worksheet whose
+        # numbers are numbers (percentages as fractions), written only
+        # when the command succeeded.
+        try:
+            import openpyxl
+        except ImportError:  # an interpreter outside Debian's: its package is there
+            sys.path.append("/usr/lib/python3/dist-packages")
+            import openpyxl
+        book = os.path.join(self.tmp, "repeats.xlsx")
+        r = self.run_cli("--lang", "zh-CN", "repeats", "--limit", "5", "--xlsx", book)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("已写入", r.stderr)
+        printed = [l for l in r.stdout.splitlines() if l.strip()]
+        wb = openpyxl.load_workbook(book)
+        self.assertEqual(len(wb.worksheets), 2, wb.sheetnames)  # the rows and the totals per fix
+        rows = list(wb.worksheets[0].iter_rows(values_only=True))
+        self.assertEqual(rows[0][0], printed[0].split()[0])  # the same (Chinese) header
+        self.assertEqual(len(rows), 3)  # header + the two repeats
+        self.assertTrue(any(isinstance(v, (int, float)) for v in rows[1]), rows[1])
+        kpi = os.path.join(self.tmp, "kpi.xlsx")
+        r = self.run_cli("kpi", "--by", "product", "--xlsx", kpi)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        want = json.loads(self.run_cli("kpi", "--by", "product", "--json").stdout)
+        ws = openpyxl.load_workbook(kpi).worksheets[0]
+        header = [c.value for c in ws[1]]
+        first = dict(zip(header, [c.value for c in ws[2]]))
+        rate = [v for k, v in first.items() if k == "first-time fix"][0]
+        self.assertAlmostEqual(rate, want["rows"][0]["firstTimeFix"], places=3)
+        # A failed command writes nothing; --json has no table to write.
+        gone = os.path.join(self.tmp, "none.xlsx")
+        r = self.run_cli("trends", "--product", "NOPE-1", "--xlsx", gone)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertFalse(os.path.exists(gone))
+        self.assertFalse(os.path.exists(gone + ".partial"))
+        r = self.run_cli("kpi", "--json", "--xlsx", gone)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("--xlsx", r.stderr)
+        r = self.run_cli("status", "--xlsx", gone)  # status prints a table too
+        self.assertEqual(r.returncode, 0, r.stderr)
+
     def test_outcome_on_an_answer(self):
         a = json.loads(self.run_cli("--json", "rootcause", "--product", "AC-350", "--text",
                                     "不制冷 新问题").stdout)
