@@ -287,6 +287,15 @@ constexpr Message kCatalogue[] = {
     {"per 1000", "每千台"},
     {"{0} mo", "{0} 个月"},
     {"wrote {0}: {1} table(s)", "已写入 {0}：{1} 张表"},
+    // trends --plot
+    {"{0} × {1}: failures per 1,000 units in service, by month",
+     "{0} × {1}：每千台在役设备的月故障数"},
+    {"month the case opened", "案例开单月份"},
+    {"failures per 1,000 units in service", "每千台在役设备故障数"},
+    {"alert {0}: {1} → {2}", "告警 {0}：{1} → {2}"},
+    {"monthly rate", "月故障率"},
+    {"expected from the {0} months before (±2 sd)", "按前 {0} 个月预期（±2 标准差）"},
+    {"alert", "告警"},
     {"{0} x {1}: failures per 1,000 units, cumulative by months in service, as of {2}; blank: "
      "not reached yet",
      "{0} × {1}：每千台累计故障数（按在役月数），截至 {2}；空白：尚未到达该月数"},

@@ -326,7 +326,7 @@ int CmdTrends(api::FaultGraphIf& fg, const Args& a, bool as_json) {
     for (const auto& s : t.series) {
       if (s.product != product || s.component != component) continue;
       std::ofstream out(a.Get("--plot"), std::ios::binary);
-      out << cli::PlotRateSeries(s, t);
+      out << cli::PlotRateSeries(s, t, r.baselineMonths);
       if (!out) UsageError("cannot write " + a.Get("--plot"));
       std::printf("wrote %s: %s x %s, %zu months\n", a.Get("--plot").c_str(), product.c_str(),
                   component.c_str(), s.points.size());
