@@ -62,6 +62,10 @@ static int RunCli(int argc, char** argv) {
   // Thrift's own diagnostics ("TSocket::open() error ...") would precede
   // faultgraph's one-line message about the same failure.
   apache::thrift::GlobalOutput.setOutputFunction([](const char*) {});
+  {  // until --lang is read: the environment's language, for usage errors
+    std::string ignored;
+    cli::SetLang(cli::ChooseLang("", &ignored));
+  }
   Args args;
   bool help = false;
   for (int i = 1; i < argc; ++i) {
@@ -85,33 +89,33 @@ static int RunCli(int argc, char** argv) {
     }
     if (a.starts_with("--")) {
       bool takes_value = std::find(kWithValue.begin(), kWithValue.end(), a) != kWithValue.end();
-      if (takes_value && i + 1 >= argc) UsageError(a + " needs a value");
+      if (takes_value && i + 1 >= argc) UsageError(cli::TrF("{0} needs a value", {a}));
       static const std::vector<std::string> kFlags = {
           "--json",   "--in",   "--no-index", "--series", "--csv",     "--contacts", "--open",
           "--cohort", "--full", "--repair",   "--tls",    "--retract", "--timeline", "--progress"};
       if (!takes_value && std::find(kFlags.begin(), kFlags.end(), a) == kFlags.end())
-        UsageError("unknown option " + a);
+        UsageError(cli::TrF("unknown option {0}", {a}));
       args.options.emplace_back(a, takes_value ? argv[++i] : "");
     } else {
       args.positional.push_back(a);
     }
   }
-  // faultgraph --help, faultgraph COMMAND --help, faultgraph help [COMMAND]
-  if (help || (!args.positional.empty() && args.positional[0] == "help")) {
-    const size_t at = help ? 0 : 1;
-    const std::string one = CommandHelp(args.positional.size() > at ? args.positional[at] : "");
-    std::printf("%s", one.empty() ? Usage() : one.c_str());
-    return 0;
-  }
-  if (args.positional.empty()) UsageError("no command given");
-  {
+  {  // before the help, which is printed in the language too
     std::string bad_lang;
     cli::SetLang(cli::ChooseLang(args.Get("--lang"), &bad_lang));
     if (!bad_lang.empty()) UsageError(bad_lang);
   }
+  // faultgraph --help, faultgraph COMMAND --help, faultgraph help [COMMAND]
+  if (help || (!args.positional.empty() && args.positional[0] == "help")) {
+    const size_t at = help ? 0 : 1;
+    const std::string one = CommandHelp(args.positional.size() > at ? args.positional[at] : "");
+    std::printf("%s", one.empty() ? Usage().c_str() : one.c_str());
+    return 0;
+  }
+  if (args.positional.empty()) UsageError("no command given");
   const std::string& cmd = args.positional[0];
   if (std::find(kCommands.begin(), kCommands.end(), cmd) == kCommands.end())
-    UsageError("unknown command '" + cmd + "'");
+    UsageError(cli::TrF("unknown command '{0}'", {cmd}));
   SetUsageCommand(cmd == "neighbors" ? "neighbours" : cmd);
   CheckCommandLine(cmd, args);
   bool as_json = args.Has("--json");
@@ -194,19 +198,24 @@ static int RunCli(int argc, char** argv) {
     auto s = graph::GraphStore::Open(paths.graph, options);
     if (!s.ok()) {
       std::string hint = s.status().code() == Status::Code::kBusy
-                             ? " (is faultgraphd running on it? use --server HOST:PORT)"
+                             ? cli::Tr(" (is faultgraphd running on it? use --server HOST:PORT)")
                              : "";
-      std::fprintf(stderr, "faultgraph: cannot open data directory %s: %s%s\n", dir.c_str(),
-                   s.status().message().c_str(), hint.c_str());
+      std::fprintf(
+          stderr, "faultgraph: %s%s\n",
+          cli::TrF("cannot open data directory {0}: {1}", {dir, s.status().message()}).c_str(),
+          hint.c_str());
       return 1;
     }
     store = std::move(s).value();
     if (auto tightened = MakeOwnerOnly(dir); !tightened.ok() || *tightened > 0)
-      std::fprintf(stderr, "faultgraph: data directory %s: %s\n", dir.c_str(),
-                   tightened.ok() ? (std::to_string(*tightened) +
-                                     " entries were open to group or others; now owner-only")
-                                        .c_str()
-                                  : tightened.status().message().c_str());
+      std::fprintf(
+          stderr, "faultgraph: %s\n",
+          cli::TrF("data directory {0}: {1}",
+                   {dir, tightened.ok()
+                             ? cli::TrF("{0} entries were open to group or others; now owner-only",
+                                        {std::to_string(*tightened)})
+                             : tightened.status().message()})
+              .c_str());
     pipeline = std::make_unique<ingest::IngestPipeline>(store.get(), rules.get());
     // Embedded: the index catches up with the graph as it is opened: before
     // searching, and for ingest after the files are in (see below).
@@ -214,8 +223,9 @@ static int RunCli(int argc, char** argv) {
     auto open_search = [&store, &search, index_dir = paths.index]() -> bool {
       auto ss = api::SearchService::Open(store.get(), index_dir, /*background=*/false);
       if (!ss.ok()) {
-        std::fprintf(stderr, "faultgraph: cannot open the search index: %s\n",
-                     ss.status().message().c_str());
+        std::fprintf(
+            stderr, "faultgraph: %s\n",
+            cli::TrF("cannot open the search index: {0}", {ss.status().message()}).c_str());
         return false;
       }
       search = std::move(ss).value();
@@ -312,25 +322,26 @@ static int RunCli(int argc, char** argv) {
     if (cmd == "asset") return CmdAsset(*fg, args, as_json);
     if (cmd == "dlq") return CmdDlq(*fg, args, as_json);
   } catch (const api::BadRequest& e) {
-    std::fprintf(stderr, "faultgraph: bad %s: %s\n", e.field.c_str(), e.message.c_str());
+    std::fprintf(stderr, "faultgraph: %s\n",
+                 cli::TrF("bad {0}: {1}", {e.field, e.message}).c_str());
     return 2;
   } catch (const api::NotFound& e) {
-    std::fprintf(stderr, "faultgraph: not found: %s\n", e.message.c_str());
+    std::fprintf(stderr, "faultgraph: %s\n", cli::TrF("not found: {0}", {e.message}).c_str());
     return 3;
   } catch (const api::Unavailable& e) {
-    std::fprintf(stderr, "faultgraph: unavailable: %s\n", e.message.c_str());
+    std::fprintf(stderr, "faultgraph: %s\n", cli::TrF("unavailable: {0}", {e.message}).c_str());
     return 1;
   } catch (const api::Unauthenticated& e) {
-    std::fprintf(stderr, "faultgraph: not signed in: %s\n", e.message.c_str());
+    std::fprintf(stderr, "faultgraph: %s\n", cli::TrF("not signed in: {0}", {e.message}).c_str());
     return 5;
   } catch (const api::Forbidden& e) {
-    std::fprintf(stderr, "faultgraph: forbidden: %s\n", e.message.c_str());
+    std::fprintf(stderr, "faultgraph: %s\n", cli::TrF("forbidden: {0}", {e.message}).c_str());
     return 5;
   } catch (const apache::thrift::TException& e) {
     std::fprintf(stderr, "faultgraph: %s\n", e.what());
     return 1;
   }
-  UsageError("unknown command '" + cmd + "'");
+  UsageError(cli::TrF("unknown command '{0}'", {cmd}));
 }
 
 // The workbook of --xlsx is written only when the command succeeded.

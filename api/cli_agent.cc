@@ -143,8 +143,10 @@ int CmdOutcome(api::FaultGraphIf& fg, const Args& a, bool as_json) {
     Print(OutcomeJson(o));
     return 0;
   }
-  std::printf("outcome %s of case %s %s\n", o.outcomeId.c_str(), o.caseId.c_str(),
-              o.retracted ? "retracted" : "recorded");
+  std::printf("%s\n", TrF(o.retracted ? "outcome {0} of case {1} retracted"
+                                      : "outcome {0} of case {1} recorded",
+                          {o.outcomeId, o.caseId})
+                          .c_str());
   if (!o.retracted) cli::PrintTable(kOutcomeColumns, {OutcomeRow(o)});
   return 0;
 }
@@ -553,12 +555,9 @@ static json ToJson(const api::RootCauseAnswer& a) {
 
 // Where evidence was counted, as the server names it ("product", "family",
 // "all products", "product AC-350", "family AC"), in the reader's language.
-static std::string ScopeLabel(const std::string& scope) {
+// A symptom's evidence scope: one of "product", "family", "all products".
+static std::string EvidenceScopeLabel(const std::string& scope) {
   if (CurrentLang() == Lang::kEn) return scope;
-  for (const char* kind : {"product ", "family "}) {
-    if (scope.starts_with(kind))
-      return TrF(std::string(kind) + "{0}", {std::string_view(scope).substr(std::strlen(kind))});
-  }
   return Tr(scope == "product" ? "scope: product" : scope == "family" ? "scope: family" : scope);
 }
 
@@ -589,7 +588,7 @@ static void PrintRootCause(const api::RootCauseAnswer& a) {
     for (const auto& e : c.evidence)
       std::printf("   %s\n", TrF("{0}: {1} of {2} diagnosed cases ({3})",
                                  {SymptomLabel(e.symptom), std::to_string(e.count),
-                                  std::to_string(e.total), ScopeLabel(e.scope)})
+                                  std::to_string(e.total), EvidenceScopeLabel(e.scope)})
                                  .c_str());
     if (!c.historyNote.empty())
       std::printf("   %s\n",
@@ -599,7 +598,7 @@ static void PrintRootCause(const api::RootCauseAnswer& a) {
       for (const auto& k : c.causes)
         s += (s.empty() ? "" : ", ") + CauseLabel(k.cause) + " " + std::to_string(k.count);
       std::printf("   %s\n", TrF("causes ({0}, {1} cases): {2}",
-                                 {ScopeLabel(c.fixScope), std::to_string(c.cases), s})
+                                 {Shown(c.fixScopeMessage, c.fixScope), std::to_string(c.cases), s})
                                  .c_str());
     }
     for (const auto& f : c.fixes) {
@@ -646,7 +645,7 @@ static void PrintRootCause(const api::RootCauseAnswer& a) {
 int CmdRootCause(api::FaultGraphIf& fg, const Args& a, bool as_json) {
   if (a.Has("--batch")) {
     std::ifstream in(a.Get("--batch"));
-    if (!in) UsageError("cannot read " + a.Get("--batch"));
+    if (!in) UsageError(TrF("cannot read {0}", {a.Get("--batch")}));
     std::string line;
     int n = 0, failed = 0;
     while (std::getline(in, line)) {

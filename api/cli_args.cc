@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "api/cli_messages.h"
 #include "ingest/time_parse.h"
 
 namespace faultgraph::cli {
@@ -17,7 +18,8 @@ void SetUsageCommand(const std::string& command) { g_command = command; }
 [[noreturn]] void UsageError(const std::string& message) {
   const std::string help =
       g_command.empty() ? "faultgraph --help" : "faultgraph " + g_command + " --help";
-  std::fprintf(stderr, "faultgraph: %s (see '%s')\n", message.c_str(), help.c_str());
+  std::fprintf(stderr, "faultgraph: %s %s\n", Tr(message).c_str(),
+               TrF("(see '{0}')", {help}).c_str());
   std::exit(2);
 }
 
@@ -56,8 +58,8 @@ int ParseIntOption(const Args& a, const std::string& name, int fallback, int lo,
   char* end = nullptr;
   long n = std::strtol(v.c_str(), &end, 10);
   if (*end != '\0' || n < lo || n > hi) {
-    UsageError(name + " must be an integer from " + std::to_string(lo) + " to " +
-               std::to_string(hi));
+    UsageError(TrF("{0} must be an integer from {1} to {2}",
+                   {name, std::to_string(lo), std::to_string(hi)}));
   }
   return static_cast<int>(n);
 }

@@ -14,6 +14,10 @@ namespace {
 
 using json = nlohmann::json;
 
+constexpr const char* kForgotten =
+    "{0}: position forgotten; the next run reads everything again (records already in the "
+    "graph are skipped by version)";
+
 json RunJson(const connectors::RunRecord& r) {
   return {{"connector", r.connector},
           {"status", r.status},
@@ -30,6 +34,14 @@ json RunJson(const connectors::RunRecord& r) {
           {"full", r.full}};
 }
 
+// A run's status ("ok", "failed", "running", "stopped") in the reader's language.
+// ("failed" alone is a fix that did not hold: the catalogue keys these apart.)
+std::string StatusWord(const std::string& status) {
+  const std::string key = "run status " + status;
+  const std::string word = Tr(key);
+  return word == key ? status : word;
+}
+
 std::vector<std::string> RunRow(const connectors::RunRecord& r) {
   char secs[32];
   std::snprintf(secs, sizeof secs, "%.1f",
@@ -37,7 +49,7 @@ std::vector<std::string> RunRow(const connectors::RunRecord& r) {
   return {r.connector,
           FormatTime(r.started_ms),
           r.ended_ms > 0 ? secs : "-",
-          r.status,
+          StatusWord(r.status),
           std::to_string(r.read),
           std::to_string(r.written),
           std::to_string(r.rejected),
@@ -54,8 +66,8 @@ std::vector<std::string> RunHeader() {
 int RunConnectorsCommand(const ConnectorsCommand& cmd, graph::GraphStore* store,
                          ingest::IngestPipeline* pipeline, const std::atomic<bool>* stop) {
   if (cmd.config.empty()) {
-    std::fprintf(stderr,
-                 "faultgraph: connectors needs --config FILE (or $FAULTGRAPH_CONNECTORS)\n");
+    std::fprintf(stderr, "faultgraph: %s\n",
+                 Tr("connectors needs --config FILE (or $FAULTGRAPH_CONNECTORS)").c_str());
     return 2;
   }
   auto file = connectors::LoadConnectors(cmd.config, {.check_secret_files = cmd.verb == "check"});
@@ -65,11 +77,15 @@ int RunConnectorsCommand(const ConnectorsCommand& cmd, graph::GraphStore* store,
   }
   if (cmd.verb == "check") {
     for (const auto& c : file->connectors) {
-      std::printf("%s: %s, mapping %s (%s), %s\n", c.name.c_str(), c.type.c_str(),
-                  c.mapping_path.c_str(), c.mapping.source.c_str(),
-                  c.schedule ? ("schedule " + c.schedule->text()).c_str() : "on demand");
+      std::printf("%s\n",
+                  TrF("{0}: {1}, mapping {2} ({3}), {4}",
+                      {c.name, c.type, c.mapping_path, c.mapping.source,
+                       c.schedule ? TrF("schedule {0}", {c.schedule->text()}) : Tr("on demand")})
+                      .c_str());
     }
-    std::printf("%s: %zu connectors, all valid\n", cmd.config.c_str(), file->connectors.size());
+    std::printf("%s\n", TrF("{0}: {1} connectors, all valid",
+                            {cmd.config, std::to_string(file->connectors.size())})
+                            .c_str());
     return 0;
   }
   const connectors::ConnectorConfig* one = nullptr;
@@ -78,14 +94,16 @@ int RunConnectorsCommand(const ConnectorsCommand& cmd, graph::GraphStore* store,
     if (one == nullptr) {
       std::string names;
       for (const auto& c : file->connectors) names += (names.empty() ? "" : ", ") + c.name;
-      std::fprintf(stderr, "faultgraph: no connector '%s' in %s (there are: %s)\n",
-                   cmd.name.c_str(), cmd.config.c_str(), names.c_str());
+      std::fprintf(
+          stderr, "faultgraph: %s\n",
+          TrF("no connector '{0}' in {1} (there are: {2})", {cmd.name, cmd.config, names}).c_str());
       return 2;
     }
   }
   if (cmd.verb == "run" || cmd.verb == "backfill") {
     if (one == nullptr) {
-      std::fprintf(stderr, "faultgraph: connectors %s needs a connector name\n", cmd.verb.c_str());
+      std::fprintf(stderr, "faultgraph: %s\n",
+                   TrF("connectors {0} needs a connector name", {cmd.verb}).c_str());
       return 2;
     }
     connectors::RunOptions o;
@@ -103,7 +121,8 @@ int RunConnectorsCommand(const ConnectorsCommand& cmd, graph::GraphStore* store,
     }
     if (cmd.verb == "backfill") {
       if (cmd.from.empty() || cmd.to.empty()) {
-        std::fprintf(stderr, "faultgraph: connectors backfill needs --from and --to\n");
+        std::fprintf(stderr, "faultgraph: %s\n",
+                     Tr("connectors backfill needs --from and --to").c_str());
         return 2;
       }
       o.from = cmd.from;
@@ -123,7 +142,8 @@ int RunConnectorsCommand(const ConnectorsCommand& cmd, graph::GraphStore* store,
   }
   if (cmd.verb == "reset") {
     if (one == nullptr) {
-      std::fprintf(stderr, "faultgraph: connectors reset needs a connector name\n");
+      std::fprintf(stderr, "faultgraph: %s\n",
+                   TrF("connectors {0} needs a connector name", {"reset"}).c_str());
       return 2;
     }
     Status s = connectors::ResetConnector(*store, *one);
@@ -131,10 +151,7 @@ int RunConnectorsCommand(const ConnectorsCommand& cmd, graph::GraphStore* store,
       std::fprintf(stderr, "faultgraph: %s\n", s.message().c_str());
       return 1;
     }
-    std::printf(
-        "%s: position forgotten; the next run reads everything again (records already "
-        "in the graph are skipped by version)\n",
-        one->name.c_str());
+    std::printf("%s\n", TrF(kForgotten, {one->name}).c_str());
     return 0;
   }
   if (cmd.verb == "history" || cmd.verb == "status") {
@@ -152,13 +169,15 @@ int RunConnectorsCommand(const ConnectorsCommand& cmd, graph::GraphStore* store,
       if (cmd.verb == "status") {
         std::string next = c.schedule ? FormatTime(c.schedule->NextAfter(now)) : "on demand";
         json j = {{"connector", c.name}, {"type", c.type}, {"next", next}};
+        if (!c.schedule) next = Tr(next);
         if (!runs->empty()) j["last"] = RunJson(runs->front());
         out.push_back(j);
         if (runs->empty()) {
-          rows.push_back({c.name, c.type, next, "never run", "-", "-", "-"});
+          rows.push_back({c.name, c.type, next, Tr("never run"), "-", "-", "-"});
         } else {
           const auto& r = runs->front();
-          rows.push_back({c.name, c.type, next, r.status + " " + FormatTime(r.started_ms),
+          rows.push_back({c.name, c.type, next,
+                          StatusWord(r.status) + " " + FormatTime(r.started_ms),
                           std::to_string(r.read), std::to_string(r.rejected),
                           r.error.empty() ? r.position : r.error});
         }
@@ -180,48 +199,51 @@ int RunConnectorsCommand(const ConnectorsCommand& cmd, graph::GraphStore* store,
     }
     return 0;
   }
-  std::fprintf(stderr, "faultgraph: connectors takes check, run, status, history or reset\n");
+  std::fprintf(stderr, "faultgraph: %s\n",
+               Tr("connectors takes check, run, status, history or reset").c_str());
   return 2;
 }
 
 int RunRemoteConnectorsCommand(const ConnectorsCommand& cmd, api::FaultGraphIf& fg) {
   if (cmd.verb == "run") {
     if (cmd.name.empty()) {
-      std::fprintf(stderr, "faultgraph: connectors run needs a connector name\n");
+      std::fprintf(stderr, "faultgraph: %s\n",
+                   TrF("connectors {0} needs a connector name", {"run"}).c_str());
       return 2;
     }
     fg.runConnector(cmd.name, cmd.full);
-    std::printf("%s: run queued in the daemon; see 'connectors history %s'\n", cmd.name.c_str(),
-                cmd.name.c_str());
+    std::printf(
+        "%s\n",
+        TrF("{0}: run queued in the daemon; see 'connectors history {0}'", {cmd.name}).c_str());
     return 0;
   }
   if (cmd.verb == "backfill") {
     if (cmd.name.empty() || cmd.from.empty() || cmd.to.empty()) {
-      std::fprintf(stderr,
-                   "faultgraph: connectors backfill needs a connector name, --from and --to\n");
+      std::fprintf(stderr, "faultgraph: %s\n",
+                   Tr("connectors backfill needs a connector name, --from and --to").c_str());
       return 2;
     }
     fg.backfillConnector(cmd.name, cmd.from, cmd.to);
-    std::printf("%s: backfill of [%s, %s) queued in the daemon; see 'connectors history %s'\n",
-                cmd.name.c_str(), cmd.from.c_str(), cmd.to.c_str(), cmd.name.c_str());
+    std::printf("%s\n", TrF("{0}: backfill of [{1}, {2}) queued in the daemon; see 'connectors "
+                            "history {0}'",
+                            {cmd.name, cmd.from, cmd.to})
+                            .c_str());
     return 0;
   }
   if (cmd.verb == "reset") {
     if (cmd.name.empty()) {
-      std::fprintf(stderr, "faultgraph: connectors reset needs a connector name\n");
+      std::fprintf(stderr, "faultgraph: %s\n",
+                   TrF("connectors {0} needs a connector name", {"reset"}).c_str());
       return 2;
     }
     fg.resetConnector(cmd.name);  // refused (Unavailable) while it runs or is queued
-    std::printf(
-        "%s: position forgotten; the next run reads everything again (records already "
-        "in the graph are skipped by version)\n",
-        cmd.name.c_str());
+    std::printf("%s\n", TrF(kForgotten, {cmd.name}).c_str());
     return 0;
   }
   if (cmd.verb != "history" && cmd.verb != "status") {
-    std::fprintf(stderr,
-                 "faultgraph: through --server, connectors takes run, backfill, reset, status or "
-                 "history\n");
+    std::fprintf(
+        stderr, "faultgraph: %s\n",
+        Tr("through --server, connectors takes run, backfill, reset, status or history").c_str());
     return 2;
   }
   std::vector<api::ConnectorRun> runs;

@@ -1,12 +1,12 @@
 #include "api/cli_models.h"
 
-#include "api/cli_format.h"
-
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
-#include "diagnosis/models.h"
+#include "api/cli_format.h"
+#include "api/cli_messages.h"
 #include "diagnosis/diagnose.h"
+#include "diagnosis/models.h"
 
 namespace faultgraph::cli {
 namespace {
@@ -98,7 +98,9 @@ int RunModelsCommand(api::FaultGraphIf& fg, bool as_json) {
     return 0;
   }
   if (list.empty())
-    std::printf("no trained model: root cause ranks without one ('faultgraph train' makes one)\n");
+    std::printf("%s\n",
+                Tr("no trained model: root cause ranks without one ('faultgraph train' makes one)")
+                    .c_str());
   for (const auto& m : list) Print(m);
   return 0;
 }
@@ -109,8 +111,8 @@ void UseModels(const std::string& models_dir, diagnosis::Diagnoser& diagnoser) {
     for (const auto& w : (*m)->warnings) std::fprintf(stderr, "faultgraph: %s\n", w.c_str());
     diagnoser.SetModels(std::move(*m));
   } else if (!m.status().IsNotFound()) {
-    std::fprintf(stderr, "faultgraph: model not used, answering without it: %s\n",
-                 m.status().message().c_str());
+    std::fprintf(stderr, "faultgraph: %s\n",
+                 TrF("model not used, answering without it: {0}", {m.status().message()}).c_str());
   }
 }
 

@@ -13,6 +13,7 @@
 #include "api/cli_args.h"
 #include "api/cli_format.h"
 #include "api/cli_messages.h"
+#include "api/cli_reason.h"
 #include "api/handler.h"
 #include "api/limits.h"
 #include "ingest/text.h"
@@ -146,10 +147,18 @@ int CmdDlq(api::FaultGraphIf& fg, const Args& a, bool as_json) {
     if (as_json) {
       Print(DeadLetterJson(d));
     } else {
-      std::printf(
-          "id:       %s\nsource:   %s\nstream:   %s\nposition: %s\nreason:   %s\nraw:\n%s\n",
-          d.id.c_str(), d.source.c_str(), d.stream.c_str(), d.position.c_str(), d.reason.c_str(),
-          d.raw.c_str());
+      const std::vector<std::pair<std::string, std::string>> fields = {
+          {Tr("id"), d.id},
+          {Tr("source"), d.source},
+          {Tr("stream"), d.stream},
+          {Tr("position"), d.position},
+          {Tr("reason"), cli::ReasonText(d.reason)}};
+      size_t width = 0;
+      for (const auto& [label, value] : fields) width = std::max(width, cli::DisplayWidth(label));
+      for (const auto& [label, value] : fields)
+        std::printf("%s:%s %s\n", label.c_str(),
+                    std::string(width - cli::DisplayWidth(label), ' ').c_str(), value.c_str());
+      std::printf("%s:\n%s\n", Tr("raw").c_str(), d.raw.c_str());
     }
     return 0;
   }
@@ -166,8 +175,8 @@ int CmdDlq(api::FaultGraphIf& fg, const Args& a, bool as_json) {
       failed += !r.applied;
       out.push_back({{"id", r.id}, {"applied", r.applied}, {"message", r.message}});
       if (!as_json)
-        std::printf("%s: %s: %s\n", r.id.c_str(), r.applied ? "applied" : "not applied",
-                    r.message.c_str());
+        std::printf("%s: %s: %s\n", r.id.c_str(), Tr(r.applied ? "applied" : "not applied").c_str(),
+                    cli::ReasonText(r.message).c_str());
     }
     if (as_json) Print(out);
     return failed == 0 ? 0 : 1;
@@ -185,7 +194,7 @@ int CmdDlq(api::FaultGraphIf& fg, const Args& a, bool as_json) {
     return 0;
   }
   std::vector<std::vector<std::string>> rows;
-  for (const auto& d : dl) rows.push_back({d.id, d.source, d.position, d.reason});
+  for (const auto& d : dl) rows.push_back({d.id, d.source, d.position, cli::ReasonText(d.reason)});
   cli::PrintTable(TrAll({"id", "source", "position", "reason"}), rows);
   return 0;
 }
@@ -195,7 +204,7 @@ int CmdReindex(api::FaultGraphIf& fg, bool as_json) {
   if (as_json) {
     Print({{"indexed", n}});
   } else {
-    std::printf("search index rebuilt: %lld documents\n", static_cast<long long>(n));
+    std::printf("%s\n", TrF("search index rebuilt: {0} documents", {std::to_string(n)}).c_str());
   }
   return 0;
 }

@@ -327,9 +327,11 @@ int CmdTrends(api::FaultGraphIf& fg, const Args& a, bool as_json) {
       if (s.product != product || s.component != component) continue;
       std::ofstream out(a.Get("--plot"), std::ios::binary);
       out << cli::PlotRateSeries(s, t, r.baselineMonths);
-      if (!out) UsageError("cannot write " + a.Get("--plot"));
-      std::printf("wrote %s: %s x %s, %zu months\n", a.Get("--plot").c_str(), product.c_str(),
-                  component.c_str(), s.points.size());
+      if (!out) UsageError(TrF("cannot write {0}", {a.Get("--plot")}));
+      std::printf("%s\n",
+                  TrF("wrote {0}: {1} x {2}, {3} months",
+                      {a.Get("--plot"), product, component, std::to_string(s.points.size())})
+                      .c_str());
       return 0;
     }
     UsageError("--plot needs --product and --component of a series (or an alert to show)");

@@ -7,8 +7,9 @@
 
 namespace faultgraph::cli {
 
-// Every command and its options, then the filters and global options.
-const char* Usage();
+// Every command and its options, then the filters and global options, in
+// the current language (CurrentLang(); the command lines are the same in all).
+std::string Usage();
 
 // The entries of `command` in Usage() (a command may have several, as
 // `trends` and `connectors` do), the filters when they take them, and

@@ -4,6 +4,8 @@
 
 #include <sstream>
 
+#include "api/cli_messages.h"
+
 namespace faultgraph::cli {
 namespace {
 
@@ -35,6 +37,56 @@ TEST(CommandHelp, AliasAndUnknown) {
   EXPECT_EQ(CommandHelp("frobnicate"), "");
   EXPECT_EQ(CommandHelp(""), "");
   EXPECT_EQ(CommandHelp("FILTERS:"), "");  // a heading is not a command
+}
+
+// The command line of each entry and option: an entry's text before the
+// column of descriptions (two spaces after the syntax); an option's first
+// 18 columns, where its description starts; description lines (indented
+// 20 columns or more) are left out.
+std::vector<std::string> CommandLines(const std::string& usage) {
+  std::vector<std::string> out;
+  std::istringstream in(usage);
+  for (std::string line; std::getline(in, line);) {
+    const size_t start = line.find_first_not_of(' ');
+    if (!line.starts_with("  ") || start == std::string::npos || start >= 20) continue;
+    std::string syntax = line.substr(start);
+    if (start == 2 && syntax.starts_with("--")) syntax = syntax.substr(0, 18);
+    syntax = syntax.substr(0, syntax.find("  "));
+    while (!syntax.empty() && syntax.back() == ' ') syntax.pop_back();
+    out.push_back(syntax);
+  }
+  return out;
+}
+
+class LocalisedHelp : public ::testing::Test {
+ protected:
+  void TearDown() override { SetLang(Lang::kEn); }
+};
+
+TEST_F(LocalisedHelp, ChineseHelpHasEveryCommandLineOfTheEnglish) {
+  SetLang(Lang::kEn);
+  const std::string en = Usage();
+  SetLang(Lang::kZhCN);
+  const std::string zh = Usage();
+  EXPECT_NE(zh, en);
+  EXPECT_TRUE(zh.starts_with("用法：faultgraph")) << zh.substr(0, 80);
+  // No English description left behind: each entry line is syntax then Chinese.
+  EXPECT_EQ(zh.find("the search index"), std::string::npos);
+  EXPECT_EQ(CommandLines(zh), CommandLines(en));
+  EXPECT_GT(CommandLines(en).size(), 40u);
+}
+
+TEST_F(LocalisedHelp, OneCommandsHelpInTheReadersLanguage) {
+  SetLang(Lang::kZhCN);
+  const std::string zh = CommandHelp("rootcause");
+  EXPECT_TRUE(zh.starts_with("用法：faultgraph [--data")) << zh;
+  EXPECT_NE(zh.find("什么坏了"), std::string::npos) << zh;
+  EXPECT_NE(zh.find("全局选项"), std::string::npos) << zh;
+  EXPECT_EQ(Entries(zh).size(), 2u);
+  SetLang(Lang::kZhTW);
+  const std::string tw = CommandHelp("rootcause");
+  EXPECT_NE(tw.find("什麼壞了"), std::string::npos) << tw;
+  EXPECT_NE(tw.find("rootcause --product P [--serial S]"), std::string::npos) << tw;
 }
 
 }  // namespace

@@ -328,6 +328,7 @@ struct ComponentCandidate {
   14: string historyNote
   15: double namedInText           // share of its id's or name's words the text contains
   16: Message historyNoteMessage   // historyNote as a message
+  17: Message fixScopeMessage      // fixScope as a message ("product {0}", "family {0}", "all products")
 }
 
 struct HistoryItem {

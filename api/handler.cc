@@ -383,7 +383,8 @@ void Handler::rootCause(RootCauseAnswer& out, const RootCauseRequest& request) {
     cc.fromCases = ca.from_cases;
     cc.historyFactor = ca.history_factor;
     cc.cases = static_cast<int64_t>(ca.cases);
-    cc.fixScope = ca.fix_scope;
+    cc.fixScope = ca.fix_scope_label.text.empty() ? ca.fix_scope : ca.fix_scope_label.English();
+    cc.fixScopeMessage = ToMessage(ca.fix_scope_label);
     if (!ca.history_note.text.empty()) {
       cc.historyNote = ca.history_note.English();
       cc.historyNoteMessage = ToMessage(ca.history_note);

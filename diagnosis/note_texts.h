@@ -48,6 +48,11 @@ inline constexpr const char* kHistoryRepeat =
     "this asset had case {0} on {1} within the repeat window: the repair may not have held";
 inline constexpr const char* kHistoryRecent = "this asset had case {0} on {1} in the last 90 days";
 
+// Where a component's fix and cause figures come from (fix_scope_label).
+inline constexpr const char* kScopeProduct = "product {0}";
+inline constexpr const char* kScopeFamily = "family {0}";
+inline constexpr const char* kScopeAllProducts = "all products";
+
 // Every note above, for catalogue checks.
 inline constexpr const char* kAll[] = {
     kNoProduct,        kProductNotInMaster, kUnknownProduct,   kSymptomWithoutCases,
@@ -55,7 +60,8 @@ inline constexpr const char* kAll[] = {
     kPartsOutsideBom,  kPartOutsideBom,     kRankedOutsideBom, kNoEvidence,
     kAssetHistoryOnly, kCausesUnrecorded,   kCausesUnlisted,   kProductReadAs,
     kCodeWithoutCases, kCodeOneFamily,      kCodeManyFamilies, kSearchFailed,
-    kNoText,           kHistoryRepeat,      kHistoryRecent,
+    kNoText,           kHistoryRepeat,      kHistoryRecent,    kScopeProduct,
+    kScopeFamily,      kScopeAllProducts,
 };
 
 }  // namespace faultgraph::diagnosis::notes

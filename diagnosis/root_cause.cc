@@ -638,6 +638,7 @@ Result<RootCauseAnswer> RootCauseRanker::Rank(const RootCauseQuery& q) const {
     }
 
     a.fix_scope = "product " + q.product;
+    a.fix_scope_label = {notes::kScopeProduct, {q.product}};
     auto the_product = [&]() -> Result<std::vector<std::string>> {
       return std::vector<std::string>{q.product};
     };
@@ -652,11 +653,15 @@ Result<RootCauseAnswer> RootCauseRanker::Rank(const RootCauseQuery& q) const {
       a.fix_scope = family_products.empty() ? "all products"
                     : out.family.empty()    ? "product " + q.product
                                             : "family " + out.family;
-      auto scope_products = [&]() -> Result<std::vector<std::string>> {
+      a.fix_scope_label = family_products.empty() ? Note{notes::kScopeAllProducts, {}}
+                          : out.family.empty()    ? Note{notes::kScopeProduct, {q.product}}
+                                                  : Note{notes::kScopeFamily, {out.family}};
+      // (c is a structured binding: clang 14 does not capture it by [&])
+      auto scope_products = [&, comp = c]() -> Result<std::vector<std::string>> {
         if (!family_products.empty()) return family_products;
         // Only the products that had the component diagnosed have any of
         // its fixes: not every product of the master data.
-        auto pairs = store_->DiagnosedPairs("", c);
+        auto pairs = store_->DiagnosedPairs("", comp);
         if (!pairs.ok()) return pairs.status();
         std::vector<std::string> with_cases;
         for (const auto& [product, component] : *pairs) with_cases.push_back(product);

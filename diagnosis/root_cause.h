@@ -163,6 +163,7 @@ struct ComponentAnswer {
   bool outside_bom = false;
   uint64_t cases = 0;         // cases of the product (or scope) diagnosed with it
   std::string fix_scope;      // where the fix and cause figures come from
+  Note fix_scope_label;       // the same for people (notes::kScope*)
   std::vector<SymptomEvidence> evidence;
   std::vector<SupportingCase> supporting;
   std::vector<CauseCount> causes;

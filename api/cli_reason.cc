@@ -1,0 +1,132 @@
+#include "api/cli_reason.h"
+
+#include <re2/re2.h>
+
+#include <memory>
+#include <vector>
+
+#include "api/cli_messages.h"
+
+namespace faultgraph::cli {
+namespace {
+
+// One sentence form. `zh` is the simplified Chinese with {0}, {1}, ... for
+// the captures; a capture listed in `clauses` is itself a reason and is read
+// out again (a column's or field's own error).
+struct Form {
+  const char* pattern;
+  const char* zh;
+  std::vector<int> clauses = {};
+};
+
+// The forms written by connectors/ (csv, jsonl, row mapping, limits) and
+// ingest/ (record building, time and number parsing, outcomes); more
+// specific forms first.
+const std::vector<Form>& Forms() {
+  static const std::vector<Form> forms = {
+      {R"(column '(.*?)' is not in the header \(columns: (.*)\))",
+       "表头中没有列 '{0}'（现有列：{1}）"},
+      {R"(version column '(.*?)' is empty)", "版本列 '{0}' 为空"},
+      {R"(version column '(.*?)': (.*))", "版本列 '{0}'：{1}", {1}},
+      {R"(column '(.*?)': (.*))", "列 '{0}'：{1}", {1}},
+      {R"(header column (\d+): (.*))", "表头第 {0} 列：{1}", {1}},
+      {R"(required field '(.*?)' is empty)", "必填字段 '{0}' 为空"},
+      {R"(field '(.*?)' is not valid UTF-8 \(byte (\d+) of the value\))",
+       "字段 '{0}' 不是有效的 UTF-8（值的第 {1} 字节）"},
+      {R"(field 'closed' is before 'opened')", "字段 'closed' 早于 'opened'"},
+      {R"(field '(.*?)': id of (\d+) bytes exceeds (\S+) = (\d+))",
+       "字段 '{0}'：id 长 {1} 字节，超过 {2} = {3}"},
+      {R"(field '(.*?)': (.*))", "字段 '{0}'：{1}", {1}},
+      {R"(unknown field '(.*?)' for a (.*))", "{1} 没有字段 '{0}'"},
+      {R"(case needs 'asset_serial' or 'product'; both are empty)",
+       "案例需要 'asset_serial' 或 'product'，两者都为空"},
+      {R"(sensor event needs 'code' or 'measurement'; both are empty)",
+       "传感器事件需要 'code' 或 'measurement'，两者都为空"},
+      {R"(the record has no source_id \(its key columns are empty\))",
+       "记录没有 source_id（其键列为空）"},
+      {R"(the case (.*) of the outcome is not in the graph \(load the case first, then retry the outcome\))",
+       "结果所属的案例 {0} 不在图中（请先加载该案例，再重试该结果）"},
+      {R"(field of (\d+) bytes exceeds (\S+) = (\d+))", "字段长 {0} 字节，超过 {1} = {2}"},
+      {R"(key of (\d+) bytes exceeds (\S+) = (\d+))", "键长 {0} 字节，超过 {1} = {2}"},
+      {R"((.*) is not an integer (\S+) timestamp)", "{0} 不是整数形式的 {1} 时间戳"},
+      {R"((.*) is not an integer)", "{0} 不是整数"},
+      {R"((.*) is not a number)", "{0} 不是数字"},
+      {R"((.*) is not a date \(expected ISO 8601 such as (\S+) or (\S+ \S+), or set a format in the mapping\))",
+       "{0} 不是日期（应为 ISO 8601，如 {1} 或 {2}，或在映射中设置格式）"},
+      {R"((.*) does not match date format '(.*)')", "{0} 不符合日期格式 '{1}'"},
+      {R"(expected (\d+) columns \(as in the header\), found (\d+))",
+       "应有 {0} 列（与表头相同），实有 {1} 列"},
+      {R"(unbalanced quote: the '"' on line (\d+) runs over several lines into a row of (\d+) columns instead of (\d+))",
+       "引号不成对：第 {0} 行的 '\"' 跨越多行，使该行有 {1} 列而不是 {2} 列"},
+      {R"(unterminated quoted field \(a '"' opened on line (\d+) is never closed\))",
+       "引号字段未结束（第 {0} 行开始的 '\"' 没有闭合）"},
+      {R"(JSON nested deeper than max_depth = (\d+))", "JSON 嵌套深度超过 max_depth = {0}"},
+      {R"(the line is not a JSON object)", "该行不是 JSON 对象"},
+      {R"(the file is empty: no header row)", "文件为空：没有表头行"},
+      {R"(the header row is malformed: (.*))", "表头行格式错误：{0}", {0}},
+  };
+  return forms;
+}
+
+struct Compiled {
+  std::unique_ptr<RE2> re;
+  const Form* form;
+};
+
+const std::vector<Compiled>& CompiledForms() {
+  static const std::vector<Compiled> compiled = [] {
+    std::vector<Compiled> out;
+    RE2::Options o;
+    o.set_dot_nl(true);
+    o.set_log_errors(false);
+    for (const auto& f : Forms()) out.push_back({std::make_unique<RE2>(f.pattern, o), &f});
+    return out;
+  }();
+  return compiled;
+}
+
+// `text` with each {i} replaced by args[i], in one pass: a value that holds
+// "{1}" stays as it is.
+std::string FillOnce(const std::string& text, const std::vector<std::string>& args) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '{' && i + 2 < text.size() && text[i + 2] == '}' && text[i + 1] >= '0' &&
+        text[i + 1] <= '9' && static_cast<size_t>(text[i + 1] - '0') < args.size()) {
+      out += args[text[i + 1] - '0'];
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+// The template is turned into the current script; the captures (names and
+// values from the source) are left as they were written.
+std::string Read(std::string_view reason, int depth) {
+  if (depth > 4) return std::string(reason);  // a column's error within a field's, at most
+  for (const auto& c : CompiledForms()) {
+    if (!c.re->ok()) continue;
+    const int n = c.re->NumberOfCapturingGroups();
+    std::vector<std::string> captures(n);
+    std::vector<RE2::Arg> args(n);
+    std::vector<const RE2::Arg*> arg_ptrs(n);
+    for (int i = 0; i < n; ++i) {
+      args[i] = &captures[i];
+      arg_ptrs[i] = &args[i];
+    }
+    if (!RE2::FullMatchN(reason, *c.re, arg_ptrs.data(), n)) continue;
+    for (int k : c.form->clauses) captures[k] = Read(captures[k], depth + 1);
+    return FillOnce(FromSimplified(c.form->zh), captures);
+  }
+  return std::string(reason);
+}
+
+}  // namespace
+
+std::string ReasonText(std::string_view reason) {
+  if (CurrentLang() == Lang::kEn) return std::string(reason);
+  return Read(reason, 0);
+}
+
+}  // namespace faultgraph::cli
