@@ -28,6 +28,7 @@
 #include "api/cli_messages.h"
 #include "api/cli_models.h"
 #include "api/cli_ops.h"
+#include "api/cli_reason.h"
 #include "api/cli_rnd.h"
 #include "api/cli_security.h"
 #include "api/cli_usage.h"
@@ -165,7 +166,7 @@ static int RunCli(int argc, char** argv) {
                                      args.Get("--tls-cert"), args.Get("--tls-key"));
     auto c = api::ConnectToServer(args.Get("--server"), client);
     if (!c.ok()) {
-      std::fprintf(stderr, "faultgraph: %s\n", c.status().message().c_str());
+      std::fprintf(stderr, "faultgraph: %s\n", cli::ReasonText(c.status().message()).c_str());
       return 1;
     }
     fg = *c;
@@ -189,10 +190,11 @@ static int RunCli(int argc, char** argv) {
     options.create_if_missing = cmd == "ingest" || cmd == "connectors" || cmd == "users";
     if (std::error_code ec;
         !options.create_if_missing && !std::filesystem::exists(paths.graph, ec)) {
-      std::fprintf(stderr,
-                   "faultgraph: no data at %s (load data with 'faultgraph ingest', or pass "
-                   "--data DIR or --server HOST:PORT)\n",
-                   dir.c_str());
+      std::fprintf(stderr, "faultgraph: %s\n",
+                   cli::TrF("no data at {0} (load data with 'faultgraph ingest', or pass --data "
+                            "DIR or --server HOST:PORT)",
+                            {dir})
+                       .c_str());
       return 1;
     }
     auto s = graph::GraphStore::Open(paths.graph, options);
@@ -323,10 +325,11 @@ static int RunCli(int argc, char** argv) {
     if (cmd == "dlq") return CmdDlq(*fg, args, as_json);
   } catch (const api::BadRequest& e) {
     std::fprintf(stderr, "faultgraph: %s\n",
-                 cli::TrF("bad {0}: {1}", {e.field, e.message}).c_str());
+                 cli::TrF("bad {0}: {1}", {e.field, cli::ReasonText(e.message)}).c_str());
     return 2;
   } catch (const api::NotFound& e) {
-    std::fprintf(stderr, "faultgraph: %s\n", cli::TrF("not found: {0}", {e.message}).c_str());
+    std::fprintf(stderr, "faultgraph: %s\n",
+                 cli::TrF("not found: {0}", {cli::ReasonText(e.message)}).c_str());
     return 3;
   } catch (const api::Unavailable& e) {
     std::fprintf(stderr, "faultgraph: %s\n", cli::TrF("unavailable: {0}", {e.message}).c_str());

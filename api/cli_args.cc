@@ -18,8 +18,7 @@ void SetUsageCommand(const std::string& command) { g_command = command; }
 [[noreturn]] void UsageError(const std::string& message) {
   const std::string help =
       g_command.empty() ? "faultgraph --help" : "faultgraph " + g_command + " --help";
-  std::fprintf(stderr, "faultgraph: %s %s\n", Tr(message).c_str(),
-               TrF("(see '{0}')", {help}).c_str());
+  std::fprintf(stderr, "faultgraph: %s\n", TrF("{0} (see '{1}')", {Tr(message), help}).c_str());
   std::exit(2);
 }
 

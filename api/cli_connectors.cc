@@ -5,6 +5,7 @@
 
 #include "api/cli_format.h"
 #include "api/cli_messages.h"
+#include "api/cli_reason.h"
 #include "common/clock.h"
 #include "connectors/connector_config.h"
 #include "connectors/runner.h"
@@ -72,7 +73,7 @@ int RunConnectorsCommand(const ConnectorsCommand& cmd, graph::GraphStore* store,
   }
   auto file = connectors::LoadConnectors(cmd.config, {.check_secret_files = cmd.verb == "check"});
   if (!file.ok()) {
-    std::fprintf(stderr, "faultgraph: %s\n", file.status().message().c_str());
+    std::fprintf(stderr, "faultgraph: %s\n", ReasonText(file.status().message()).c_str());
     return 2;
   }
   if (cmd.verb == "check") {

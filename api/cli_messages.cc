@@ -77,6 +77,9 @@ constexpr Message kCatalogue[] = {
     {"model not used, answering without it: {0}", "未使用模型，不用模型作答：{0}"},
     {"search index rebuilt: {0} documents", "搜索索引已重建：{0} 个文档"},
     {"wrote {0}: {1} x {2}, {3} months", "已写入 {0}：{1} × {2}，{3} 个月"},
+    {"no data at {0} (load data with 'faultgraph ingest', or pass --data DIR or --server "
+     "HOST:PORT)",
+     "{0} 没有数据（请用 'faultgraph ingest' 加载数据，或给出 --data DIR 或 --server HOST:PORT）"},
     // dead letters
     {"stream", "数据流"},
     {"raw", "原始内容"},
@@ -108,7 +111,7 @@ constexpr Message kCatalogue[] = {
     {"through --server, connectors takes run, backfill, reset, status or history",
      "通过 --server 时，connectors 后接 run、backfill、reset、status 或 history"},
     // help and usage errors
-    {"(see '{0}')", "（见 '{0}'）"},
+    {"{0} (see '{1}')", "{0}（见 '{1}'）"},
     {"{0} needs a value", "{0} 需要一个值"},
     {"unknown option {0}", "未知选项 {0}"},
     {"unknown command '{0}'", "未知命令 '{0}'"},
@@ -149,8 +152,8 @@ constexpr Message kCatalogue[] = {
     {"--plot needs --product and --component of a series (or an alert to show)",
      "--plot 需要一个序列的 --product 和 --component（或一个可显示的告警）"},
     {"usage: faultgraph", "用法：faultgraph"},
-    {"Global options (--data, --server, --json, --xlsx, --lang, TLS and tokens):",
-     "全局选项（--data、--server、--json、--xlsx、--lang、TLS 和令牌）："},
+    {"Global options (--data, --server, --json, --xlsx, --lang, TLS and tokens): faultgraph --help",
+     "全局选项（--data、--server、--json、--xlsx、--lang、TLS 和令牌）：faultgraph --help"},
     // rootcause: the notes the server writes (diagnosis/ Note texts)
     {"no product given: evidence from all products", "未指定产品：使用所有产品的证据"},
     {"product '{0}' is not in the product master: its own cases are used, no family",

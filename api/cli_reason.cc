@@ -64,6 +64,23 @@ const std::vector<Form>& Forms() {
       {R"(the line is not a JSON object)", "该行不是 JSON 对象"},
       {R"(the file is empty: no header row)", "文件为空：没有表头行"},
       {R"(the header row is malformed: (.*))", "表头行格式错误：{0}", {0}},
+      {R"(invalid JSON: (.*))", "无效的 JSON：{0}"},
+      // A connectors file's problems (connectors check), one per line.
+      {R"((\S+): (\d+) problems:)", "{0}：{1} 个问题："},
+      {R"((\S+?):(\d+): (.*))", "{0}:{1}: {2}", {2}},
+      {R"((\S+) of connector '(.*?)' (.*) does not exist)", "连接器 '{1}' 的 {0} {2} 不存在"},
+      // The server's answers to a lookup of something that is not there.
+      {R"(no case '(.*?)' in the graph)", "图中没有案例 '{0}'"},
+      {R"(no product '(.*?)': not in the product master and no case names it)",
+       "没有产品 '{0}'：产品主数据中没有，也没有案例提到它"},
+      {R"(no asset '(.*?)': no installed-base record, case, call or alarm has that serial)",
+       "没有设备 '{0}'：没有在用设备记录、案例、来电或告警带有这个序列号"},
+      {R"(no connector '(.*?)')", "没有连接器 '{0}'"},
+      {R"(cannot connect to faultgraphd at (\S+): (.*))", "无法连接 {0} 上的 faultgraphd：{1}"},
+      {R"(no (\S+) edge into '(.*?)': a fault code's symptom is named with its family or product; did you mean (.*)\?)",
+       "没有进入 '{1}' 的 {0} 边：故障码的症状以其系列或产品命名；您要找的是否是 {2}？"},
+      {R"(no (\S+) edge out of '(.*?)': a fault code's symptom is named with its family or product; did you mean (.*)\?)",
+       "没有从 '{1}' 出发的 {0} 边：故障码的症状以其系列或产品命名；您要找的是否是 {2}？"},
   };
   return forms;
 }
@@ -126,7 +143,15 @@ std::string Read(std::string_view reason, int depth) {
 
 std::string ReasonText(std::string_view reason) {
   if (CurrentLang() == Lang::kEn) return std::string(reason);
-  return Read(reason, 0);
+  std::string out;  // line by line: a file's problems come one to a line
+  for (size_t start = 0; start <= reason.size();) {
+    size_t end = reason.find('\n', start);
+    if (end == std::string_view::npos) end = reason.size();
+    if (start > 0) out += '\n';
+    out += Read(reason.substr(start, end - start), 0);
+    start = end + 1;
+  }
+  return out;
 }
 
 }  // namespace faultgraph::cli

@@ -53,6 +53,30 @@ TEST_F(CliReason, TheSentencesIngestWritesAreKnown) {
             "列 'notes'：字段长 70000 字节，超过 max_field_bytes = 65536");
 }
 
+TEST_F(CliReason, TheServersNotFoundMessages) {
+  SetLang(Lang::kZhCN);
+  EXPECT_EQ(ReasonText("no case 't9' in the graph"), "图中没有案例 't9'");
+  EXPECT_EQ(ReasonText("no asset 'XX123': no installed-base record, case, call or alarm has that "
+                       "serial"),
+            "没有设备 'XX123'：没有在用设备记录、案例、来电或告警带有这个序列号");
+  EXPECT_EQ(
+      ReasonText("no CAUSED_BY edge out of 'E4': a fault code's symptom is named with its "
+                 "family or product; did you mean AC:E4 (1 case)?"),
+      "没有从 'E4' 出发的 CAUSED_BY 边：故障码的症状以其系列或产品命名；您要找的是否是 AC:E4 (1 "
+      "case)？");
+}
+
+TEST_F(CliReason, AConnectorsFilesProblemsLineByLine) {
+  SetLang(Lang::kZhCN);
+  EXPECT_EQ(ReasonText("c.toml: 2 problems:\n"
+                       "c.toml:18: password_file of connector 'crm' /etc/crm.password does not "
+                       "exist\n"
+                       "c.toml:40: something else"),
+            "c.toml：2 个问题：\n"
+            "c.toml:18: 连接器 'crm' 的 password_file /etc/crm.password 不存在\n"
+            "c.toml:40: something else");
+}
+
 TEST_F(CliReason, TraditionalChineseConvertsTheSentenceNotTheValues) {
   SetLang(Lang::kZhTW);
   // 'abc数据' is the source's own text and keeps its simplified characters.

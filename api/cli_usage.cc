@@ -296,8 +296,10 @@ std::string CommandHelp(std::string_view command) {
   std::string out = Tr("usage: faultgraph") + " [--data DIR | --server HOST:PORT] [--json] " +
                     std::string(command) + " ...\n\n" + entries;
   if (entries.find("FILTERS") != std::string::npos) out += "\n" + filters;
-  out += "\n" + Tr("Global options (--data, --server, --json, --xlsx, --lang, TLS and tokens):") +
-         " faultgraph --help\n";
+  out += "\n" +
+         Tr("Global options (--data, --server, --json, --xlsx, --lang, TLS and tokens): "
+            "faultgraph --help") +
+         "\n";
   return out;
 }
 

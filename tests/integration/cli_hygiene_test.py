@@ -102,6 +102,35 @@ class CliHygiene(unittest.TestCase):
         self.assertIn("rootcause needs", r.stderr)
         self.assertEqual(len(r.stderr.splitlines()), 1)
 
+    def test_help_and_mistakes_in_the_readers_language(self):
+        # The language comes from --lang, FAULTGRAPH_LANG or the locale, for
+        # the help and the usage errors too; the command lines stay as typed.
+        empty = os.path.join(self.tmp, "empty_zh")
+        os.makedirs(empty, exist_ok=True)
+        env = dict(os.environ, LC_ALL="zh_CN.UTF-8")
+        env.pop("FAULTGRAPH_LANG", None)
+        r = subprocess.run([CLI, "--help"], capture_output=True, text=True, env=env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertTrue(r.stdout.startswith("用法：faultgraph"), r.stdout[:80])
+        self.assertIn("  rootcause --product P [--serial S]", r.stdout)
+        self.assertIn("什么坏了、为什么、怎么修", r.stdout)
+        r = subprocess.run([CLI, "--lang", "zh-TW", "search", "--help"], capture_output=True,
+                           text=True)
+        self.assertIn("與 TEXT（中文/English）匹配的", r.stdout)
+        r = subprocess.run([CLI, "frobnicate"], capture_output=True, text=True, env=env, cwd=empty)
+        self.assertEqual(r.returncode, 2)
+        self.assertEqual(r.stderr.strip(), "faultgraph: 未知命令 'frobnicate'（见 'faultgraph --help'）")
+        r = subprocess.run([CLI, "search"], capture_output=True, text=True, env=env, cwd=empty)
+        self.assertEqual(r.stderr.strip(),
+                         "faultgraph: search 需要一个 TEXT（请加引号）（见 'faultgraph search --help'）")
+        r = subprocess.run([CLI, "status"], capture_output=True, text=True, env=env, cwd=empty)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("faultgraph-data 没有数据", r.stderr)
+        r = subprocess.run([CLI, "--data", self.data, "case", "T999"], capture_output=True,
+                           text=True, env=env)
+        self.assertEqual(r.returncode, 3)
+        self.assertEqual(r.stderr.strip(), "faultgraph: 未找到：图中没有案例 'T999'")
+
     def test_help_per_command_and_arguments_checked_before_opening(self):
         # One command's entries, not the whole page; the usage error of a
         # command points to its own help.
