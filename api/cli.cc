@@ -332,13 +332,16 @@ static int RunCli(int argc, char** argv) {
                  cli::TrF("not found: {0}", {cli::ReasonText(e.message)}).c_str());
     return 3;
   } catch (const api::Unavailable& e) {
-    std::fprintf(stderr, "faultgraph: %s\n", cli::TrF("unavailable: {0}", {e.message}).c_str());
+    std::fprintf(stderr, "faultgraph: %s\n",
+                 cli::TrF("unavailable: {0}", {cli::ReasonText(e.message)}).c_str());
     return 1;
   } catch (const api::Unauthenticated& e) {
-    std::fprintf(stderr, "faultgraph: %s\n", cli::TrF("not signed in: {0}", {e.message}).c_str());
+    std::fprintf(stderr, "faultgraph: %s\n",
+                 cli::TrF("not signed in: {0}", {cli::ReasonText(e.message)}).c_str());
     return 5;
   } catch (const api::Forbidden& e) {
-    std::fprintf(stderr, "faultgraph: %s\n", cli::TrF("forbidden: {0}", {e.message}).c_str());
+    std::fprintf(stderr, "faultgraph: %s\n",
+                 cli::TrF("forbidden: {0}", {cli::ReasonText(e.message)}).c_str());
     return 5;
   } catch (const apache::thrift::TException& e) {
     std::fprintf(stderr, "faultgraph: %s\n", e.what());

@@ -477,7 +477,7 @@ static void PrintSearch(const api::SearchResult& r, bool as_json) {
     for (const auto& c : counts)
       line += (line.empty() ? "" : "  ") + (name == "symptom" ? SymptomLabel(c.value) : c.value) +
               " (" + std::to_string(c.count) + ")";
-    if (!line.empty()) std::printf("%s %s\n", Pad(Tr(name) + ":", 10).c_str(), line.c_str());
+    if (!line.empty()) cli::PrintWrapped(Pad(Tr(name) + ":", 10) + " ", line);
   }
 }
 
@@ -582,24 +582,23 @@ static void PrintRootCause(const api::RootCauseAnswer& a) {
                           {Percent(c.fromSymptoms), Percent(c.fromCases)});
     if (c.namedInText > 0) why += Tr(", named in the text");
     if (c.historyFactor != 1) why += Tr(", raised by the asset's history");
-    std::printf("\n%d. %s  %s   %s%%  %s   (%s)\n", ++rank, c.component.c_str(), c.name.c_str(),
-                Percent(c.probability).c_str(), TrF("{0} confidence", {Tr(c.confidence)}).c_str(),
-                why.c_str());
+    std::printf("\n");
+    cli::PrintWrapped(std::to_string(++rank) + ". ",
+                      c.component + "  " + c.name + "   " + Percent(c.probability) + "%  " +
+                          TrF("{0} confidence", {Tr(c.confidence)}) + "   (" + why + ")");
     for (const auto& e : c.evidence)
-      std::printf("   %s\n", TrF("{0}: {1} of {2} diagnosed cases ({3})",
-                                 {SymptomLabel(e.symptom), std::to_string(e.count),
-                                  std::to_string(e.total), EvidenceScopeLabel(e.scope)})
-                                 .c_str());
+      cli::PrintWrapped("   ", TrF("{0}: {1} of {2} diagnosed cases ({3})",
+                                   {SymptomLabel(e.symptom), std::to_string(e.count),
+                                    std::to_string(e.total), EvidenceScopeLabel(e.scope)}));
     if (!c.historyNote.empty())
-      std::printf("   %s\n",
-                  TrF("history: {0}", {Shown(c.historyNoteMessage, c.historyNote)}).c_str());
+      cli::PrintWrapped("   ", TrF("history: {0}", {Shown(c.historyNoteMessage, c.historyNote)}));
     if (!c.causes.empty()) {
       std::string s;
       for (const auto& k : c.causes)
         s += (s.empty() ? "" : ", ") + CauseLabel(k.cause) + " " + std::to_string(k.count);
-      std::printf("   %s\n", TrF("causes ({0}, {1} cases): {2}",
-                                 {Shown(c.fixScopeMessage, c.fixScope), std::to_string(c.cases), s})
-                                 .c_str());
+      cli::PrintWrapped("   ",
+                        TrF("causes ({0}, {1} cases): {2}",
+                            {Shown(c.fixScopeMessage, c.fixScope), std::to_string(c.cases), s}));
     }
     for (const auto& f : c.fixes) {
       std::string line = Tr("fix") + " " + Pad(f.fix, 9) + " " + Pad(f.title, 34) + " " +
@@ -610,15 +609,14 @@ static void PrintRootCause(const api::RootCauseAnswer& a) {
                          "  " + TrF("median {0} min", {std::to_string(f.medianLabourMinutes)}) +
                          "  " + TrF("parts {0}", {f.parts.empty() ? "-" : Join(f.parts)});
       if (f.textFit > 0) line += "  " + TrF("fits the text {0}%", {Percent(f.textFit)});
-      std::printf("   %s\n", line.c_str());
+      cli::PrintWrapped("   ", line);
     }
     for (const auto& s : c.supporting) {
       const std::string sim = s.similarity > 0
                                   ? std::to_string(static_cast<int>(100 * s.similarity)) + "%"
                                   : Tr("diagnosed");
-      std::printf("   %s\n", TrF("case {0} ({1}, {2}): {3}",
-                                 {s.caseId, sim, cli::FormatDate(s.openedMs), s.snippet})
-                                 .c_str());
+      cli::PrintWrapped("   ", TrF("case {0} ({1}, {2}): {3}",
+                                   {s.caseId, sim, cli::FormatDate(s.openedMs), s.snippet}));
     }
   }
   if (!a.causes.empty()) {
@@ -627,19 +625,22 @@ static void PrintRootCause(const api::RootCauseAnswer& a) {
       s += (s.empty() ? "" : ", ") + CauseLabel(k.cause) + " " + Percent(k.probability) + "%" +
            (k.similarCases > 0 ? " (" + TrF("{0} similar", {std::to_string(k.similarCases)}) + ")"
                                : "");
-    std::printf("\n%s\n", TrF("likely causes: {0}", {s}).c_str());
+    std::printf("\n");
+    cli::PrintWrapped("", TrF("likely causes: {0}", {s}));
   }
   if (!a.history.empty()) {
     std::printf("\n%s\n", Tr("asset history (last 90 days):").c_str());
     for (const auto& h : a.history)
-      std::printf("   %s  %-6s %s  %s\n", cli::FormatTime(h.timeMs).c_str(), h.kind.c_str(),
-                  h.id.c_str(), h.summary.c_str());
+      cli::PrintWrapped(
+          "   " + cli::FormatTime(h.timeMs) + "  " + Pad(h.kind, 6) + " " + h.id + "  ", h.summary);
   }
   if (!a.answerId.empty())
-    std::printf("\n%s\n", TrF("answer {0}: once the technician knows, faultgraph outcome "
-                              "--answer {0} --component C --fix F --worked yes|no",
-                              {a.answerId})
-                              .c_str());
+    // The command on a line of its own: a wrapped command cannot be copied.
+    std::printf(
+        "\n%s\n   %s\n",
+        TrF("answer {0}: once the technician knows, record what was found:", {a.answerId}).c_str(),
+        TrF("faultgraph outcome --answer {0} --component C --fix F --worked yes|no", {a.answerId})
+            .c_str());
 }
 
 int CmdRootCause(api::FaultGraphIf& fg, const Args& a, bool as_json) {

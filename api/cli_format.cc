@@ -121,24 +121,41 @@ void PrintTable(const std::vector<std::string>& header,
   };
   measure(header);
   for (const auto& r : rows) measure(r);
-  // On a terminal the last column (a snippet, a summary) is cut to the line,
-  // but never below 20 columns: the others are short and whole.
-  size_t last_max = SIZE_MAX;
+  // On a terminal the table is cut to the line: the widest column gives up
+  // columns first (a snippet, a path), each column keeps its header's width
+  // and at least 10 (the last one 20), and cut cells end in "…".
   if (line_columns > 0 && !widths.empty()) {
-    size_t others = 0;
-    for (size_t i = 0; i + 1 < widths.size(); ++i) others += widths[i] + 2;
-    last_max = std::max<size_t>(20, line_columns > others ? line_columns - others : 0);
-    widths.back() = std::min(widths.back(), last_max);
+    std::vector<size_t> floor(widths.size());
+    size_t total = 0;
+    for (size_t i = 0; i < widths.size(); ++i) {
+      const size_t least =
+          i + 1 == widths.size() ? 20 : std::max<size_t>(10, DisplayWidth(header[i]));
+      floor[i] = std::min(widths[i], least);
+      total += widths[i] + (i + 1 < widths.size() ? 2 : 0);
+    }
+    while (total > line_columns) {
+      size_t widest = widths.size();
+      for (size_t i = 0; i < widths.size(); ++i)
+        if (widths[i] > floor[i] && (widest == widths.size() || widths[i] > widths[widest]))
+          widest = i;
+      if (widest == widths.size()) break;  // every column at its least: the line wraps
+      // Down to the next widest column, or by what is still too much.
+      size_t next = floor[widest];
+      for (size_t i = 0; i < widths.size(); ++i)
+        if (i != widest && widths[i] < widths[widest]) next = std::max(next, widths[i]);
+      const size_t cut = std::max<size_t>(1, std::min(widths[widest] - next, total - line_columns));
+      widths[widest] -= cut;
+      total -= cut;
+    }
   }
   auto print = [&](const std::vector<std::string>& row) {
     std::string line;
     for (size_t i = 0; i < row.size() && i < widths.size(); ++i) {
-      if (i + 1 == widths.size()) {
-        line += FitWidth(row[i], last_max);
-        break;
-      }
-      line += row[i];
-      if (i + 1 < row.size()) line += std::string(widths[i] - DisplayWidth(row[i]) + 2, ' ');
+      const std::string cell =
+          DisplayWidth(row[i]) > widths[i] ? FitWidth(row[i], widths[i]) : row[i];
+      line += cell;
+      if (i + 1 < row.size() && i + 1 < widths.size())
+        line += std::string(widths[i] - DisplayWidth(cell) + 2, ' ');
     }
     while (!line.empty() && line.back() == ' ') line.pop_back();  // empty last cells
     std::printf("%s\n", line.c_str());
@@ -148,6 +165,24 @@ void PrintTable(const std::vector<std::string>& header,
   for (size_t w : widths) rule.emplace_back(w, '-');
   print(rule);
   for (const auto& r : rows) print(r);
+}
+
+void PrintWrapped(const std::string& lead, const std::string& text) {
+  PrintWrapped(lead, text, TerminalColumns());
+}
+
+void PrintWrapped(const std::string& lead, const std::string& text, size_t line_columns) {
+  const size_t indent = DisplayWidth(lead);
+  // Too narrow to wrap into (under 20 columns after the lead): one line.
+  if (line_columns == 0 || line_columns < indent + 20 ||
+      indent + DisplayWidth(text) <= line_columns) {
+    std::printf("%s%s\n", lead.c_str(), text.c_str());
+    return;
+  }
+  const std::vector<std::string> lines = Wrap(text, line_columns - indent);
+  for (size_t i = 0; i < lines.size(); ++i)
+    std::printf("%s%s\n", i == 0 ? lead.c_str() : std::string(indent, ' ').c_str(),
+                lines[i].c_str());
 }
 
 std::string FormatDate(int64_t ms) { return FormatTime(ms).substr(0, 10); }

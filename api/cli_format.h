@@ -11,8 +11,10 @@ namespace faultgraph::cli {
 
 // Prints rows under a header with columns padded to their widest cell
 // (display width: CJK characters count as two columns). On a terminal the
-// last column is cut with "…" to the terminal's width ($COLUMNS, else the
-// terminal's own), never below 20 columns; a pipe gets every cell whole.
+// table is cut to the terminal's width ($COLUMNS, else the terminal's own):
+// the widest columns give up columns first, cut cells end in "…", no column
+// goes below its header or 10 columns (the last below 20); a pipe gets
+// every cell whole.
 void PrintTable(const std::vector<std::string>& header,
                 const std::vector<std::vector<std::string>>& rows);
 // Every table PrintTable prints is also handed to `copy` (the --xlsx
@@ -27,6 +29,13 @@ void PrintTable(const std::vector<std::string>& header,
 // `text` in lines of at most `columns` display columns, broken after a
 // space or beside a CJK character (a longer word is cut).
 std::vector<std::string> Wrap(const std::string& text, size_t columns);
+
+// Prints `text` after `lead` (an indent, a label); on a terminal the text
+// wraps to the line ($COLUMNS, else the terminal's own) with its following
+// lines indented to where the text began; a pipe gets one whole line.
+void PrintWrapped(const std::string& lead, const std::string& text);
+// The same for a line of `line_columns` (0: no limit).
+void PrintWrapped(const std::string& lead, const std::string& text, size_t line_columns);
 
 // `s` cut to `columns` display columns, ending in "…" when cut.
 std::string FitWidth(const std::string& s, size_t columns);

@@ -37,6 +37,28 @@ TEST(CliFormat, TableFitsTheLastColumnToTheLine) {
   EXPECT_NE(testing::internal::GetCapturedStdout().find(snippet), std::string::npos);
 }
 
+TEST(CliFormat, TableGivesUpTheWidestColumnsFirst) {
+  // A status-like table: a long path in the middle, short numbers after it.
+  const std::string path =
+      "/work/main/ops/sample/callcenter/calls.csv byte 71845 of 71845 (line 869)";
+  testing::internal::CaptureStdout();
+  PrintTable({"来源", "位置", "已应用", "更新时间（UTC）"},
+             {{"callcenter", path, "858", "2026-12-02 01:02"}}, 80);
+  const std::string out = testing::internal::GetCapturedStdout();
+  std::vector<std::string> lines;
+  for (size_t p = 0, q; (q = out.find('\n', p)) != std::string::npos; p = q + 1)
+    lines.push_back(out.substr(p, q - p));
+  ASSERT_EQ(lines.size(), 3u);
+  for (const auto& l : lines) EXPECT_LE(DisplayWidth(l), 80u) << l;
+  // The path is cut; the count and the time after it are whole.
+  EXPECT_NE(lines[2].find("/work/main/ops/"), std::string::npos) << lines[2];
+  EXPECT_NE(lines[2].find("…  858"), std::string::npos) << lines[2];
+  EXPECT_TRUE(lines[2].ends_with("2026-12-02 01:02")) << lines[2];
+  // Columns line up under their headers.
+  EXPECT_EQ(DisplayWidth(lines[0].substr(0, lines[0].find("已应用"))),
+            DisplayWidth(lines[2].substr(0, lines[2].find("858"))));
+}
+
 TEST(CliFormat, WrapBreaksAtSpacesAndBesideChineseCharacters) {
   EXPECT_EQ(Wrap("closed cases whose asset did not come back", 16),
             (std::vector<std::string>{"closed cases", "whose asset did", "not come back"}));

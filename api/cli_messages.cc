@@ -48,10 +48,10 @@ constexpr Message kCatalogue[] = {
     {"likely causes: {0}", "可能原因：{0}"},
     {"{0} similar", "相似案例 {0} 例"},
     {"asset history (last 90 days):", "设备历史（近 90 天）："},
-    {"answer {0}: once the technician knows, faultgraph outcome --answer {0} --component C "
-     "--fix F --worked yes|no",
-     "答复 {0}：技师确认后请记录结果：faultgraph outcome --answer {0} --component 部件 "
-     "--fix 修复 --worked yes|no"},
+    {"answer {0}: once the technician knows, record what was found:",
+     "答复 {0}：技师确认后请记录结果："},
+    {"faultgraph outcome --answer {0} --component C --fix F --worked yes|no",
+     "faultgraph outcome --answer {0} --component 部件 --fix 修复 --worked yes|no"},
     {"scope: product", "本产品"},
     {"scope: family", "同系列"},
     {"all products", "所有产品"},
@@ -80,6 +80,25 @@ constexpr Message kCatalogue[] = {
     {"no data at {0} (load data with 'faultgraph ingest', or pass --data DIR or --server "
      "HOST:PORT)",
      "{0} 没有数据（请用 'faultgraph ingest' 加载数据，或给出 --data DIR 或 --server HOST:PORT）"},
+    // models
+    {"{0} model, trained {1} UTC", "{0}模型，训练于 {1} UTC"},
+    {"from {0} diagnosed cases, {1} causes, graph sequence {2}, in {3} s, {4} MB",
+     "来自 {0} 个已诊断案例，{1} 种原因，图序号 {2}，用时 {3} 秒，{4} MB"},
+    {"from {0} diagnosed cases, {1} fixes, graph sequence {2}, in {3} s, {4} MB",
+     "来自 {0} 个已诊断案例，{1} 种修复，图序号 {2}，用时 {3} 秒，{4} MB"},
+    {"from {0} diagnosed cases, {1} components, graph sequence {2}, in {3} s, {4} MB",
+     "来自 {0} 个已诊断案例，{1} 个部件，图序号 {2}，用时 {3} 秒，{4} MB"},
+    {"held back {0} cases: root cause top-1 {1}% top-3 {2}% (classifier alone {3}% / {4}%)",
+     "留出 {0} 个案例：根因 top-1 {1}%，top-3 {2}%（仅分类器 {3}% / {4}%）"},
+    {"mix of the cause ranking:", "原因排序的混合比例："},
+    {"mix of each component's fix order:", "各部件修复排序的混合比例："},
+    {"blend weights:", "融合权重："},
+    {"confidence: high from {0}%, medium from {1}% (every decile from there up right >= 90% / >= "
+     "60% of the time on held-back cases; 0: never)",
+     "置信度：{0}% 起为高，{1}% 起为中（在留出案例上，从该处往上每个十分位的正确率都 >= 90% / >= "
+     "60%；0：从不）"},
+    {"predicted {0}%: {1} answers, mean {2}%, right {3}%",
+     "预测 {0}%：{1} 个答复，平均 {2}%，正确 {3}%"},
     // dead letters
     {"stream", "数据流"},
     {"raw", "原始内容"},

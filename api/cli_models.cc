@@ -38,40 +38,52 @@ nlohmann::json ToJson(const api::ModelSummary& m) {
           {"reliability", bins}};
 }
 
+std::string Fixed(double v, int digits) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+  return buf;
+}
+
 void Print(const api::ModelSummary& m) {
-  std::printf("%s model, trained %s\n", m.kind.c_str(), (FormatTime(m.createdMs) + " UTC").c_str());
+  std::printf("%s\n",
+              TrF("{0} model, trained {1} UTC", {Tr(m.kind), FormatTime(m.createdMs)}).c_str());
   const bool cause = m.kind == "cause", fix = m.kind == "fix";
   const bool mixed = cause || fix;
-  std::printf("  from %lld diagnosed cases, %d %s, graph sequence %lld, in %.1f s, "
-              "%.1f MB\n",
-              static_cast<long long>(m.cases), m.labels,
-              cause ? "causes" : fix ? "fixes" : "components",
-              static_cast<long long>(m.graphSeq), m.trainSeconds,
-              static_cast<double>(m.fileBytes) / 1e6);
-  std::printf("  held back %lld cases: root cause top-1 %.1f%% top-3 %.1f%% (classifier alone "
-              "%.1f%% / %.1f%%)\n",
-              static_cast<long long>(m.heldBackCases), 100 * m.top1, 100 * m.top3,
-              100 * m.classifierTop1, 100 * m.classifierTop3);
-  std::printf(cause ? "  mix of the cause ranking:"
-              : fix ? "  mix of each component's fix order:"
-                    : "  blend weights:");
-  bool first = true;
-  for (const auto& [name, w] : m.weights) {
-    std::printf("%s %s %.3f", first ? "" : ",", name.c_str(), w);
-    first = false;
-  }
-  if (mixed) {  // no calibration of its own
-    std::printf("\n");
-    return;
-  }
-  std::printf("\n  confidence: high from %.0f%%, medium from %.0f%% (every decile from there "
-              "up right >= 90%% / >= 60%% of the time on held-back cases; 0: never)\n",
-              100 * m.confidentHigh, 100 * m.confidentMedium);
+  PrintWrapped(
+      "  ", TrF(cause ? "from {0} diagnosed cases, {1} causes, graph sequence {2}, in {3} s, {4} MB"
+                : fix ? "from {0} diagnosed cases, {1} fixes, graph sequence {2}, in {3} s, {4} MB"
+                      : "from {0} diagnosed cases, {1} components, graph sequence {2}, in {3} "
+                        "s, {4} MB",
+                {std::to_string(m.cases), std::to_string(m.labels), std::to_string(m.graphSeq),
+                 Fixed(m.trainSeconds, 1), Fixed(static_cast<double>(m.fileBytes) / 1e6, 1)}));
+  PrintWrapped("  ",
+               TrF("held back {0} cases: root cause top-1 {1}% top-3 {2}% (classifier alone "
+                   "{3}% / {4}%)",
+                   {std::to_string(m.heldBackCases), Fixed(100 * m.top1, 1), Fixed(100 * m.top3, 1),
+                    Fixed(100 * m.classifierTop1, 1), Fixed(100 * m.classifierTop3, 1)}));
+  std::string weights;
+  for (const auto& [name, w] : m.weights)
+    weights += (weights.empty() ? "" : ", ") + name + " " + Fixed(w, 3);
+  PrintWrapped("  ", Tr(cause ? "mix of the cause ranking:"
+                        : fix ? "mix of each component's fix order:"
+                              : "blend weights:") +
+                         " " + weights);
+  if (mixed) return;  // no calibration of its own
+  PrintWrapped("  ", TrF("confidence: high from {0}%, medium from {1}% (every decile from there up "
+                         "right >= 90% / >= 60% of the time on held-back cases; 0: never)",
+                         {Fixed(100 * m.confidentHigh, 0), Fixed(100 * m.confidentMedium, 0)}));
   for (const auto& b : m.reliability) {
     if (b.answers == 0) continue;
-    std::printf("    predicted %3.0f-%3.0f%%: %5lld answers, mean %5.1f%%, right %5.1f%%\n",
-                100 * b.fromProbability, 100 * b.toProbability, static_cast<long long>(b.answers),
-                100 * b.predicted, 100 * b.observed);
+    char range[32];
+    std::snprintf(range, sizeof range, "%3.0f-%3.0f", 100 * b.fromProbability,
+                  100 * b.toProbability);
+    char answers[16], mean[16], right[16];
+    std::snprintf(answers, sizeof answers, "%5lld", static_cast<long long>(b.answers));
+    std::snprintf(mean, sizeof mean, "%5.1f", 100 * b.predicted);
+    std::snprintf(right, sizeof right, "%5.1f", 100 * b.observed);
+    std::printf("    %s\n", TrF("predicted {0}%: {1} answers, mean {2}%, right {3}%",
+                                {range, answers, mean, right})
+                                .c_str());
   }
 }
 

@@ -77,6 +77,16 @@ const std::vector<Form>& Forms() {
        "没有设备 '{0}'：没有在用设备记录、案例、来电或告警带有这个序列号"},
       {R"(no connector '(.*?)')", "没有连接器 '{0}'"},
       {R"(cannot connect to faultgraphd at (\S+): (.*))", "无法连接 {0} 上的 faultgraphd：{1}"},
+      {R"(cannot sign in to faultgraphd at (\S+): (.*) \(if faultgraphd serves TLS, give --tls-ca FILE or set \$FAULTGRAPH_TLS_CA\))",
+       "无法登录 {0} 上的 faultgraphd：{1}（若 faultgraphd 使用 TLS，请给出 --tls-ca FILE 或设置 "
+       "$FAULTGRAPH_TLS_CA）"},
+      {R"(cannot sign in to faultgraphd at (\S+): (.*))", "无法登录 {0} 上的 faultgraphd：{1}"},
+      // Sign-in and roles (the server's Unauthenticated and Forbidden).
+      {R"(sign in first: this connection has not authenticated \(faultgraph: --token-file FILE or \$FAULTGRAPH_TOKEN\))",
+       "请先登录：此连接尚未认证（faultgraph：--token-file FILE 或 $FAULTGRAPH_TOKEN）"},
+      {R"(principal '(.*?)' was revoked; sign in again)", "用户 '{0}' 已被吊销；请重新登录"},
+      {R"((\S+) needs permission '(.*?)', which role '(.*?)' of principal '(.*?)' does not grant)",
+       "{0} 需要权限 '{1}'，用户 '{3}' 的角色 '{2}' 不具备该权限"},
       {R"(no (\S+) edge into '(.*?)': a fault code's symptom is named with its family or product; did you mean (.*)\?)",
        "没有进入 '{1}' 的 {0} 边：故障码的症状以其系列或产品命名；您要找的是否是 {2}？"},
       {R"(no (\S+) edge out of '(.*?)': a fault code's symptom is named with its family or product; did you mean (.*)\?)",

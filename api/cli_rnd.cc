@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -163,17 +164,77 @@ static int CmdFeed(api::FaultGraphIf& fg, const Args& a, bool as_json) {
     Print({{"items", items}, {"nextCursor", page.nextCursor}});
     return 0;
   }
+  // Flat, as ops/clients/feed_to_csv.py writes it: ISO 8601 UTC times and a
+  // column per figure (empty where an item of that kind has none), lists
+  // joined with spaces, chains one per "; " with their cases joined by " > ".
   auto csv = [](const std::string& s) {
+    if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
     std::string out = "\"";
     for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
     return out + "\"";
   };
-  std::printf("seq,kind,product,component,fix,created,key,payload\n");
+  static const std::pair<const char*, const char*> kFigures[] = {{"month", "month"},
+                                                                 {"failures", "failures"},
+                                                                 {"expected", "expected"},
+                                                                 {"installed", "installed"},
+                                                                 {"per1000", "per_1000"},
+                                                                 {"rateBefore", "rate_before"},
+                                                                 {"rateAfter", "rate_after"},
+                                                                 {"pValue", "p_value"},
+                                                                 {"attempts", "attempts"},
+                                                                 {"repeats", "repeats"},
+                                                                 {"rate", "rate"},
+                                                                 {"customers", "customers"},
+                                                                 {"evidence", "evidence_cases"},
+                                                                 {"chains", "chains"}};
+  std::string header = "seq,kind,product,component,fix,created_utc,key";
+  for (const auto& [field, column] : kFigures) header += std::string(",") + column;
+  std::printf("%s\n", header.c_str());
+  auto figure = [](const std::string& field, const json& v) -> std::string {
+    if (v.is_null()) return "";
+    if (field == "customers" && v.is_array()) return std::to_string(v.size());
+    if (field == "chains" && v.is_array()) {
+      std::string out;
+      for (const auto& chain : v) {
+        std::string one;
+        if (chain.is_array())
+          for (const auto& c : chain)
+            one += (one.empty() ? "" : " > ") + (c.is_string() ? c.get<std::string>() : c.dump());
+        out += (out.empty() ? "" : "; ") + one;
+      }
+      return out;
+    }
+    if (v.is_array()) {
+      std::string out;
+      for (const auto& x : v)
+        out += (out.empty() ? "" : " ") + (x.is_string() ? x.get<std::string>() : x.dump());
+      return out;
+    }
+    if (v.is_number_float()) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.6g", v.get<double>());
+      return buf;
+    }
+    return v.is_string() ? v.get<std::string>() : v.dump();
+  };
   for (const auto& it : page.items) {
-    std::printf("%lld,%s,%s,%s,%s,%s,%s,%s\n", static_cast<long long>(it.seq), it.kind.c_str(),
-                it.product.c_str(), it.component.c_str(), it.fix.c_str(),
-                cli::FormatTime(it.createdMs).c_str(), csv(it.key).c_str(),
-                csv(it.payload).c_str());
+    const json payload = json::parse(it.payload, nullptr, false);
+    std::string created;  // 2025-03-01T14:30:05Z
+    if (it.createdMs != 0) {
+      const std::time_t secs = static_cast<std::time_t>(it.createdMs / 1000);
+      std::tm tm{};
+      gmtime_r(&secs, &tm);
+      char buf[32];
+      std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+      created = buf;
+    }
+    std::string row = std::to_string(it.seq) + "," + csv(it.kind) + "," + csv(it.product) + "," +
+                      csv(it.component) + "," + csv(it.fix) + "," + created + "," + csv(it.key);
+    for (const auto& [field, column] : kFigures) {
+      const json v = payload.is_object() && payload.contains(field) ? payload[field] : json();
+      row += "," + csv(figure(field, v));
+    }
+    std::printf("%s\n", row.c_str());
   }
   std::fprintf(stderr, "next cursor: %s\n", page.nextCursor.c_str());
   return 0;

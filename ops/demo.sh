@@ -44,7 +44,12 @@ TOKEN="$DATA/db/admin.token"
 # TLS is on: clients trust the demo CA.
 export FAULTGRAPH_TLS_CA="$TLS/ca.pem"
 fg() { "$BUILD_DIR/api/faultgraph" --server "$SERVER" --token-file "$TOKEN" "$@"; }
-step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+# Bold headings on a terminal only: piped or logged, the output has no escapes.
+if [ -t 1 ]; then  # folded to the terminal's width at spaces
+  step() { printf '\n\033[1m%s\033[0m\n' "$(printf '== %s' "$*" | fold -s -w "$(tput cols 2>/dev/null || echo 100)")"; }
+else
+  step() { printf '\n== %s\n' "$*"; }
+fi
 
 step "faultgraphd is serving $DATA/db on $SERVER with TLS (CA $TLS/ca.pem) and sign-in"
 step "Loading a simulated manufacturer (ops/sample, made by ops/simulator/fgsim.py): ERP, CRM, call-centre CDRs (GB18030), IoT alarms"

@@ -131,6 +131,16 @@ class FeedExactlyOnce(unittest.TestCase):
                 if r["kind"] == "repeat":
                     self.assertEqual(int(r["repeats"]), payload["repeats"], r)
                     self.assertEqual(int(r["customers"]), len(payload["customers"]), r)
+            # The CLI's own CSV of the feed is the same flat table, row for row.
+            cli_csv = subprocess.run(
+                [CLI, "--data", data, "trends", "--since", "", "--limit", "1000", "--csv"],
+                check=True, capture_output=True, text=True).stdout
+            cli_rows = list(csv.DictReader(cli_csv.splitlines()))
+            self.assertEqual(list(cli_rows[0].keys()), list(got[0].keys()))
+            self.assertEqual([(r["seq"], r["created_utc"], r["evidence_cases"], r["chains"],
+                               r["failures"], r["customers"]) for r in cli_rows],
+                             [(r["seq"], r["created_utc"], r["evidence_cases"], r["chains"],
+                               r["failures"], r["customers"]) for r in got])
             # The server gone: one line that says so, no traceback; rows kept.
             down = subprocess.run([py, CLIENT, "--server", server, "--token-file", token,
                                    "--cursor-file", cursor, "--out", out, "--gen-py", GEN_PY],
