@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <string_view>
 
 #include "common/utf8.h"
 
@@ -66,14 +67,40 @@ std::string FitWidth(const std::string& s, size_t columns) {
   return s.substr(0, i) + "…";
 }
 
+// Chinese line-breaking rules: a line does not start with closing
+// punctuation nor end with opening punctuation.
+static bool ClosesOrSeparates(std::string_view ch) {
+  static constexpr std::string_view kNoLineStart[] = {
+      "，", "。", "、", "；", "：", "！", "？", "）", "」", "』", "】", "》", "〉", "…", "％"};
+  for (auto p : kNoLineStart)
+    if (ch == p) return true;
+  return false;
+}
+static bool Opens(std::string_view ch) {
+  static constexpr std::string_view kNoLineEnd[] = {"（", "「", "『", "【", "《", "〈"};
+  for (auto p : kNoLineEnd)
+    if (ch == p) return true;
+  return false;
+}
+
 std::vector<std::string> Wrap(const std::string& text, size_t columns) {
   std::vector<std::string> lines;
   std::string line;
   size_t width = 0;
-  size_t cut = std::string::npos;  // where `line` may break: after a space or a wide character
+  // Where `line` may break (after a space, beside a wide character), and the
+  // break point before that one.
+  size_t cut = std::string::npos, cut_before = std::string::npos;
+  auto may_break_at = [&](size_t at) {
+    if (at == cut) return;
+    cut_before = cut;
+    cut = at;
+  };
   size_t len = 0;
   for (size_t i = 0; i < text.size(); i += len) {
     const size_t w = CharWidth(text, i, &len);
+    const std::string_view ch(text.data() + i, len);
+    // A comma or a closing bracket stays with the character before it.
+    if (ClosesOrSeparates(ch) && cut == line.size()) cut = cut_before;
     if (width + w > columns && !line.empty()) {
       if (cut == std::string::npos || cut == 0) cut = line.size();
       std::string rest = line.substr(cut);
@@ -84,13 +111,15 @@ std::vector<std::string> Wrap(const std::string& text, size_t columns) {
                                ? rest.size()
                                : rest.find_first_not_of(' '));
       width = DisplayWidth(line);
-      cut = std::string::npos;
+      cut = cut_before = std::string::npos;
     }
-    if (text[i] == ' ' && line.empty()) continue;    // no line starts with a space
-    if (w == 2 && !line.empty()) cut = line.size();  // before a wide character
+    if (text[i] == ' ' && line.empty()) continue;  // no line starts with a space
+    // Before a wide character, unless it is a comma or a closing bracket.
+    if (w == 2 && !line.empty() && !ClosesOrSeparates(ch)) may_break_at(line.size());
     line.append(text, i, len);
     width += w;
-    if (text[i] == ' ' || w == 2) cut = line.size();  // after a space or a wide character
+    // After a space or a wide character, unless it opens a bracket.
+    if (text[i] == ' ' || (w == 2 && !Opens(ch))) may_break_at(line.size());
   }
   if (!line.empty()) lines.push_back(line);
   return lines;

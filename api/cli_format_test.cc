@@ -67,6 +67,10 @@ TEST(CliFormat, WrapBreaksAtSpacesAndBesideChineseCharacters) {
   for (const auto& l : Wrap("repeat 已结案例中，本身是返修的比例 first-time fix 两者", 12))
     EXPECT_LE(DisplayWidth(l), 12u) << l;
   EXPECT_EQ(Wrap("", 10), std::vector<std::string>{});
+  // No line starts with a comma or a closing bracket, none ends with an opening one.
+  EXPECT_EQ(Wrap("上门检测运行电容，疑似故障", 16),
+            (std::vector<std::string>{"上门检测运行电", "容，疑似故障"}));
+  EXPECT_EQ(Wrap("有效 97%（145 次）", 10), (std::vector<std::string>{"有效 97%", "（145 次）"}));
 }
 
 TEST(CliFormat, TimesInUtc) {
