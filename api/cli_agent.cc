@@ -30,7 +30,11 @@ static std::string CauseLabel(const std::string& id);
 
 static json ToJson(const std::vector<api::Neighbour>& ns) {
   json out = json::array();
-  for (const auto& n : ns) out.push_back({{"id", n.id}, {"count", n.count}});
+  for (const auto& n : ns) {
+    json one = {{"id", n.id}, {"count", n.count}};
+    if (!n.name.empty()) one["name"] = n.name;
+    out.push_back(std::move(one));
+  }
   return out;
 }
 
@@ -39,6 +43,8 @@ static std::string Join(const std::vector<std::string>& v) {
   for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
   return out;
 }
+
+static std::string NeighbourName(const api::Neighbour& n);
 
 int CmdProduct(api::FaultGraphIf& fg, const Args& a, bool as_json) {
   api::Product p;
@@ -55,15 +61,20 @@ int CmdProduct(api::FaultGraphIf& fg, const Args& a, bool as_json) {
            {"installed", p.installed}});
     return 0;
   }
-  std::printf("%s  %s\nfamily: %s   category: %s   installed units: %lld   cases: %lld\n",
-              p.model.c_str(), p.name.c_str(), p.family.c_str(), p.category.c_str(),
-              static_cast<long long>(p.installed), static_cast<long long>(p.cases));
-  for (const auto& [k, v] : p.attrs) std::printf("%s: %s\n", k.c_str(), v.c_str());
+  std::printf("%s  %s\n%s\n", p.model.c_str(), p.name.c_str(),
+              TrF("family: {0}   category: {1}   installed units: {2}   cases: {3}",
+                  {p.family.empty() ? "-" : p.family, p.category.empty() ? "-" : p.category,
+                   std::to_string(p.installed), std::to_string(p.cases)})
+                  .c_str());
+  // Master-data attributes: a known key in the reader's language.
+  for (const auto& [k, v] : p.attrs) std::printf("%s: %s\n", Tr(k).c_str(), v.c_str());
   std::vector<std::vector<std::string>> rows;
-  for (const auto& n : p.parts) rows.push_back({"part", n.id, std::to_string(n.count)});
-  for (const auto& n : p.symptoms) rows.push_back({"symptom", n.id, std::to_string(n.count)});
+  for (const auto& n : p.parts)
+    rows.push_back({Tr("part"), n.id, NeighbourName(n), std::to_string(n.count)});
+  for (const auto& n : p.symptoms)
+    rows.push_back({Tr("symptom"), n.id, NeighbourName(n), std::to_string(n.count)});
   std::printf("\n");
-  cli::PrintTable({"kind", "id", "count"}, rows);
+  cli::PrintTable(TrAll({"kind", "id", "name", "count"}), rows);
   return 0;
 }
 
@@ -81,8 +92,8 @@ int CmdNeighbours(api::FaultGraphIf& fg, const Args& a, bool as_json) {
     return 0;
   }
   std::vector<std::vector<std::string>> rows;
-  for (const auto& n : out) rows.push_back({n.id, std::to_string(n.count)});
-  cli::PrintTable({req.incoming ? "from" : "to", "count"}, rows);
+  for (const auto& n : out) rows.push_back({n.id, NeighbourName(n), std::to_string(n.count)});
+  cli::PrintTable(TrAll({req.incoming ? "from node" : "to node", "name", "count"}), rows);
   return 0;
 }
 
@@ -401,6 +412,18 @@ static std::string SymptomLabel(const std::string& id) {
 
 static std::string CauseLabel(const std::string& id) {
   return NamedLabel(id, &ingest::TextRules::CauseName);
+}
+
+// A node's name: from the master data (the server sends it), else a
+// symptom's or cause's name from the rules, else empty.
+static std::string NeighbourName(const api::Neighbour& n) {
+  if (!n.name.empty()) return n.name;
+  const ingest::TextRules* rules = NameRules();
+  if (rules == nullptr) return "";
+  const bool zh = CurrentLang() != Lang::kEn;
+  std::string name = rules->SymptomName(n.id, zh ? "zh-CN" : "en");
+  if (name.empty()) name = rules->CauseName(n.id, zh ? "zh-CN" : "en");
+  return zh ? FromSimplified(name) : name;
 }
 
 static std::string SymptomLabels(const std::vector<std::string>& ids) {

@@ -80,6 +80,15 @@ constexpr Message kCatalogue[] = {
     {"no data at {0} (load data with 'faultgraph ingest', or pass --data DIR or --server "
      "HOST:PORT)",
      "{0} 没有数据（请用 'faultgraph ingest' 加载数据，或给出 --data DIR 或 --server HOST:PORT）"},
+    // product and neighbours
+    {"family: {0}   category: {1}   installed units: {2}   cases: {3}",
+     "系列：{0}   类别：{1}   在用设备：{2} 台   案例：{3} 个"},
+    {"warranty_months", "保修月数"},
+    {"part", "部件"},
+    {"name", "名称"},
+    {"count", "数量"},
+    {"to node", "指向"},
+    {"from node", "来自"},
     // models
     {"{0} model, trained {1} UTC", "{0}模型，训练于 {1} UTC"},
     {"from {0} diagnosed cases, {1} causes, graph sequence {2}, in {3} s, {4} MB",

@@ -39,6 +39,7 @@ exception Forbidden {
 struct Neighbour {
   1: string id
   2: i64 count
+  3: string name = ""   // from the master data (product, component, fix); "" for symptoms and families
 }
 
 struct SourceStatus {

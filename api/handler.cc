@@ -81,6 +81,7 @@ void Handler::getProduct(Product& out, const std::string& given) {
   out.parts = ToApi(Unwrap(
       store_->Neighbours(graph::EdgeType::kHasPart, "", model, graph::Direction::kOut, kMaxLimit),
       "model"));
+  NameNeighbours(&out.parts, {graph::kinds::kComponent});
   out.symptoms = ToApi(Unwrap(
       store_->Neighbours(graph::EdgeType::kShows, "", model, graph::Direction::kOut, kMaxLimit),
       "model"));
@@ -120,6 +121,47 @@ void Handler::neighbours(std::vector<Neighbour>& out, const NeighboursRequest& r
   if (out.empty()) {
     out = ToApi(NearNodeNeighbours(*type, scope, request.id, request.incoming,
                                    static_cast<size_t>(request.limit)));
+  }
+  // The kinds at the far end of each edge (graph/schema.h); symptoms and
+  // families have no master data.
+  using namespace graph::kinds;
+  const bool in = request.incoming;
+  switch (*type) {
+    case graph::EdgeType::kHasPart:
+      in ? NameNeighbours(&out, {kProduct, kComponent}) : NameNeighbours(&out, {kComponent});
+      break;
+    case graph::EdgeType::kShows:
+      if (in) NameNeighbours(&out, {kProduct});
+      break;
+    case graph::EdgeType::kCausedBy:
+      if (!in) NameNeighbours(&out, {kComponent});
+      break;
+    case graph::EdgeType::kFixedBy:
+      in ? NameNeighbours(&out, {kComponent}) : NameNeighbours(&out, {kFix});
+      break;
+    case graph::EdgeType::kInFamily:
+      if (!in) NameNeighbours(&out, {kProduct});
+      break;
+    case graph::EdgeType::kAppliesTo:
+      in ? NameNeighbours(&out, {kFix}) : NameNeighbours(&out, {kProduct, kComponent});
+      break;
+  }
+}
+
+void Handler::NameNeighbours(std::vector<Neighbour>* out,
+                             std::initializer_list<const char*> kinds) const {
+  for (const char* kind : kinds) {
+    std::vector<std::string> ids;
+    std::vector<size_t> at;
+    for (size_t i = 0; i < out->size(); ++i) {
+      if (!(*out)[i].name.empty()) continue;
+      ids.push_back((*out)[i].id);
+      at.push_back(i);
+    }
+    if (ids.empty()) return;
+    auto found = Unwrap(store_->GetEntities(kind, ids), "id");
+    for (size_t k = 0; k < found.size() && k < at.size(); ++k)
+      if (found[k]) (*out)[at[k]].name = found[k]->name;
   }
 }
 

@@ -138,6 +138,9 @@ class Handler : public FaultGraphIf {
   // as FindCaseId reads it (ac:e4 is AC:E4); none there either: NotFound
   // with a hint when `id` is a fault code without its family (E4 ->
   // AC:E4), else an empty list.
+  // Fills each neighbour's name from the master data of the first of
+  // `kinds` that has its id (one batched read per kind).
+  void NameNeighbours(std::vector<Neighbour>* out, std::initializer_list<const char*> kinds) const;
   std::vector<graph::Neighbour> NearNodeNeighbours(graph::EdgeType type, const std::string& scope,
                                                    const std::string& id, bool incoming,
                                                    size_t limit) const;

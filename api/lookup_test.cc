@@ -18,6 +18,7 @@ class LookupTest : public ::testing::Test {
     pipeline_ = std::make_unique<ingest::IngestPipeline>(store_.get());
     std::vector<ingest::Record> recs;
     recs.push_back({"erp", "AC-1", "1", ingest::Product{"AC-1", "AC one", "AC", "", {}}});
+    recs.push_back({"erp", "COMP", "1", ingest::Component{"COMP", "Compressor 压缩机", ""}});
     ASSERT_TRUE(pipeline_->ApplyRecords("master", "m", std::move(recs), "1").ok());
     ingest::Case c;
     c.case_id = "T1";
@@ -89,11 +90,18 @@ TEST_F(LookupTest, NeighboursOfANearIdAndAHintForACodeWithoutItsFamily) {
   handler_->neighbours(out, r);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].id, "COMP");
+  EXPECT_EQ(out[0].name, "Compressor 压缩机");  // from the part master
   r.id = "E4";
   ExpectNotFound([&] { handler_->neighbours(out, r); }, "did you mean AC:E4 (1 case)");
   r.id = "NOTHING";  // no near id: an empty list, as before
   handler_->neighbours(out, r);
   EXPECT_TRUE(out.empty());
+  // Backwards: the symptom at the far end has no master data, so no name.
+  r.id = "COMP";
+  r.incoming = true;
+  handler_->neighbours(out, r);
+  ASSERT_FALSE(out.empty());
+  for (const auto& n : out) EXPECT_EQ(n.name, "") << n.id;
 }
 
 }  // namespace
