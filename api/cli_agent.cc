@@ -116,13 +116,22 @@ static std::vector<std::string> OutcomeRow(const api::Outcome& o) {
           o.component.empty() ? "-" : o.component,
           o.fix.empty() ? "-" : o.fix,
           o.fix.empty() ? "-"
-          : o.worked    ? "yes"
-                        : "no",
+          : o.worked    ? Tr("yes")
+                        : Tr("no"),
           o.note};
 }
 
-const std::vector<std::string> kOutcomeColumns = {"time (UTC)", "by",   "component",
-                                                  "fix",        "held", "note"};
+static std::vector<std::string> OutcomeColumns() {
+  return TrAll({"time (UTC)", "by", "component", "fix", "held", "note"});
+}
+
+// A case's status as the source wrote it; the usual English words in the
+// reader's language.
+static std::string CaseStatus(const std::string& status) {
+  const std::string key = "case status " + status;
+  const std::string word = Tr(key);
+  return word == key ? status : word;
+}
 
 int CmdOutcome(api::FaultGraphIf& fg, const Args& a, bool as_json) {
   api::OutcomeRequest req;
@@ -158,7 +167,7 @@ int CmdOutcome(api::FaultGraphIf& fg, const Args& a, bool as_json) {
                                       : "outcome {0} of case {1} recorded",
                           {o.outcomeId, o.caseId})
                           .c_str());
-  if (!o.retracted) cli::PrintTable(kOutcomeColumns, {OutcomeRow(o)});
+  if (!o.retracted) cli::PrintTable(OutcomeColumns(), {OutcomeRow(o)});
   return 0;
 }
 
@@ -189,32 +198,42 @@ int CmdCase(api::FaultGraphIf& fg, const Args& a, bool as_json) {
            {"satisfaction", c.satisfaction},
            {"region", c.region},
            {"source", c.source},
-           {"outcomes", outcomes}});
+           {"outcomes", outcomes},
+           {"names", c.names}});
     return 0;
   }
   // An absent field shows as "-", not as a label with nothing after it.
   using cli::TrF;
   auto shown = [](const std::string& s) { return s.empty() ? std::string("-") : s; };
+  // "COMP-R32A Rotary compressor 转子压缩机": an id with its master-data name.
+  auto named = [&c](const std::vector<std::string>& ids) {
+    std::string out;
+    for (const auto& id : ids) {
+      auto it = c.names.find(id);
+      out += (out.empty() ? "" : ", ") + id + (it == c.names.end() ? "" : " " + it->second);
+    }
+    return out;
+  };
   for (const std::string& line :
        {TrF("case {0}  ({1})", {c.caseId, c.source}),
         TrF("product: {0}   asset: {1}   region: {2}",
-            {shown(c.product), shown(c.assetSerial), shown(c.region)}),
+            {shown(named({c.product})), shown(c.assetSerial), shown(c.region)}),
         TrF("opened: {0}   closed: {1}",
             {cli::FormatTime(c.openedMs), cli::FormatTime(c.closedMs)}),
         TrF("symptom: {0}", {shown(c.symptomText)}), TrF("notes: {0}", {shown(c.notes)}),
         TrF("fault codes: {0}", {shown(Join(c.faultCodes))}),
-        TrF("components: {0}", {shown(Join(c.components))}),
+        TrF("components: {0}", {shown(named(c.components))}),
         TrF("cause: {0}", {shown(c.failureCause.empty() ? "" : CauseLabel(c.failureCause))}),
-        TrF("fixes: {0}", {shown(Join(c.fixes))}), TrF("parts: {0}", {shown(Join(c.parts))}),
+        TrF("fixes: {0}", {shown(named(c.fixes))}), TrF("parts: {0}", {shown(named(c.parts))}),
         TrF("labour: {0}   outcome: {1}",
             {c.labourMinutes > 0 ? TrF("{0} min", {std::to_string(c.labourMinutes)}) : "-",
-             shown(c.outcome)})})
+             shown(CaseStatus(c.outcome))})})
     std::printf("%s\n", line.c_str());
   if (!c.outcomes.empty()) {
     std::printf("\n%s\n", cli::Tr("outcomes recorded by technicians:").c_str());
     std::vector<std::vector<std::string>> rows;
     for (const auto& o : c.outcomes) rows.push_back(OutcomeRow(o));
-    cli::PrintTable(kOutcomeColumns, rows);
+    cli::PrintTable(OutcomeColumns(), rows);
   }
   return 0;
 }

@@ -80,6 +80,16 @@ constexpr Message kCatalogue[] = {
     {"no data at {0} (load data with 'faultgraph ingest', or pass --data DIR or --server "
      "HOST:PORT)",
      "{0} 没有数据（请用 'faultgraph ingest' 加载数据，或给出 --data DIR 或 --server HOST:PORT）"},
+    // case
+    {"yes", "是"},
+    {"no", "否"},
+    {"by", "记录人"},
+    {"note", "备注"},
+    {"case status closed", "已结案"},
+    {"case status open", "未结"},
+    {"case status resolved", "已解决"},
+    {"case status cancelled", "已取消"},
+    {"case status pending", "待处理"},
     // product and neighbours
     {"family: {0}   category: {1}   installed units: {2}   cases: {3}",
      "系列：{0}   类别：{1}   在用设备：{2} 台   案例：{3} 个"},

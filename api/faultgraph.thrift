@@ -132,6 +132,7 @@ struct CaseView {
   20: string region
   21: string source
   22: list<Outcome> outcomes       // technicians' findings, oldest first (not the retracted)
+  23: map<string, string> names    // product, component, part and fix id -> its master-data name
 }
 
 struct TimelineItem {

@@ -1,5 +1,6 @@
 #include "api/handler.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 
@@ -189,6 +190,24 @@ void Handler::getCase(CaseView& out, const std::string& given) {
   out.region = c.region;
   out.source = c.source;
   out.outcomes = ListOutcomes(c.case_id);
+  // Names from the master data, for people reading the case.
+  auto name_all = [&](const char* kind, std::vector<std::string> ids) {
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    auto found = Unwrap(store_->GetEntities(kind, ids), "caseId");
+    for (size_t i = 0; i < found.size() && i < ids.size(); ++i)
+      if (found[i] && !found[i]->name.empty()) out.names[ids[i]] = found[i]->name;
+  };
+  std::vector<std::string> parts = c.components;
+  parts.insert(parts.end(), c.parts.begin(), c.parts.end());
+  for (const auto& o : out.outcomes)
+    if (!o.component.empty()) parts.push_back(o.component);
+  name_all(graph::kinds::kComponent, std::move(parts));
+  std::vector<std::string> fixes = c.fixes;
+  for (const auto& o : out.outcomes)
+    if (!o.fix.empty()) fixes.push_back(o.fix);
+  name_all(graph::kinds::kFix, std::move(fixes));
+  if (!c.product.empty()) name_all(graph::kinds::kProduct, {c.product});
 }
 
 std::string Handler::SensorSummary(const graph::storage::EventDoc& e) {

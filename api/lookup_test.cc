@@ -104,5 +104,13 @@ TEST_F(LookupTest, NeighboursOfANearIdAndAHintForACodeWithoutItsFamily) {
   for (const auto& n : out) EXPECT_EQ(n.name, "") << n.id;
 }
 
+TEST_F(LookupTest, TheCaseViewNamesItsProductAndParts) {
+  CaseView v;
+  handler_->getCase(v, "t1");
+  EXPECT_EQ(v.names["AC-1"], "AC one");
+  EXPECT_EQ(v.names["COMP"], "Compressor 压缩机");
+  EXPECT_EQ(v.names.count("S1"), 0u);  // the asset is no master-data thing with a name
+}
+
 }  // namespace
 }  // namespace faultgraph::api
