@@ -104,7 +104,7 @@ int CmdStatus(api::FaultGraphIf& fg, bool as_json) {
   }
   std::vector<std::vector<std::string>> rows;
   for (const auto& src : s.sources) {
-    rows.push_back({src.source, src.position, std::to_string(src.applied),
+    rows.push_back({src.source, cli::ReasonText(src.position), std::to_string(src.applied),
                     std::to_string(src.skipped), std::to_string(src.rejected),
                     cli::FormatTime(src.updatedMs)});
   }

@@ -76,6 +76,9 @@ const std::vector<Form>& Forms() {
       {R"(no asset '(.*?)': no installed-base record, case, call or alarm has that serial)",
        "没有设备 '{0}'：没有在用设备记录、案例、来电或告警带有这个序列号"},
       {R"(no connector '(.*?)')", "没有连接器 '{0}'"},
+      // A source's position (status): a file's byte and line, a spool's message.
+      {R"((.*) byte (\d+) of (\d+) \(line (\d+)\))", "{0} 第 {1} 字节，共 {2} 字节（第 {3} 行）"},
+      {R"(message (\d+) of the spool)", "缓存中第 {0} 条消息"},
       {R"(cannot connect to faultgraphd at (\S+): (.*))", "无法连接 {0} 上的 faultgraphd：{1}"},
       {R"(cannot sign in to faultgraphd at (\S+): (.*) \(if faultgraphd serves TLS, give --tls-ca FILE or set \$FAULTGRAPH_TLS_CA\))",
        "无法登录 {0} 上的 faultgraphd：{1}（若 faultgraphd 使用 TLS，请给出 --tls-ca FILE 或设置 "

@@ -1,5 +1,5 @@
-// A dead letter's reason, or the server's message of a lookup that found
-// nothing, in the reader's language (issue 17). Reasons are stored as the
+// A dead letter's reason, a source's position, or the server's message of
+// a lookup that found nothing, in the reader's language (issue 17). Reasons are stored as the
 // English sentence that ingest wrote ("column 'cost': 'abc' is
 // not a number"), PII masked; the CLI reads them out in Chinese by the
 // sentence forms ingest writes, one clause at a time, so that a quoted value

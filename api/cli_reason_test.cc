@@ -77,6 +77,13 @@ TEST_F(CliReason, AConnectorsFilesProblemsLineByLine) {
             "c.toml:40: something else");
 }
 
+TEST_F(CliReason, ASourcesPosition) {
+  SetLang(Lang::kZhCN);
+  EXPECT_EQ(ReasonText("ops/sample/crm/fixes.csv byte 1895 of 1895 (line 16)"),
+            "ops/sample/crm/fixes.csv 第 1895 字节，共 1895 字节（第 16 行）");
+  EXPECT_EQ(ReasonText("message 12 of the spool"), "缓存中第 12 条消息");
+}
+
 TEST_F(CliReason, TraditionalChineseConvertsTheSentenceNotTheValues) {
   SetLang(Lang::kZhTW);
   // 'abc数据' is the source's own text and keeps its simplified characters.
