@@ -67,7 +67,19 @@ const std::vector<Form>& Forms() {
       {R"(invalid JSON: (.*))", "无效的 JSON：{0}"},
       // A connectors file's problems (connectors check), one per line.
       {R"((\S+): (\d+) problems:)", "{0}：{1} 个问题："},
+      {R"((\S+?):(\d+):(\d+): (.*))", "{0}:{1}:{2}: {3}", {3}},
       {R"((\S+?):(\d+): (.*))", "{0}:{1}: {2}", {2}},
+      // A TOML file's syntax (ingest/toml_error.cc).
+      {R"(a string is not closed on its line: a closing '"' is missing)",
+       "字符串没有在本行结束：缺少结尾的 '\"'"},
+      {R"(this \[table\] is defined twice \((.*)\))", "这个 [表] 定义了两次（{0}）"},
+      {R"(this key is set twice \((.*)\))", "这个键设置了两次（{0}）"},
+      {R"(a key must be followed by '=' and a value; found '(.*)')",
+       "键后面必须是 '=' 和值；这里是 '{0}'"},
+      {R"(this value is not text, a number, true/false, a date or a list \(text needs quotes: "like this"\))",
+       "这个值不是文本、数字、true/false、日期或列表（文本须加引号：\"像这样\"）"},
+      {R"(a list needs commas between its items and a closing '\]'; found '(.*)')",
+       "列表的各项之间须有逗号，并以 ']' 结尾；这里是 '{0}'"},
       {R"((\S+) of connector '(.*?)' (.*) does not exist)", "连接器 '{1}' 的 {0} {2} 不存在"},
       // The server's answers to a lookup of something that is not there.
       {R"(no case '(.*?)' in the graph)", "图中没有案例 '{0}'"},

@@ -77,6 +77,13 @@ TEST_F(CliReason, AConnectorsFilesProblemsLineByLine) {
             "c.toml:40: something else");
 }
 
+TEST_F(CliReason, ATomlFilesSyntax) {
+  SetLang(Lang::kZhCN);
+  EXPECT_EQ(
+      ReasonText("c.toml:2:10: a string is not closed on its line: a closing '\"' is missing"),
+      "c.toml:2:10: 字符串没有在本行结束：缺少结尾的 '\"'");
+}
+
 TEST_F(CliReason, ASourcesPosition) {
   SetLang(Lang::kZhCN);
   EXPECT_EQ(ReasonText("ops/sample/crm/fixes.csv byte 1895 of 1895 (line 16)"),

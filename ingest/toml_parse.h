@@ -1,5 +1,6 @@
-// Parsing a TOML config with errors as Status values that name file and
-// line ("rules.toml:7: ..."). Include only where toml++ is linked.
+// Parsing a TOML config with errors as Status values that name file, line
+// and column in plain words ("rules.toml:7:12: a string is not closed on
+// its line: a closing '"' is missing"). Include only where toml++ is linked.
 #pragma once
 
 #include <toml++/toml.h>
@@ -8,6 +9,7 @@
 #include <string_view>
 
 #include "common/status.h"
+#include "ingest/toml_error.h"
 
 namespace faultgraph::ingest {
 
@@ -15,8 +17,9 @@ inline Result<toml::table> ParseToml(std::string_view text, const std::string& p
   try {
     return toml::parse(text, path);
   } catch (const toml::parse_error& e) {
-    return Status::InvalidArgument(path + ":" + std::to_string(e.source().begin.line) + ": " +
-                                   std::string(e.description()));
+    return Status::InvalidArgument(path + ":" + std::to_string(e.source().begin.line) + ":" +
+                                   std::to_string(e.source().begin.column) + ": " +
+                                   PlainTomlError(e.description()));
   }
 }
 
