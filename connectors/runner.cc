@@ -174,6 +174,14 @@ Status RunFolder(ingest::IngestPipeline& pipeline, const ConnectorConfig& c, con
 
 }  // namespace
 
+std::string WithoutConnectorPrefix(std::string_view message, std::string_view name) {
+  const std::string prefix = "connector " + std::string(name) + ": ";
+  std::string out(message);
+  for (size_t at = out.find(prefix); at != std::string::npos; at = out.find(prefix, at))
+    out.erase(at, prefix.size());
+  return out;
+}
+
 Result<RunRecord> RunConnector(ingest::IngestPipeline& pipeline, graph::GraphStore& store,
                                const ConnectorConfig& c, const RunOptions& options) {
   // A run still marked running was cut off (kill -9, power): say so.
@@ -232,6 +240,7 @@ Result<RunRecord> RunConnector(ingest::IngestPipeline& pipeline, graph::GraphSto
     r.error = s.message();
   }
   r.ended_ms = clock->NowMillis();
+  r.error = WithoutConnectorPrefix(r.error, c.name);
   RedactRun(&r);
   Status saved = SaveRun(store, r);
   if (!s.ok()) return s;

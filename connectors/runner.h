@@ -57,6 +57,10 @@ struct RunRecord {
   bool full = false;
 };
 
+// `message` without the "connector NAME: " its source put in front of it
+// (a run's record and the log name the connector once, themselves).
+std::string WithoutConnectorPrefix(std::string_view message, std::string_view name);
+
 // Runs `c` once to the end of what its source has (or to a stop / error).
 // The record is also stored. An error Status only when the store fails;
 // source problems end the run as "failed" with the message. The record's

@@ -137,7 +137,7 @@ void Scheduler::Loop() {
     if (!r.ok()) {
       ++m.runs_failed;
       m.last_status = "failed";
-      LogError("connector " + name + ": " + r.status().ToString());
+      LogError("connector " + name + ": " + WithoutConnectorPrefix(r.status().ToString(), name));
       continue;
     }
     m.read += r->read;

@@ -66,6 +66,24 @@ class SchedulerTest : public ::testing::Test {
   std::unique_ptr<Scheduler> scheduler_;
 };
 
+TEST_F(SchedulerTest, AFailedRunNamesItsConnectorOnce) {
+  EXPECT_EQ(WithoutConnectorPrefix("IO error: connector api: http://x answered HTTP 500", "api"),
+            "IO error: http://x answered HTTP 500");
+  EXPECT_EQ(WithoutConnectorPrefix("connector other: x", "api"), "connector other: x");
+  // A source that cannot be reached: its error in the run record, once.
+  Write(dir_.Path("api.toml"),
+        "[[connector]]\nname = \"api\"\ntype = \"http\"\nmapping = \"case.toml\"\n"
+        "[connector.http]\nurl = \"http://127.0.0.1:1/items\"\nmodified_field = \"updated\"\n"
+        "key_field = \"ticket\"\ntimeout_seconds = 1\nmax_retries = 0\n");
+  auto file = LoadConnectors(dir_.Path("api.toml"));
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  auto r = RunConnector(*pipeline_, *store_, file->connectors[0], {});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->status, "failed");
+  EXPECT_FALSE(r->error.empty());
+  EXPECT_EQ(r->error.find("connector api:"), std::string::npos) << r->error;
+}
+
 TEST_F(SchedulerTest, ResetIsRefusedWhileARunIsQueuedAndForgetsThePositionAfter) {
   ASSERT_TRUE(scheduler_->RunNow("calls", false).ok());
   Status queued = scheduler_->Reset("calls");
