@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "api/cli_format.h"
 #include "api/cli_messages.h"
@@ -55,6 +56,42 @@ std::vector<std::string> RunRow(const connectors::RunRecord& r) {
           std::to_string(r.written),
           std::to_string(r.rejected),
           r.error.empty() ? r.position : r.error};
+}
+
+// A row of `connectors status`: the same embedded and through the daemon.
+std::vector<std::string> StatusRow(const std::string& name, const std::string& type,
+                                   const std::string& next, const connectors::RunRecord* last) {
+  if (last == nullptr) return {name, type, next, Tr("never run"), "-", "-", "-"};
+  return {name,
+          type,
+          next,
+          StatusWord(last->status) + " " + FormatTime(last->started_ms),
+          std::to_string(last->read),
+          std::to_string(last->rejected),
+          last->error.empty() ? last->position : last->error};
+}
+
+std::vector<std::string> StatusHeader() {
+  return TrAll(
+      {"connector", "type", "next run", "last run", "read", "rejected", "position / error"});
+}
+
+connectors::RunRecord FromApi(const api::ConnectorRun& a) {
+  connectors::RunRecord r;
+  r.connector = a.connector;
+  r.status = a.status;
+  r.error = a.error;
+  r.started_ms = a.startedMs;
+  r.ended_ms = a.endedMs;
+  r.read = a.rowsRead;
+  r.written = a.rowsWritten;
+  r.skipped = a.rowsSkipped;
+  r.rejected = a.rowsRejected;
+  r.batches = a.batches;
+  r.commit_ms = a.commitMs;
+  r.position = a.position;
+  r.full = a.full;
+  return r;
 }
 
 std::vector<std::string> RunHeader() {
@@ -173,15 +210,7 @@ int RunConnectorsCommand(const ConnectorsCommand& cmd, graph::GraphStore* store,
         if (!c.schedule) next = Tr(next);
         if (!runs->empty()) j["last"] = RunJson(runs->front());
         out.push_back(j);
-        if (runs->empty()) {
-          rows.push_back({c.name, c.type, next, Tr("never run"), "-", "-", "-"});
-        } else {
-          const auto& r = runs->front();
-          rows.push_back({c.name, c.type, next,
-                          StatusWord(r.status) + " " + FormatTime(r.started_ms),
-                          std::to_string(r.read), std::to_string(r.rejected),
-                          r.error.empty() ? r.position : r.error});
-        }
+        rows.push_back(StatusRow(c.name, c.type, next, runs->empty() ? nullptr : &runs->front()));
         continue;
       }
       for (const auto& r : *runs) {
@@ -192,9 +221,7 @@ int RunConnectorsCommand(const ConnectorsCommand& cmd, graph::GraphStore* store,
     if (cmd.as_json) {
       std::printf("%s\n", out.dump(2).c_str());
     } else if (cmd.verb == "status") {
-      PrintTable(TrAll({"connector", "type", "next run", "last run", "read", "rejected",
-                        "position / error"}),
-                 rows);
+      PrintTable(StatusHeader(), rows);
     } else {
       PrintTable(RunHeader(), rows);
     }
@@ -247,25 +274,34 @@ int RunRemoteConnectorsCommand(const ConnectorsCommand& cmd, api::FaultGraphIf& 
         Tr("through --server, connectors takes run, backfill, reset, status or history").c_str());
     return 2;
   }
-  std::vector<api::ConnectorRun> runs;
-  fg.connectorRuns(runs, cmd.name, cmd.verb == "status" ? 1 : cmd.limit);
   json out = json::array();
   std::vector<std::vector<std::string>> rows;
+  if (cmd.verb == "status") {  // every configured connector, as the local command shows them
+    std::vector<api::ConnectorState> states;
+    fg.connectorStatus(states, cmd.name);
+    for (const auto& s : states) {
+      const std::string next = s.nextRunMs > 0 ? FormatTime(s.nextRunMs) : "on demand";
+      json j = {{"connector", s.connector}, {"type", s.type}, {"next", next}};
+      std::optional<connectors::RunRecord> last;
+      if (s.__isset.lastRun) {
+        last = FromApi(s.lastRun);
+        j["last"] = RunJson(*last);
+      }
+      out.push_back(j);
+      rows.push_back(StatusRow(s.connector, s.type, s.nextRunMs > 0 ? next : Tr(next),
+                               last ? &*last : nullptr));
+    }
+    if (cmd.as_json) {
+      std::printf("%s\n", out.dump(2).c_str());
+    } else {
+      PrintTable(StatusHeader(), rows);
+    }
+    return 0;
+  }
+  std::vector<api::ConnectorRun> runs;
+  fg.connectorRuns(runs, cmd.name, cmd.limit);
   for (const auto& a : runs) {
-    connectors::RunRecord r;
-    r.connector = a.connector;
-    r.status = a.status;
-    r.error = a.error;
-    r.started_ms = a.startedMs;
-    r.ended_ms = a.endedMs;
-    r.read = a.rowsRead;
-    r.written = a.rowsWritten;
-    r.skipped = a.rowsSkipped;
-    r.rejected = a.rowsRejected;
-    r.batches = a.batches;
-    r.commit_ms = a.commitMs;
-    r.position = a.position;
-    r.full = a.full;
+    const connectors::RunRecord r = FromApi(a);
     out.push_back(RunJson(r));
     rows.push_back(RunRow(r));
   }

@@ -578,6 +578,17 @@ struct ConnectorRun {
   13: double commitMs              // time in atomic commits
 }
 
+// A configured connector now: its schedule, its next run and its last run
+// (connectors status, the same embedded and through the daemon).
+struct ConnectorState {
+  1: string connector
+  2: string type                   // folder | postgres | http | mqtt
+  3: string schedule               // its cron line; "" = on demand
+  4: i64 nextRunMs                 // 0 = on demand
+  5: bool running
+  6: optional ConnectorRun lastRun // absent: it never ran
+}
+
 
 // Sign-in, users and the audit trail (docs/SECURITY.md).
 struct Session {
@@ -726,6 +737,11 @@ service FaultGraph {
           90: Unauthenticated unauthenticated, 91: Forbidden forbidden)
   // Runs of one connector (or of all: empty name), newest first.
   list<ConnectorRun> connectorRuns(1: string name, 2: i32 limit)
+      throws (1: BadRequest bad, 2: NotFound notFound, 3: Unavailable unavailable,
+          90: Unauthenticated unauthenticated, 91: Forbidden forbidden)
+  // Every configured connector (or one) in the order of the file, with its
+  // next and last run; those that never ran too.
+  list<ConnectorState> connectorStatus(1: string name)
       throws (1: BadRequest bad, 2: NotFound notFound, 3: Unavailable unavailable,
           90: Unauthenticated unauthenticated, 91: Forbidden forbidden)
   // Rebuilds the search index from the graph; returns documents indexed.

@@ -727,6 +727,46 @@ void Handler::resetConnector(const std::string& name) {
   ThrowIfError(scheduler.Reset(name), "name");
 }
 
+namespace {
+ConnectorRun RunToApi(connectors::RunRecord r) {
+  ConnectorRun run;
+  run.connector = std::move(r.connector);
+  run.status = std::move(r.status);
+  run.error = std::move(r.error);
+  run.startedMs = r.started_ms;
+  run.endedMs = r.ended_ms;
+  run.rowsRead = r.read;
+  run.rowsWritten = r.written;
+  run.rowsSkipped = r.skipped;
+  run.rowsRejected = r.rejected;
+  run.position = std::move(r.position);
+  run.full = r.full;
+  run.batches = r.batches;
+  run.commitMs = r.commit_ms;
+  return run;
+}
+}  // namespace
+
+void Handler::connectorStatus(std::vector<ConnectorState>& out, const std::string& name) {
+  const connectors::Scheduler& scheduler = Scheduler();
+  if (!name.empty() && scheduler.file().Find(name) == nullptr)
+    ThrowIfError(Status::NotFound("no connector '" + name + "'"), "name");
+  const auto metrics = scheduler.Metrics();
+  const int64_t now = SystemClock()->NowMillis();
+  for (const auto& c : scheduler.file().connectors) {
+    if (!name.empty() && c.name != name) continue;
+    ConnectorState s;
+    s.connector = c.name;
+    s.type = c.type;
+    s.schedule = c.schedule ? c.schedule->text() : "";
+    s.nextRunMs = c.schedule ? c.schedule->NextAfter(now) : 0;
+    if (auto it = metrics.find(c.name); it != metrics.end()) s.running = it->second.running;
+    auto last = Unwrap(connectors::ConnectorHistory(*store_, c.name, 1), "connectors");
+    if (!last.empty()) s.__set_lastRun(RunToApi(std::move(last.front())));
+    out.push_back(std::move(s));
+  }
+}
+
 void Handler::connectorRuns(std::vector<ConnectorRun>& out, const std::string& name,
                             int32_t limit) {
   const connectors::Scheduler& scheduler = Scheduler();
@@ -736,23 +776,8 @@ void Handler::connectorRuns(std::vector<ConnectorRun>& out, const std::string& n
   for (const auto& c : scheduler.file().connectors) {
     if (!name.empty() && c.name != name) continue;
     for (auto& r : Unwrap(connectors::ConnectorHistory(*store_, c.name, static_cast<size_t>(limit)),
-                          "connectors")) {
-      ConnectorRun run;
-      run.connector = std::move(r.connector);
-      run.status = std::move(r.status);
-      run.error = std::move(r.error);
-      run.startedMs = r.started_ms;
-      run.endedMs = r.ended_ms;
-      run.rowsRead = r.read;
-      run.rowsWritten = r.written;
-      run.rowsSkipped = r.skipped;
-      run.rowsRejected = r.rejected;
-      run.position = std::move(r.position);
-      run.full = r.full;
-      run.batches = r.batches;
-      run.commitMs = r.commit_ms;
-      out.push_back(std::move(run));
-    }
+                          "connectors"))
+      out.push_back(RunToApi(std::move(r)));
   }
 }
 

@@ -85,6 +85,7 @@ class Handler : public FaultGraphIf {
   void backfillConnector(const std::string& name, const std::string& fromValue,
                          const std::string& toValue) override;
   void resetConnector(const std::string& name) override;
+  void connectorStatus(std::vector<ConnectorState>& out, const std::string& name) override;
   void connectorRuns(std::vector<ConnectorRun>& out, const std::string& name,
                      int32_t limit) override;
   // The daemon's connector scheduler (not owned; null: no connectors).

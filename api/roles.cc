@@ -7,7 +7,7 @@
 namespace faultgraph::api {
 namespace {
 
-constexpr std::array<std::pair<std::string_view, std::string_view>, 34> kMethodPermissions = {{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 35> kMethodPermissions = {{
     {"searchFixes", "search"},
     {"similarCases", "search"},
     {"rootCause", "rootcause"},
@@ -29,6 +29,7 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 34> kMethodP
     {"backfillConnector", "connectors"},
     {"resetConnector", "connectors"},
     {"connectorRuns", "connectors"},
+    {"connectorStatus", "connectors"},
     {"ingestFile", "ingest"},
     {"deadLetters", "dlq"},
     {"deadLetter", "dlq"},

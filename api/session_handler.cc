@@ -295,6 +295,11 @@ void SessionHandler::resetConnector(const std::string& name) {
   Run("resetConnector", {Target("connector", name)}, [&] { s_->handler->resetConnector(name); });
 }
 
+void SessionHandler::connectorStatus(std::vector<ConnectorState>& out, const std::string& name) {
+  Run("connectorStatus", Targets({{"connector", &name}}),
+      [&] { s_->handler->connectorStatus(out, name); });
+}
+
 void SessionHandler::connectorRuns(std::vector<ConnectorRun>& out, const std::string& name,
                                    int32_t limit) {
   Run("connectorRuns", Targets({{"connector", &name}}),

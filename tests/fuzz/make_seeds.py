@@ -163,6 +163,7 @@ def thrift_seeds():
                                                                    text="not cooling E4")),
         "defectFeed": lambda c: c.send_defectFeed("", 10),
         "connectorRuns": lambda c: c.send_connectorRuns("crm", 5),
+        "connectorStatus": lambda c: c.send_connectorStatus("crm"),
     }
     for proto, selector, factory in [("binary", b"\0", TBinaryProtocol.TBinaryProtocol),
                                      ("compact", b"\1", TCompactProtocol.TCompactProtocol)]:

@@ -102,6 +102,16 @@ error_budget = 0.2
 [connector.folder]
 path = "drop"
 pattern = "*.csv"
+
+# on demand only, never run in these tests
+[[connector]]
+name = "calls_manual"
+type = "folder"
+mapping = "{os.path.join(SRC, "ops/simulator/mappings/calls.toml")}"
+
+[connector.folder]
+path = "drop"
+pattern = "none-*.csv"
 ''')
 
     def tearDown(self):
@@ -127,6 +137,28 @@ pattern = "*.csv"
         r = subprocess.run([DAEMON, "--check-config", self.config], capture_output=True,
                            text=True)
         self.assertEqual(r.returncode, 0, r.stderr)
+
+    def test_status_through_the_daemon_is_the_local_one(self):
+        d = Daemon(self.tmp, self.config).start()
+        try:
+            d.run_and_wait("calls_drop")
+            remote = json.loads(d.fg("--json", "connectors", "status"))
+            remote_table = d.fg("connectors", "status")
+        finally:
+            d.stop()
+        local = json.loads(subprocess.run(
+            [CLI, "--data", os.path.join(self.tmp, "db"), "--json", "connectors", "status",
+             "--config", self.config], check=True, capture_output=True, text=True).stdout)
+        # Every configured connector, the one that never ran too, with its next run.
+        self.assertEqual([c["connector"] for c in remote], ["calls_drop", "calls_manual"])
+        self.assertEqual(remote, local)
+        self.assertEqual(remote[0]["next"][:4], str(int(remote[0]["next"][:4])))  # a date
+        self.assertEqual(remote[1]["next"], "on demand")
+        self.assertNotIn("last", remote[1])
+        self.assertEqual(remote[0]["last"]["status"], "ok")
+        header = remote_table.splitlines()[0].split()
+        self.assertEqual(header[:3], ["connector", "type", "next"])
+        self.assertIn("never run", remote_table)
 
     def test_drop_folder_each_file_once_across_renames_and_restarts(self):
         d = Daemon(self.tmp, self.config).start()
