@@ -107,7 +107,9 @@ error_budget = 0.1
 path = "/tmp/calls"
 pattern = "*.csv"
 ''')
-    write("text_rules_toml", "text_rules.toml", read("ops/config/text_rules.toml"))
+    # The shipped rules outgrew a seed: their first tables, cut at a line.
+    rules = read("ops/config/text_rules.toml")
+    write("text_rules_toml", "text_rules.toml", rules[:rules.rfind(b"\n[", 0, MAX_SEED) + 1])
     # From ingest/text_rules_test.cc.
     write("text_rules_toml", "bad_pattern.toml", b"[codes]\nAC = ['(E[0-9']\n")
     write("text_rules_toml", "symptom.toml",
