@@ -66,6 +66,8 @@ void Usage(FILE* to = stderr) {
       "  --metrics-port N        serve /metrics, /healthz, /readyz on --host:N\n"
       "                          (0 = any free port; default: not served)\n"
       "  --metrics-port-file FILE  write the metrics port to FILE once listening\n"
+      "  --ready-failed-runs N   /readyz answers 503 while a connector has failed its\n"
+      "                          last N runs in a row (default 3; 0 = never)\n"
       "TLS (the Thrift port and /metrics; SIGHUP reloads the certificate and key):\n"
       "  --tls-cert FILE         the server's certificate (PEM, with its chain)\n"
       "  --tls-key FILE          its private key (PEM; owner-only, 0600)\n"
@@ -128,6 +130,7 @@ bool RaiseOpenFileLimit(int* max_connections) {
 int main(int argc, char** argv) {
   using namespace faultgraph;
   std::string data, port_file, rules_path, connectors_path, metrics_port_file;
+  int ready_failed_runs = 3;
   int metrics_port = -1;
   int retrain_seconds = 600;
   api::ServerOptions options;
@@ -211,6 +214,11 @@ int main(int argc, char** argv) {
       }
       std::printf("%s: %zu connectors, all valid\n", file->path.c_str(), file->connectors.size());
       return 0;
+    } else if (a == "--ready-failed-runs") {
+      if (!ParseInt(value(), &ready_failed_runs) || ready_failed_runs < 0) {
+        std::fprintf(stderr, "faultgraphd: --ready-failed-runs must be 0 or more\n");
+        return 2;
+      }
     } else if (a == "--metrics-port") {
       if (!ParseInt(value(), &metrics_port) || metrics_port > 65535) {
         std::fprintf(stderr, "faultgraphd: --metrics-port must be 0..65535\n");
@@ -382,7 +390,16 @@ int main(int argc, char** argv) {
     h.metrics = [&] {
       return api::MetricsText(**store, scheduler.get()) + api::IndexHealthText((*search)->health());
     };
-    h.ready = [&] { return !stopping.load(); };
+    h.not_ready = [&]() -> std::string {
+      if (stopping.load()) return "stopping";
+      // A connector that failed its last runs: its source is cut off.
+      if (scheduler && ready_failed_runs > 0)
+        for (const auto& [name, m] : scheduler->Metrics())
+          if (m.failed_in_a_row >= ready_failed_runs)
+            return "connector " + name + " failed its last " + std::to_string(m.failed_in_a_row) +
+                   " runs";
+      return "";
+    };
     api::MetricsTls metrics_tls;
     if (tls_options.enabled())
       metrics_tls = {tls_options.cert_file, tls_options.key_file, tls_options.min_version};

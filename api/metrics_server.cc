@@ -32,9 +32,9 @@ MHD_Result Answer(MetricsServer* self, MHD_Connection* conn, const char* url, co
                  "text/plain; version=0.0.4; charset=utf-8");
   if (path == "/healthz") return Reply(conn, MHD_HTTP_OK, "ok\n", "text/plain");
   if (path == "/readyz") {
-    bool ready = self->handlers().ready();
-    return Reply(conn, ready ? MHD_HTTP_OK : MHD_HTTP_SERVICE_UNAVAILABLE,
-                 ready ? "ready\n" : "not ready\n", "text/plain");
+    const std::string why = self->handlers().not_ready();
+    return Reply(conn, why.empty() ? MHD_HTTP_OK : MHD_HTTP_SERVICE_UNAVAILABLE,
+                 why.empty() ? "ready\n" : "not ready: " + why + "\n", "text/plain");
   }
   return Reply(conn, MHD_HTTP_NOT_FOUND, "not found: /metrics, /healthz, /readyz\n", "text/plain");
 }

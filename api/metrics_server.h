@@ -26,7 +26,8 @@ class MetricsServer {
  public:
   struct Handlers {
     std::function<std::string()> metrics;  // the exposition text
-    std::function<bool()> ready;
+    // "" when ready; else why not (the body of a 503).
+    std::function<std::string()> not_ready;
   };
   // Listens on host:port (port 0: any free port).
   static Result<std::unique_ptr<MetricsServer>> Start(const std::string& host, int port,

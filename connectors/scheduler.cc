@@ -136,6 +136,7 @@ void Scheduler::Loop() {
     m.running = false;
     if (!r.ok()) {
       ++m.runs_failed;
+      ++m.failed_in_a_row;
       m.last_status = "failed";
       LogError("connector " + name + ": " + WithoutConnectorPrefix(r.status().ToString(), name));
       continue;
@@ -152,6 +153,7 @@ void Scheduler::Loop() {
     } else if (r->status == "failed") {
       ++m.runs_failed;
     }
+    m.failed_in_a_row = r->status == "failed" ? m.failed_in_a_row + 1 : 0;
     std::string line = "connector " + name + ": " + r->status + ", read " +
                        std::to_string(r->read) + ", written " + std::to_string(r->written) +
                        ", rejected " + std::to_string(r->rejected);

@@ -27,6 +27,7 @@ struct ConnectorMetrics {
   double max_commit_ms = 0;     // slowest commit of the last run
   bool running = false;
   std::string last_status;
+  int64_t failed_in_a_row = 0;  // runs failed since the last that did not (readiness)
 };
 
 class Scheduler {

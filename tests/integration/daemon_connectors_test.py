@@ -37,8 +37,8 @@ def get(port, path):
 
 
 class Daemon:
-    def __init__(self, tmp, config):
-        self.tmp, self.config = tmp, config
+    def __init__(self, tmp, config, extra=()):
+        self.tmp, self.config, self.extra = tmp, config, list(extra)
 
     def start(self):
         for f in ("port", "mport"):
@@ -49,7 +49,7 @@ class Daemon:
         self.proc = subprocess.Popen(
             [DAEMON, "--data", os.path.join(self.tmp, "db"), "--port", "0", "--port-file",
              os.path.join(self.tmp, "port"), "--connectors", self.config, "--metrics-port", "0",
-             "--metrics-port-file", os.path.join(self.tmp, "mport")],
+             "--metrics-port-file", os.path.join(self.tmp, "mport"), *self.extra],
             stdout=subprocess.DEVNULL, stderr=self.log_file)
         self.port = wait_port_file(os.path.join(self.tmp, "port"), self.proc, self.log)
         self.mport = wait_port_file(os.path.join(self.tmp, "mport"), self.proc, self.log)
@@ -137,6 +137,32 @@ pattern = "none-*.csv"
         r = subprocess.run([DAEMON, "--check-config", self.config], capture_output=True,
                            text=True)
         self.assertEqual(r.returncode, 0, r.stderr)
+
+    def test_not_ready_while_a_connector_keeps_failing(self):
+        config = os.path.join(self.tmp, "broken.toml")
+        with open(config, "w", encoding="utf-8") as f:
+            f.write(f'''[[connector]]
+name = "gone"
+type = "folder"
+mapping = "{os.path.join(SRC, "ops/simulator/mappings/calls.toml")}"
+[connector.folder]
+path = "drop"
+pattern = "*.csv"
+''')
+        d = Daemon(self.tmp, config, ["--ready-failed-runs", "2"]).start()
+        try:
+            self.assertEqual(d.run_and_wait("gone")["status"], "ok")
+            shutil.rmtree(self.drop)  # the export share goes away
+            self.assertEqual(d.run_and_wait("gone")["status"], "failed")
+            self.assertEqual(get(d.mport, "/readyz"), (200, "ready\n"))  # one failure: ready
+            self.assertEqual(d.run_and_wait("gone")["status"], "failed")
+            self.assertEqual(get(d.mport, "/readyz"),
+                             (503, "not ready: connector gone failed its last 2 runs\n"))
+            os.makedirs(self.drop)  # back: the next run succeeds, and it is ready again
+            self.assertEqual(d.run_and_wait("gone")["status"], "ok")
+            self.assertEqual(get(d.mport, "/readyz"), (200, "ready\n"))
+        finally:
+            d.stop()
 
     def test_status_through_the_daemon_is_the_local_one(self):
         d = Daemon(self.tmp, self.config).start()
