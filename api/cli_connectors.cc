@@ -21,19 +21,13 @@ constexpr const char* kForgotten =
     "graph are skipped by version)";
 
 json RunJson(const connectors::RunRecord& r) {
-  return {{"connector", r.connector},
-          {"status", r.status},
-          {"error", r.error},
-          {"startedMs", r.started_ms},
-          {"endedMs", r.ended_ms},
-          {"read", r.read},
-          {"written", r.written},
-          {"skipped", r.skipped},
-          {"rejected", r.rejected},
-          {"batches", r.batches},
-          {"commitMs", r.commit_ms},
-          {"position", r.position},
-          {"full", r.full}};
+  return {{"connector", r.connector}, {"status", r.status},
+          {"error", r.error},         {"startedMs", r.started_ms},
+          {"endedMs", r.ended_ms},    {"read", r.read},
+          {"written", r.written},     {"skipped", r.skipped},
+          {"rejected", r.rejected},   {"batches", r.batches},
+          {"commitMs", r.commit_ms},  {"position", r.position},
+          {"full", r.full},           {"backfill", r.backfill}};
 }
 
 // A run's status ("ok", "failed", "running", "stopped") in the reader's language.
@@ -48,13 +42,12 @@ std::vector<std::string> RunRow(const connectors::RunRecord& r) {
   char secs[32];
   std::snprintf(secs, sizeof secs, "%.1f",
                 r.ended_ms > 0 ? static_cast<double>(r.ended_ms - r.started_ms) / 1000 : 0.0);
-  return {r.connector,
-          FormatTime(r.started_ms),
-          r.ended_ms > 0 ? secs : "-",
-          StatusWord(r.status),
-          std::to_string(r.read),
-          std::to_string(r.written),
-          std::to_string(r.rejected),
+  return {r.connector, FormatTime(r.started_ms), r.ended_ms > 0 ? secs : "-",
+          // A backfill says so, with its window; a --full run too.
+          StatusWord(r.status) +
+              (r.backfill.empty() ? "" : " " + TrF("backfill {0}", {r.backfill})) +
+              (r.full ? " " + Tr("(full)") : ""),
+          std::to_string(r.read), std::to_string(r.written), std::to_string(r.rejected),
           r.error.empty() ? r.position : r.error};
 }
 
@@ -91,6 +84,7 @@ connectors::RunRecord FromApi(const api::ConnectorRun& a) {
   r.commit_ms = a.commitMs;
   r.position = a.position;
   r.full = a.full;
+  r.backfill = a.backfill;
   return r;
 }
 

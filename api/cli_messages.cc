@@ -123,6 +123,8 @@ constexpr Message kCatalogue[] = {
     {"raw", "原始内容"},
     {"not applied", "未应用"},
     // connectors
+    {"backfill {0}", "回填 {0}"},
+    {"(full)", "（全量）"},
     {"run status ok", "成功"},
     {"run status failed", "失败"},
     {"run status running", "运行中"},

@@ -576,6 +576,7 @@ struct ConnectorRun {
   11: bool full
   12: i64 batches
   13: double commitMs              // time in atomic commits
+  14: string backfill = ""         // a backfill's window "[from, to)"; "" for a run
 }
 
 // A configured connector now: its schedule, its next run and its last run

@@ -743,6 +743,7 @@ ConnectorRun RunToApi(connectors::RunRecord r) {
   run.full = r.full;
   run.batches = r.batches;
   run.commitMs = r.commit_ms;
+  run.backfill = std::move(r.backfill);
   return run;
 }
 }  // namespace

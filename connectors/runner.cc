@@ -18,13 +18,12 @@ namespace {
 using json = nlohmann::json;
 
 std::string ToJson(const RunRecord& r) {
-  return json{{"connector", r.connector}, {"status", r.status},
-              {"error", r.error},         {"started_ms", r.started_ms},
-              {"ended_ms", r.ended_ms},   {"read", r.read},
-              {"written", r.written},     {"skipped", r.skipped},
-              {"rejected", r.rejected},   {"batches", r.batches},
-              {"commit_ms", r.commit_ms}, {"max_commit_ms", r.max_commit_ms},
-              {"position", r.position},   {"full", r.full}}
+  return json{
+      {"connector", r.connector},   {"status", r.status},       {"error", r.error},
+      {"started_ms", r.started_ms}, {"ended_ms", r.ended_ms},   {"read", r.read},
+      {"written", r.written},       {"skipped", r.skipped},     {"rejected", r.rejected},
+      {"batches", r.batches},       {"commit_ms", r.commit_ms}, {"max_commit_ms", r.max_commit_ms},
+      {"position", r.position},     {"full", r.full},           {"backfill", r.backfill}}
       .dump();
 }
 
@@ -45,6 +44,7 @@ bool FromJson(const std::string& text, RunRecord* r) {
   r->max_commit_ms = j.value("max_commit_ms", 0.0);
   r->position = j.value("position", "");
   r->full = j.value("full", false);
+  r->backfill = j.value("backfill", "");
   return true;
 }
 
@@ -196,7 +196,10 @@ Result<RunRecord> RunConnector(ingest::IngestPipeline& pipeline, graph::GraphSto
   r.connector = c.name;
   r.status = "running";
   r.full = options.full;
-  if (!options.from.empty()) r.position = "backfill " + options.from + " to " + options.to;
+  if (!options.from.empty()) {
+    r.backfill = "[" + options.from + ", " + options.to + ")";
+    r.position = "backfill " + options.from + " to " + options.to;
+  }
   const Clock* clock = options.clock != nullptr ? options.clock : SystemClock();
   r.started_ms = clock->NowMillis();
   if (!previous->empty() && previous->front().started_ms >= r.started_ms)

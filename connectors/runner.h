@@ -55,6 +55,7 @@ struct RunRecord {
   double max_commit_ms = 0;  // the slowest commit
   std::string position;      // where the source is now, for people
   bool full = false;
+  std::string backfill;  // a backfill's window "[from, to)"; "" for a run
 };
 
 // `message` without the "connector NAME: " its source put in front of it

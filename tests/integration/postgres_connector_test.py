@@ -168,11 +168,16 @@ page_size = {page_size}
                              window[0], "--to", window[1], "--no-index", "--config",
                              self.config).stdout)
         self.assertEqual((back["read"], back["written"]), (in_window, 0), back)
+        # The history marks the backfill with its window; the run after it is a plain run.
+        self.assertEqual(back["backfill"], f"[{window[0]}, {window[1]})", back)
+        table = fg(crashed, "connectors", "history", "crm_pg", "--config", self.config).stdout
+        self.assertIn(f"backfill [{window[0]}, {window[1]})", table)
         self.assertEqual(run(crashed, self.config)["read"], 0)
         status = json.loads(fg(crashed, "--json", "connectors", "status", "--config",
                                self.config).stdout)
         self.assertEqual(status[0]["connector"], "crm_pg")
         self.assertEqual(status[0]["last"]["status"], "ok")
+        self.assertEqual(status[0]["last"]["backfill"], "")
 
     def test_2_error_budget_fails_the_run(self):
         strict = self.write_config(page_size=500, budget=0.001, name="strict.toml")
