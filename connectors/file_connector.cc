@@ -202,7 +202,9 @@ Result<FileIngestResult> IngestFile(ingest::IngestPipeline& pipeline, const Mapp
     return true;
   };
   auto on_commit = [&](const ingest::PreparedBatch& batch, const ingest::BatchStats& stats,
-                       double) {
+                       double ms) {
+    result.commit_ms += ms;
+    result.max_commit_ms = std::max(result.max_commit_ms, ms);
     result.stats.applied += stats.applied;
     result.stats.skipped += stats.skipped;
     result.stats.rejected += stats.rejected;

@@ -38,7 +38,9 @@ struct FileIngestResult {
   uint64_t end_offset = 0;    // byte offset committed when the run ended
   ingest::BatchStats stats;
   size_t batches = 0;
-  bool stopped = false;  // ended early because `stop` was set
+  bool stopped = false;      // ended early because `stop` was set
+  double commit_ms = 0;      // time in the atomic commits (not reading or preparing)
+  double max_commit_ms = 0;  // the slowest commit
 };
 
 // Ingests `path`. Bad rows go to the dead-letter store; an error Status

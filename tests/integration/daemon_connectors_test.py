@@ -202,6 +202,13 @@ pattern = "*.csv"
             self.assertGreater(run["written"], 100)
             self.assertEqual(run["read"], run["written"] + run["rejected"])
             written = run["written"]
+            _, metrics = get(d.mport, "/metrics")
+            commit = {l.split('stat="')[1].split('"')[0]: float(l.split()[-1])
+                      for l in metrics.splitlines()
+                      if l.startswith('faultgraph_connector_checkpoint_commit_seconds{'
+                                      'connector="calls_drop"')}
+            self.assertGreater(commit["max"], 0, commit)  # a drop folder's commits are timed
+            self.assertGreaterEqual(commit["max"], commit["mean"], commit)
             os.rename(os.path.join(self.drop, "calls-0901.csv"),
                       os.path.join(self.drop, "calls-renamed.csv"))
             again = d.run_and_wait("calls_drop")
@@ -212,6 +219,12 @@ pattern = "*.csv"
                           f'{written}', metrics)
             self.assertIn('faultgraph_connector_runs_total{connector="calls_drop",outcome="ok"} 3',
                           metrics)
+            commit = {l.split('stat="')[1].split('"')[0]: float(l.split()[-1])
+                      for l in metrics.splitlines()
+                      if l.startswith('faultgraph_connector_checkpoint_commit_seconds{'
+                                      'connector="calls_drop"')}
+            # The last run read nothing; the slowest commit is that of its batches.
+            self.assertGreaterEqual(commit["max"], commit["mean"], commit)
             lag = [l for l in metrics.splitlines()
                    if l.startswith("faultgraph_connector_cursor_lag_seconds")][0]
             self.assertGreaterEqual(float(lag.split()[-1]), 0)
