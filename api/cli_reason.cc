@@ -81,6 +81,8 @@ const std::vector<Form>& Forms() {
       {R"(a list needs commas between its items and a closing '\]'; found '(.*)')",
        "列表的各项之间须有逗号，并以 ']' 结尾；这里是 '{0}'"},
       {R"((\S+) of connector '(.*?)' (.*) does not exist)", "连接器 '{1}' 的 {0} {2} 不存在"},
+      {R"(folder of connector '(.*?)' (.*) is not a directory)",
+       "连接器 '{0}' 的目录 {1} 不是目录"},
       // The server's answers to a lookup of something that is not there.
       {R"(no case '(.*?)' in the graph)", "图中没有案例 '{0}'"},
       {R"(no product '(.*?)': not in the product master and no case names it)",

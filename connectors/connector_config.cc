@@ -255,6 +255,15 @@ Result<ConnectorsFile> LoadConnectors(const std::string& path, const LoadOptions
         if (Status s = CheckSecretFile(f.path, f.what); !s.ok())
           errors.push_back(ck.Error(settings->get(f.key), s.message()).message());
       }
+      // A drop folder that is not there fails every run: say so now.
+      std::error_code ec;
+      if (c.type == "folder" && !std::filesystem::is_directory(c.folder.path, ec))
+        errors.push_back(
+            ck.Error(settings != nullptr ? settings->get("path") : nullptr,
+                     "folder of connector '" + c.name + "' " + c.folder.path +
+                         (std::filesystem::exists(c.folder.path, ec) ? " is not a directory"
+                                                                     : " does not exist"))
+                .message());
     }
     out.connectors.push_back(std::move(c));
   }

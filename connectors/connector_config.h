@@ -106,9 +106,10 @@ struct ConnectorsFile {
 };
 
 struct LoadOptions {
-  // Also check every secret file the connectors name: it exists and is open
-  // to no one but its owner (`--check-config`, `connectors check`). Off: a
-  // run checks its own files as it reads them (connectors/secret_file.h).
+  // Also check what the connectors need on this machine: every secret file
+  // they name exists and is open to no one but its owner, every drop folder
+  // exists (`--check-config`, `connectors check`). Off: a run checks its own
+  // files as it reads them (connectors/secret_file.h).
   bool check_secret_files = false;
 };
 

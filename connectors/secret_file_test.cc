@@ -67,6 +67,21 @@ TEST_F(SecretFileTest, LoadingRegistersTheConfigsSecrets) {
 
 // --check-config: every problem in one report, each naming file, line and
 // key; a connector's secret files checked when its settings are right.
+TEST_F(SecretFileTest, CheckNamesADropFolderThatIsNotThere) {
+  std::string config = Config(
+      "[[connector]]\nname = \"calls\"\ntype = \"folder\"\nmapping = \"m.toml\"\n"  // 1-4
+      "[connector.folder]\npath = \"no-such-dir\"\npattern = \"*.csv\"\n");         // 5-7
+  auto f = LoadConnectors(config, {.check_secret_files = true});
+  ASSERT_FALSE(f.ok());
+  EXPECT_NE(f.status().message().find(config + ":6: folder of connector 'calls' " +
+                                      (dir_ / "no-such-dir") + " does not exist"),
+            std::string::npos)
+      << f.status().message();
+  EXPECT_TRUE(LoadConnectors(config).ok());  // a daemon starting: the runs will say so
+  std::filesystem::create_directories(dir_ / "no-such-dir");
+  EXPECT_TRUE(LoadConnectors(config, {.check_secret_files = true}).ok());
+}
+
 TEST_F(SecretFileTest, CheckReportsEveryProblem) {
   Secret("open.token", "tok-7", 0644);
   Secret("good.pw", "good-pw-8", 0600);

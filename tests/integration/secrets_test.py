@@ -302,11 +302,12 @@ max_retries = 0
         # Every missing file in one report, each with its line.
         for line, path in ((18, "/etc/faultgraph/crm.password"),
                            (33, "/etc/faultgraph/erp.password"),
+                           (47, "/var/spool/faultgraph/calls"),
                            (60, "/etc/faultgraph/crm.token"),
                            (81, "/etc/faultgraph/mqtt.password")):
             self.assertIn(f"connectors.example.toml:{line}: ", r.stderr)
             self.assertIn(f"{path} does not exist", r.stderr)
-        self.assertIn("4 problems", r.stderr)
+        self.assertIn("5 problems", r.stderr)  # the drop folder too
         # The same file with its secrets in place, owner-only: valid.
         etc = os.path.join(self.tmp, "etc")
         os.makedirs(etc, exist_ok=True)
@@ -317,8 +318,11 @@ max_retries = 0
             os.chmod(path, 0o600)
         with open(example) as f:
             text = f.read()
+        spool = os.path.join(self.tmp, "spool")
+        os.makedirs(spool, exist_ok=True)
         text = text.replace("/etc/faultgraph/", etc + "/").replace(
-            '"../simulator/', '"' + os.path.join(SRC, "ops", "simulator") + "/")
+            '"../simulator/', '"' + os.path.join(SRC, "ops", "simulator") + "/").replace(
+            "/var/spool/faultgraph/calls", spool)
         copy = os.path.join(self.tmp, "example.toml")
         with open(copy, "w") as f:
             f.write(text)
