@@ -368,6 +368,8 @@ int main(int argc, char** argv) {
   services.principals = &handler->principals();
   services.audit = audit.get();
   services.limiter = &limiter;
+  api::RequestMetrics requests;
+  services.requests = &requests;
   services.import_dirs = import_dirs;
   services.record_outcome = [h = handler.get()](api::Outcome& out, const api::OutcomeRequest& r,
                                                 const std::string& principal) {
@@ -388,7 +390,8 @@ int main(int argc, char** argv) {
   if (metrics_port >= 0) {
     api::MetricsServer::Handlers h;
     h.metrics = [&] {
-      return api::MetricsText(**store, scheduler.get()) + api::IndexHealthText((*search)->health());
+      return api::MetricsText(**store, scheduler.get()) +
+             api::IndexHealthText((*search)->health()) + requests.Text();
     };
     h.not_ready = [&]() -> std::string {
       if (stopping.load()) return "stopping";

@@ -126,6 +126,8 @@ void SessionHandler::Run(const char* method, std::vector<std::string> targets, C
     event.duration_us = std::chrono::duration_cast<std::chrono::microseconds>(
                             std::chrono::steady_clock::now() - started)
                             .count();
+    if (s_->requests != nullptr)
+      s_->requests->Record(event.method, event.outcome, event.duration_us);
     s_->audit->Record(std::move(event));
   };
   try {

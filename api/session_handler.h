@@ -15,6 +15,7 @@
 #include "api/gen-cpp/FaultGraph.h"
 #include "api/principals.h"
 #include "api/rate_limiter.h"
+#include "api/request_metrics.h"
 #include "api/server.h"
 
 namespace faultgraph::api {
@@ -25,6 +26,7 @@ struct SessionServices {
   PrincipalStore* principals = nullptr;
   AuditLog* audit = nullptr;
   RateLimiter* limiter = nullptr;
+  RequestMetrics* requests = nullptr;    // per-method counts and latency (/metrics); may be null
   std::vector<std::string> import_dirs;  // real paths; empty: ingestFile refused
   // recordOutcome as the signed-in principal (api::Handler::RecordOutcome);
   // unset: recordOutcome is Unavailable.

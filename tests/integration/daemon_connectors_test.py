@@ -223,6 +223,11 @@ pattern = "*.csv"
                       for l in metrics.splitlines()
                       if l.startswith('faultgraph_connector_checkpoint_commit_seconds{'
                                       'connector="calls_drop"')}
+            # Every API call is counted by method and outcome, with its latency.
+            self.assertRegex(metrics, r'faultgraph_api_requests_total\{method="connectorRuns",'
+                                      r'outcome="ok"\} [1-9]')
+            self.assertRegex(metrics, r'faultgraph_api_request_seconds_count\{'
+                                      r'method="runConnector"\} 3\n')
             # The last run read nothing; the slowest commit is that of its batches.
             self.assertGreaterEqual(commit["max"], commit["mean"], commit)
             lag = [l for l in metrics.splitlines()
