@@ -125,14 +125,6 @@ static std::vector<std::string> OutcomeColumns() {
   return TrAll({"time (UTC)", "by", "component", "fix", "held", "note"});
 }
 
-// A case's status as the source wrote it; the usual English words in the
-// reader's language.
-static std::string CaseStatus(const std::string& status) {
-  const std::string key = "case status " + status;
-  const std::string word = Tr(key);
-  return word == key ? status : word;
-}
-
 int CmdOutcome(api::FaultGraphIf& fg, const Args& a, bool as_json) {
   api::OutcomeRequest req;
   if (a.Has("--answer")) {
@@ -227,7 +219,7 @@ int CmdCase(api::FaultGraphIf& fg, const Args& a, bool as_json) {
         TrF("fixes: {0}", {shown(named(c.fixes))}), TrF("parts: {0}", {shown(named(c.parts))}),
         TrF("labour: {0}   outcome: {1}",
             {c.labourMinutes > 0 ? TrF("{0} min", {std::to_string(c.labourMinutes)}) : "-",
-             shown(CaseStatus(c.outcome))})})
+             shown(TrWord("case status", c.outcome))})})
     std::printf("%s\n", line.c_str());
   if (!c.outcomes.empty()) {
     std::printf("\n%s\n", cli::Tr("outcomes recorded by technicians:").c_str());

@@ -30,21 +30,13 @@ json RunJson(const connectors::RunRecord& r) {
           {"full", r.full},           {"backfill", r.backfill}};
 }
 
-// A run's status ("ok", "failed", "running", "stopped") in the reader's language.
-// ("failed" alone is a fix that did not hold: the catalogue keys these apart.)
-std::string StatusWord(const std::string& status) {
-  const std::string key = "run status " + status;
-  const std::string word = Tr(key);
-  return word == key ? status : word;
-}
-
 std::vector<std::string> RunRow(const connectors::RunRecord& r) {
   char secs[32];
   std::snprintf(secs, sizeof secs, "%.1f",
                 r.ended_ms > 0 ? static_cast<double>(r.ended_ms - r.started_ms) / 1000 : 0.0);
   return {r.connector, FormatTime(r.started_ms), r.ended_ms > 0 ? secs : "-",
           // A backfill says so, with its window; a --full run too.
-          StatusWord(r.status) +
+          TrWord("run status", r.status) +
               (r.backfill.empty() ? "" : " " + TrF("backfill {0}", {r.backfill})) +
               (r.full ? " " + Tr("(full)") : ""),
           std::to_string(r.read), std::to_string(r.written), std::to_string(r.rejected),
@@ -58,7 +50,7 @@ std::vector<std::string> StatusRow(const std::string& name, const std::string& t
   return {name,
           type,
           next,
-          StatusWord(last->status) + " " + FormatTime(last->started_ms),
+          TrWord("run status", last->status) + " " + FormatTime(last->started_ms),
           std::to_string(last->read),
           std::to_string(last->rejected),
           last->error.empty() ? last->position : last->error};

@@ -222,15 +222,19 @@ std::string FormatMonth(int32_t yyyymm) {
   return buf;
 }
 
-std::string FormatTime(int64_t ms) {
-  if (ms == 0) return "-";
+// `ms` as UTC in the strftime `format`.
+static std::string FormatUtc(int64_t ms, const char* format) {
   std::time_t secs = static_cast<std::time_t>(ms / 1000);
   std::tm tm{};
   gmtime_r(&secs, &tm);
   char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
+  std::strftime(buf, sizeof buf, format, &tm);
   return buf;
 }
+
+std::string FormatTime(int64_t ms) { return ms == 0 ? "-" : FormatUtc(ms, "%Y-%m-%d %H:%M"); }
+
+std::string FormatIsoTime(int64_t ms) { return ms == 0 ? "" : FormatUtc(ms, "%Y-%m-%dT%H:%M:%SZ"); }
 
 ProgressBar::ProgressBar(std::string label) : label_(std::move(label)), tty_(isatty(2) != 0) {}
 

@@ -42,6 +42,8 @@ std::string FitWidth(const std::string& s, size_t columns);
 
 // "2024-03-01 14:30" (UTC), or "-" for 0.
 std::string FormatTime(int64_t ms);
+// "2024-03-01T14:30:05Z" (ISO 8601, UTC, for CSV and spreadsheets), or "" for 0.
+std::string FormatIsoTime(int64_t ms);
 // "2024-03-01" (UTC), or "-" for 0.
 std::string FormatDate(int64_t ms);
 // "2025-03" for the yyyymm months of the graph's buckets.

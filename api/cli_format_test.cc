@@ -76,6 +76,8 @@ TEST(CliFormat, WrapBreaksAtSpacesAndBesideChineseCharacters) {
 TEST(CliFormat, TimesInUtc) {
   EXPECT_EQ(FormatTime(0), "-");
   EXPECT_EQ(FormatTime(1'709'303'400'000), "2024-03-01 14:30");
+  EXPECT_EQ(FormatIsoTime(0), "");
+  EXPECT_EQ(FormatIsoTime(1'709'303'405'000), "2024-03-01T14:30:05Z");
 }
 
 }  // namespace faultgraph::cli

@@ -542,6 +542,12 @@ std::string TrF(std::string_view en, std::initializer_list<std::string_view> arg
   return Fill(Tr(en), args);
 }
 
+std::string TrWord(std::string_view context, const std::string& word) {
+  const std::string key = std::string(context) + " " + word;
+  const std::string shown = Tr(key);
+  return shown == key ? word : shown;
+}
+
 std::vector<std::string> TrAll(std::initializer_list<std::string_view> en) {
   std::vector<std::string> out;
   for (auto e : en) out.push_back(Tr(e));

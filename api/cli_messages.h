@@ -43,6 +43,11 @@ std::string Fill(std::string_view text, std::initializer_list<std::string_view> 
 std::string FromSimplified(std::string_view zh_cn);
 // Tr then Fill.
 std::string TrF(std::string_view en, std::initializer_list<std::string_view> args);
+// A word a source or the server sends (a run's status, a case's status) in
+// the current language, looked up as "<context> <word>" so that the same
+// English word may read differently by context ("failed": a run 失败, a fix
+// 无效); the word itself when the catalogue has no such entry.
+std::string TrWord(std::string_view context, const std::string& word);
 // Each of `en` in the current language (a table's headers).
 std::vector<std::string> TrAll(std::initializer_list<std::string_view> en);
 // The same with arguments that come in a list (a message the server sent

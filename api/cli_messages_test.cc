@@ -66,6 +66,16 @@ TEST_F(CliMessages, SimplifiedTraditionalAndEnglishWithPlaceholdersInTheirOwnOrd
   EXPECT_EQ(Tr("a message nobody translated"), "a message nobody translated");
 }
 
+TEST_F(CliMessages, AWordReadsByItsContext) {
+  SetLang(Lang::kZhCN);
+  EXPECT_EQ(TrWord("run status", "failed"), "失败");
+  EXPECT_EQ(Tr("failed"), "无效");  // a fix that did not hold
+  EXPECT_EQ(TrWord("case status", "closed"), "已结案");
+  EXPECT_EQ(TrWord("case status", "关闭"), "关闭");  // the source's own word stays
+  SetLang(Lang::kEn);
+  EXPECT_EQ(TrWord("run status", "failed"), "failed");
+}
+
 TEST_F(CliMessages, FillLeavesWhatIsNotAPlaceholder) {
   EXPECT_EQ(Fill("{0} and {1}", {"a", "b"}), "a and b");
   EXPECT_EQ(Fill("{2} {x} {", {"a"}), "{2} {x} {");

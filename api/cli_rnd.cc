@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <ctime>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -219,17 +218,9 @@ static int CmdFeed(api::FaultGraphIf& fg, const Args& a, bool as_json) {
   };
   for (const auto& it : page.items) {
     const json payload = json::parse(it.payload, nullptr, false);
-    std::string created;  // 2025-03-01T14:30:05Z
-    if (it.createdMs != 0) {
-      const std::time_t secs = static_cast<std::time_t>(it.createdMs / 1000);
-      std::tm tm{};
-      gmtime_r(&secs, &tm);
-      char buf[32];
-      std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-      created = buf;
-    }
     std::string row = std::to_string(it.seq) + "," + csv(it.kind) + "," + csv(it.product) + "," +
-                      csv(it.component) + "," + csv(it.fix) + "," + created + "," + csv(it.key);
+                      csv(it.component) + "," + csv(it.fix) + "," +
+                      cli::FormatIsoTime(it.createdMs) + "," + csv(it.key);
     for (const auto& [field, column] : kFigures) {
       const json v = payload.is_object() && payload.contains(field) ? payload[field] : json();
       row += "," + csv(figure(field, v));

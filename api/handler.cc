@@ -152,18 +152,26 @@ void Handler::neighbours(std::vector<Neighbour>& out, const NeighboursRequest& r
 void Handler::NameNeighbours(std::vector<Neighbour>* out,
                              std::initializer_list<const char*> kinds) const {
   for (const char* kind : kinds) {
-    std::vector<std::string> ids;
-    std::vector<size_t> at;
-    for (size_t i = 0; i < out->size(); ++i) {
-      if (!(*out)[i].name.empty()) continue;
-      ids.push_back((*out)[i].id);
-      at.push_back(i);
-    }
-    if (ids.empty()) return;
-    auto found = Unwrap(store_->GetEntities(kind, ids), "id");
-    for (size_t k = 0; k < found.size() && k < at.size(); ++k)
-      if (found[k]) (*out)[at[k]].name = found[k]->name;
+    std::vector<std::string> unnamed;
+    for (const auto& n : *out)
+      if (n.name.empty()) unnamed.push_back(n.id);
+    if (unnamed.empty()) return;
+    const auto names = EntityNames(kind, std::move(unnamed), "id");
+    for (auto& n : *out)
+      if (auto it = names.find(n.id); n.name.empty() && it != names.end()) n.name = it->second;
   }
+}
+
+std::map<std::string, std::string> Handler::EntityNames(const char* kind,
+                                                        std::vector<std::string> ids,
+                                                        const char* field) const {
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  std::map<std::string, std::string> names;
+  auto found = Unwrap(store_->GetEntities(kind, ids), field);
+  for (size_t i = 0; i < found.size() && i < ids.size(); ++i)
+    if (found[i] && !found[i]->name.empty()) names[ids[i]] = found[i]->name;
+  return names;
 }
 
 void Handler::getCase(CaseView& out, const std::string& given) {
@@ -191,23 +199,17 @@ void Handler::getCase(CaseView& out, const std::string& given) {
   out.source = c.source;
   out.outcomes = ListOutcomes(c.case_id);
   // Names from the master data, for people reading the case.
-  auto name_all = [&](const char* kind, std::vector<std::string> ids) {
-    std::sort(ids.begin(), ids.end());
-    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-    auto found = Unwrap(store_->GetEntities(kind, ids), "caseId");
-    for (size_t i = 0; i < found.size() && i < ids.size(); ++i)
-      if (found[i] && !found[i]->name.empty()) out.names[ids[i]] = found[i]->name;
-  };
   std::vector<std::string> parts = c.components;
   parts.insert(parts.end(), c.parts.begin(), c.parts.end());
-  for (const auto& o : out.outcomes)
-    if (!o.component.empty()) parts.push_back(o.component);
-  name_all(graph::kinds::kComponent, std::move(parts));
   std::vector<std::string> fixes = c.fixes;
-  for (const auto& o : out.outcomes)
+  for (const auto& o : out.outcomes) {
+    if (!o.component.empty()) parts.push_back(o.component);
     if (!o.fix.empty()) fixes.push_back(o.fix);
-  name_all(graph::kinds::kFix, std::move(fixes));
-  if (!c.product.empty()) name_all(graph::kinds::kProduct, {c.product});
+  }
+  // (An id of two kinds keeps the first name merged: product, fix, component.)
+  if (!c.product.empty()) out.names = EntityNames(graph::kinds::kProduct, {c.product}, "caseId");
+  out.names.merge(EntityNames(graph::kinds::kFix, std::move(fixes), "caseId"));
+  out.names.merge(EntityNames(graph::kinds::kComponent, std::move(parts), "caseId"));
 }
 
 std::string Handler::SensorSummary(const graph::storage::EventDoc& e) {
@@ -444,8 +446,8 @@ void Handler::rootCause(RootCauseAnswer& out, const RootCauseRequest& request) {
     cc.fromCases = ca.from_cases;
     cc.historyFactor = ca.history_factor;
     cc.cases = static_cast<int64_t>(ca.cases);
-    cc.fixScope = ca.fix_scope_label.text.empty() ? ca.fix_scope : ca.fix_scope_label.English();
-    cc.fixScopeMessage = ToMessage(ca.fix_scope_label);
+    cc.fixScope = ca.fix_scope.English();
+    cc.fixScopeMessage = ToMessage(ca.fix_scope);
     if (!ca.history_note.text.empty()) {
       cc.historyNote = ca.history_note.English();
       cc.historyNoteMessage = ToMessage(ca.history_note);

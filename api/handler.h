@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <mutex>
 
 #include "analytics/feed.h"
@@ -139,6 +140,11 @@ class Handler : public FaultGraphIf {
   // as FindCaseId reads it (ac:e4 is AC:E4); none there either: NotFound
   // with a hint when `id` is a fault code without its family (E4 ->
   // AC:E4), else an empty list.
+  // The master-data names of `ids` of `kind` (one batched read; ids without
+  // an entity or a name are left out). `field` names the request field
+  // that a store error is reported against.
+  std::map<std::string, std::string> EntityNames(const char* kind, std::vector<std::string> ids,
+                                                 const char* field) const;
   // Fills each neighbour's name from the master data of the first of
   // `kinds` that has its id (one batched read per kind).
   void NameNeighbours(std::vector<Neighbour>* out, std::initializer_list<const char*> kinds) const;

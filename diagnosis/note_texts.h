@@ -48,7 +48,7 @@ inline constexpr const char* kHistoryRepeat =
     "this asset had case {0} on {1} within the repeat window: the repair may not have held";
 inline constexpr const char* kHistoryRecent = "this asset had case {0} on {1} in the last 90 days";
 
-// Where a component's fix and cause figures come from (fix_scope_label).
+// Where a component's fix and cause figures come from (fix_scope).
 inline constexpr const char* kScopeProduct = "product {0}";
 inline constexpr const char* kScopeFamily = "family {0}";
 inline constexpr const char* kScopeAllProducts = "all products";

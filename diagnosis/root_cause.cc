@@ -637,25 +637,21 @@ Result<RootCauseAnswer> RootCauseRanker::Rank(const RootCauseQuery& q) const {
       a.evidence.push_back(std::move(e));
     }
 
-    a.fix_scope = "product " + q.product;
-    a.fix_scope_label = {notes::kScopeProduct, {q.product}};
+    a.fix_scope = {notes::kScopeProduct, {q.product}};
     auto the_product = [&]() -> Result<std::vector<std::string>> {
       return std::vector<std::string>{q.product};
     };
     std::shared_ptr<const Summary> stats = std::make_shared<Summary>();
     if (out.product_known) {
-      auto s = CachedFixStats(a.fix_scope, the_product, c, q.repeat_window_ms);
+      auto s = CachedFixStats(a.fix_scope.English(), the_product, c, q.repeat_window_ms);
       if (!s.ok()) return s.status();
       stats = std::move(*s);
     }
     if (stats->cases < kMinScopeCases) {
       // (No family: family_products is the product alone, known by its cases.)
-      a.fix_scope = family_products.empty() ? "all products"
-                    : out.family.empty()    ? "product " + q.product
-                                            : "family " + out.family;
-      a.fix_scope_label = family_products.empty() ? Note{notes::kScopeAllProducts, {}}
-                          : out.family.empty()    ? Note{notes::kScopeProduct, {q.product}}
-                                                  : Note{notes::kScopeFamily, {out.family}};
+      a.fix_scope = family_products.empty() ? Note{notes::kScopeAllProducts, {}}
+                    : out.family.empty()    ? Note{notes::kScopeProduct, {q.product}}
+                                            : Note{notes::kScopeFamily, {out.family}};
       // (c is a structured binding: clang 14 does not capture it by [&])
       auto scope_products = [&, comp = c]() -> Result<std::vector<std::string>> {
         if (!family_products.empty()) return family_products;
@@ -667,7 +663,7 @@ Result<RootCauseAnswer> RootCauseRanker::Rank(const RootCauseQuery& q) const {
         for (const auto& [product, component] : *pairs) with_cases.push_back(product);
         return with_cases;
       };
-      auto s = CachedFixStats(a.fix_scope, scope_products, c, q.repeat_window_ms);
+      auto s = CachedFixStats(a.fix_scope.English(), scope_products, c, q.repeat_window_ms);
       if (!s.ok()) return s.status();
       stats = std::move(*s);
     }

@@ -162,8 +162,9 @@ struct ComponentAnswer {
   // ranked only on overwhelming evidence, and the answer's notes say so.
   bool outside_bom = false;
   uint64_t cases = 0;         // cases of the product (or scope) diagnosed with it
-  std::string fix_scope;      // where the fix and cause figures come from
-  Note fix_scope_label;       // the same for people (notes::kScope*)
+  // Where the fix and cause figures come from (notes::kScope*: "product P",
+  // "family F", "all products"; its English text is also the cache key).
+  Note fix_scope;
   std::vector<SymptomEvidence> evidence;
   std::vector<SupportingCase> supporting;
   std::vector<CauseCount> causes;

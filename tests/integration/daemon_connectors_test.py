@@ -36,6 +36,13 @@ def get(port, path):
         return e.code, e.read().decode()
 
 
+def commit_seconds(metrics, connector):
+    """The connector's checkpoint_commit_seconds from /metrics: {"mean": s, "max": s}."""
+    prefix = f'faultgraph_connector_checkpoint_commit_seconds{{connector="{connector}"'
+    return {l.split('stat="')[1].split('"')[0]: float(l.split()[-1])
+            for l in metrics.splitlines() if l.startswith(prefix)}
+
+
 class Daemon:
     def __init__(self, tmp, config, extra=()):
         self.tmp, self.config, self.extra = tmp, config, list(extra)
@@ -203,10 +210,7 @@ pattern = "*.csv"
             self.assertEqual(run["read"], run["written"] + run["rejected"])
             written = run["written"]
             _, metrics = get(d.mport, "/metrics")
-            commit = {l.split('stat="')[1].split('"')[0]: float(l.split()[-1])
-                      for l in metrics.splitlines()
-                      if l.startswith('faultgraph_connector_checkpoint_commit_seconds{'
-                                      'connector="calls_drop"')}
+            commit = commit_seconds(metrics, "calls_drop")
             self.assertGreater(commit["max"], 0, commit)  # a drop folder's commits are timed
             self.assertGreaterEqual(commit["max"], commit["mean"], commit)
             os.rename(os.path.join(self.drop, "calls-0901.csv"),
@@ -219,10 +223,7 @@ pattern = "*.csv"
                           f'{written}', metrics)
             self.assertIn('faultgraph_connector_runs_total{connector="calls_drop",outcome="ok"} 3',
                           metrics)
-            commit = {l.split('stat="')[1].split('"')[0]: float(l.split()[-1])
-                      for l in metrics.splitlines()
-                      if l.startswith('faultgraph_connector_checkpoint_commit_seconds{'
-                                      'connector="calls_drop"')}
+            commit = commit_seconds(metrics, "calls_drop")
             # Every API call is counted by method and outcome, with its latency.
             self.assertRegex(metrics, r'faultgraph_api_requests_total\{method="connectorRuns",'
                                       r'outcome="ok"\} [1-9]')
