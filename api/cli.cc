@@ -233,12 +233,38 @@ static int RunCli(int argc, char** argv) {
       search = std::move(ss).value();
       return true;
     };
+    // Commands that load rows index them as they commit, on a thread of
+    // their own (as faultgraphd does): reading, preparing and committing
+    // leave part of the two cores idle, and the outbox is read while it is
+    // still in memory. Whatever the thread has not reached is indexed when
+    // the command ends (see index_after_ingest).
+    const bool loads =
+        cmd == "ingest" ||
+        (cmd == "dlq" && args.positional.size() >= 2 && args.positional[1] == "retry") ||
+        (cmd == "connectors" &&
+         (connectors_cmd.verb == "run" || connectors_cmd.verb == "backfill"));
+    if (loads && !args.Has("--no-index")) {
+      auto ss = api::SearchService::Open(store.get(), paths.index, /*background=*/true);
+      if (!ss.ok()) {
+        std::fprintf(
+            stderr, "faultgraph: %s\n",
+            cli::TrF("cannot open the search index: {0}", {ss.status().message()}).c_str());
+        return 1;
+      }
+      search = std::move(ss).value();
+    }
     if ((cmd == "search" || cmd == "similar" || cmd == "reindex" || cmd == "rootcause" ||
          cmd == "verify" || cmd == "train") &&
         !open_search())
       return 1;
-    index_after_ingest = [open_search, &args]() mutable {
-      return args.Has("--no-index") || open_search();
+    index_after_ingest = [open_search, &args, &search]() mutable {
+      if (args.Has("--no-index")) return true;
+      if (search == nullptr) return g_stop || open_search();
+      // Interrupted: what the thread has not indexed stays in the outbox
+      // for the next search, reindex or daemon start.
+      Status stopped = search->Stop(/*catch_up=*/!g_stop);
+      if (!stopped.ok()) std::fprintf(stderr, "faultgraph: %s\n", stopped.message().c_str());
+      return stopped.ok();
     };
     auto h = std::make_shared<api::Handler>(store.get(), pipeline.get(), search.get(), &g_stop);
     local = h.get();
@@ -255,7 +281,7 @@ static int RunCli(int argc, char** argv) {
       // Embedded, the new cases are indexed now (opening the index catches
       // up with the outbox); --no-index leaves that to the next search,
       // reindex or daemon start: nothing is lost, the outbox keeps them.
-      if (local != nullptr && !g_stop && !index_after_ingest()) {
+      if (local != nullptr && !index_after_ingest()) {
         std::fprintf(
             stderr,
             "faultgraph: the files are in, but indexing failed; run 'faultgraph reindex'\n");
@@ -281,7 +307,7 @@ static int RunCli(int argc, char** argv) {
       return cli::RunRemoteConnectorsCommand(connectors_cmd, *fg);
     if (cmd == "connectors") {
       int rc = cli::RunConnectorsCommand(connectors_cmd, store.get(), pipeline.get(), &g_stop);
-      if ((connectors_cmd.verb == "run" || connectors_cmd.verb == "backfill") && !g_stop &&
+      if ((connectors_cmd.verb == "run" || connectors_cmd.verb == "backfill") &&
           !index_after_ingest()) {
         std::fprintf(stderr,
                      "faultgraph: the rows are in, but indexing failed; run 'faultgraph "

@@ -453,7 +453,8 @@ int main(int argc, char** argv) {
   server->reset();
   retrainer.Stop();  // waits for a training in progress
   audit.reset();      // the last calls' records are written
-  (*search)->Stop();  // indexes what the last batches committed
+  // Indexes what the last batches committed.
+  if (Status s = (*search)->Stop(); !s.ok()) LogError("indexer: " + s.ToString());
   metrics.reset();
   scheduler.reset();
   handler.reset();

@@ -117,17 +117,18 @@ void SearchService::Loop() {
   }
 }
 
-void SearchService::Stop() {
-  if (!thread_.joinable()) return;
+Status SearchService::Stop(bool catch_up) {
+  if (!thread_.joinable()) return Status::Ok();
   stop_ = true;
   wake_.notify_one();
   thread_.join();
+  if (!catch_up) return Status::Ok();
   auto r = CatchUp();  // what the last batches committed
-  if (!r.ok()) LogError("indexer: " + r.status().ToString());
+  return r.ok() ? Status::Ok() : r.status();
 }
 
 SearchService::~SearchService() {
-  Stop();
+  if (Status s = Stop(); !s.ok()) LogError("indexer: " + s.ToString());
   // Closed cleanly: the next writer need not check the index.
   std::lock_guard<std::mutex> lock(mu_);
   indexer_.reset();

@@ -63,8 +63,10 @@ class SearchService {
   };
   Health health() const;
   const search::Searcher& searcher() const { return *searcher_; }
-  // Stops the background thread after a last catch-up. Idempotent.
-  void Stop();
+  // Stops the background thread; with `catch_up`, indexes what the last
+  // batches committed first and returns how that went (without: what is
+  // left stays in the outbox for the next writer). Idempotent.
+  Status Stop(bool catch_up = true);
 
  private:
   SearchService() = default;

@@ -3,10 +3,51 @@
 #include <opencc/opencc.h>
 #include <utf8proc.h>
 
+#include <cstdio>
 #include <cstdlib>
+#include <opencc/Lexicon.hpp>
+#include <opencc/MarisaDict.hpp>
 
 namespace faultgraph::text {
 namespace {
+
+// Code points below this are looked up in TextFolder::changed_ (the BMP
+// and the CJK extensions B-F of plane 2); any above is taken as changing.
+constexpr utf8proc_int32_t kChangedLimit = 0x30000;
+
+// Where Debian's libopencc-data puts the dictionaries t2s.json names.
+constexpr const char* kDictionaryDirs[] = {"/usr/share/opencc/", "/usr/local/share/opencc/"};
+
+// The code points of `text`; empty when it is not valid UTF-8.
+std::vector<utf8proc_int32_t> CodePoints(std::string_view text) {
+  std::vector<utf8proc_int32_t> out;
+  for (size_t i = 0; i < text.size();) {
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t len =
+        utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data()) + i,
+                         static_cast<utf8proc_ssize_t>(text.size() - i), &cp);
+    if (len <= 0) return {};
+    out.push_back(cp);
+    i += static_cast<size_t>(len);
+  }
+  return out;
+}
+
+opencc::LexiconPtr ReadDictionary(const std::string& name) {
+  for (const char* dir : kDictionaryDirs) {
+    FILE* f = std::fopen((std::string(dir) + name).c_str(), "rb");
+    if (f == nullptr) continue;
+    try {
+      auto lexicon = opencc::MarisaDict::NewFromFile(f)->GetLexicon();
+      std::fclose(f);
+      return lexicon;
+    } catch (...) {
+      std::fclose(f);
+      return nullptr;
+    }
+  }
+  return nullptr;
+}
 
 std::string MapUtf8(std::string_view text, int options) {
   if (text.empty()) return {};
@@ -46,7 +87,57 @@ Result<std::unique_ptr<TextFolder>> TextFolder::Create() {
     return Status::IOError(std::string("cannot load OpenCC t2s.json (package libopencc-data): ") +
                            e.what());
   }
+  folder->LoadChangedCharacters();
   return folder;
+}
+
+// t2s.json segments text by the longest phrases of TSPhrases and converts
+// each segment by TSPhrases, else TSCharacters, taking the first value. A
+// segment changes only when its entry's first value differs from its key:
+// a single character marked here, or a phrase, whose characters are marked
+// unless one of them already is. So text with no marked character is
+// converted to itself, and Fold skips the conversion (most text, all of it
+// simplified, spends a quarter of its ingest there otherwise). Without the
+// dictionaries nothing is marked and everything is converted.
+void TextFolder::LoadChangedCharacters() {
+  opencc::LexiconPtr characters = ReadDictionary("TSCharacters.ocd2");
+  opencc::LexiconPtr phrases = ReadDictionary("TSPhrases.ocd2");
+  if (characters == nullptr || phrases == nullptr) return;
+  std::vector<unsigned char> changed(kChangedLimit, 0);
+  auto mark = [&](const std::vector<utf8proc_int32_t>& cps) {
+    for (auto cp : cps) {
+      if (cp >= 0 && cp < kChangedLimit) changed[static_cast<size_t>(cp)] = 1;
+    }
+  };
+  for (int pass = 0; pass < 2; ++pass) {  // single characters first
+    for (const auto* lexicon : {characters.get(), phrases.get()}) {
+      for (const auto& entry : *lexicon) {
+        std::string key = entry->Key();
+        if (entry->GetDefault() == key) continue;
+        auto cps = CodePoints(key);
+        if (cps.empty()) return;  // not UTF-8: nothing is known
+        if ((cps.size() == 1) != (pass == 0)) continue;
+        bool covered = false;
+        for (auto cp : cps)
+          covered = covered || cp >= kChangedLimit || changed[static_cast<size_t>(cp)];
+        if (!covered) mark(cps);
+      }
+    }
+  }
+  changed_ = std::move(changed);
+}
+
+bool TextFolder::MayConvert(std::string_view text) const {
+  if (changed_.empty()) return true;
+  for (size_t i = 0; i < text.size();) {
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t len =
+        utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data()) + i,
+                         static_cast<utf8proc_ssize_t>(text.size() - i), &cp);
+    if (len <= 0 || cp >= kChangedLimit || changed_[static_cast<size_t>(cp)]) return true;
+    i += static_cast<size_t>(len);
+  }
+  return false;
 }
 
 Result<const TextFolder*> TextFolder::Shared() {
@@ -66,7 +157,7 @@ std::string TextFolder::Fold(std::string_view text) const {
       MapUtf8(text, UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD);
   bool ascii = true;
   for (char c : nfkc) ascii = ascii && static_cast<unsigned char>(c) < 0x80;
-  if (ascii) return nfkc;
+  if (ascii || !MayConvert(nfkc)) return nfkc;
   return t2s_->Convert(nfkc);
 }
 

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/status.h"
 
@@ -31,10 +32,19 @@ class TextFolder {
   std::string Fold(std::string_view text) const;
   // NFKC without case folding or t2s (full-width -> half-width only).
   static std::string Nfkc(std::string_view text);
+  // False when t2s leaves `text` as it is for certain: none of its
+  // characters is one that t2s changes, nor part of a phrase t2s changes.
+  // True also when that is not known (the dictionaries could not be read).
+  // Thread-safe.
+  bool MayConvert(std::string_view text) const;
 
  private:
   TextFolder() = default;
+  void LoadChangedCharacters();
   std::unique_ptr<opencc::SimpleConverter> t2s_;
+  // By code point: 1 where t2s may change text holding the character
+  // (below kChangedLimit; characters above it are taken as changing).
+  std::vector<unsigned char> changed_;
 };
 
 }  // namespace faultgraph::text

@@ -1,6 +1,12 @@
 #include "text/text_fold.h"
 
 #include <gtest/gtest.h>
+#include <opencc/opencc.h>
+#include <utf8proc.h>
+
+#include <cstdio>
+#include <opencc/Lexicon.hpp>
+#include <opencc/MarisaDict.hpp>
 
 namespace faultgraph::text {
 
@@ -23,6 +29,55 @@ TEST_F(TextFoldTest, TraditionalFoldsToSimplified) {
   EXPECT_EQ(folder_->Fold("壓縮機不製冷"), "压缩机不制冷");
   EXPECT_EQ(folder_->Fold("風扇異響"), "风扇异响");
   EXPECT_EQ(folder_->Fold("空调压缩机"), "空调压缩机");  // simplified stays
+}
+
+std::string Utf8(utf8proc_int32_t cp) {
+  utf8proc_uint8_t buf[4];
+  auto n = utf8proc_encode_char(cp, buf);
+  return std::string(reinterpret_cast<char*>(buf), static_cast<size_t>(n));
+}
+
+// The shortcut in Fold skips t2s for text it leaves alone: for every CJK
+// character and every phrase key of the dictionary, "may not convert"
+// must mean "converts to itself" (checked against OpenCC itself).
+TEST_F(TextFoldTest, SkippingTheConversionNeverChangesTheResult) {
+  opencc::SimpleConverter t2s("t2s.json");
+  size_t skipped = 0, checked = 0;
+  for (utf8proc_int32_t cp = 0x2E80; cp < 0x2FFFF; ++cp) {
+    if (cp >= 0xA000 && cp < 0xF900) cp = 0xF900;
+    if (cp >= 0xFB00 && cp < 0x20000) cp = 0x20000;
+    if (utf8proc_category(cp) == UTF8PROC_CATEGORY_CN) continue;
+    std::string ch = Utf8(cp);
+    ++checked;
+    if (folder_->MayConvert(ch)) continue;
+    ++skipped;
+    ASSERT_EQ(t2s.Convert(ch), ch) << "U+" << std::hex << cp;
+  }
+  EXPECT_GT(checked, 40000u);
+  EXPECT_GT(skipped, checked / 2) << "the shortcut skips almost nothing";
+  FILE* f = std::fopen("/usr/share/opencc/TSPhrases.ocd2", "rb");
+  ASSERT_NE(f, nullptr);
+  auto phrases = opencc::MarisaDict::NewFromFile(f)->GetLexicon();
+  std::fclose(f);
+  size_t phrase_count = 0;
+  for (const auto& entry : *phrases) {
+    ++phrase_count;
+    const std::string key = entry->Key();
+    if (!folder_->MayConvert(key)) ASSERT_EQ(t2s.Convert(key), key) << key;
+    // And within text: the phrase between simplified words.
+    const std::string text = "空调" + key + "不制冷";
+    if (!folder_->MayConvert(text)) ASSERT_EQ(t2s.Convert(text), text) << text;
+  }
+  EXPECT_GT(phrase_count, 100u);
+}
+
+TEST_F(TextFoldTest, SimplifiedTextIsNotConvertedAndTraditionalIs) {
+  EXPECT_FALSE(folder_->MayConvert("空调压缩机不制冷，报E4"));
+  EXPECT_FALSE(folder_->MayConvert("compressor noise"));
+  EXPECT_TRUE(folder_->MayConvert("壓縮機"));
+  EXPECT_TRUE(folder_->MayConvert("空调压缩机 風扇"));
+  EXPECT_TRUE(folder_->MayConvert("bad \xFF byte"));
+  EXPECT_EQ(folder_->Fold("空调 風扇異響"), "空调 风扇异响");
 }
 
 TEST_F(TextFoldTest, InvalidBytesAreDropped) {

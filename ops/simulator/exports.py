@@ -14,24 +14,36 @@ import ticket_text as tt
 
 
 class Clock:
+    """Days since the start of the period as the exports show them: whole
+    minutes, so every export format shows the same instant."""
+
     def __init__(self, start_year):
         self.t0 = datetime(start_year, 1, 1, tzinfo=timezone.utc)
+        self.t0_seconds = int(self.t0.timestamp())
+        self.dates = {}  # whole days since t0 -> "YYYY-MM-DD"; strftime is slow
 
     def at(self, day):
-        # Whole minutes, so every export format shows the same instant.
         return self.t0 + timedelta(minutes=round(day * 1440))
 
-    def minute(self, day, fmt="%Y-%m-%d %H:%M"):
-        return self.at(day).strftime(fmt)
+    def minute(self, day, seconds=False):
+        days, minutes = divmod(round(day * 1440), 1440)
+        text = f"{self._date(days)} {minutes // 60:02d}:{minutes % 60:02d}"
+        return text + ":00" if seconds else text
 
     def date(self, day):
-        return self.at(day).strftime("%Y-%m-%d")
+        return self._date(round(day * 1440) // 1440)
 
     def epoch_ms(self, day):
-        return int(self.at(day).timestamp()) * 1000
+        return (self.t0_seconds + round(day * 1440) * 60) * 1000
 
     def month(self, day):
         return self.at(day).strftime("%Y-%m")
+
+    def _date(self, days):
+        text = self.dates.get(days)
+        if text is None:
+            text = self.dates[days] = (self.t0 + timedelta(days=days)).strftime("%Y-%m-%d")
+        return text
 
 
 def _csv_line(values, delimiter=","):
@@ -40,40 +52,44 @@ def _csv_line(values, delimiter=","):
     return buf.getvalue()
 
 
-class CsvExport:
-    """Rows of one CSV file; `corrupt` damages some of them on the way out."""
+class DamagingCsvWriter:
+    """Writes one CSV file row by row to a binary file, damaging some rows on
+    the way out (each one logged with its line)."""
 
-    def __init__(self, path, header, encoding="utf-8"):
+    def __init__(self, f, path, header, rng, rate, kinds, log, encoding="utf-8", date_col=None,
+                 key_col=0):
+        self.f = f
         self.path = path
-        self.header = header
         self.encoding = encoding
-        self.rows = []  # (values, key)
+        self.rng = rng
+        self.rate = rate
+        self.kinds = kinds
+        self.log = log
+        self.date_col = date_col
+        self.key_col = key_col
+        self.line = 1
+        self.rows = 0
+        f.write(_csv_line(header).encode(encoding))
 
-    def add(self, values, key):
-        self.rows.append(([str(v) for v in values], key))
+    def write(self, values, key):
+        rng, rate = self.rng, self.rate
+        self.rows += 1
+        self.line += 1
+        if rng.random() < rate / 2:
+            self.f.write(b"\n")  # an empty row: skipped by readers, not an error
+            self.line += 1
+        kind = rng.choice(self.kinds) if rate > 0 and rng.random() < rate else None
+        data = self._damage([str(v) for v in values], kind)
+        if kind:
+            self.log.append({"file": self.path, "line": self.line, "kind": kind, "key": key})
+        self.f.write(data)
 
-    def write(self, rng, rate, kinds, log, date_col=None, key_col=0):
-        out = io.BytesIO()
-        out.write(_csv_line(self.header).encode(self.encoding))
-        line = 1
-        for values, key in self.rows:
-            line += 1
-            if rng.random() < rate / 2:
-                out.write(b"\n")  # an empty row: skipped by readers, not an error
-                line += 1
-            kind = rng.choice(kinds) if rate > 0 and rng.random() < rate else None
-            data = self._damage(rng, values, kind, date_col, key_col)
-            if kind:
-                log.append({"file": self.path, "line": line, "kind": kind, "key": key})
-            out.write(data)
-        return out.getvalue()
-
-    def _damage(self, rng, values, kind, date_col, key_col):
-        v = list(values)
+    def _damage(self, v, kind):
+        rng = self.rng
         if kind == "bad_date":
-            v[date_col] = rng.choice(["2024-13-45 25:61", "yesterday", "31/02/2024"])
+            v[self.date_col] = rng.choice(["2024-13-45 25:61", "yesterday", "31/02/2024"])
         elif kind == "missing_key":
-            v[key_col] = ""
+            v[self.key_col] = ""
         elif kind == "column_count":
             v = v[:-3]
         text = _csv_line(v).encode(self.encoding)
@@ -87,7 +103,27 @@ class CsvExport:
         return text
 
 
-def erp(p, units, clock):
+class CsvExport:
+    """Rows of one small CSV file, held until written."""
+
+    def __init__(self, path, header, encoding="utf-8"):
+        self.path = path
+        self.header = header
+        self.encoding = encoding
+        self.rows = []  # (values, key)
+
+    def add(self, values, key):
+        self.rows.append((values, key))
+
+    def write(self, rng, rate, kinds, log):
+        out = io.BytesIO()
+        w = DamagingCsvWriter(out, self.path, self.header, rng, rate, kinds, log, self.encoding)
+        for values, key in self.rows:
+            w.write(values, key)
+        return out.getvalue()
+
+
+def erp():
     products = CsvExport("erp/products.csv",
                          ["model", "name", "family", "category", "warranty_months"])
     for m, name, fam, category, _ in cat.PRODUCTS:
@@ -107,16 +143,13 @@ def erp(p, units, clock):
     return [products, components, bom]
 
 
-def shipments(units, clock):
-    """The installed base, rendered at once: at benchmark scale it is
-    millions of rows and is never damaged."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["serial", "model", "ship_date", "install_date", "customer", "region"])
-    for u in units:
-        w.writerow([u.serial, u.product, clock.date(u.ship_day), clock.date(u.install_day),
-                    u.customer, u.region])
-    return buf.getvalue().encode("utf-8")
+SHIPMENT_HEADER = ["serial", "model", "ship_date", "install_date", "customer", "region"]
+
+
+def shipment_row(u, clock):
+    """The installed base is never damaged."""
+    return [u.serial, u.product, clock.date(u.ship_day), clock.date(u.install_day), u.customer,
+            u.region]
 
 
 def fixes_catalogue():
@@ -139,118 +172,140 @@ def _codes(rng, case):
     return [c for c, prob in cat.COMPONENTS[case.true_component]["codes"] if rng.random() < prob]
 
 
-def tickets(rng, p, cases, units_by_serial, clock):
-    """CRM tickets, ordered by last modification as an incremental export is;
-    a few appear twice: first while open, then closed with the diagnosis."""
-    rows = []
-    for c in cases:
-        u = units_by_serial[c.serial]
-        codes = _codes(rng, c)
-        text, lang = tt.symptom_text(rng, p, c, codes)
-        notes = tt.agent_notes(rng, c, lang) if c.closed_day >= 0 else ""
-        channel = model.pick(rng, cat.CHANNELS)
-        c.fields = {"codes": codes, "lang": lang, "channel": channel}
-        serial = "" if rng.random() < p.no_serial_rate else u.serial
-        model_col = u.product if not serial or rng.random() >= p.no_model_rate else ""
-        closed = c.closed_day >= 0
-        parts, labour, cost, csat = "", "", "", ""
-        if closed and c.fix:
-            fparts = cat.FIXES[c.fix][2]
-            parts = ";".join(cat.FIX_PART_OVERRIDE.get((c.fix, c.diagnosed), x) for x in fparts)
-            labour = max(10, round(cat.FIXES[c.fix][3] * rng.lognormvariate(0, 0.3)))
-            cost = f"{labour * 1.5 + 180 * len(fparts):.2f}"
-        if closed and rng.random() < 0.6:
-            score = 5 - (2 if c.repeat_of is not None else 0) - (1 if c.closed_day - c.opened_day > 3 else 0)
-            csat = max(1, min(5, score + rng.choice([-1, 0, 0, 1])))
-        diagnosed = c.diagnosed if closed else ""
-        cause = c.cause if closed and c.diagnosed == c.true_component else ""
-        modified = c.closed_day if closed else c.opened_day
-        final = [c.case_id, serial, model_col, clock.minute(c.opened_day),
-                 clock.minute(c.closed_day) if closed else "", channel, text, notes,
-                 ";".join(codes), diagnosed, cause, c.fix if closed else "", parts, labour, cost,
-                 csat, "closed" if closed else "open", clock.minute(modified, "%Y-%m-%d %H:%M:%S")]
-        if closed and rng.random() < p.revision_rate:
-            first = final[:4] + ["", channel, text, ""] + [";".join(codes)] + [""] * 7 + \
-                    ["open", clock.minute(c.opened_day, "%Y-%m-%d %H:%M:%S")]
-            rows.append((c.opened_day, first, c.case_id))
-        rows.append((modified, final, c.case_id))
-    rows.sort(key=lambda r: (r[0], r[2]))
-    out = CsvExport("crm/tickets.csv", TICKET_HEADER)
-    for _, values, key in rows:
-        out.add(values, key)
-    return out
+def ticket_rows(rng, p, c, clock):
+    """One case's CRM rows as (last modified, case_id, values, revised). The
+    export is ordered by last modification, as an incremental export is; a
+    few tickets (revised) appear twice: first while open, then closed with
+    the diagnosis."""
+    codes = _codes(rng, c)
+    text, lang = tt.symptom_text(rng, p, c, codes)
+    notes = tt.agent_notes(rng, c, lang) if c.closed_day >= 0 else ""
+    channel = model.pick(rng, cat.CHANNELS)
+    c.fields = {"codes": codes, "lang": lang, "channel": channel}
+    serial = "" if rng.random() < p.no_serial_rate else c.serial
+    model_col = c.product if not serial or rng.random() >= p.no_model_rate else ""
+    closed = c.closed_day >= 0
+    parts, labour, cost, csat = "", "", "", ""
+    if closed and c.fix:
+        fparts = cat.FIXES[c.fix][2]
+        parts = ";".join(cat.FIX_PART_OVERRIDE.get((c.fix, c.diagnosed), x) for x in fparts)
+        labour = max(10, round(cat.FIXES[c.fix][3] * rng.lognormvariate(0, 0.3)))
+        cost = f"{labour * 1.5 + 180 * len(fparts):.2f}"
+    if closed and rng.random() < 0.6:
+        score = 5 - (2 if c.repeat_of else 0) - (1 if c.closed_day - c.opened_day > 3 else 0)
+        csat = max(1, min(5, score + rng.choice([-1, 0, 0, 1])))
+    diagnosed = c.diagnosed if closed else ""
+    cause = c.cause if closed and c.diagnosed == c.true_component else ""
+    modified = c.closed_day if closed else c.opened_day
+    final = [c.case_id, serial, model_col, clock.minute(c.opened_day),
+             clock.minute(c.closed_day) if closed else "", channel, text, notes,
+             ";".join(codes), diagnosed, cause, c.fix if closed else "", parts, labour, cost,
+             csat, "closed" if closed else "open", clock.minute(modified, seconds=True)]
+    if closed and rng.random() < p.revision_rate:
+        first = final[:4] + ["", channel, text, ""] + [";".join(codes)] + [""] * 7 + \
+                ["open", clock.minute(c.opened_day, seconds=True)]
+        return [(c.opened_day, c.case_id, first, True), (modified, c.case_id, final, True)]
+    return [(modified, c.case_id, final, False)]
+
+
+def ticket_sort_key(row):
+    return row[0], row[1]
 
 
 CALL_HEADER = ["呼叫编号", "来电时间", "客户", "机身号", "工单号", "时长秒", "坐席备注"]
 
+# Call-centre CDRs (GB18030, as a Chinese Excel saves them): the call that
+# opened a ticket, repeat calls chasing an open ticket, and plain questions.
+# Calls are drawn as (day, serial, unit index, case_id, kind), sorted by day
+# and serial, then given their text.
 
-def calls(rng, p, cases, units, units_by_serial, clock):
-    """Call-centre CDRs (GB18030, as a Chinese Excel saves them): the call that
-    opened a ticket, repeat calls chasing an open ticket, and plain questions."""
-    items = []
-    end = p.months * model.MONTH_DAYS
-    for c in cases:
-        u = units_by_serial[c.serial]
-        if c.fields.get("channel") == "phone":
-            items.append((c.opened_day - 0.01, u, c, "report"))
-        if rng.random() < 0.15:
-            stop = c.closed_day if c.closed_day >= 0 else end
-            for _ in range(rng.randint(1, 3)):
-                items.append((rng.uniform(c.opened_day, stop), u, c, "chase"))
-    for _ in range(len(cases) // 10):
-        u = rng.choice(units)
-        items.append((rng.uniform(u.install_day, end), u, None, "question"))
-    items = [it for it in items if 0 <= it[0] < end]
-    items.sort(key=lambda it: (it[0], it[1].serial))
-    out = CsvExport("callcenter/calls.csv", CALL_HEADER, encoding="gb18030")
-    for i, (day, u, c, kind) in enumerate(items):
+
+def case_calls(rng, c, end):
+    calls = []
+    if c.fields.get("channel") == "phone":
+        calls.append((c.opened_day - 0.01, c.serial, c.unit, c.case_id, "report"))
+    if rng.random() < 0.15:
+        stop = c.closed_day if c.closed_day >= 0 else end
+        for _ in range(rng.randint(1, 3)):
+            calls.append((rng.uniform(c.opened_day, stop), c.serial, c.unit, c.case_id, "chase"))
+    return calls
+
+
+def question_calls(rng, n, fleet, end):
+    units = range(len(fleet))
+    for _ in range(n):
+        i = rng.choice(units)  # the same draw as choosing from a list of all units
+        yield rng.uniform(fleet.install_day[i], end), fleet.serial(i), i, "", "question"
+
+
+def call_sort_key(call):
+    return call[0], call[1]
+
+
+def call_rows(rng, p, sorted_calls, fleet, clock):
+    """(values, key) of each CDR."""
+    for i, (day, serial, unit, case_id, kind) in enumerate(sorted_calls):
         note = tt.call_note(rng, kind)
         if rng.random() < p.pii_rate / 2:
             note += "，回拨" + tt.mobile(rng)
         key = f"CDR{i + 1:08d}"
-        out.add([key, clock.minute(day), u.customer, u.serial, c.case_id if c else "",
-                 max(20, round(rng.lognormvariate(math.log(180), 0.6))), note], key)
-    return out
+        yield [key, clock.minute(day), fleet.customer(unit), serial, case_id,
+               max(20, round(rng.lognormvariate(math.log(180), 0.6))), note], key
 
 
-def alarms(rng, p, cases, units, units_by_serial, clock):
-    """Sensor alarms as JSON Lines: some precede failures, some are noise."""
+# Sensor alarms as JSON Lines: some precede failures, some are noise. Alarms
+# are drawn as (day, serial, unit index, code, measurement, value, severity),
+# then sorted by day and serial.
+
+
+def failure_alarms(rng, p, c):
+    if not c.true_component or c.origin == "repeat":
+        return []
+    spec = cat.COMPONENTS[c.true_component]["alarms"]
+    alarms = []
+    if spec and rng.random() < p.alarm_before_failure:
+        code, meas, (lo, hi) = rng.choice(spec)
+        for _ in range(rng.randint(1, 3)):
+            alarms.append((c.fail_day - rng.uniform(0.5, 10), c.serial, c.unit, code, meas,
+                           round(rng.uniform(lo, hi), 1), "critical"))
+    return alarms
+
+
+def noise_alarms(rng, p, fleet):
     end = p.months * model.MONTH_DAYS
-    items = []
-    for c in cases:
-        if not c.true_component or c.origin == "repeat":
-            continue
-        spec = cat.COMPONENTS[c.true_component]["alarms"]
-        if spec and rng.random() < p.alarm_before_failure:
-            code, meas, (lo, hi) = rng.choice(spec)
-            for _ in range(rng.randint(1, 3)):
-                items.append((c.fail_day - rng.uniform(0.5, 10), c.serial, code, meas,
-                              round(rng.uniform(lo, hi), 1), "critical"))
-    for u in units:
-        specs = [s for comp in model.flat_bom(u.product) for s in cat.COMPONENTS[comp]["alarms"]]
+    specs_of_product = [[s for comp in model.flat_bom(m) for s in cat.COMPONENTS[comp]["alarms"]]
+                        for m in model.PRODUCT_MODELS]
+    for i, product_no in enumerate(fleet.product_no):
+        specs = specs_of_product[product_no]
         if not specs:
             continue
-        t = u.install_day
+        t = fleet.install_day[i]
         while True:
             t += rng.expovariate(p.false_alarm_rate) * model.MONTH_DAYS
             if t >= end:
                 break
             code, meas, (lo, hi) = rng.choice(specs)
-            items.append((t, u.serial, code, meas, round(rng.uniform(lo, hi), 1), "warning"))
-    items = [it for it in items if 0 <= it[0] < end]
-    items.sort(key=lambda it: (it[0], it[1]))
-    lines = []
-    for i, (day, serial, code, meas, value, sev) in enumerate(items):
+            yield t, fleet.serial(i), i, code, meas, round(rng.uniform(lo, hi), 1), "warning"
+
+
+def alarm_sort_key(alarm):
+    return alarm[0], alarm[1]
+
+
+def alarm_objects(sorted_alarms, fleet, clock):
+    """(key, JSON object) of each alarm."""
+    for i, (day, serial, unit, code, meas, value, sev) in enumerate(sorted_alarms):
         obj = {"id": f"AL{i + 1:09d}",
-               "unit": {"serial": serial, "model": units_by_serial[serial].product},
+               "unit": {"serial": serial, "model": fleet.product(unit)},
                "ts": clock.epoch_ms(day), "alarm": code, "measurement": meas, "value": value,
                "severity": sev}
-        lines.append((obj["id"], obj))
-    return lines
+        yield obj["id"], obj
 
 
-def write_jsonl(rng, path, lines, rate, log):
-    out = io.BytesIO()
+def write_jsonl(rng, f, path, lines, rate, log):
+    """Writes (key, object) lines to a binary file, damaging some; returns
+    how many."""
+    n = 0
     for n, (key, obj) in enumerate(lines, start=1):
         kind = rng.choice(["broken_json", "missing_serial", "bad_time"]) \
             if rate > 0 and rng.random() < rate else None
@@ -263,5 +318,5 @@ def write_jsonl(rng, path, lines, rate, log):
             text = text[: len(text) // 2]
         if kind:
             log.append({"file": path, "line": n, "kind": kind, "key": key})
-        out.write(text.encode("utf-8") + b"\n")
-    return out.getvalue()
+        f.write(text.encode("utf-8") + b"\n")
+    return n

@@ -14,20 +14,25 @@ docs/SIMULATOR.md).
 
 import argparse
 import csv
-import io
 import json
 import os
 import random
+import shutil
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import catalogue as cat  # noqa: E402
 import exports  # noqa: E402
+import extsort  # noqa: E402
 import model  # noqa: E402
 
 TICKET_KINDS = ["unbalanced_quote", "bad_date", "missing_key", "invalid_utf8", "column_count"]
 CALL_KINDS = ["bad_date", "missing_key", "column_count"]
+
+# Rows per sorted run of each external sort: what one sort holds in memory.
+RUN_ROWS = {"cases": 200_000, "tickets": 50_000, "calls": 200_000, "alarms": 200_000}
 
 
 def parse_args(argv):
@@ -49,10 +54,7 @@ def parse_args(argv):
     return a
 
 
-def truth(p, units, cases, clock, malformed, counts):
-    per_product = {}
-    for u in units:
-        per_product[u.product] = per_product.get(u.product, 0) + 1
+def truth(p, n_units, units_per_product, clock, malformed, counts):
     d = cat.DEFECT
     fixes = {a: {"success_rate": f[4], "parts": f[2]} for a, f in cat.FIXES.items()}
     return {
@@ -60,8 +62,8 @@ def truth(p, units, cases, clock, malformed, counts):
         "start": clock.date(0),
         "months": p.months,
         "params": vars(p),
-        "units": len(units),
-        "units_per_product": per_product,
+        "units": n_units,
+        "units_per_product": units_per_product,
         "product_share": {m: s for m, _, _, _, s in cat.PRODUCTS},
         "ship_month_weights": model.ship_weights(p.months),
         "bom": {m: model.flat_bom(m) for m in cat.BOM},
@@ -80,67 +82,181 @@ def truth(p, units, cases, clock, malformed, counts):
     }
 
 
-def truth_cases_csv(cases, clock):
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["case_id", "serial", "product", "true_component", "cause", "diagnosed", "fix",
-                "held", "origin", "renewal", "repeat_of", "fail_time", "opened", "closed",
-                "fault_codes", "lang"])
-    for c in cases:
-        w.writerow([c.case_id, c.serial, c.product, c.true_component, c.cause, c.diagnosed, c.fix,
-                    int(c.held), c.origin, c.renewal, c.repeat_of.case_id if c.repeat_of else "",
-                    clock.minute(c.fail_day), clock.minute(c.opened_day),
-                    clock.minute(c.closed_day) if c.closed_day >= 0 else "",
-                    ";".join(c.fields.get("codes", [])), c.fields.get("lang", "")])
-    return buf.getvalue().encode("utf-8")
+TRUTH_CASES_HEADER = ["case_id", "serial", "product", "true_component", "cause", "diagnosed",
+                      "fix", "held", "origin", "renewal", "repeat_of", "fail_time", "opened",
+                      "closed", "fault_codes", "lang"]
+
+
+def truth_case_row(c, clock):
+    return [c.case_id, c.serial, c.product, c.true_component, c.cause, c.diagnosed, c.fix,
+            int(c.held), c.origin, c.renewal, c.repeat_of, clock.minute(c.fail_day),
+            clock.minute(c.opened_day), clock.minute(c.closed_day) if c.closed_day >= 0 else "",
+            ";".join(c.fields.get("codes", [])), c.fields.get("lang", "")]
+
+
+class Streams:
+    """One random stream per part of the output, seeded from the seed and the
+    part's name, so that no part's draws shift another's."""
+
+    def __init__(self, seed):
+        self.seed = seed
+        self.made = {}
+
+    def __call__(self, name):
+        if name not in self.made:
+            self.made[name] = random.Random(f"{self.seed}:{name}")
+        return self.made[name]
+
+
+class Generator:
+    """Writes the files in passes, each streaming what it reads: the fleet and
+    its failures, then the tickets in case order, then each export that is
+    sorted by time. What crosses from one pass to the next goes through an
+    external sort in a scratch folder, or is the compact fleet."""
+
+    def __init__(self, p, out, scratch):
+        self.p = p
+        self.out = out
+        self.scratch = scratch
+        self.clock = exports.Clock(p.start_year)
+        self.rng = Streams(p.seed)
+        self.end = p.months * model.MONTH_DAYS
+        self.malformed = []
+        self.fleet = model.Fleet()
+        self.units_per_product = {}
+        self.n_cases = 0
+        self.ticket_rows = self.calls = self.alarms = 0
+        self.revised_tickets = []
+
+    def run(self):
+        self.write_master_data()
+        cases = self.fleet_and_failures()
+        tickets, calls, alarms = self.tickets_in_case_order(cases)
+        self.write_tickets(tickets)
+        self.write_calls(calls)
+        self.write_alarms(alarms)
+        self.write_truth()
+
+    def sort(self, name, key):
+        return extsort.ExternalSort(self.scratch, key, RUN_ROWS[name])
+
+    def create(self, rel, binary=True):
+        path = os.path.join(self.out, rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        return open(path, "wb") if binary else open(path, "w", encoding="utf-8", newline="")
+
+    def write_master_data(self):
+        for export in exports.erp() + [exports.fixes_catalogue()]:
+            name = "fixes" if export.path == "crm/fixes.csv" else export.path
+            with self.create(export.path) as f:
+                f.write(export.write(self.rng(name), 0.0, [], self.malformed))
+
+    def fleet_and_failures(self):
+        """Writes the installed base and returns its cases, sorted by ticket order."""
+        cases = self.sort("cases", model.case_sort_key)
+        failures = self.rng("failures")
+        drawn = 0
+        with self.create("erp/shipments.csv", binary=False) as f:
+            w = csv.writer(f, lineterminator="\n")
+            w.writerow(exports.SHIPMENT_HEADER)
+            for u in model.build_fleet(self.rng("fleet"), self.p):
+                self.fleet.add(u)
+                self.units_per_product[u.product] = self.units_per_product.get(u.product, 0) + 1
+                w.writerow(exports.shipment_row(u, self.clock))
+                unit_cases = model.simulate_unit(failures, self.p, u)
+                for row in model.case_rows(unit_cases, drawn):
+                    cases.add(row)
+                drawn += len(unit_cases)
+        self.n_cases = drawn
+        return cases.sorted()
+
+    def tickets_in_case_order(self, cases):
+        """Writes truth_cases.csv and draws each case's ticket rows, calls and
+        alarms; returns them, each to be sorted by its file's order."""
+        tickets = self.sort("tickets", exports.ticket_sort_key)
+        calls = self.sort("calls", exports.call_sort_key)
+        alarms = self.sort("alarms", exports.alarm_sort_key)
+        ticket_rng, call_rng, alarm_rng = self.rng("tickets"), self.rng("calls"), self.rng("alarms")
+        with self.create("truth_cases.csv", binary=False) as f:
+            w = csv.writer(f, lineterminator="\n")
+            w.writerow(TRUTH_CASES_HEADER)
+            for c in model.numbered_cases(cases):
+                for row in exports.ticket_rows(ticket_rng, self.p, c, self.clock):
+                    tickets.add(row)
+                self._add_in_period(calls, exports.case_calls(call_rng, c, self.end))
+                self._add_in_period(alarms, exports.failure_alarms(alarm_rng, self.p, c))
+                w.writerow(truth_case_row(c, self.clock))
+        self._add_in_period(calls, exports.question_calls(call_rng, self.n_cases // 10,
+                                                          self.fleet, self.end))
+        self._add_in_period(alarms, exports.noise_alarms(alarm_rng, self.p, self.fleet))
+        return tickets.sorted(), calls.sorted(), alarms.sorted()
+
+    def _add_in_period(self, sort, timed_rows):
+        for row in timed_rows:
+            if 0 <= row[0] < self.end:
+                sort.add(row)
+
+    def write_tickets(self, rows):
+        revised, seen_once = [], set()
+        with self.create("crm/tickets.csv") as f:
+            w = exports.DamagingCsvWriter(f, "crm/tickets.csv", exports.TICKET_HEADER,
+                                          self.rng("tickets-damage"), self.p.malformed_rate,
+                                          TICKET_KINDS, self.malformed, date_col=3)
+            for _, key, values, twice in rows:
+                if twice:
+                    if key in seen_once:
+                        seen_once.remove(key)
+                        revised.append(key)
+                    else:
+                        seen_once.add(key)
+                w.write(values, key)
+        self.ticket_rows = w.rows
+        self.revised_tickets = revised
+
+    def write_calls(self, calls):
+        with self.create("callcenter/calls.csv") as f:
+            w = exports.DamagingCsvWriter(f, "callcenter/calls.csv", exports.CALL_HEADER,
+                                          self.rng("calls-damage"), self.p.malformed_rate,
+                                          CALL_KINDS, self.malformed, encoding="gb18030",
+                                          date_col=1)
+            for values, key in exports.call_rows(self.rng("calls"), self.p, calls, self.fleet,
+                                                 self.clock):
+                w.write(values, key)
+        self.calls = w.rows
+
+    def write_alarms(self, alarms):
+        with self.create("iot/alarms.jsonl") as f:
+            self.alarms = exports.write_jsonl(
+                self.rng("alarms-damage"), f, "iot/alarms.jsonl",
+                exports.alarm_objects(alarms, self.fleet, self.clock), self.p.malformed_rate,
+                self.malformed)
+
+    def write_truth(self):
+        counts = {"tickets": self.n_cases, "ticket_rows": self.ticket_rows,
+                  "revised_tickets": self.revised_tickets, "calls": self.calls,
+                  "alarms": self.alarms,
+                  "malformed": {f: sum(1 for m in self.malformed if m["file"] == f)
+                                for f in ["crm/tickets.csv", "callcenter/calls.csv",
+                                          "iot/alarms.jsonl"]}}
+        t = truth(self.p, len(self.fleet), self.units_per_product, self.clock, self.malformed,
+                  counts)
+        with self.create("truth.json") as f:
+            f.write((json.dumps(t, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
 
 
 def main(argv=None):
     a = parse_args(argv)
     p = model.Params(seed=a.seed, cases=a.cases, start_year=a.start_year, months=a.months,
                      defect=not a.no_defect, malformed_rate=a.malformed_rate)
-    clock = exports.Clock(p.start_year)
-    rng = lambda name: random.Random(f"{p.seed}:{name}")  # noqa: E731 one stream per part
-    units = model.build_fleet(rng("fleet"), p)
-    cases = model.simulate_cases(rng("failures"), p, units)
-    by_serial = {u.serial: u for u in units}
-
-    files = {}
-    malformed = []
-    for export in exports.erp(p, units, clock):
-        files[export.path] = export.write(rng(export.path), 0.0, [], malformed)
-    files["erp/shipments.csv"] = exports.shipments(units, clock)
-    files["crm/fixes.csv"] = exports.fixes_catalogue().write(rng("fixes"), 0.0, [], malformed)
-    tix = exports.tickets(rng("tickets"), p, cases, by_serial, clock)
-    files[tix.path] = tix.write(rng("tickets-damage"), p.malformed_rate, TICKET_KINDS, malformed,
-                                date_col=3)
-    cdr = exports.calls(rng("calls"), p, cases, units, by_serial, clock)
-    files[cdr.path] = cdr.write(rng("calls-damage"), p.malformed_rate, CALL_KINDS, malformed,
-                                date_col=1)
-    alarm_lines = exports.alarms(rng("alarms"), p, cases, units, by_serial, clock)
-    files["iot/alarms.jsonl"] = exports.write_jsonl(rng("alarms-damage"), "iot/alarms.jsonl",
-                                                    alarm_lines, p.malformed_rate, malformed)
-    seen, revised = set(), []
-    for _, key in tix.rows:
-        if key in seen:
-            revised.append(key)
-        seen.add(key)
-    counts = {"tickets": len(cases), "ticket_rows": len(tix.rows), "revised_tickets": revised,
-              "calls": len(cdr.rows),
-              "alarms": len(alarm_lines),
-              "malformed": {f: sum(1 for m in malformed if m["file"] == f)
-                            for f in ["crm/tickets.csv", "callcenter/calls.csv", "iot/alarms.jsonl"]}}
-    files["truth.json"] = (json.dumps(truth(p, units, cases, clock, malformed, counts),
-                                      ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-    files["truth_cases.csv"] = truth_cases_csv(cases, clock)
-
-    for rel, data in files.items():
-        path = os.path.join(a.out, rel)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "wb") as f:
-            f.write(data)
-    print(f"fgsim: {len(units)} units, {len(cases)} tickets ({len(tix.rows)} rows), "
-          f"{len(cdr.rows)} calls, {len(alarm_lines)} alarms, {len(malformed)} malformed rows "
+    os.makedirs(a.out, exist_ok=True)
+    scratch = tempfile.mkdtemp(prefix=".fgsim-sort-", dir=a.out)
+    try:
+        g = Generator(p, a.out, scratch)
+        g.run()
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    print(f"fgsim: {len(g.fleet)} units, {g.n_cases} tickets ({g.ticket_rows} rows), "
+          f"{g.calls} calls, {g.alarms} alarms, {len(g.malformed)} malformed rows "
           f"-> {a.out}", file=sys.stderr)
     return 0
 

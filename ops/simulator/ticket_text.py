@@ -92,7 +92,7 @@ def symptom_text(rng, p, case, codes):
             parts = [_english_noise(rng, x) for x in parts]
     if codes and rng.random() < 0.7:
         parts.append(_code_mention(rng, codes[0], lang))
-    if case.repeat_of is not None and rng.random() < 0.6:
+    if case.repeat_of and rng.random() < 0.6:
         parts.insert(0, {"zh": "维修后又坏了", "zht": "維修後又壞了", "en": "same problem again after repair",
                          "mixed": "修过了又坏 again"}[lang])
     if rng.random() < p.pii_rate:
