@@ -32,6 +32,17 @@ struct IndexOptions {
   std::function<Status(int shard)> before_commit;
 };
 
+// How Indexer::IndexChunk writes.
+struct IndexChunkOptions {
+  // Each shard records the chunk's sequence as the one it holds (and
+  // entries a shard already holds by sequence are skipped).
+  bool mark = true;
+  // The shards hold none of the chunk's documents (a rebuild emptied
+  // them and gives each document once): added without looking for an
+  // older version.
+  bool fresh = false;
+};
+
 class Indexer {
  public:
   // Opens or creates the index in `dir` (shard0, shard1, ...). `store` must
@@ -66,10 +77,14 @@ class Indexer {
 
  private:
   Indexer() = default;
-  // Writes the documents of `items` (each entry to its shard; entries a
-  // shard already holds by sequence are skipped) and commits each shard.
-  // With `mark`, each shard records `seq` as the sequence it holds.
-  Status IndexChunk(const std::vector<graph::OutboxEntry>& items, uint64_t seq, bool mark = true);
+  // Writes the documents of `items` (each entry to its shard) and commits
+  // each shard. `cases`, when not empty, holds one slot per entry: the
+  // case of an entry of kind "case" as read from the graph (a rebuild
+  // scanning them; nullopt: gone); otherwise the cases are read here, one
+  // batched read per shard.
+  Status IndexChunk(const std::vector<graph::OutboxEntry>& items, uint64_t seq,
+                    IndexChunkOptions how = {},
+                    std::vector<std::optional<graph::storage::CaseDoc>> cases = {});
 
   graph::GraphStore* store_ = nullptr;
   std::string dir_;

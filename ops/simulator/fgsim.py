@@ -146,10 +146,11 @@ class Generator:
         return open(path, "wb") if binary else open(path, "w", encoding="utf-8", newline="")
 
     def write_master_data(self):
-        for export in exports.erp() + [exports.fixes_catalogue()]:
-            name = "fixes" if export.path == "crm/fixes.csv" else export.path
+        """Small and never damaged: written from memory."""
+        streams = [(e.path, e) for e in exports.erp()] + [("fixes", exports.fixes_catalogue())]
+        for stream, export in streams:
             with self.create(export.path) as f:
-                f.write(export.write(self.rng(name), 0.0, [], self.malformed))
+                f.write(export.write(self.rng(stream), 0.0, [], self.malformed))
 
     def fleet_and_failures(self):
         """Writes the installed base and returns its cases, sorted by ticket order."""
@@ -219,6 +220,7 @@ class Generator:
                                           self.rng("calls-damage"), self.p.malformed_rate,
                                           CALL_KINDS, self.malformed, encoding="gb18030",
                                           date_col=1)
+            # The calls stream goes on where tickets_in_case_order left it.
             for values, key in exports.call_rows(self.rng("calls"), self.p, calls, self.fleet,
                                                  self.clock):
                 w.write(values, key)

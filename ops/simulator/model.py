@@ -187,8 +187,9 @@ def _sorted_ship_days(rng, n_units, months):
     # A month's days all lie below the next month's, so sorting each month's
     # bucket in turn gives the order of one sort of all days, without a list
     # of tens of millions of floats.
-    pick_month = picker(list(enumerate(ship_weights(months))))
-    buckets = [array("d") for _ in ship_weights(months)]
+    weights = ship_weights(months)
+    pick_month = picker(list(enumerate(weights)))
+    buckets = [array("d") for _ in weights]
     for _ in range(n_units):
         month = pick_month(rng)
         buckets[month].append((month + rng.random()) * MONTH_DAYS)

@@ -1,8 +1,11 @@
-"""Tests of the simulator: determinism, the model's parameters showing in the
-output within statistical tolerance, and malformed rows at the set rate."""
+"""Tests of the simulator: determinism, streaming that does not change the
+output, the model's parameters showing in the output within statistical
+tolerance, and malformed rows at the set rate."""
 
+import contextlib
 import csv
 import hashlib
+import io
 import json
 import math
 import os
@@ -11,11 +14,14 @@ import sys
 import tempfile
 import unittest
 from datetime import date
+from unittest import mock
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 import catalogue as cat  # noqa: E402
+import extsort  # noqa: E402
+import fgsim  # noqa: E402
 import model  # noqa: E402
 
 
@@ -58,6 +64,50 @@ class Determinism(unittest.TestCase):
                                                  "truth.json", "truth_cases.csv"]))
             self.assertEqual(da, db)
             self.assertNotEqual(da["crm/tickets.csv"], dc["crm/tickets.csv"])
+
+
+class Streaming(unittest.TestCase):
+    """fgsim sorts tickets, cases, calls and alarms through runs written to a
+    scratch folder and merged; how the rows split into runs must not show."""
+
+    def test_many_small_sort_runs_give_the_same_bytes_as_one_sort_in_memory(self):
+        with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b:
+            generate(a, "--cases", "2000", "--seed", "5", "--malformed-rate", "0.05")
+            with mock.patch.dict(fgsim.RUN_ROWS, {k: 37 for k in fgsim.RUN_ROWS}), \
+                    mock.patch.object(extsort, "BATCH_ROWS", 5), \
+                    contextlib.redirect_stderr(io.StringIO()):
+                fgsim.main(["--out", b, "--cases", "2000", "--seed", "5",
+                            "--malformed-rate", "0.05"])
+            self.assertEqual(digests(a), digests(b))  # the scratch folder is gone too
+
+    def test_rows_are_in_time_order_and_numbered_in_it(self):
+        with tempfile.TemporaryDirectory() as out:
+            generate(out, "--cases", "3000", "--seed", "2", "--malformed-rate", "0")
+            cases = read_csv(os.path.join(out, "truth_cases.csv"))
+            self.assertEqual([c["case_id"] for c in cases],
+                             [f"T{i:08d}" for i in range(1, len(cases) + 1)])
+            self.assertEqual([c["opened"] for c in cases], sorted(c["opened"] for c in cases))
+            tickets = read_csv(os.path.join(out, "crm/tickets.csv"))
+            modified = [t["last_modified"] for t in tickets]
+            self.assertEqual(modified, sorted(modified))
+            calls = read_csv(os.path.join(out, "callcenter/calls.csv"), encoding="gb18030")
+            self.assertEqual([c["呼叫编号"] for c in calls],
+                             [f"CDR{i:08d}" for i in range(1, len(calls) + 1)])
+            self.assertEqual([c["来电时间"] for c in calls], sorted(c["来电时间"] for c in calls))
+            with open(os.path.join(out, "iot/alarms.jsonl"), encoding="utf-8") as f:
+                alarms = [json.loads(line) for line in f]
+            self.assertEqual([a["id"] for a in alarms],
+                             [f"AL{i:09d}" for i in range(1, len(alarms) + 1)])
+            self.assertEqual([a["ts"] for a in alarms], sorted(a["ts"] for a in alarms))
+            by_id = {c["case_id"]: c for c in cases}
+            for c in cases:
+                if c["origin"] == "repeat":
+                    prev = by_id[c["repeat_of"]]
+                    self.assertLess(prev["case_id"], c["case_id"])
+                    self.assertEqual((prev["serial"], prev["true_component"]),
+                                     (c["serial"], c["true_component"]))
+                else:
+                    self.assertEqual(c["repeat_of"], "")
 
 
 class CommittedSample(unittest.TestCase):
