@@ -23,6 +23,9 @@ inline constexpr std::string_view kMonthPrefix = "XM";  // yyyymm of opening
 
 inline constexpr unsigned kOpenedSlot = 0;   // sortable_serialise(opened ms)
 inline constexpr unsigned kVersionSlot = 1;  // VersionValue: what `verify` compares
+// StoredDoc::Serialise. Documents indexed before it hold their StoredDoc
+// in the document data instead (and nothing in this slot).
+inline constexpr unsigned kStoredSlot = 2;
 
 // Xapian refuses terms over 245 bytes ("Term too long"), which would fail
 // every commit after it. Longer boolean terms are written as the prefix,

@@ -1,6 +1,7 @@
 #include "search/indexer.h"
 
 #include <gtest/gtest.h>
+#include <xapian.h>
 
 #include <atomic>
 #include <filesystem>
@@ -9,6 +10,7 @@
 #include "graph/raw_batch_writes.h"
 #include "graph/schema.h"
 #include "graph/thrift_codec.h"
+#include "search/index_schema.h"
 #include "search/searcher.h"
 
 namespace faultgraph::search {
@@ -149,7 +151,7 @@ TEST_F(IndexerTest, ShardXapianCannotOpenIsMadeAnewAndRebuilt) {
     ASSERT_TRUE(ix->CatchUp().ok());
   }
   std::filesystem::resize_file(dir_ / "index/shard0/postlist.glass", 0);
-  std::filesystem::resize_file(dir_ / "index/shard0/docdata.glass", 0);
+  std::filesystem::resize_file(dir_ / "index/shard0/termlist.glass", 0);
   auto ix = OpenIndexer();
   ASSERT_NE(ix, nullptr);
   EXPECT_TRUE(ix->rebuild_pending());
@@ -177,6 +179,41 @@ TEST_F(IndexerTest, DeletedIndexIsRebuiltFromTheGraph) {
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_TRUE(report->clean()) << report->missing.size() << " missing";
   EXPECT_EQ(report->index_docs, 12u);
+}
+
+// Issue 18: the stored fields are written to a value slot, so that Xapian
+// does not deflate a document data entry per document; both a catch-up
+// and a rebuild write them there, and searches show them.
+TEST_F(IndexerTest, StoredFieldsAreInTheirSlotNotTheDocumentData) {
+  AddCase("C1", "compressor rattles at start");
+  auto ix = OpenIndexer();
+  ASSERT_NE(ix, nullptr);
+  for (bool rebuild : {false, true}) {
+    ASSERT_TRUE((rebuild ? ix->Rebuild() : ix->CatchUp()).ok());
+    ix.reset();
+    {
+      Xapian::Database shards;
+      for (const auto& p : ShardPaths(dir_ / "index", IndexOptions{}.shards))
+        shards.add_database(Xapian::Database(p));
+      ASSERT_EQ(shards.get_doccount(), 1u);
+      auto doc = shards.get_document(*shards.postlist_begin(""));
+      EXPECT_EQ(doc.get_data(), "") << (rebuild ? "rebuild" : "catch-up");
+      auto sd = StoredDoc::Parse(doc.get_value(kStoredSlot));
+      ASSERT_TRUE(sd.ok()) << sd.status().ToString();
+      EXPECT_EQ(sd->id, "C1");
+      EXPECT_EQ(sd->title, "compressor rattles at start");
+    }
+    auto searcher = Searcher::Open(dir_ / "index", IndexOptions{}.shards);
+    ASSERT_TRUE(searcher.ok()) << searcher.status().ToString();
+    SearchRequest req;
+    req.text = "compressor";
+    auto found = (*searcher)->Search(req);
+    ASSERT_TRUE(found.ok()) << found.status().ToString();
+    ASSERT_EQ(found->hits.size(), 1u);
+    EXPECT_EQ(found->hits[0].id, "C1");
+    ix = OpenIndexer();
+    ASSERT_NE(ix, nullptr);
+  }
 }
 
 // The last commit of a rebuild failing in one shard leaves that shard

@@ -358,13 +358,17 @@ Result<SearchResponse> Searcher::SearchOnce(const SearchRequest& req,
   matched.lower = std::max<uint64_t>(matched.lower, mset.size());
   matched.estimated = std::max(matched.estimated, matched.lower);
   matched.upper = std::max(matched.upper, matched.estimated);
-  // The stored data carries what facets and hits show: one read per
-  // document, each shard's on its own core.
+  // The stored fields carry what facets and hits show: one read per
+  // document, each shard's on its own core (in the document data for
+  // documents indexed before kStoredSlot).
   size_t keep = req.facets ? mset.size() : std::min<size_t>(mset.size(), want);
   tbb::parallel_for(size_t{0}, n, [&](size_t i) {
     for (size_t k = 0; k < keep; ++k) {
-      if (mset[k].shard == i && (req.facets || k >= req.offset))
-        mset[k].data = db.shards[i].get_document(mset[k].docid).get_data();
+      if (mset[k].shard == i && (req.facets || k >= req.offset)) {
+        auto d = db.shards[i].get_document(mset[k].docid);
+        mset[k].data = d.get_data();
+        if (mset[k].data.empty()) mset[k].data = d.get_value(kStoredSlot);
+      }
     }
   });
 
