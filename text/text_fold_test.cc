@@ -71,6 +71,50 @@ TEST_F(TextFoldTest, SkippingTheConversionNeverChangesTheResult) {
   EXPECT_GT(phrase_count, 100u);
 }
 
+std::string Utf8procFold(std::string_view text) {
+  utf8proc_uint8_t* out = nullptr;
+  auto n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
+                        static_cast<utf8proc_ssize_t>(text.size()), &out,
+                        static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE |
+                                                       UTF8PROC_COMPAT | UTF8PROC_CASEFOLD));
+  std::string s = n < 0 ? "" : std::string(reinterpret_cast<char*>(out), static_cast<size_t>(n));
+  std::free(out);
+  return s;
+}
+
+// Fold's own pass for ASCII, full-width ASCII and CJK ideographs must give
+// what utf8proc's NFKC with case folding gives: every character of those
+// ranges alone, each followed by a combining mark (which makes Fold take
+// utf8proc's way), and mixed text.
+TEST_F(TextFoldTest, CommonTextFoldsAsUtf8procFoldsIt) {
+  opencc::SimpleConverter t2s("t2s.json");
+  auto expected = [&](const std::string& s) { return t2s.Convert(Utf8procFold(s)); };
+  std::vector<utf8proc_int32_t> common;
+  for (utf8proc_int32_t cp = 1; cp < 0x80; ++cp) common.push_back(cp);
+  for (utf8proc_int32_t cp = 0xFF01; cp <= 0xFF5E; ++cp) common.push_back(cp);
+  for (utf8proc_int32_t cp = 0x3400; cp <= 0x4DBF; ++cp) common.push_back(cp);
+  for (utf8proc_int32_t cp = 0x4E00; cp <= 0x9FFF; ++cp) common.push_back(cp);
+  common.push_back(0x3001);
+  common.push_back(0x3002);
+  for (auto cp : common) {
+    std::string ch = Utf8(cp);
+    ASSERT_EQ(folder_->Fold(ch), expected(ch)) << "U+" << std::hex << cp;
+    for (utf8proc_int32_t mark : {0x0301, 0x0308, 0x3099, 0xFF9E})
+      ASSERT_EQ(folder_->Fold(ch + Utf8(mark)), expected(ch + Utf8(mark)))
+          << "U+" << std::hex << cp;
+  }
+  uint32_t state = 1;
+  for (int n = 0; n < 2000; ++n) {
+    std::string text;
+    for (int k = 0; k < 12; ++k) {
+      state = state * 1103515245u + 12345u;
+      text += Utf8(common[(state >> 8) % common.size()]);
+    }
+    ASSERT_EQ(folder_->Fold(text), expected(text)) << text;
+  }
+  EXPECT_EQ(folder_->Fold("ＥＲＲ４，空調　E5"), "err4,空调 e5");  // U+3000: utf8proc's way
+}
+
 TEST_F(TextFoldTest, SimplifiedTextIsNotConvertedAndTraditionalIs) {
   EXPECT_FALSE(folder_->MayConvert("空调压缩机不制冷，报E4"));
   EXPECT_FALSE(folder_->MayConvert("compressor noise"));
