@@ -365,7 +365,8 @@ Result<SearchResponse> Searcher::SearchOnce(const SearchRequest& req,
   tbb::parallel_for(size_t{0}, n, [&](size_t i) {
     for (size_t k = 0; k < keep; ++k) {
       if (mset[k].shard == i && (req.facets || k >= req.offset)) {
-        auto d = db.shards[i].get_document(mset[k].docid);
+        // From this shard's match set: the document is there.
+        auto d = db.shards[i].get_document(mset[k].docid, Xapian::DOC_ASSUME_VALID);
         mset[k].data = d.get_data();
         if (mset[k].data.empty()) mset[k].data = d.get_value(kStoredSlot);
       }
