@@ -391,7 +391,9 @@ int main(int argc, char** argv) {
     api::MetricsServer::Handlers h;
     h.metrics = [&] {
       return api::MetricsText(**store, scheduler.get()) +
-             api::IndexHealthText((*search)->health()) + requests.Text();
+             api::IndexHealthText((*search)->health()) +
+             api::StorageText(**store, **search, paths, handler->diagnoser().models()) +
+             requests.Text();
     };
     h.not_ready = [&]() -> std::string {
       if (stopping.load()) return "stopping";

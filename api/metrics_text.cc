@@ -1,6 +1,9 @@
 #include "api/metrics_text.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <filesystem>
+#include <vector>
 
 #include "common/clock.h"
 
@@ -28,6 +31,22 @@ void Sample(std::string* out, const char* name, const std::string& labels, doubl
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.17g", v);
   *out += std::string(name) + (labels.empty() ? "" : "{" + labels + "}") + " " + buf + "\n";
+}
+
+// Bytes of the regular files under `dir` (0 when it is not there; files
+// that vanish while it is walked are not counted).
+uint64_t BytesUnder(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  uint64_t total = 0;
+  for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    std::error_code size_ec;
+    if (it->is_regular_file(size_ec)) {
+      auto n = it->file_size(size_ec);
+      if (!size_ec) total += n;
+    }
+  }
+  return total;
 }
 
 }  // namespace
@@ -103,6 +122,46 @@ std::string MetricsText(const graph::GraphStore& store, const connectors::Schedu
           break;
       }
     }
+  }
+  return out;
+}
+
+std::string StorageText(const graph::GraphStore& store, const SearchService& search,
+                        const DataPaths& paths,
+                        const std::shared_ptr<const diagnosis::Models>& models) {
+  std::string out;
+  Family(&out, "faultgraph_store_bytes", "gauge",
+         "Bytes on disk of the graph (RocksDB, with its WAL), the search index and the models.");
+  Sample(&out, "faultgraph_store_bytes", "part=\"graph\"",
+         static_cast<double>(BytesUnder(paths.graph)));
+  Sample(&out, "faultgraph_store_bytes", "part=\"index\"",
+         static_cast<double>(BytesUnder(paths.index)));
+  Sample(&out, "faultgraph_store_bytes", "part=\"models\"",
+         static_cast<double>(BytesUnder(paths.models)));
+  const uint64_t graph_seq = store.LastOutboxSeq();
+  const uint64_t indexed = search.indexed_seq();
+  Family(&out, "faultgraph_index_lag_entries", "gauge",
+         "Outbox entries (cases and fixes written) the search index has not taken in yet.");
+  Sample(&out, "faultgraph_index_lag_entries", "",
+         static_cast<double>(graph_seq > indexed ? graph_seq - indexed : 0));
+  if (models == nullptr) return out;
+  std::vector<const diagnosis::ModelInfo*> loaded;
+  if (models->component) loaded.push_back(&models->component_info);
+  if (models->cause) loaded.push_back(&models->cause_info);
+  if (models->fix) loaded.push_back(&models->fix_info);
+  if (loaded.empty()) return out;
+  const int64_t now = SystemClock()->NowMillis();
+  Family(&out, "faultgraph_model_age_seconds", "gauge",
+         "Seconds since the loaded model of each kind was trained.");
+  for (const auto* info : loaded) {
+    Sample(&out, "faultgraph_model_age_seconds", "kind=\"" + Label(info->kind) + "\"",
+           static_cast<double>(std::max<int64_t>(0, now - info->created_ms)) / 1000);
+  }
+  Family(&out, "faultgraph_model_records_behind", "gauge",
+         "Outbox entries the graph took in since the loaded model of each kind was trained.");
+  for (const auto* info : loaded) {
+    Sample(&out, "faultgraph_model_records_behind", "kind=\"" + Label(info->kind) + "\"",
+           static_cast<double>(graph_seq > info->graph_seq ? graph_seq - info->graph_seq : 0));
   }
   return out;
 }

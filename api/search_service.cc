@@ -35,6 +35,7 @@ Result<std::unique_ptr<SearchService>> SearchService::Open(graph::GraphStore* st
   }
   auto caught = s->indexer_->CatchUp();
   if (!caught.ok()) return caught.status();
+  s->indexed_seq_ = s->indexer_->indexed_seq();
   if (unclean) {
     auto checked = s->Verify(/*repair=*/true);
     if (!checked.ok()) return checked.status();
@@ -69,17 +70,22 @@ void SearchService::Notify() {
 
 Result<uint64_t> SearchService::CatchUp() {
   std::lock_guard<std::mutex> lock(mu_);
-  return indexer_->CatchUp();
+  auto r = indexer_->CatchUp();
+  indexed_seq_ = indexer_->indexed_seq();
+  return r;
 }
 
 Result<uint64_t> SearchService::Rebuild() {
   std::lock_guard<std::mutex> lock(mu_);
-  return indexer_->Rebuild();
+  auto r = indexer_->Rebuild();
+  indexed_seq_ = indexer_->indexed_seq();
+  return r;
 }
 
 Result<SearchService::VerifyResult> SearchService::Verify(bool repair) {
   std::lock_guard<std::mutex> lock(mu_);
   auto caught = indexer_->CatchUp();
+  indexed_seq_ = indexer_->indexed_seq();
   if (!caught.ok()) return caught.status();
   auto report = indexer_->Verify();
   if (!report.ok()) return report.status();

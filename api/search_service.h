@@ -63,6 +63,9 @@ class SearchService {
   };
   Health health() const;
   const search::Searcher& searcher() const { return *searcher_; }
+  // The outbox sequence every shard held after the last catch-up, rebuild
+  // or check (what /metrics compares with the graph's). Lock-free.
+  uint64_t indexed_seq() const { return indexed_seq_.load(); }
   // Stops the background thread; with `catch_up`, indexes what the last
   // batches committed first and returns how that went (without: what is
   // left stays in the outbox for the next writer). Idempotent.
@@ -78,6 +81,7 @@ class SearchService {
   std::optional<search::IndexReport> unclean_open_report_;
   Health health_;
   std::unique_ptr<search::Searcher> searcher_;
+  std::atomic<uint64_t> indexed_seq_{0};
   std::mutex wake_mu_;
   std::condition_variable wake_;
   bool pending_ = false;

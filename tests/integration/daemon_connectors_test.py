@@ -234,6 +234,10 @@ pattern = "*.csv"
             lag = [l for l in metrics.splitlines()
                    if l.startswith("faultgraph_connector_cursor_lag_seconds")][0]
             self.assertGreaterEqual(float(lag.split()[-1]), 0)
+            # The store on disk and the index's lag behind the graph (issue 19).
+            self.assertRegex(metrics, r'\nfaultgraph_store_bytes\{part="graph"\} [1-9]\d{4,}')
+            self.assertRegex(metrics, r'\nfaultgraph_store_bytes\{part="index"\} [1-9]')
+            self.assertIn("\nfaultgraph_index_lag_entries 0\n", metrics)
         finally:
             d.stop()
         self.assertEqual(d.assert_rc, 0)
