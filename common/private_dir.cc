@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <cerrno>
 #include <cstring>
 #include <filesystem>
 
@@ -12,14 +13,20 @@ namespace {
 // True when it changed the mode.
 Result<bool> Tighten(const std::string& path, bool folder) {
   struct stat st;
-  if (::lstat(path.c_str(), &st) != 0)
+  // Gone since the folder was listed: RocksDB deletes obsolete files from
+  // its own threads as soon as the store is open. Nothing to tighten.
+  if (::lstat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT) return false;
     return Status::IOError("cannot stat " + path + ": " + std::strerror(errno));
+  }
   if (S_ISLNK(st.st_mode)) return false;
   mode_t mode = st.st_mode & 07777;
   mode_t want = (mode & ~mode_t{077}) | (folder ? S_IRWXU : 0);
   if (want == mode) return false;
-  if (::chmod(path.c_str(), want) != 0)
+  if (::chmod(path.c_str(), want) != 0) {
+    if (errno == ENOENT) return false;
     return Status::IOError("cannot make " + path + " owner-only: " + std::strerror(errno));
+  }
   return true;
 }
 
