@@ -18,17 +18,22 @@ constexpr utf8proc_int32_t kChangedLimit = 0x30000;
 // Where Debian's libopencc-data puts the dictionaries t2s.json names.
 constexpr const char* kDictionaryDirs[] = {"/usr/share/opencc/", "/usr/local/share/opencc/"};
 
+// The code point at byte `i` of `text` in `cp`; returns its length in
+// bytes, 0 when the bytes there are not UTF-8.
+size_t DecodeAt(std::string_view text, size_t i, utf8proc_int32_t* cp) {
+  utf8proc_ssize_t len =
+      utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data()) + i,
+                       static_cast<utf8proc_ssize_t>(text.size() - i), cp);
+  return len > 0 ? static_cast<size_t>(len) : 0;
+}
+
 // The code points of `text`; empty when it is not valid UTF-8.
 std::vector<utf8proc_int32_t> CodePoints(std::string_view text) {
   std::vector<utf8proc_int32_t> out;
-  for (size_t i = 0; i < text.size();) {
+  for (size_t i = 0, len; i < text.size(); i += len) {
     utf8proc_int32_t cp;
-    utf8proc_ssize_t len =
-        utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data()) + i,
-                         static_cast<utf8proc_ssize_t>(text.size() - i), &cp);
-    if (len <= 0) return {};
+    if ((len = DecodeAt(text, i, &cp)) == 0) return {};
     out.push_back(cp);
-    i += static_cast<size_t>(len);
   }
   return out;
 }
@@ -60,15 +65,13 @@ std::string MapUtf8(std::string_view text, int options) {
     std::string clean;
     for (size_t i = 0; i < text.size();) {
       utf8proc_int32_t cp;
-      utf8proc_ssize_t len =
-          utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data()) + i,
-                           static_cast<utf8proc_ssize_t>(text.size() - i), &cp);
-      if (len <= 0) {
+      size_t len = DecodeAt(text, i, &cp);
+      if (len == 0) {
         ++i;
         continue;
       }
-      clean.append(text.substr(i, static_cast<size_t>(len)));
-      i += static_cast<size_t>(len);
+      clean.append(text.substr(i, len));
+      i += len;
     }
     return clean.size() == text.size() ? clean : MapUtf8(clean, options);
   }
@@ -95,20 +98,18 @@ bool FoldCommonText(std::string_view text, std::string* out) {
       continue;
     }
     utf8proc_int32_t cp;
-    utf8proc_ssize_t len =
-        utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data()) + i,
-                         static_cast<utf8proc_ssize_t>(text.size() - i), &cp);
-    if (len <= 0) return false;
+    size_t len = DecodeAt(text, i, &cp);
+    if (len == 0) return false;
     if (cp >= 0xFF01 && cp <= 0xFF5E) {
       char ascii = static_cast<char>(cp - 0xFEE0);
       out->push_back(ascii >= 'A' && ascii <= 'Z' ? static_cast<char>(ascii - 'A' + 'a') : ascii);
     } else if ((cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) || cp == 0x3001 ||
                cp == 0x3002) {
-      out->append(text.substr(i, static_cast<size_t>(len)));
+      out->append(text.substr(i, len));
     } else {
       return false;
     }
-    i += static_cast<size_t>(len);
+    i += len;
   }
   return true;
 }
@@ -164,14 +165,15 @@ void TextFolder::LoadChangedCharacters() {
 }
 
 bool TextFolder::MayConvert(std::string_view text) const {
-  if (changed_.empty()) return true;
-  for (size_t i = 0; i < text.size();) {
+  for (size_t i = 0, len; i < text.size(); i += len) {
+    if (static_cast<unsigned char>(text[i]) < 0x80) {  // t2s has no ASCII in its keys
+      len = 1;
+      continue;
+    }
     utf8proc_int32_t cp;
-    utf8proc_ssize_t len =
-        utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data()) + i,
-                         static_cast<utf8proc_ssize_t>(text.size() - i), &cp);
-    if (len <= 0 || cp >= kChangedLimit || changed_[static_cast<size_t>(cp)]) return true;
-    i += static_cast<size_t>(len);
+    len = DecodeAt(text, i, &cp);
+    if (len == 0 || changed_.empty() || cp >= kChangedLimit || changed_[static_cast<size_t>(cp)])
+      return true;
   }
   return false;
 }
@@ -192,9 +194,7 @@ std::string TextFolder::Fold(std::string_view text) const {
   std::string nfkc;
   if (!FoldCommonText(text, &nfkc))
     nfkc = MapUtf8(text, UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD);
-  bool ascii = true;
-  for (char c : nfkc) ascii = ascii && static_cast<unsigned char>(c) < 0x80;
-  if (ascii || !MayConvert(nfkc)) return nfkc;
+  if (!MayConvert(nfkc)) return nfkc;
   return t2s_->Convert(nfkc);
 }
 

@@ -32,10 +32,10 @@ class TextFolder {
   std::string Fold(std::string_view text) const;
   // NFKC without case folding or t2s (full-width -> half-width only).
   static std::string Nfkc(std::string_view text);
-  // False when t2s leaves `text` as it is for certain: none of its
-  // characters is one that t2s changes, nor part of a phrase t2s changes.
-  // True also when that is not known (the dictionaries could not be read).
-  // Thread-safe.
+  // False when t2s leaves `text` as it is for certain: ASCII only, or none
+  // of its characters is one that t2s changes, nor part of a phrase t2s
+  // changes. True for other text when that is not known (the dictionaries
+  // could not be read). Thread-safe.
   bool MayConvert(std::string_view text) const;
 
  private:
