@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "api/prometheus_text.h"
+
 namespace faultgraph::api {
 namespace {
 
@@ -27,16 +29,15 @@ void RequestMetrics::Record(const std::string& method, const std::string& outcom
 
 std::string RequestMetrics::Text() const {
   std::lock_guard<std::mutex> lock(mu_);
-  std::string out =
-      "# HELP faultgraph_api_requests_total API calls by method and outcome since the daemon "
-      "started.\n# TYPE faultgraph_api_requests_total counter\n";
+  std::string out;
+  PromFamily(&out, "faultgraph_api_requests_total", "counter",
+             "API calls by method and outcome since the daemon started.");
   for (const auto& [method, m] : methods_)
     for (const auto& [outcome, n] : m.by_outcome)
       out += "faultgraph_api_requests_total{method=\"" + method + "\",outcome=\"" + outcome +
              "\"} " + std::to_string(n) + "\n";
-  out +=
-      "# HELP faultgraph_api_request_seconds API call duration by method (sign-in check "
-      "included).\n# TYPE faultgraph_api_request_seconds histogram\n";
+  PromFamily(&out, "faultgraph_api_request_seconds", "histogram",
+             "API call duration by method (sign-in check included).");
   for (const auto& [method, m] : methods_) {
     uint64_t cumulative = 0;
     const std::string l = "method=\"" + method + "\"";
