@@ -125,6 +125,13 @@ def cron_seeds():
         write("cron", "expr%d" % i, t + expr.encode())
 
 
+def text_fold_seeds():
+    write("text_fold", "mixed.txt", "空调不制冷，报Ｅ４ Compressor 壓縮機過熱。".encode())
+    write("text_fold", "combining.txt", "cafe\u0301 空\u3099 Ａ\u0308".encode())
+    write("text_fold", "phrase.txt", "空调 乾燥機 著名".encode())
+    write("text_fold", "cut_utf8.txt", "制冷".encode()[:-1] + b"ABC")
+
+
 def encoding_seeds():
     write("encoding", "utf8.txt", "空调不制冷 not cooling E4\n".encode())
     write("encoding", "gb18030.txt", "空调不制冷 壓縮機 €\n".encode("gb18030"))
@@ -181,5 +188,6 @@ if __name__ == "__main__":
     toml_seeds()
     cron_seeds()
     encoding_seeds()
+    text_fold_seeds()
     key_seeds()
     thrift_seeds()
