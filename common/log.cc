@@ -1,5 +1,9 @@
 #include "common/log.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -14,15 +18,78 @@ namespace faultgraph {
 namespace {
 LogLevel InitialLevel() {
   const char* env = std::getenv("FAULTGRAPH_LOG");
-  if (env != nullptr && std::strcmp(env, "debug") == 0) return LogLevel::kDebug;
-  return LogLevel::kInfo;
+  auto level = env != nullptr ? ParseLogLevel(env) : std::nullopt;
+  return level.value_or(LogLevel::kInfo);
 }
 std::atomic<LogLevel> g_level{InitialLevel()};
 std::mutex g_mu;
+// Where lines go (under g_mu): stderr, or the file opened at g_path.
+int g_fd = STDERR_FILENO;
+std::string g_path;
+
+Result<int> OpenForAppend(const std::string& path) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return Status::IOError("cannot open log file " + path + ": " + std::strerror(errno));
+  return fd;
+}
+
+void WriteAll(int fd, std::string_view s) {
+  while (!s.empty()) {
+    ssize_t n = ::write(fd, s.data(), s.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;  // nowhere left to say it
+    s.remove_prefix(static_cast<size_t>(n));
+  }
+}
 std::atomic<std::string (*)(std::string_view)> g_filter{nullptr};
 }  // namespace
 
 void SetLogLevel(LogLevel level) { g_level = level; }
+
+std::optional<LogLevel> ParseLogLevel(std::string_view name) {
+  if (name == "debug") return LogLevel::kDebug;
+  if (name == "info") return LogLevel::kInfo;
+  if (name == "warn") return LogLevel::kWarn;
+  if (name == "error") return LogLevel::kError;
+  return std::nullopt;
+}
+
+Status SetLogFile(const std::string& path) {
+  int fd = STDERR_FILENO;
+  if (!path.empty()) {
+    auto opened = OpenForAppend(path);
+    if (!opened.ok()) return opened.status();
+    fd = *opened;
+  }
+  int old = STDERR_FILENO;
+  {
+    std::lock_guard<std::mutex> lock(g_mu);
+    old = g_fd;
+    g_fd = fd;
+    g_path = path;
+  }
+  if (old != STDERR_FILENO) ::close(old);
+  return Status::Ok();
+}
+
+Status ReopenLogFile() {
+  std::string path;
+  {
+    std::lock_guard<std::mutex> lock(g_mu);
+    path = g_path;
+  }
+  if (path.empty()) return Status::Ok();
+  auto opened = OpenForAppend(path);
+  if (!opened.ok()) return opened.status();
+  int old = STDERR_FILENO;
+  {
+    std::lock_guard<std::mutex> lock(g_mu);
+    old = g_fd;
+    g_fd = *opened;
+  }
+  if (old != STDERR_FILENO) ::close(old);
+  return Status::Ok();
+}
 
 void SetLogFilter(std::string (*filter)(std::string_view)) { g_filter = filter; }
 
@@ -74,7 +141,7 @@ void Log(LogLevel level, std::string_view message) {
   std::string line = std::string("{\"ts\":\"") + ts + "\",\"level\":\"" +
                      kNames[static_cast<int>(level)] + "\",\"msg\":" + JsonString(msg) + "}\n";
   std::lock_guard<std::mutex> lock(g_mu);
-  std::fwrite(line.data(), 1, line.size(), stderr);
+  WriteAll(g_fd, line);
 }
 
 }  // namespace faultgraph
