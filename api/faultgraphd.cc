@@ -1,12 +1,22 @@
 // faultgraphd: the faultgraph daemon. Serves the Thrift API over one data
 // directory. SIGTERM/SIGINT: stop accepting, let running calls finish (an
 // ingest commits its open batch and returns), close the store, exit 0.
+// SIGHUP: reopen --log-file, reload the TLS certificate. Under a systemd
+// Type=notify unit it says READY=1, STOPPING=1 and pings the watchdog
+// (api/service_notify.h; ops/package/faultgraph.service).
+#include <errno.h>
 #include <limits.h>
 #include <signal.h>
 #include <sys/resource.h>
 
+// clang-format off
+#include <string>  // Thrift's TOutput.h uses std::string without including it
+#include <thrift/TOutput.h>
+// clang-format on
+
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <optional>
@@ -15,9 +25,9 @@
 
 #include "api/handler.h"
 #include "api/metrics_server.h"
-#include "diagnosis/retrainer.h"
 #include "api/metrics_text.h"
 #include "api/server.h"
+#include "api/service_notify.h"
 #include "api/session_handler.h"
 #include "api/tls_config.h"
 #include "common/log.h"
@@ -25,6 +35,7 @@
 #include "common/version.h"
 #include "connectors/connector_config.h"
 #include "connectors/scheduler.h"
+#include "diagnosis/retrainer.h"
 
 namespace {
 
@@ -37,6 +48,7 @@ void Usage(FILE* to = stderr) {
       "                   [--import-dir DIR]... [--rate-limit N]\n"
       "                   [--audit-retention-days N] [--retrain-interval SECONDS]\n"
       "                   [--connectors FILE] [--metrics-port N]\n"
+      "                   [--log-file FILE] [--log-level debug|info|warn|error]\n"
       "                   [--tls-cert FILE --tls-key FILE [--tls-ca FILE\n"
       "                    --tls-client-cert required|optional] [--tls-min 1.2|1.3]]\n"
       "                   [--insecure] | --check-config FILE\n"
@@ -68,6 +80,10 @@ void Usage(FILE* to = stderr) {
       "  --metrics-port-file FILE  write the metrics port to FILE once listening\n"
       "  --ready-failed-runs N   /readyz answers 503 while a connector has failed its\n"
       "                          last N runs in a row (default 3; 0 = never)\n"
+      "  --log-file FILE         append the log (one JSON object a line) to FILE\n"
+      "                          instead of stderr; SIGHUP opens FILE again (logrotate)\n"
+      "  --log-level LEVEL       debug, info, warn or error: lines below it are dropped\n"
+      "                          (default info, or $FAULTGRAPH_LOG)\n"
       "TLS (the Thrift port and /metrics; SIGHUP reloads the certificate and key):\n"
       "  --tls-cert FILE         the server's certificate (PEM, with its chain)\n"
       "  --tls-key FILE          its private key (PEM; owner-only, 0600)\n"
@@ -96,6 +112,33 @@ bool WritePortFile(const std::string& path, int port) {
   FILE* f = std::fopen(tmp.c_str(), "w");
   return f != nullptr && std::fprintf(f, "%d\n", port) >= 0 && std::fclose(f) == 0 &&
          std::rename(tmp.c_str(), path.c_str()) == 0;
+}
+
+// The next SIGTERM, SIGINT or SIGHUP of `signals` (blocked in every thread),
+// or -1. While systemd asks for a watchdog, the wait pings it every
+// `period`: a main thread that no longer comes back here stops the pings.
+int NextSignal(const sigset_t& signals, faultgraph::api::ServiceNotifier& notifier) {
+  using Clock = std::chrono::steady_clock;
+  const auto period = notifier.watchdog_period();
+  if (period.count() == 0) {
+    int sig = 0;
+    return sigwait(&signals, &sig) == 0 ? sig : -1;
+  }
+  static Clock::time_point next_ping = Clock::now();
+  for (;;) {
+    auto now = Clock::now();
+    if (now >= next_ping) {
+      notifier.WatchdogPing();
+      next_ping = now + period;
+    }
+    auto left = std::chrono::duration_cast<std::chrono::nanoseconds>(next_ping - now);
+    timespec wait{};
+    wait.tv_sec = static_cast<time_t>(left.count() / 1000000000);
+    wait.tv_nsec = static_cast<long>(left.count() % 1000000000);
+    int sig = sigtimedwait(&signals, nullptr, &wait);
+    if (sig > 0) return sig;
+    if (errno != EAGAIN && errno != EINTR) return -1;
+  }
 }
 
 // Every connection is a descriptor: the soft limit goes up to the hard
@@ -129,7 +172,8 @@ bool RaiseOpenFileLimit(int* max_connections) {
 
 int main(int argc, char** argv) {
   using namespace faultgraph;
-  std::string data, port_file, rules_path, connectors_path, metrics_port_file;
+  std::string data, port_file, rules_path, connectors_path, metrics_port_file, log_file;
+  std::optional<LogLevel> log_level;
   int ready_failed_runs = 3;
   int metrics_port = -1;
   int retrain_seconds = 600;
@@ -248,6 +292,20 @@ int main(int argc, char** argv) {
       insecure = true;
     } else if (a == "--metrics-port-file") {
       metrics_port_file = value();
+    } else if (a == "--log-file") {
+      log_file = value();
+      if (log_file.empty()) {
+        std::fprintf(stderr, "faultgraphd: --log-file needs a file name\n");
+        return 2;
+      }
+    } else if (a == "--log-level") {
+      const char* v = value();
+      log_level = ParseLogLevel(v);
+      if (!log_level) {
+        std::fprintf(stderr,
+                     "faultgraphd: --log-level must be debug, info, warn or error, not '%s'\n", v);
+        return 2;
+      }
     } else if (a == "--help" || a == "-h") {
       Usage(stdout);
       return 0;
@@ -276,6 +334,17 @@ int main(int argc, char** argv) {
 
   // The data directory is the owner's alone (common/private_dir.h).
   UseOwnerOnlyUmask();
+  if (log_level) SetLogLevel(*log_level);
+  // Thrift's own messages (the server's threads, clients that went away)
+  // are log lines too, at debug level: --log-file keeps them with the rest.
+  apache::thrift::GlobalOutput.setOutputFunction(
+      [](const char* m) { LogDebug(std::string("thrift: ") + m); });
+  if (!log_file.empty()) {
+    if (Status opened = SetLogFile(log_file); !opened.ok()) {
+      std::fprintf(stderr, "faultgraphd: --log-file: %s\n", opened.message().c_str());
+      return 2;
+    }
+  }
   if (!RaiseOpenFileLimit(&options.connections.max_connections)) return 1;
   // OpenSSL and plain sockets can raise SIGPIPE on a closed peer.
   signal(SIGPIPE, SIG_IGN);
@@ -284,7 +353,7 @@ int main(int argc, char** argv) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGHUP);  // reloads the TLS certificate
+  sigaddset(&signals, SIGHUP);  // reopens --log-file, reloads the TLS certificate
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   if (tls_options.enabled()) {
     auto tls = api::ServerTlsContext::Create(tls_options);
@@ -426,15 +495,33 @@ int main(int argc, char** argv) {
     LogError("cannot write --port-file " + port_file);
     return 1;
   }
-  LogInfo("faultgraphd serving " + data + " on " + options.host + ":" + std::to_string(port) +
-          (options.tls ? " with TLS (" + options.tls->Describe() + ")" : " without TLS"));
+  const std::string serving =
+      "serving " + data + " on " + options.host + ":" + std::to_string(port) +
+      (options.tls ? " with TLS (" + options.tls->Describe() + ")" : " without TLS");
+  LogInfo("faultgraphd " + serving);
+  // The port listens and the store is open: systemd may start what needs us.
+  api::ServiceNotifier notifier;
+  notifier.Ready(serving);
+  if (notifier.watchdog_period().count() > 0)
+    LogDebug("systemd watchdog: a ping every " +
+             std::to_string(notifier.watchdog_period().count() / 1000) + " ms");
 
   int sig = 0;
-  while (sigwait(&signals, &sig) == 0 && sig == SIGHUP) {
+  while ((sig = NextSignal(signals, notifier)) == SIGHUP) {
+    // The log first, so that what follows lands in the new file.
+    std::string reopened;
+    if (!log_file.empty()) {
+      if (Status s = ReopenLogFile(); s.ok())
+        reopened = "reopened the log file " + log_file;
+      else
+        LogError("received SIGHUP: kept writing to the log file in use: " + s.message());
+    }
     if (!options.tls) {
-      LogInfo("received SIGHUP: nothing to reload (TLS is off)");
+      LogInfo("received SIGHUP: " +
+              (reopened.empty() ? "nothing to reload (TLS is off)" : reopened));
       continue;
     }
+    if (!reopened.empty()) LogInfo("received SIGHUP: " + reopened);
     auto reloaded = options.tls->Reload();
     if (!reloaded.ok()) {
       LogError("received SIGHUP: kept the TLS certificate in use: " +
@@ -449,6 +536,7 @@ int main(int argc, char** argv) {
   }
   LogInfo(std::string("received ") + strsignal(sig) +
           ": finishing open calls and batches, then stopping");
+  notifier.Stopping("stopping: finishing open calls and batches");
   stopping = true;
   if (scheduler) scheduler->Stop();  // a running connector commits its batch in hand
   (*server)->Stop();

@@ -26,6 +26,8 @@ PACKAGES=(
   libpaho-mqtt-dev mosquitto mosquitto-clients
   libgoogle-perftools-dev
   libxlsxwriter-dev       # --xlsx: the CLI's tables as a workbook
+  libsystemd-dev          # faultgraphd's sd_notify (READY, STOPPING, WATCHDOG)
+  systemd dpkg-dev        # the package test: systemd-analyze verify; cpack's dpkg-shlibdeps
   python3-openpyxl        # the test that reads the workbook back
   python3
 )
