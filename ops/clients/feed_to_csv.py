@@ -26,7 +26,8 @@ none), lists joined with spaces (`chains`: one chain per "; ", cases in a
 chain joined by " > ").
 
 Needs Debian's python3-thrift and the generated bindings (the build writes
-them to build/api/gen-py).
+them to build/api/gen-py; the faultgraph package installs this client and
+them under /usr/share/faultgraph).
 """
 
 import argparse
@@ -99,7 +100,11 @@ def main(argv=None):
                     help="client certificate (for servers that ask for one)")
     ap.add_argument("--tls-key", default=os.environ.get("FAULTGRAPH_TLS_KEY"),
                     help="its key (mode 0600)")
-    ap.add_argument("--gen-py", default=os.path.join(here, "..", "..", "build", "api", "gen-py"))
+    # The source tree's build, or the package's /usr/share/faultgraph/gen-py.
+    gen_py = os.path.join(here, "..", "..", "build", "api", "gen-py")
+    if not os.path.isdir(gen_py):
+        gen_py = os.path.join(here, "..", "gen-py")
+    ap.add_argument("--gen-py", default=gen_py)
     a = ap.parse_args(argv)
     logging.getLogger("thrift").setLevel(logging.CRITICAL)  # its own lines; ours say it once
     sys.path.insert(0, a.gen_py)
