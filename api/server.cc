@@ -9,6 +9,7 @@
 #include <thrift/transport/TNonblockingServerSocket.h>
 #include <thrift/transport/TSocket.h>
 
+#include <chrono>
 #include <future>
 
 #include "common/log.h"
@@ -168,7 +169,11 @@ Result<std::unique_ptr<Server>> Server::Start(HandlerFactory handlers,
   auto listening = std::make_shared<std::promise<void>>();
   nonblocking->setServerEventHandler(
       std::make_shared<ServerEvents>(server->tracker_.get(), listening));
-  server->thread_ = std::thread([nonblocking, listening] {
+  server->thread_ = std::thread([nonblocking, listening, served = server->served_] {
+    struct SetOnExit {
+      std::atomic<bool>* flag;
+      ~SetOnExit() { *flag = true; }
+    } on_exit{served.get()};
     try {
       nonblocking->serve();
     } catch (...) {
@@ -199,7 +204,14 @@ Server::~Server() { Stop(); }
 void Server::Stop() {
   if (!thread_.joinable()) return;
   tracker_->Drain(kDrainMs);
-  server_->stop();
+  // TNonblockingServer tells Start that it listens (preServe) before its IO
+  // thread has made the pipe that stop() writes to: a stop() in between is
+  // lost and the loop would run on. Ask again until the thread ends.
+  do {
+    server_->stop();
+    for (int i = 0; i < 20 && !served_->load(); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  } while (!served_->load());
   thread_.join();
   workers_->stop();
 }

@@ -7,6 +7,7 @@
 // factory, so that what a connection signed in as stays with it.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -73,6 +74,8 @@ class Server {
   std::shared_ptr<apache::thrift::concurrency::ThreadManager> workers_;
   std::unique_ptr<apache::thrift::server::TNonblockingServer> server_;
   std::thread thread_;
+  // Set by the serving thread as it ends (Stop repeats its request until then).
+  std::shared_ptr<std::atomic<bool>> served_ = std::make_shared<std::atomic<bool>>(false);
   int port_ = 0;
 };
 

@@ -207,4 +207,18 @@ TEST_F(ServerTest, OversizedRequestIsRefusedAndServerStaysUp) {
   EXPECT_THROW(again->getProduct(p, std::string(1000, 'y')), BadRequest);
 }
 
+// Stop at once after Start (systemd may stop a service the moment it is
+// ready): Start returns when the socket listens, before the serving thread
+// has set up what stop() signals; the stop is not lost, Stop returns.
+TEST_F(ServerTest, StopRightAfterStartReturns) {
+  for (int i = 0; i < 10; ++i) {
+    ServerOptions options;
+    options.port = 0;
+    auto s =
+        Server::Start(std::make_shared<Handler>(store_.get(), pipeline_.get(), nullptr), options);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    (*s)->Stop();
+  }
+}
+
 }  // namespace faultgraph::api
